@@ -1,0 +1,34 @@
+# The two commands: `make demo` and `make test`. Both set up .venv themselves.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+KERNEL := storeops
+SCALE ?= 1
+DATE ?=
+
+.PHONY: demo test bench lab clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "storeops" >/dev/null
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/storeops demo --scale $(SCALE)
+	$(BIN)/storeops run daily $(if $(DATE),--date $(DATE),)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
+lab: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[lab]'
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf $(VENV) data/*.duckdb data/*.duckdb.wal

@@ -1,0 +1,102 @@
+"""The storeops command: ``storeops demo | run | check``.
+
+Every command takes ``--config`` (default ``params/store.yaml``). Errors a user
+can act on print one line and exit 1; a bug still shows its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import sys
+import time
+
+from storeops import config as _config
+from storeops.errors import StoreopsError
+
+
+def _date(s: str) -> _dt.date:
+    try:
+        return _dt.date.fromisoformat(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {s!r}") from None
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from storeops import demo, warehouse
+
+    cfg = _config.load(args.config)
+    end = args.end or cfg.yesterday()
+    con = warehouse.connect(cfg, create=True)
+    t0 = time.monotonic()
+    counts = demo.generate(con, days=args.days, seed=args.seed, scale=args.scale, end=end, force=args.force)
+    con.disconnect()
+    print(f"demo store: {args.days} days to {end}, seed {args.seed}, scale {args.scale:g} "
+          f"-> {warehouse.resolve_url(cfg)} ({time.monotonic() - t0:.1f}s)")
+    for name, n in counts.items():
+        print(f"  {name:<20} {n:>12,} rows")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from storeops.publish import run
+
+    cfg = _config.load(args.config)
+    result = run.run_report(cfg, args.kind, report_date=args.date, lang=args.lang, notebook=args.notebook)
+    print(result.html)
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from storeops import warehouse
+
+    cfg = _config.load(args.config)
+    con = warehouse.connect(cfg, read_only=True)
+    for f in warehouse.freshness(con):
+        print(f"{f.table:<20} {f.rows:>12,} rows  latest {f.latest or '-'}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="storeops", description="The operations review workbook for online stores.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def cmd(name: str, help: str) -> argparse.ArgumentParser:
+        c = sub.add_parser(name, help=help, description=help)
+        c.add_argument("--config", default=None, help="store settings (default: params/store.yaml)")
+        return c
+
+    d = cmd("demo", "build the demo store's warehouse")
+    d.add_argument("--days", type=int, default=730, help="days of history (default 730)")
+    d.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    d.add_argument("--scale", type=float, default=1.0, help="multiplies order volume (default 1)")
+    d.add_argument("--end", type=_date, default=None, help="last day (default: yesterday, store time)")
+    d.add_argument("--force", action="store_true", help="replace a warehouse that holds non-demo orders")
+    d.set_defaults(func=_cmd_demo)
+
+    r = cmd("run", "execute a review notebook and publish its HTML")
+    r.add_argument("kind", choices=["daily"], help="which review")
+    r.add_argument("--date", type=_date, default=None, help="report day (default: yesterday, store time)")
+    r.add_argument("--lang", choices=["zh", "en"], default=None, help="report language (default: store.yaml)")
+    r.add_argument("--notebook", default=None, help="run this notebook instead of notebooks/<kind>.ipynb")
+    r.set_defaults(func=_cmd_run)
+
+    c = cmd("check", "show each table's rows and latest date")
+    c.set_defaults(func=_cmd_check)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except StoreopsError as e:
+        print(f"storeops {args.command}: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"storeops {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Store settings from ``params/store.yaml``: what a store changes without touching code."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from storeops.errors import ConfigError
+
+Lang = Literal["zh", "en"]
+DEFAULT_CONFIG = Path("params/store.yaml")
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    root: Path
+    store_name: str
+    store_name_en: str
+    currency: str
+    timezone: str
+    language: Lang
+    warehouse_url: str
+    reports_dir: Path
+    thresholds: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def name(self, lang: Lang) -> str:
+        return self.store_name if lang == "zh" else self.store_name_en
+
+    def today(self) -> _dt.date:
+        """Today in the store's timezone (cron may run in UTC)."""
+        return _dt.datetime.now(ZoneInfo(self.timezone)).date()
+
+    def yesterday(self) -> _dt.date:
+        return self.today() - _dt.timedelta(days=1)
+
+    def resolve(self, p: str | Path) -> Path:
+        p = Path(p)
+        return p if p.is_absolute() else self.root / p
+
+
+def find_config(start: Path | None = None) -> Path:
+    """The nearest ``params/store.yaml`` from ``start`` upwards (a notebook runs in notebooks/)."""
+    here = (start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        if (d / DEFAULT_CONFIG).is_file():
+            return d / DEFAULT_CONFIG
+    raise ConfigError(f"no {DEFAULT_CONFIG} found in {here} or any folder above it")
+
+
+def load(path: str | Path | None = None) -> Config:
+    """Read the store settings.
+
+    Relative paths inside the file (warehouse, reports) resolve against the
+    project root: the folder that holds ``params/``, so cron can run from anywhere.
+
+    >>> cfg = load("params/store.yaml")  # doctest: +SKIP
+    >>> cfg.warehouse_url
+    'duckdb://data/warehouse.duckdb'
+    """
+    p = Path(path) if path else find_config()
+    if not p.is_file():
+        raise ConfigError(f"{p}: config file not found")
+    try:
+        raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{p}: not valid YAML ({e})") from None
+    p = p.resolve()
+    root = p.parent.parent if p.parent.name == "params" else p.parent
+    store = raw.get("store") or {}
+    lang = store.get("language", "zh")
+    if lang not in ("zh", "en"):
+        raise ConfigError(f"{p}: store.language must be zh or en, not {lang!r}")
+    tz = store.get("timezone", "Asia/Shanghai")
+    try:
+        ZoneInfo(tz)
+    except Exception:
+        raise ConfigError(f"{p}: store.timezone {tz!r} is not an IANA timezone") from None
+    reports = Path((raw.get("reports") or {}).get("dir", "reports"))
+    return Config(
+        path=p,
+        root=root,
+        store_name=store.get("name", "storeops"),
+        store_name_en=store.get("name_en", store.get("name", "storeops")),
+        currency=store.get("currency", "CNY"),
+        timezone=tz,
+        language=lang,
+        warehouse_url=(raw.get("warehouse") or {}).get("url", "duckdb://data/warehouse.duckdb"),
+        reports_dir=reports if reports.is_absolute() else root / reports,
+        thresholds=raw.get("thresholds") or {},
+        raw=raw,
+    )

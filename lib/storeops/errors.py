@@ -1,0 +1,30 @@
+"""Every error storeops raises on purpose: a type with the facts attached.
+
+The CLI prints ``str(error)`` as one line and exits non-zero; no traceback.
+"""
+
+from __future__ import annotations
+
+
+class StoreopsError(Exception):
+    """Base of the errors a user can act on."""
+
+
+class ConfigError(StoreopsError):
+    """A settings file is missing or wrong."""
+
+
+class WarehouseError(StoreopsError):
+    """The warehouse cannot be opened or holds something unexpected."""
+
+
+class ReportError(StoreopsError):
+    """A report notebook failed while executing or exporting."""
+
+    def __init__(self, message: str, *, notebook: str | None = None, cell_index: int | None = None,
+                 ename: str | None = None, evalue: str | None = None):
+        super().__init__(message)
+        self.notebook = notebook
+        self.cell_index = cell_index
+        self.ename = ename
+        self.evalue = evalue

@@ -1,0 +1,62 @@
+"""What every metric module uses: period filters, safe division, evaluating many scalars at once.
+
+Metric functions return *scalar subqueries*, so that a ratio of two metrics from
+different tables (paying buyers ÷ visitors) is itself an ibis expression, and a
+whole block of metrics runs as one query through :func:`evaluate`.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Mapping
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from storeops.periods import Period
+
+
+def scalar(expr: ir.Scalar) -> ir.Scalar:
+    """Wrap a reduction as a scalar subquery, composable with reductions of other tables."""
+    return expr.as_table().as_scalar()
+
+
+def in_period(col: ir.TimestampColumn | ir.DateColumn, period: Period) -> ir.BooleanColumn:
+    """``col`` falls on a day of ``period`` (timestamps: start ≤ col < day after end)."""
+    if col.type().is_date():
+        return col.between(period.start, period.end)
+    return (col >= period.start) & (col < period.end_exclusive)
+
+
+def total(col: ir.NumericColumn) -> ir.Scalar:
+    """Σ col, 0 (not NULL) when there are no rows."""
+    return scalar(col.sum().coalesce(0))
+
+
+def safe_div(num: ir.NumericValue, den: ir.NumericValue) -> ir.NumericValue:
+    """num ÷ den, NULL when den is 0 (a report shows "—", never inf)."""
+    return num.cast("float64") / den.cast("float64").nullif(0)
+
+
+def evaluate(exprs: Mapping[str, ir.Scalar]) -> dict[str, Any]:
+    """Run many scalar expressions as one query; NULL comes back as None.
+
+    >>> evaluate({"orders": orders(t, p), "uv": uv(t, p)})  # doctest: +SKIP
+    {'orders': 3, 'uv': 100}
+    """
+    row = ibis.struct(dict(exprs)).execute()
+    return {k: _plain(v) for k, v in row.items()}
+
+
+def _plain(v: Any) -> Any:
+    if v is None:
+        return None
+    if isinstance(v, decimal.Decimal):
+        # DuckDB sums integers to HUGEINT, which arrives as a scale-0 Decimal; money keeps scale 2
+        return int(v) if v.as_tuple().exponent >= 0 else v
+    if isinstance(v, float):
+        return None if v != v else v  # NaN → None
+    if hasattr(v, "item"):  # numpy scalar
+        return _plain(v.item())
+    return v

@@ -1,0 +1,138 @@
+"""Sales and conversion (销售与转化): METRICS.md#sales-and-conversion.
+
+Each function takes the warehouse tables and a period and returns a scalar
+ibis expression; :data:`BLOCK` lists them for one-query evaluation.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import ibis.expr.types as ir
+
+from storeops.metrics.base import in_period, safe_div, scalar, total
+from storeops.periods import Period
+from storeops.warehouse import Tables
+
+
+def _created(t: Tables, p: Period) -> ir.Table:
+    return t.orders.filter(in_period(t.orders.created_at, p))
+
+
+def _paid(t: Tables, p: Period) -> ir.Table:
+    return t.orders.filter(in_period(t.orders.paid_at, p))
+
+
+def order_amount(t: Tables, p: Period) -> ir.Scalar:
+    """下单金额: Σ(goods + shipping − discount + tax) of orders created in the period."""
+    o = _created(t, p)
+    return total(o.goods_amount + o.shipping_fee - o.discount_amount + o.tax_amount)
+
+
+def orders(t: Tables, p: Period) -> ir.Scalar:
+    """下单笔数: orders created in the period."""
+    return scalar(_created(t, p).count())
+
+
+def ordering_buyers(t: Tables, p: Period) -> ir.Scalar:
+    """下单买家数: distinct buyers of orders created in the period."""
+    return scalar(_created(t, p).buyer_id.nunique())
+
+
+def paid_amount(t: Tables, p: Period) -> ir.Scalar:
+    """支付金额: Σ paid_amount of orders paid in the period (refunds not removed)."""
+    return total(_paid(t, p).paid_amount)
+
+
+def paid_orders(t: Tables, p: Period) -> ir.Scalar:
+    """支付笔数: orders paid in the period."""
+    return scalar(_paid(t, p).count())
+
+
+def paying_buyers(t: Tables, p: Period) -> ir.Scalar:
+    """支付买家数: distinct buyers of orders paid in the period."""
+    return scalar(_paid(t, p).buyer_id.nunique())
+
+
+def payment_rate(t: Tables, p: Period) -> ir.Scalar:
+    """付款率: buyers who paid, within the period, for an order created in it ÷ ordering buyers."""
+    o = _created(t, p)
+    paid_buyers = scalar(o.filter(in_period(o.paid_at, p)).buyer_id.nunique())
+    return safe_div(paid_buyers, ordering_buyers(t, p))
+
+
+def uv(t: Tables, p: Period) -> ir.Scalar:
+    """访客数: traffic.uv, the store total (never the sum over sources)."""
+    return total(t.traffic.filter(in_period(t.traffic.date, p)).uv)
+
+
+def pv(t: Tables, p: Period) -> ir.Scalar:
+    """浏览量: traffic.pv."""
+    return total(t.traffic.filter(in_period(t.traffic.date, p)).pv)
+
+
+def conversion(t: Tables, p: Period) -> ir.Scalar:
+    """支付转化率: paying buyers ÷ visitors."""
+    return safe_div(paying_buyers(t, p), uv(t, p))
+
+
+def order_conversion(t: Tables, p: Period) -> ir.Scalar:
+    """下单转化率: ordering buyers ÷ visitors."""
+    return safe_div(ordering_buyers(t, p), uv(t, p))
+
+
+def atv(t: Tables, p: Period) -> ir.Scalar:
+    """客单价: paid amount ÷ paying buyers (per buyer, as 生意参谋)."""
+    return safe_div(paid_amount(t, p), paying_buyers(t, p))
+
+
+def aov(t: Tables, p: Period) -> ir.Scalar:
+    """笔单价: paid amount ÷ paid orders."""
+    return safe_div(paid_amount(t, p), paid_orders(t, p))
+
+
+def uv_value(t: Tables, p: Period) -> ir.Scalar:
+    """UV价值: paid amount ÷ visitors."""
+    return safe_div(paid_amount(t, p), uv(t, p))
+
+
+def refund_amount(t: Tables, p: Period) -> ir.Scalar:
+    """退款金额: Σ refund_amount of orders refunded in the period (by refunded_at)."""
+    return total(t.orders.filter(in_period(t.orders.refunded_at, p)).refund_amount)
+
+
+def _last_30(p: Period) -> Period:
+    return Period(p.end - _dt.timedelta(days=29), p.end)
+
+
+def refund_rate(t: Tables, p: Period) -> ir.Scalar:
+    """退款率: order lines refunded in the last 30 days ÷ order lines paid in the last 30 days."""
+    w = _last_30(p)
+    lines = t.order_items.join(t.orders, "order_id")
+    refunded = scalar(lines.filter(in_period(lines.refunded_at, w) & (lines.refund_qty > 0)).count())
+    paid = scalar(lines.filter(in_period(lines.paid_at, w)).count())
+    return safe_div(refunded, paid)
+
+
+def sell_ratio(t: Tables, p: Period) -> ir.Scalar:
+    """动销率: SKUs with ≥ 1 unit paid in the last 30 days ÷ SKUs on sale."""
+    lines = t.order_items.join(t.orders, "order_id")
+    sold = lines.filter(in_period(lines.paid_at, _last_30(p)) & (lines.qty > 0)).select("sku").distinct()
+    on_sale = t.products.filter(t.products.status == "on_sale")
+    selling = scalar(on_sale.semi_join(sold, "sku").count())
+    return safe_div(selling, scalar(on_sale.count()))
+
+
+#: the sales-and-conversion block, in the order a report shows it
+BLOCK = {
+    f.__name__: f
+    for f in (order_amount, orders, ordering_buyers, paid_amount, paid_orders, paying_buyers, payment_rate,
+              uv, pv, conversion, order_conversion, atv, aov, uv_value, refund_amount, refund_rate, sell_ratio)
+}
+
+
+def block(t: Tables, p: Period, ids: list[str] | None = None) -> dict[str, object]:
+    """The block's values for one period, in one query."""
+    from storeops.metrics.base import evaluate
+
+    return evaluate({k: BLOCK[k](t, p) for k in (ids or BLOCK)})

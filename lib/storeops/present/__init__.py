@@ -1,0 +1,1 @@
+"""How reports look: house theme, number formats, tables, charts, the text catalog."""

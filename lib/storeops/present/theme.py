@@ -1,0 +1,53 @@
+"""The house theme: colours, the bundled CJK font, matplotlib settings."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # reports render off-screen, under cron too
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+
+INK = "#1f2933"
+MUTED = "#7b8794"
+ACCENT = "#c2410c"  # the report day
+SERIES = "#3b82a0"
+GOOD = "#15803d"
+BAD = "#b91c1c"
+GRID = "#e4e7eb"
+
+
+@cache
+def cjk_font() -> str:
+    """Register the Noto Sans CJK SC font that ships with ``mplfonts`` and return its family name."""
+    import mplfonts
+
+    path = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+    if not path.is_file():
+        raise FileNotFoundError(f"bundled CJK font missing: {path} (reinstall mplfonts)")
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def apply() -> None:
+    """Set matplotlib up for report charts: CJK font, quiet grid, no chart junk."""
+    family = cjk_font()
+    plt.rcParams.update({
+        "font.family": [family, "DejaVu Sans"],
+        "axes.unicode_minus": False,  # the CJK font has no U+2212
+        "axes.edgecolor": GRID,
+        "axes.labelcolor": INK,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "axes.grid.axis": "y",
+        "grid.color": GRID,
+        "xtick.color": MUTED,
+        "ytick.color": MUTED,
+        "figure.dpi": 110,
+        "savefig.bbox": "tight",
+    })

@@ -1,0 +1,1 @@
+"""Publishing: run a notebook (papermill), export HTML (nbconvert), the headline summary."""

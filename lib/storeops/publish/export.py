@@ -1,0 +1,45 @@
+"""Export an executed notebook to one self-contained HTML page with the storeops template.
+
+No code, no prompts, no injected-parameters cell, no papermill metadata;
+images are embedded as data URIs; no scripts or external links.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+
+TEMPLATES = Path(__file__).parent / "templates"
+#: cells the reader never sees: parameters, analysts' notes, the summary hand-off
+HIDDEN_TAGS = {"parameters", "injected-parameters", "analyst", "summary"}
+
+
+def strip_papermill(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy without papermill's notebook and cell metadata (parameters, timings, paths)."""
+    nb = copy.deepcopy(nb)
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+def to_html(nb: nbformat.NotebookNode, *, title: str, lang: str, footer: str) -> str:
+    exporter = HTMLExporter(
+        template_name="storeops",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    remove = TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS, enabled=True)
+    exporter.register_preprocessor(remove, enabled=True)
+    resources = {"storeops": {"title": title, "lang": lang, "footer": footer,
+                              "css": (TEMPLATES / "storeops" / "report.css").read_text(encoding="utf-8")}}
+    body, _ = exporter.from_notebook_node(strip_papermill(nb), resources=resources)
+    return body

@@ -1,0 +1,68 @@
+"""``storeops run``: execute a review notebook for a period and publish its outputs.
+
+reports/<kind>/<YYYY>/<kind>-<period>.html, beside it the executed .ipynb and
+<kind>-<period>.summary.json. On failure: the executed notebook is kept, no
+HTML or summary is left for that period, and a ReportError says which cell failed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from storeops.config import Config
+from storeops.errors import ReportError
+from storeops.present.i18n import text
+from storeops.publish import execute, export, summary
+
+KINDS = ("daily",)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    html: Path
+    notebook: Path
+    summary: Path
+    metrics: dict
+
+
+def outputs(cfg: Config, kind: str, period_label: str, year: int, lang: str) -> tuple[Path, Path, Path]:
+    """Where a run's HTML, executed notebook and summary go; a report in the store's
+    language is ``daily-2026-11-26.html``, one in the other language ``daily-2026-11-26.en.html``."""
+    folder = cfg.reports_dir / kind / str(year)
+    stem = f"{kind}-{period_label}" + ("" if lang == cfg.language else f".{lang}")
+    return folder / f"{stem}.html", folder / f"{stem}.ipynb", folder / f"{stem}.summary.json"
+
+
+def run_report(cfg: Config, kind: str, *, report_date: _dt.date | None = None, lang: str | None = None,
+               notebook: str | Path | None = None) -> RunResult:
+    """Execute ``notebooks/<kind>.ipynb`` for ``report_date`` (default yesterday) and publish it."""
+    if kind not in KINDS:
+        raise ReportError(f"unknown report kind {kind!r}; known: {', '.join(KINDS)}")
+    day = report_date or cfg.yesterday()
+    lang = lang or cfg.language
+    nb_path = Path(notebook) if notebook else cfg.root / "notebooks" / f"{kind}.ipynb"
+    if not nb_path.is_file():
+        raise ReportError(f"notebook {nb_path} not found")
+    html_path, nb_out, summary_path = outputs(cfg, kind, day.isoformat(), day.year, lang)
+    nb_out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in (html_path, summary_path):
+        stale.unlink(missing_ok=True)  # a failed re-run must not leave the old report looking current
+
+    params = {"report_date": day.isoformat(), "config": str(cfg.path), "lang": lang}
+    execute.execute(nb_path, nb_out, params, cwd=nb_path.parent.resolve())
+    nb = nbformat.read(nb_out, as_version=4)
+    data = summary.extract(nb)
+    if data is None:
+        raise ReportError(f"{nb_path.name} ran but emitted no summary (storeops.{kind}.summary(ctx) missing?); "
+                          f"executed notebook kept at {nb_out}", notebook=str(nb_out))
+    title = text(f"{kind}.title", lang, store=cfg.name(lang), date=day.isoformat())
+    page = export.to_html(nb, title=title, lang="zh-CN" if lang == "zh" else "en", footer=text("footer", lang))
+    tmp = html_path.with_suffix(".tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(html_path)
+    summary.write(summary_path, data)
+    return RunResult(html_path, nb_out, summary_path, data["metrics"])

@@ -1,0 +1,64 @@
+"""summary.json: the headline figures of a report, as plain numbers for schedulers, mail and checks.
+
+The notebook *emits* the figures it showed as an output of a private MIME type;
+the runner *extracts* them from the executed notebook. So the summary holds
+exactly what the report shows, computed once.
+"""
+
+from __future__ import annotations
+
+import decimal
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from storeops.periods import Period
+
+MIME = "application/vnd.storeops.summary+json"
+
+
+def plain(v: Any) -> int | float | None:
+    """A JSON-safe number: Decimal → float (money keeps its cents), NaN/inf → None."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, int):
+        return v
+    if isinstance(v, decimal.Decimal):
+        return float(v)
+    f = float(v)
+    return f if math.isfinite(f) else None
+
+
+def emit(kind: str, period: Period, lang: str, metrics: dict[str, Any]) -> None:
+    """Display the summary as a notebook output (not rendered in HTML)."""
+    from IPython.display import display
+
+    data = {
+        "kind": kind,
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        "lang": lang,
+        "metrics": {k: plain(v) for k, v in metrics.items()},
+    }
+    display({MIME: data}, raw=True)
+
+
+def extract(nb: nbformat.NotebookNode) -> dict[str, Any] | None:
+    """The last summary a notebook emitted, or None."""
+    found = None
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if MIME in data:
+                found = data[MIME]
+    return found
+
+
+def write(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,289 @@
+"""The canonical tables: the one source of truth for warehouse, demo, ingest and docs.
+
+Money is DECIMAL(18,2) everywhere (exact to the cent; sums stay exact in DuckDB).
+Timestamps are naive store-local time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.datatypes as dt
+
+MONEY = "decimal(18, 2)"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str
+    zh: str
+    en: str
+    nullable: bool = True
+
+    @property
+    def ibis_type(self) -> dt.DataType:
+        t = dt.dtype(self.dtype)
+        return t if self.nullable else t.copy(nullable=False)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    zh: str
+    en: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    #: the column whose latest value tells how fresh the table is
+    date_column: str | None = None
+    #: optional tables may be empty; their report sections then say so in one line
+    optional: bool = False
+
+    @property
+    def schema(self) -> ibis.Schema:
+        return ibis.schema({c.name: c.ibis_type for c in self.columns})
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+
+def _c(name: str, dtype: str, zh: str, en: str, nullable: bool = True) -> Column:
+    return Column(name, dtype, zh, en, nullable)
+
+
+def _key(name: str, dtype: str, zh: str, en: str) -> Column:
+    return Column(name, dtype, zh, en, nullable=False)
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "orders", "订单", "orders", ("order_id",),
+            (
+                _key("order_id", "string", "订单编号", "order id"),
+                _c("buyer_id", "string", "买家", "buyer", nullable=False),
+                _c("created_at", "timestamp", "下单时间", "created at", nullable=False),
+                _c("paid_at", "timestamp", "付款时间", "paid at"),
+                _c("shipped_at", "timestamp", "发货时间", "shipped at"),
+                _c("delivered_at", "timestamp", "签收时间", "delivered at"),
+                _c("cancelled_at", "timestamp", "关闭时间", "cancelled at"),
+                _c("status", "string", "订单状态", "status", nullable=False),
+                _c("goods_amount", MONEY, "商品金额", "goods amount", nullable=False),
+                _c("shipping_fee", MONEY, "运费", "shipping fee", nullable=False),
+                _c("discount_amount", MONEY, "优惠金额", "discount", nullable=False),
+                _c("tax_amount", MONEY, "税费", "tax", nullable=False),
+                _c("paid_amount", MONEY, "实付金额", "paid amount"),
+                _c("refund_amount", MONEY, "退款金额", "refund amount", nullable=False),
+                _c("refunded_at", "timestamp", "退款时间", "refunded at"),
+                _c("shipping_cost", MONEY, "物流成本", "shipping cost"),
+                _c("channel", "string", "渠道", "channel"),
+                _c("province", "string", "省份", "province"),
+                _c("is_urgent", "boolean", "加急", "urgent", nullable=False),
+                _c("campaign_id", "string", "活动", "campaign"),
+                _c("source", "string", "数据来源", "source"),
+            ),
+            date_column="created_at",
+        ),
+        Table(
+            "order_items", "订单明细", "order lines", ("order_id", "line_no"),
+            (
+                _key("order_id", "string", "订单编号", "order id"),
+                _key("line_no", "int32", "行号", "line"),
+                _c("sku", "string", "SKU", "SKU", nullable=False),
+                _c("qty", "int32", "数量", "quantity", nullable=False),
+                _c("unit_price", MONEY, "单价", "unit price", nullable=False),
+                _c("amount", MONEY, "金额", "amount", nullable=False),
+                _c("refund_qty", "int32", "退货数量", "refunded qty", nullable=False),
+            ),
+        ),
+        Table(
+            "products", "商品", "products", ("sku",),
+            (
+                _key("sku", "string", "SKU", "SKU"),
+                _c("product_id", "string", "商品ID", "product id", nullable=False),
+                _c("title", "string", "商品名称", "title", nullable=False),
+                _c("category", "string", "类目", "category"),
+                _c("color", "string", "颜色", "colour"),
+                _c("size", "string", "尺码", "size"),
+                _c("price", MONEY, "售价", "price"),
+                _c("unit_cost", MONEY, "成本价", "unit cost"),
+                _c("status", "string", "状态", "status"),
+                _c("launched_on", "date", "上架日期", "launched on"),
+                _c("supplier", "string", "供应商", "supplier"),
+                _c("lead_time_days", "int32", "采购周期(天)", "lead time (days)"),
+                _c("moq", "int32", "起订量", "minimum order qty"),
+                _c("case_pack", "int32", "箱规", "case pack"),
+            ),
+        ),
+        Table(
+            "inventory", "库存", "inventory", ("date", "sku"),
+            (
+                _key("date", "date", "日期", "date"),
+                _key("sku", "string", "SKU", "SKU"),
+                _c("on_hand", "int32", "期末库存", "on hand", nullable=False),
+            ),
+            date_column="date",
+        ),
+        Table(
+            "purchase_orders", "采购单", "purchase orders", ("po_id", "sku"),
+            (
+                _key("po_id", "string", "采购单号", "PO"),
+                _key("sku", "string", "SKU", "SKU"),
+                _c("qty_ordered", "int32", "采购数量", "qty ordered", nullable=False),
+                _c("ordered_on", "date", "下单日期", "ordered on", nullable=False),
+                _c("expected_on", "date", "预计到货", "expected on"),
+                _c("received_on", "date", "到货日期", "received on"),
+                _c("qty_received", "int32", "到货数量", "qty received", nullable=False),
+            ),
+            date_column="ordered_on",
+            optional=True,
+        ),
+        Table(
+            "traffic", "店铺流量", "store traffic", ("date",),
+            (
+                _key("date", "date", "日期", "date"),
+                _c("uv", "int64", "访客数", "visitors", nullable=False),
+                _c("pv", "int64", "浏览量", "page views", nullable=False),
+            ),
+            date_column="date",
+        ),
+        Table(
+            "traffic_by_source", "流量来源", "traffic by source", ("date", "source"),
+            (
+                _key("date", "date", "日期", "date"),
+                _key("source", "string", "来源", "source"),
+                _c("uv", "int64", "访客数", "visitors", nullable=False),
+                _c("pv", "int64", "浏览量", "page views", nullable=False),
+            ),
+            date_column="date",
+            optional=True,
+        ),
+        Table(
+            "product_traffic", "商品流量", "product traffic", ("date", "product_id"),
+            (
+                _key("date", "date", "日期", "date"),
+                _key("product_id", "string", "商品ID", "product id"),
+                _c("uv", "int64", "访客数", "visitors", nullable=False),
+                _c("pv", "int64", "浏览量", "page views", nullable=False),
+                _c("cart_adds", "int64", "加购件数", "cart adds", nullable=False),
+                _c("favorites", "int64", "收藏人数", "favourites", nullable=False),
+            ),
+            date_column="date",
+            optional=True,
+        ),
+        Table(
+            "ads", "推广", "advertising", ("date", "channel", "campaign"),
+            (
+                _key("date", "date", "日期", "date"),
+                _key("channel", "string", "渠道", "channel"),
+                _key("campaign", "string", "计划", "campaign"),
+                _c("impressions", "int64", "展现量", "impressions", nullable=False),
+                _c("clicks", "int64", "点击量", "clicks", nullable=False),
+                _c("cost", MONEY, "花费", "spend", nullable=False),
+                _c("orders", "int64", "成交笔数", "orders", nullable=False),
+                _c("gmv", MONEY, "成交金额", "attributed GMV", nullable=False),
+            ),
+            date_column="date",
+            optional=True,
+        ),
+        Table(
+            "campaigns", "活动", "campaigns", ("campaign_id",),
+            (
+                _key("campaign_id", "string", "活动ID", "campaign id"),
+                _c("theme", "string", "主题", "theme", nullable=False),
+                _c("kind", "string", "类型", "kind"),
+                _c("start_date", "date", "开始", "start", nullable=False),
+                _c("end_date", "date", "结束", "end", nullable=False),
+                _c("fixed_cost", MONEY, "固定费用", "fixed cost"),
+                _c("ad_budget", MONEY, "推广预算", "ad budget"),
+            ),
+            date_column="end_date",
+            optional=True,
+        ),
+        Table(
+            "cs_sessions", "客服会话", "customer-service chats", ("session_id",),
+            (
+                _key("session_id", "string", "会话ID", "session id"),
+                _c("started_at", "timestamp", "开始时间", "started at", nullable=False),
+                _c("buyer_id", "string", "买家", "buyer", nullable=False),
+                _c("agent", "string", "客服", "agent"),
+                _c("first_response_s", "int32", "首次响应(秒)", "first response (s)"),
+                _c("messages", "int32", "消息数", "messages"),
+                _c("transcript", "string", "聊天记录", "transcript"),
+            ),
+            date_column="started_at",
+            optional=True,
+        ),
+        Table(
+            "cs_tickets", "问题订单", "problem-order tickets", ("ticket_id",),
+            (
+                _key("ticket_id", "string", "工单号", "ticket id"),
+                _c("order_id", "string", "订单编号", "order id"),
+                _c("kind", "string", "类型", "kind", nullable=False),
+                _c("opened_at", "timestamp", "创建时间", "opened at", nullable=False),
+                _c("resolved_at", "timestamp", "处理完成", "resolved at"),
+                _c("status", "string", "状态", "status", nullable=False),
+                _c("severity", "string", "紧急程度", "severity"),
+            ),
+            date_column="opened_at",
+            optional=True,
+        ),
+        Table(
+            "ratings", "店铺评分", "store ratings (DSR)", ("date",),
+            (
+                _key("date", "date", "日期", "date"),
+                _c("dsr_item", "float64", "描述相符", "item as described"),
+                _c("dsr_service", "float64", "服务态度", "service"),
+                _c("dsr_logistics", "float64", "物流服务", "logistics"),
+            ),
+            date_column="date",
+            optional=True,
+        ),
+        Table(
+            "competitor_products", "竞品", "competitor items", ("date", "competitor", "item_id"),
+            (
+                _key("date", "date", "日期", "date"),
+                _key("competitor", "string", "竞店", "competitor"),
+                _key("item_id", "string", "商品ID", "item id"),
+                _c("title", "string", "商品名称", "title"),
+                _c("category", "string", "类目", "category"),
+                _c("price", MONEY, "价格", "price"),
+                _c("monthly_sales", "int64", "月销量", "monthly sales"),
+                _c("first_seen", "date", "首次发现", "first seen"),
+            ),
+            date_column="date",
+            optional=True,
+        ),
+        Table(
+            "targets", "销售目标", "sales targets", ("month", "category"),
+            (
+                _key("month", "date", "月份", "month"),
+                _key("category", "string", "类目", "category"),
+                _c("gmv_target", MONEY, "支付金额目标", "GMV target", nullable=False),
+                _c("ad_budget", MONEY, "推广预算", "ad budget"),
+            ),
+            date_column="month",
+            optional=True,
+        ),
+    )
+}
+
+#: the tables without which no daily review can be produced
+REQUIRED_FOR_DAILY = ("orders", "order_items", "traffic")
+
+
+def table(name: str) -> Table:
+    """Look a canonical table up by name, with a clear error for a typo."""
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise KeyError(f"unknown table {name!r}; canonical tables: {', '.join(TABLES)}") from None

@@ -1,0 +1,78 @@
+"""Shared fixtures: tiny hand-made warehouses, and one small demo project for end-to-end tests."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import ibis
+import pandas as pd
+import pytest
+
+from storeops import schema, warehouse
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+ORDER_DEFAULTS = dict(status="paid", shipping_fee="0", discount_amount="0", tax_amount="0", refund_amount="0",
+                      is_urgent=False, source="test")
+
+
+def frame(table: str, rows: list[dict]) -> pd.DataFrame:
+    """Rows for a canonical table: absent columns are NULL, money given as strings becomes Decimal."""
+    t = schema.table(table)
+    defaults = ORDER_DEFAULTS if table == "orders" else {}
+    out = []
+    for r in rows:
+        full = {c: r.get(c, defaults.get(c)) for c in t.column_names}
+        for c in t.columns:
+            v = full[c.name]
+            if c.dtype == schema.MONEY and v is not None:
+                full[c.name] = Decimal(v)
+            elif c.dtype == "timestamp" and isinstance(v, str):
+                full[c.name] = pd.Timestamp(v)
+            elif c.dtype == "date" and isinstance(v, str):
+                full[c.name] = _dt.date.fromisoformat(v)
+        out.append(full)
+    return pd.DataFrame(out, columns=t.column_names)
+
+
+def load(con: ibis.BaseBackend, **tables: list[dict]) -> warehouse.Tables:
+    for name, rows in tables.items():
+        warehouse.upsert(con, name, frame(name, rows))
+    return warehouse.Tables(con)
+
+
+@pytest.fixture
+def con():
+    c = ibis.duckdb.connect()
+    warehouse.create_tables(c)
+    yield c
+    c.disconnect()
+
+
+def write_config(root: Path, *, language: str = "zh", extra: str = "") -> Path:
+    (root / "params").mkdir(parents=True, exist_ok=True)
+    cfg = root / "params" / "store.yaml"
+    cfg.write_text(
+        "store:\n  name: 测试服饰店\n  name_en: Test Apparel\n  timezone: Asia/Shanghai\n"
+        f"  language: {language}\nwarehouse:\n  url: duckdb://data/warehouse.duckdb\n"
+        "thresholds:\n  gross_margin_rate: 0.5\n" + extra,
+        encoding="utf-8",
+    )
+    return cfg
+
+
+@pytest.fixture(scope="session")
+def demo_project(tmp_path_factory) -> Path:
+    """A project folder with the real notebooks and a 70-day demo warehouse ending 2026-11-26."""
+    root = tmp_path_factory.mktemp("project")
+    write_config(root)
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    subprocess.run([BIN / "storeops", "demo", "--days", "70", "--end", "2026-11-26", "--config",
+                    root / "params" / "store.yaml"], check=True, capture_output=True)
+    return root

@@ -1,0 +1,62 @@
+"""Targets and seasonal weights, worked by hand."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import pytest
+
+from storeops.metrics import plan
+from storeops.periods import Period
+from tests.conftest import load
+
+
+def _paid(day: _dt.date, amount: str, n: int) -> dict:
+    ts = f"{day} 12:00"
+    return dict(order_id=f"o{n}", buyer_id=f"b{n}", created_at=ts, paid_at=ts, goods_amount=amount,
+                paid_amount=amount)
+
+
+def test_short_history_splits_the_month_evenly(con):
+    t = load(con, targets=[dict(month="2026-03-01", category="*", gmv_target="31000.00")])
+    w = plan.seasonal_weights(t, _dt.date(2026, 3, 1))
+    assert len(w) == 31 and w.sum() == pytest.approx(1)
+    assert set(w.round(12)) == {round(1 / 31, 12)}
+    # a day's target: 31,000 × 1/31 = 1,000
+    assert plan.target(t, Period.day("2026-03-10")) == pytest.approx(1000)
+    assert plan.attainment(395, 1000.0) == pytest.approx(0.395)
+
+
+def test_weekday_profile_from_the_eight_weeks_before(con):
+    # 56 days before April 2026 (Feb 4 – Mar 31): ¥100 a day, ¥300 on Sundays.
+    start = _dt.date(2026, 2, 4)
+    days = [start + _dt.timedelta(days=i) for i in range(56)]
+    rows = [_paid(d, "300" if d.weekday() == 6 else "100", i) for i, d in enumerate(days)]
+    t = load(con, orders=rows, targets=[dict(month="2026-04-01", category="*", gmv_target="38000.00")])
+    w = plan.seasonal_weights(t, _dt.date(2026, 4, 1))
+    # April 2026 has 4 Sundays (5, 12, 19, 26) and 26 other days; Sunday weighs 3× a weekday:
+    # Sunday 3/38, other days 1/38 -> targets ¥3,000 and ¥1,000 of ¥38,000.
+    assert w[_dt.date(2026, 4, 5)] == pytest.approx(3 / 38)
+    assert w[_dt.date(2026, 4, 6)] == pytest.approx(1 / 38)
+    assert plan.target(t, Period.day("2026-04-12")) == pytest.approx(3000)
+    assert plan.target(t, Period.day("2026-04-13")) == pytest.approx(1000)
+
+
+def test_last_years_shape_keeps_the_festival(con):
+    # 8 flat weeks before Nov 2026 (¥100 a day) and Nov 2025 flat at ¥100 but ¥500 on the 11th.
+    flat = [_dt.date(2026, 9, 4) + _dt.timedelta(days=i) for i in range(58)]  # Sep 4 – Oct 31
+    ly = [_dt.date(2025, 11, 1) + _dt.timedelta(days=i) for i in range(30)]
+    rows = [_paid(d, "100", i) for i, d in enumerate(flat)]
+    rows += [_paid(d, "500" if d.day == 11 else "100", 1000 + i) for i, d in enumerate(ly)]
+    t = load(con, orders=rows, targets=[dict(month="2026-11-01", category="*", gmv_target="34000.00")])
+    w = plan.seasonal_weights(t, _dt.date(2026, 11, 1))
+    # weekday profile flat (1); shape: day 11 = 5, others 1 -> 29 + 5 = 34 parts
+    assert w[_dt.date(2026, 11, 11)] == pytest.approx(5 / 34)
+    assert w[_dt.date(2026, 11, 12)] == pytest.approx(1 / 34)
+    assert plan.target(t, Period.day("2026-11-11")) == pytest.approx(5000)
+
+
+def test_no_target_no_attainment(con):
+    t = load(con)
+    assert plan.target(t, Period.day("2026-03-10")) is None
+    assert plan.attainment(395, None) is None

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import datetime as _dt
+
+import pandas as pd
+import pytest
+
+from storeops import config, warehouse
+from storeops.errors import WarehouseError
+from tests.conftest import frame, write_config
+
+
+def _traffic(*rows):
+    return pd.DataFrame(rows, columns=["date", "uv", "pv"]).assign(date=lambda d: pd.to_datetime(d.date).dt.date)
+
+
+def test_creates_every_canonical_table(con):
+    from storeops import schema
+
+    assert set(schema.TABLES) <= set(con.list_tables())
+    assert con.table("orders").schema()["paid_amount"].is_decimal()
+
+
+def test_upsert_twice_changes_nothing(con):
+    rows = _traffic(("2026-03-01", 10, 30), ("2026-03-02", 20, 60))
+    assert warehouse.upsert(con, "traffic", rows) == 2
+    warehouse.upsert(con, "traffic", rows)
+    got = con.table("traffic").order_by("date").execute()
+    assert got.uv.tolist() == [10, 20] and len(got) == 2
+
+
+def test_upsert_replaces_by_key_and_keeps_the_rest(con):
+    warehouse.upsert(con, "traffic", _traffic(("2026-03-01", 10, 30), ("2026-03-02", 20, 60)))
+    warehouse.upsert(con, "traffic", _traffic(("2026-03-02", 25, 70), ("2026-03-03", 5, 9)))
+    got = con.table("traffic").order_by("date").execute()
+    assert got.uv.tolist() == [10, 25, 5]
+
+
+def test_composite_key_and_last_row_of_a_key_wins(con):
+    rows = [dict(order_id="o1", line_no=1, sku="A", qty=1, unit_price="9.90", amount="9.90", refund_qty=0),
+            dict(order_id="o1", line_no=2, sku="B", qty=1, unit_price="5.00", amount="5.00", refund_qty=0),
+            dict(order_id="o1", line_no=2, sku="B", qty=2, unit_price="5.00", amount="10.00", refund_qty=0)]
+    assert warehouse.upsert(con, "order_items", frame("order_items", rows)) == 2
+    got = con.table("order_items").order_by("line_no").execute()
+    assert got.qty.tolist() == [1, 2]
+    assert str(got.amount.iloc[1]) == "10.00"  # exact decimal, to the cent
+
+
+def test_rows_that_do_not_fit_change_nothing(con):
+    warehouse.upsert(con, "traffic", _traffic(("2026-03-01", 10, 30)))
+    bad = pd.DataFrame({"date": [_dt.date(2026, 3, 1)], "uv": ["many"], "pv": [1]})
+    with pytest.raises(WarehouseError, match="traffic: rows do not fit the schema"):
+        warehouse.upsert(con, "traffic", bad)
+    with pytest.raises(WarehouseError, match="traffic: missing columns pv"):
+        warehouse.upsert(con, "traffic", bad.drop(columns="pv"))
+    assert con.table("traffic").uv.execute().tolist() == [10]
+
+
+def test_null_in_a_required_column_is_refused(con):
+    bad = pd.DataFrame({"date": [_dt.date(2026, 3, 1)], "uv": pd.array([None], "Int64"), "pv": [1]})
+    with pytest.raises(WarehouseError, match="traffic: rows do not fit the schema"):
+        warehouse.upsert(con, "traffic", bad)
+
+
+def test_a_failure_inside_the_transaction_undoes_the_delete(con):
+    warehouse.upsert(con, "traffic", _traffic(("2026-03-01", 10, 30)))
+    with pytest.raises(RuntimeError):
+        with warehouse._transaction(con):
+            con.raw_sql('DELETE FROM "traffic"')
+            raise RuntimeError("the INSERT failed")
+    assert con.table("traffic").uv.execute().tolist() == [10]
+
+
+def test_freshness(con):
+    warehouse.upsert(con, "traffic", _traffic(("2026-03-01", 10, 30), ("2026-03-04", 1, 1)))
+    f = {x.table: x for x in warehouse.freshness(con, ["traffic", "orders", "order_items"])}
+    assert f["traffic"].rows == 2 and f["traffic"].latest == _dt.date(2026, 3, 4)
+    assert f["orders"].rows == 0 and f["orders"].latest is None
+    assert f["order_items"].latest is None  # no date column of its own
+
+
+def test_relative_warehouse_path_resolves_against_the_project_root(tmp_path, monkeypatch):
+    cfg = config.load(write_config(tmp_path))
+    monkeypatch.chdir("/")
+    assert warehouse.resolve_url(cfg) == f"duckdb://{tmp_path}/data/warehouse.duckdb"
+    with pytest.raises(WarehouseError, match="does not exist: run `storeops demo`"):
+        warehouse.connect(cfg)
+    con = warehouse.connect(cfg, create=True)
+    assert "orders" in con.list_tables()
+    con.disconnect()
+    assert (tmp_path / "data" / "warehouse.duckdb").is_file()
