@@ -528,9 +528,10 @@ def _day_side_tables(d, n_payers, paid_c, rng, f, lam, price_c, traffic_rows, so
     conv = 0.036 * (1.25 if camp else 1.0) * rng.uniform(0.88, 1.12)
     uv = max(int(n_payers / conv), n_payers, 1)
     traffic_rows.append((d, uv, int(uv * rng.uniform(2.8, 3.6))))
-    for src, sh in SOURCES.items():
-        s_uv = max(0, int(uv * sh * rng.uniform(0.85, 1.15)))
-        source_rows.append((d, src, s_uv, int(s_uv * rng.uniform(2.0, 4.0))))
+    s_uv = np.array([uv * sh for sh in SOURCES.values()]) * rng.uniform(0.85, 1.15, len(SOURCES))
+    s_uv *= max(1.0, 1.03 * uv / s_uv.sum())  # a visitor comes by several sources: they overlap
+    for src, u in zip(SOURCES, s_uv.astype(int)):
+        source_rows.append((d, src, int(u), int(u * rng.uniform(2.0, 4.0))))
     prod_lam = np.bincount(prod_of_sku, weights=lam, minlength=len(product_ids))
     w = prod_lam * ptraffic_bias
     if w.sum() > 0:

@@ -94,6 +94,8 @@ def _conform(name: str, data: pd.DataFrame | pa.Table) -> pa.Table:
         missing = [c for c in table.column_names if c not in data.columns]
         if missing:
             raise WarehouseError(f"{name}: missing columns {', '.join(missing)}")
+        if data.empty:  # pandas types an empty column as float, which will not cast to a date
+            return table.schema.to_pyarrow().empty_table()
         data = pa.Table.from_pandas(data[table.column_names], preserve_index=False)
     target = table.schema.to_pyarrow()
     try:

@@ -41,7 +41,7 @@ def execute(notebook: Path, output: Path, parameters: dict[str, Any], *, cwd: Pa
         first_line = (e.source or "").strip().splitlines()[0] if (e.source or "").strip() else ""
         evalue = str(e.evalue).strip().splitlines()[0] if str(e.evalue).strip() else ""
         raise ReportError(
-            f"{notebook.name} failed in cell {e.cell_index} ({first_line}): {e.ename}: {evalue}; "
+            f"{notebook.name} failed in cell {e.cell_index} of the executed notebook ({first_line}): {e.ename}: {evalue}; "
             f"executed notebook kept at {output}",
             notebook=str(output), cell_index=e.cell_index, ename=e.ename, evalue=evalue,
         ) from None

@@ -19,6 +19,8 @@ from storeops.present.i18n import text
 from storeops.publish import execute, export, summary
 
 KINDS = ("daily",)
+#: what every review notebook's `parameters` cell declares (tests/test_notebooks.py checks)
+PARAMETERS = ("report_date", "config", "lang")
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def run_report(cfg: Config, kind: str, *, report_date: _dt.date | None = None, l
     for stale in (html_path, summary_path):
         stale.unlink(missing_ok=True)  # a failed re-run must not leave the old report looking current
 
-    params = {"report_date": day.isoformat(), "config": str(cfg.path), "lang": lang}
+    params = dict(zip(PARAMETERS, (day.isoformat(), str(cfg.path), lang)))
     execute.execute(nb_path, nb_out, params, cwd=nb_path.parent.resolve())
     nb = nbformat.read(nb_out, as_version=4)
     data = summary.extract(nb)
