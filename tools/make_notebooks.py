@@ -15,7 +15,8 @@ KERNEL = {"kernelspec": {"name": "storeops", "display_name": "storeops", "langua
 
 PARAMS = '''report_date = ""  # YYYY-MM-DD; empty: yesterday in store time
 config = ""       # path to store.yaml; empty: the nearest params/store.yaml
-lang = ""         # zh or en; empty: the store's language'''
+lang = ""         # zh or en; empty: the store's language
+allow_incomplete = False  # True: publish with a banner when orders or traffic are missing'''
 
 
 def md(text):
@@ -27,19 +28,35 @@ def code(src, *tags):
 
 
 DAILY = [
-    md("# 日报 · Daily review\n\nWhat the general manager reads first every morning: how did the day go, "
-       "against the day before and the same weekday last week, and against plan.\n\n"
-       "Run it with `storeops run daily --date YYYY-MM-DD`; cells tagged `analyst` (like this one) "
-       "are notes for analysts and are left out of the published report."),
+    md("# 日报 · Daily review\n\nWhat the general manager reads first every morning: how did yesterday go, "
+       "why, and what needs doing today, for every part of the store.\n\n"
+       "Run it with `storeops run daily --date YYYY-MM-DD`. Markdown cells tagged `analyst` (like this one) "
+       "are notes for analysts and stay out of the published report, whose text comes from the zh/en catalog."),
     code(PARAMS, "parameters"),
-    code("import storeops\n\nctx = storeops.daily.context(report_date or None, config or None, lang or None)\n"
-         "storeops.daily.header(ctx)"),
-    md("## 核心指标 · Headline KPIs\n\nEach sales and conversion metric for the day, with 环比 (vs the previous "
-       "day), 同比 (vs the same weekday last week) and, for paid amount, the day's target."),
+    code("import storeops\n\nctx = storeops.daily.context(report_date or None, config or None, lang or None, "
+         "allow_incomplete)\nstoreops.daily.header(ctx)"),
+    md("## 今日待办 · Action list\n\nWhat needs doing today: late and urgent orders, tickets near or past 24 h, "
+       "hot SKUs running short, out-of-stock SKUs with visitors, ads below break-even, KPI anomalies."),
+    code("storeops.daily.actions(ctx)"),
+    md("## 核心指标 · Headline KPIs\n\nEach KPI with 环比, 同比 (same weekday last week), the 4-week same-day "
+       "mean, the day's target, and an anomaly flag."),
     code("storeops.daily.kpis(ctx)"),
-    md("## 近28天趋势 · 28-day trend\n\nWhere does the day's paid amount stand in the last four weeks?"),
-    code("storeops.daily.trend(ctx)"),
-    md("## 指标说明 · Glossary\n\nThe definition of every metric shown above, from the registry."),
+    md("## 支付金额拆解 · GMV bridge\n\nThe change against the same weekday last week, split into visitors, "
+       "conversion and spend per buyer."),
+    code("storeops.daily.bridge(ctx)"),
+    md("## 趋势 · Trends\n\n28 days of paid amount, UV and conversion; the month against target."),
+    code("storeops.daily.trends(ctx)"),
+    md("## 流量来源 · Traffic by source"),
+    code("storeops.daily.traffic(ctx)"),
+    md("## 客服 · Customer service\n\nInquiry conversion, response times, per agent, the 10-chat QA sample, tickets."),
+    code("storeops.daily.service(ctx)"),
+    md("## 订单与物流 · Orders and fulfilment\n\nFunnel, backlog by age, 72 h compliance, urgent orders."),
+    code("storeops.daily.fulfilment(ctx)"),
+    md("## 推广 · Advertising\n\nPer channel and campaign against break-even ROAS; spend pacing."),
+    code("storeops.daily.ads(ctx)"),
+    md("## 商品 · Products\n\nTop sellers, high-traffic low-conversion products, stock warnings."),
+    code("storeops.daily.products(ctx)"),
+    md("## 指标说明 · Glossary"),
     code("storeops.daily.glossary(ctx)"),
     code("storeops.daily.summary(ctx)  # hands the shown figures to summary.json", "summary"),
 ]

@@ -42,7 +42,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from storeops.publish import run
 
     cfg = _config.load(args.config)
-    result = run.run_report(cfg, args.kind, report_date=args.date, lang=args.lang, notebook=args.notebook)
+    result = run.run_report(cfg, args.kind, report_date=args.date, lang=args.lang, notebook=args.notebook,
+                            allow_incomplete=args.allow_incomplete)
     print(result.html)
     return 0
 
@@ -79,6 +80,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--date", type=_date, default=None, help="report day (default: yesterday, store time)")
     r.add_argument("--lang", choices=["zh", "en"], default=None, help="report language (default: store.yaml)")
     r.add_argument("--notebook", default=None, help="run this notebook instead of notebooks/<kind>.ipynb")
+    r.add_argument("--allow-incomplete", action="store_true",
+                   help="publish even when orders or traffic are missing for the day, with a warning banner")
     r.set_defaults(func=_cmd_run)
 
     c = cmd("check", "show each table's rows and latest date")

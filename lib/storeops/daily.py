@@ -1,5 +1,9 @@
 """The daily review (日报): what notebooks/daily.ipynb calls, one function per section.
 
+Each section returns HTML (heading, the question it answers, tables and charts)
+and records the figures it shows with ``ctx.show`` so that summary.json and the
+glossary hold exactly what the reader saw.
+
 >>> ctx = storeops.daily.context("2026-11-26", lang="en")  # doctest: +SKIP
 >>> storeops.daily.kpis(ctx)                                # the KPI table
 """
@@ -7,23 +11,56 @@
 from __future__ import annotations
 
 import datetime as _dt
-import html
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import ibis
+import pandas as pd
 
 from storeops import config as _config
 from storeops import warehouse
-from storeops.metrics import plan, registry, sales
+from storeops.metrics import ads as _ads
+from storeops.metrics import anomalies, bridge as _bridge, fulfilment as _ful, inventory, plan, products as _prod
+from storeops.metrics import registry, sales, service as _svc, traffic as _traffic
+from storeops.metrics.base import evaluate
 from storeops.periods import Period
-from storeops.present import charts, formats, tables
+from storeops.present import charts, formats, mask, tables
 from storeops.present.i18n import Lang, text, weekday
+from storeops.present.tables import Col, Html
 from storeops.publish import summary as _summary
 
-#: the KPI table's rows, in order
-KPI_IDS = list(sales.BLOCK)
+#: the headline KPIs, in the order the table shows them
+KPI_IDS = ["order_amount", "orders", "ordering_buyers", "paid_amount", "paid_orders", "paying_buyers",
+           "payment_rate", "uv", "pv", "conversion", "atv", "aov", "uv_value", "ad_cost", "store_roas",
+           "refund_amount"]
+#: tables without which there is no daily review; the others may be empty
+REQUIRED = ("orders", "traffic")
+ANOMALY_MARGIN = 0.10
+TOP_ROWS = 3  # rows of each action item shown in the list
+
+
+def kpi_values(t: warehouse.Tables, p: Period) -> dict[str, Any]:
+    """The headline KPIs for one period, in one query."""
+    exprs = {k: sales.BLOCK[k](t, p) for k in KPI_IDS if k in sales.BLOCK}
+    exprs["ad_cost"] = _ads.ad_cost(t, p)
+    exprs["store_roas"] = _ads.store_roas(t, p)
+    return evaluate(exprs)
+
+
+def missing_tables(con: ibis.BaseBackend, day: _dt.date, names=REQUIRED) -> list[str]:
+    """The tables among ``names`` with no rows for ``day``."""
+    from storeops import schema
+
+    out = []
+    for name in names:
+        col = schema.table(name).date_column
+        t = con.table(name)
+        c = t[col]
+        cond = (c >= day) & (c < day + _dt.timedelta(days=1)) if c.type().is_timestamp() else c == day
+        if not t.filter(cond).count().execute():
+            out.append(name)
+    return out
 
 
 @dataclass
@@ -34,82 +71,412 @@ class DailyContext:
     con: ibis.BaseBackend
     period: Period
     lang: Lang
+    incomplete: list[str] = field(default_factory=list)
     shown: dict[str, Any] = field(default_factory=dict)
+    glossary_ids: list[str] = field(default_factory=list)
+    computed: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def day(self) -> _dt.date:
+        return self.period.end
+
+    @property
+    def cutoff(self) -> _dt.datetime:
+        """The end of the report day: everything is as of this moment."""
+        return _dt.datetime.combine(self.period.end_exclusive, _dt.time())
+
+    @property
+    def margin(self) -> float:
+        return float(self.cfg.thresholds.get("anomaly_margin", ANOMALY_MARGIN))
 
     @cached_property
     def t(self) -> warehouse.Tables:
         return warehouse.Tables(self.con)
 
-    @cached_property
-    def day(self) -> dict[str, Any]:
-        return sales.block(self.t, self.period)
-
-    @cached_property
-    def previous_day(self) -> dict[str, Any]:
-        return sales.block(self.t, self.period.previous())
-
-    @cached_property
-    def same_day_last_week(self) -> dict[str, Any]:
-        return sales.block(self.t, self.period.same_weekday_last_week())
+    def values(self, p: Period) -> dict[str, Any]:
+        """The headline KPIs of ``p``, computed once per period."""
+        key = (p.start, p.end)
+        if key not in self.computed:
+            self.computed[key] = kpi_values(self.t, p)
+        return self.computed[key]
 
     @cached_property
     def target(self) -> float | None:
         return plan.target(self.t, self.period)
 
-    def show(self, metric_id: str, value: Any) -> None:
-        """Record a figure the report shows: it goes into summary.json and the glossary."""
+    @cached_property
+    def reference(self) -> anomalies.Reference:
+        festivals = (self.cfg.raw.get("calendar") or {}).get("festivals")
+        return anomalies.reference(self.day, festivals, self.t.campaigns.execute())
+
+    @cached_property
+    def flags(self) -> dict[str, str | None]:
+        now = self.values(self.period)
+        refs = [self.values(Period.day(d)) for d in self.reference.days]
+        return {k: anomalies.flag(now[k], [r[k] for r in refs], self.margin) for k in KPI_IDS}
+
+    @cached_property
+    def stock(self) -> pd.DataFrame:
+        return inventory.stock_status(self.t, self.day)
+
+    @cached_property
+    def product_perf(self) -> pd.DataFrame:
+        return _prod.performance(self.t, self.period)
+
+    @cached_property
+    def ad_table(self) -> pd.DataFrame:
+        return _ads.by_campaign(self.t, self.period)
+
+    @cached_property
+    def breakeven(self) -> tuple[float | None, float | None]:
+        """(break-even ROAS, gross margin rate): the margin from store.yaml if set, else from sales."""
+        margin = self.cfg.thresholds.get("gross_margin_rate")
+        if margin is None:
+            margin = evaluate({"m": _ads.gross_margin_rate(self.t, self.period)})["m"]
+        margin = float(margin) if margin is not None else None
+        return _ads.breakeven_roas(margin), margin
+
+    def show(self, metric_id: str, value: Any, glossary: str | None = None) -> None:
+        """Record a figure the report shows: it goes into summary.json, its definition into the glossary."""
         self.shown[metric_id] = value
+        self.explain(glossary or metric_id)
+
+    def explain(self, metric_id: str) -> None:
+        if metric_id in registry.METRICS and metric_id not in self.glossary_ids:
+            self.glossary_ids.append(metric_id)
 
 
 def context(report_date: str | _dt.date | None = None, config: str | None = None,
-            lang: Lang | None = None) -> DailyContext:
-    """Open the warehouse read-only and fix the report day (default: yesterday, store time)."""
+            lang: Lang | None = None, allow_incomplete: bool = False) -> DailyContext:
+    """Open the warehouse read-only and fix the report day (default: yesterday, store time).
+
+    Without ``allow_incomplete``, a day missing orders or traffic is refused here
+    too, so a notebook run by hand behaves like ``storeops run``.
+    """
+    from storeops.errors import ReportError
+
     cfg = _config.load(config or None)
     day = report_date or cfg.yesterday()
     period = Period.day(day if isinstance(day, _dt.date) else _dt.date.fromisoformat(str(day)))
-    return DailyContext(cfg, warehouse.connect(cfg, read_only=True), period, lang or cfg.language)
+    con = warehouse.connect(cfg, read_only=True)
+    missing = missing_tables(con, period.end)
+    if missing and not allow_incomplete:
+        raise ReportError(incomplete_message(missing, period.end))
+    return DailyContext(cfg, con, period, lang or cfg.language, incomplete=missing)
 
 
-def header(ctx: DailyContext) -> tables.Html:
-    d = ctx.period.start
+def incomplete_message(missing: list[str], day: _dt.date) -> str:
+    return (f"no data for {day} in {', '.join(missing)}: load it first, "
+            f"or run with --allow-incomplete to publish with a warning banner")
+
+
+def header(ctx: DailyContext) -> Html:
+    d = ctx.day
     title = text("daily.title", ctx.lang, store=ctx.cfg.name(ctx.lang), date=d.isoformat())
     sub = text("daily.subtitle", ctx.lang, weekday=weekday(d, ctx.lang), date=d.isoformat(), tz=ctx.cfg.timezone)
-    return tables.Html(f'<header class="so-header"><h1>{html.escape(title)}</h1>'
-                       f'<p class="so-sub">{html.escape(sub)}</p></header>')
+    out = Html(f'<header class="so-header"><h1>{tables.esc(title)}</h1><p class="so-sub">{tables.esc(sub)}</p></header>')
+    if ctx.incomplete:
+        out += tables.banner(text("banner.incomplete", ctx.lang, tables=", ".join(ctx.incomplete), date=d))
+    return out
 
 
-def kpis(ctx: DailyContext) -> tables.Html:
-    """核心指标: each sales metric with 环比, 同比 (same weekday last week) and, for GMV, the target."""
+# ---------------------------------------------------------------- action list
+
+
+def action_items(ctx: DailyContext) -> list[tables.Action]:
+    """今日待办: every rule of the action list, with its count and most pressing rows."""
+    backlog = _ful.overdue(ctx.t, ctx.cutoff, 48)
+    breached = backlog[backlog.hours >= 72]
+    at_risk = backlog[backlog.hours < 72]
+    urgent = _ful.urgent_orders(ctx.t, ctx.cutoff)
+    open_t = _svc.open_tickets(ctx.t, ctx.cutoff, min_age_h=20)
+    t_breached, t_risk = open_t[open_t.age_h >= 24], open_t[open_t.age_h < 24]
+    hot = inventory.hot_short(ctx.stock)
+    oos = inventory.out_of_stock_with_visitors(ctx.t, ctx.day, ctx.stock)
+    be, _ = ctx.breakeven
+    low_ads = ctx.ad_table[ctx.ad_table.roas < be] if be else ctx.ad_table.iloc[0:0]
+    flagged = [k for k, f in ctx.flags.items() if f]
+
+    def orders_top(df):
+        return ", ".join(f"{r.order_id} ({r.hours:.0f}h)" for r in df.head(TOP_ROWS).itertuples())
+
+    items = [
+        tables.Action("ship_breached", len(breached), "fulfilment", orders_top(breached)),
+        tables.Action("ship_at_risk", len(at_risk), "fulfilment", orders_top(at_risk)),
+        tables.Action("urgent", len(urgent), "fulfilment", orders_top(urgent)),
+        tables.Action("tickets_breached", len(t_breached), "service",
+                      ", ".join(f"{r.ticket_id} {r.kind} ({r.age_h:.0f}h)" for r in t_breached.head(TOP_ROWS).itertuples())),
+        tables.Action("tickets_at_risk", len(t_risk), "service",
+                      ", ".join(f"{r.ticket_id} {r.kind} ({r.age_h:.0f}h)" for r in t_risk.head(TOP_ROWS).itertuples())),
+        tables.Action("hot_short", len(hot), "products",
+                      ", ".join(f"{r.sku} ({r.days_cover:.1f}/{r.lead_time_days}d)" for r in hot.head(TOP_ROWS).itertuples())),
+        tables.Action("oos_visited", len(oos), "products",
+                      ", ".join(f"{r.sku} (UV {r.uv})" for r in oos.head(TOP_ROWS).itertuples())),
+        tables.Action("ads_below_breakeven", len(low_ads), "ads",
+                      ", ".join(f"{r.channel}·{r.campaign} ({r.roas:.2f})" for r in low_ads.head(TOP_ROWS).itertuples())),
+        tables.Action("anomalies", len(flagged), "kpis",
+                      ", ".join(f"{registry.get(k).label(ctx.lang)} {text('flag.' + ctx.flags[k], ctx.lang)}"
+                                for k in flagged[:TOP_ROWS])),
+    ]
+    return items
+
+
+def actions(ctx: DailyContext) -> Html:
+    items = action_items(ctx)
+    for a in items:
+        ctx.shown[f"action_{a.key}"] = a.count
+    return tables.section("actions", ctx.lang, "actions") + tables.action_list(items, ctx.lang)
+
+
+# ---------------------------------------------------------------- KPIs
+
+
+def kpis(ctx: DailyContext) -> Html:
+    """核心指标: value, 环比, 同比, vs the mean of the last 4 same weekdays, target, anomaly flag."""
+    p = ctx.period
+    now, prev, wow = ctx.values(p), ctx.values(p.previous()), ctx.values(p.same_weekday_last_week())
+    last4 = [ctx.values(Period.day(ctx.day - _dt.timedelta(days=7 * k))) for k in range(1, 5)]
     rows = []
     for mid in KPI_IDS:
-        now = ctx.day[mid]
-        row = tables.KpiRow(
-            registry.get(mid), now,
-            formats.relative_change(now, ctx.previous_day[mid]),
-            formats.relative_change(now, ctx.same_day_last_week[mid]),
-        )
-        ctx.show(mid, now)
+        v = now[mid]
+        refs = [x[mid] for x in last4 if x[mid] is not None]
+        mean4 = sum(float(r) for r in refs) / len(refs) if refs else None
+        row = tables.KpiRow(registry.get(mid), v, formats.relative_change(v, prev[mid]),
+                            formats.relative_change(v, wow[mid]), formats.relative_change(v, mean4),
+                            flag=ctx.flags[mid])
+        ctx.show(mid, v)
         if mid == "paid_amount":
-            att = plan.attainment(now, ctx.target)
-            row = tables.KpiRow(row.metric, now, row.dod, row.wow, ctx.target, att)
+            att = plan.attainment(v, ctx.target)
+            row = tables.KpiRow(row.metric, v, row.dod, row.wow, row.w4, ctx.target, att, row.flag)
             ctx.show("target", ctx.target)
             ctx.show("attainment", att)
         rows.append(row)
-    return tables.Html(str(tables.section("kpis", ctx.lang, "kpis")) + str(tables.kpi_table(rows, ctx.lang)))
+    ctx.explain("anomaly")
+    ref = ctx.reference
+    margin = formats.pct(ctx.margin)
+    if ref.basis == "weekday":
+        remark = text("kpis.reference.weekday", ctx.lang, margin=margin)
+    else:
+        remark = text("kpis.reference.event", ctx.lang, event=ref.event, ref=ref.days[0].isoformat(), margin=margin)
+    return tables.section("kpis", ctx.lang, "kpis") + tables.kpi_table(rows, ctx.lang) + tables.note(remark)
 
 
-def trend(ctx: DailyContext) -> tables.Html:
-    """近28天趋势: paid amount per day over the 28 days ending on the report day."""
-    series = plan.daily_paid(ctx.t, ctx.period.trailing(28))
-    chart = charts.daily_trend(series, ctx.period.end, ctx.lang, text("chart.paid_amount", ctx.lang),
-                               text("chart.ma7", ctx.lang))
-    return tables.Html(str(tables.section("trend", ctx.lang, "trend")) + chart._repr_html_())
+# ---------------------------------------------------------------- GMV bridge
 
 
-def glossary(ctx: DailyContext) -> tables.Html:
+def bridge(ctx: DailyContext) -> Html:
+    """支付金额拆解 against the same weekday last week: UV, conversion and ATV parts that add up to the change."""
+    out = tables.section("bridge", ctx.lang, "bridge")
+    b = _bridge.gmv_bridge(ctx.values(ctx.period.same_weekday_last_week()), ctx.values(ctx.period))
+    if b is None:
+        return out + tables.note(text("bridge.none", ctx.lang))
+    for k in _bridge.PARTS:
+        ctx.show(k, b[k])
+    parts = [(registry.get(k).label(ctx.lang), float(b[k])) for k in _bridge.PARTS]
+    chart = charts.waterfall(float(b["before"]), parts, float(b["after"]),
+                             (text("bridge.before", ctx.lang), text("bridge.after", ctx.lang)), ctx.lang)
+    df = pd.DataFrame({"metric": [registry.get(k).label(ctx.lang) for k in _bridge.PARTS],
+                       "value": [b[k] for k in _bridge.PARTS]})
+    return out + chart + tables.data_table(df, [Col("metric", "col.metric"), Col("value", "col.value", "money")],
+                                           ctx.lang)
+
+
+# ---------------------------------------------------------------- trends
+
+
+def trends(ctx: DailyContext) -> Html:
+    """近28天: paid amount, UV and conversion; month to date against target, pace, month-end forecast."""
+    w = ctx.period.trailing(28)
+    paid = plan.daily_paid(ctx.t, w)
+    tr = ctx.t.traffic
+    uv = tr.filter((tr.date >= w.start) & (tr.date <= w.end)).select("date", "uv").execute()
+    uv = pd.Series(uv.uv.to_numpy(), index=pd.to_datetime(uv.date).dt.date).reindex(w.dates())
+    o = ctx.t.orders
+    o = o.filter((o.paid_at >= w.start) & (o.paid_at < w.end_exclusive))
+    buyers = o.group_by(d=o.paid_at.date()).aggregate(b=o.buyer_id.nunique()).execute()
+    buyers = pd.Series(buyers.b.to_numpy(), index=pd.to_datetime(buyers.d).dt.date).reindex(w.dates()).fillna(0)
+    df = pd.DataFrame({"day": w.dates(), "paid_amount": paid.to_numpy(), "uv": uv.to_numpy(),
+                       "conversion": (buyers / uv.where(uv > 0)).to_numpy()})
+    labels = {k: text(f"chart.{k}", ctx.lang) for k in ("paid_amount", "uv", "conversion", "ma7")}
+    chart = charts.trends(df, ctx.day, ctx.lang, labels)
+    mtd = plan.month_to_date(ctx.t, ctx.day)
+    for k, v in mtd.items():
+        ctx.show(k, v)
+    rows = pd.DataFrame({"metric": [registry.get(k).label(ctx.lang) for k in mtd],
+                         "value": [formats.value(v, registry.get(k).unit, ctx.lang) for k, v in mtd.items()]})
+    return (tables.section("trends", ctx.lang, "trends") + chart
+            + tables.data_table(rows, [Col("metric", "col.metric"), Col("value", "col.value")], ctx.lang))
+
+
+# ---------------------------------------------------------------- traffic
+
+
+def traffic(ctx: DailyContext) -> Html:
+    """流量来源: UV, PV and share of the store total per source."""
+    out = tables.section("traffic", ctx.lang, "traffic")
+    df = _traffic.by_source(ctx.t, ctx.period)
+    if df.empty:
+        return out + tables.note(text("traffic.none", ctx.lang))
+    ctx.explain("uv")
+    return out + tables.data_table(df, [Col("source", "col.source"), Col("uv", "uv", "count"),
+                                        Col("pv", "pv", "count"), Col("share", "col.share", "rate")], ctx.lang)
+
+
+# ---------------------------------------------------------------- customer service
+
+
+def service(ctx: DailyContext) -> Html:
+    """客服: consulting buyers, inquiry conversion, response times, per agent, QA sample, tickets."""
+    out = tables.section("service", ctx.lang, "service")
+    p = ctx.period
+    v = evaluate({"consultations": _svc.consultations(ctx.t, p), "consult_conversion": _svc.consult_conversion(ctx.t, p),
+                  "first_response": _svc.first_response(ctx.t, p), "response_3min": _svc.response_3min(ctx.t, p),
+                  "ticket_sla": _svc.ticket_sla(ctx.t, p)})
+    if v["consultations"]:
+        for k in ("consultations", "consult_conversion", "first_response", "response_3min"):
+            ctx.show(k, v[k])
+        head = pd.DataFrame({"metric": [registry.get(k).label(ctx.lang) for k in list(v)[:4]],
+                             "value": [formats.value(v[k], registry.get(k).unit, ctx.lang) for k in list(v)[:4]]})
+        out += tables.data_table(head, [Col("metric", "col.metric"), Col("value", "col.value")], ctx.lang)
+        out += tables.data_table(_svc.per_agent(ctx.t, p), [
+            Col("agent", "col.agent"), Col("sessions", "col.sessions", "count"),
+            Col("consultations", "consultations", "count"), Col("consult_conversion", "consult_conversion", "rate"),
+            Col("first_response", "first_response", "seconds"), Col("response_3min", "response_3min", "rate")],
+            ctx.lang)
+        sample = _svc.chat_sample(ctx.t, ctx.day)
+        sample["buyer_id"] = sample.buyer_id.map(mask.buyer)
+        sample["transcript"] = sample.transcript.map(mask.phones)
+        sample["score"] = ""
+        sample["remark"] = ""
+        out += tables.subheading(text("service.sample", ctx.lang))
+        out += tables.data_table(sample, [
+            Col("started_at", "col.time", "datetime"), Col("agent", "col.agent"), Col("buyer_id", "col.buyer"),
+            Col("first_response_s", "first_response", "seconds"), Col("transcript", "col.transcript"),
+            Col("score", "col.score"), Col("remark", "col.remark")], ctx.lang, css="so-sample")
+    else:
+        out += tables.note(text("service.none", ctx.lang))
+    out += tables.subheading(text("service.tickets", ctx.lang))
+    open_all = _svc.open_tickets(ctx.t, ctx.cutoff)
+    ctx.show("tickets_open", len(open_all))
+    if v["ticket_sla"] is not None:
+        ctx.show("ticket_sla", v["ticket_sla"])
+        out += tables.note(f"{registry.get('ticket_sla').label(ctx.lang)}: {formats.pct(v['ticket_sla'])} · "
+                           f"{registry.get('tickets_open').label(ctx.lang)}: {len(open_all)}")
+    late = open_all[open_all.age_h >= 24]
+    if late.empty:
+        out += tables.note(text("service.tickets_none", ctx.lang))
+    else:
+        out += tables.data_table(late, [Col("ticket_id", "col.ticket"), Col("order_id", "col.order"),
+                                        Col("kind", "col.kind"), Col("opened_at", "col.time", "datetime"),
+                                        Col("age_h", "col.age_h", "hours")], ctx.lang)
+    return out
+
+
+# ---------------------------------------------------------------- fulfilment
+
+
+def fulfilment(ctx: DailyContext) -> Html:
+    """订单与物流: funnel, backlog by age, 72 h compliance, urgent orders."""
+    out = tables.section("fulfilment", ctx.lang, "fulfilment")
+    f = _ful.funnel(ctx.t, ctx.period)
+    funnel = pd.DataFrame({"stage": [text(f"funnel.{k}", ctx.lang) for k in f], "count": list(f.values()),
+                           "share": [v / f["created"] if f["created"] else None for v in f.values()]})
+    out += tables.data_table(funnel, [Col("stage", "col.stage"), Col("count", "col.count", "count"),
+                                      Col("share", "col.share", "rate")], ctx.lang)
+    backlog = _ful.ship_backlog(ctx.t, ctx.cutoff)
+    for k, n in backlog.items():
+        ctx.show(f"ship_backlog_{k}", n, glossary="ship_backlog")
+    bl = pd.DataFrame({"bucket": [text(f"bucket.{k}", ctx.lang) for k in backlog], "count": list(backlog.values())})
+    out += tables.data_table(bl, [Col("bucket", "col.bucket"), Col("count", "ship_backlog", "count")], ctx.lang,
+                             row_class=pd.Series(["", "", "so-warn", "so-bad-row"]))
+    s72 = _ful.ship_72h(ctx.t, ctx.period)
+    ctx.show("ship_72h", s72["rate"])
+    out += tables.note(f"{registry.get('ship_72h').label(ctx.lang)}: {formats.pct(s72['rate'])} "
+                       f"({s72['on_time']}/{s72['due']})")
+    urgent = _ful.urgent_orders(ctx.t, ctx.cutoff)
+    ctx.show("urgent_orders", len(urgent))
+    out += tables.subheading(registry.get("urgent_orders").label(ctx.lang))
+    if urgent.empty:
+        return out + tables.note(text("fulfilment.urgent_none", ctx.lang))
+    urgent["buyer_id"] = urgent.buyer_id.map(mask.buyer)
+    return out + tables.data_table(urgent.head(20), [
+        Col("order_id", "col.order"), Col("buyer_id", "col.buyer"), Col("paid_at", "col.paid_at", "datetime"),
+        Col("hours", "col.age_h", "hours"), Col("province", "col.province")], ctx.lang)
+
+
+# ---------------------------------------------------------------- ads
+
+
+def ads(ctx: DailyContext) -> Html:
+    """推广: per channel and campaign against break-even ROAS; month-to-date spend pacing."""
+    out = tables.section("ads", ctx.lang, "ads")
+    df = ctx.ad_table
+    if df.empty:
+        return out + tables.note(text("ads.none", ctx.lang))
+    be, margin = ctx.breakeven
+    ctx.show("breakeven_roas", be)
+    for k in ("roas", "ctr", "cpc", "ad_cvr"):
+        ctx.explain(k)
+    out += tables.note(text("ads.breakeven", ctx.lang, value=formats.value(be, "ratio", ctx.lang),
+                            margin=formats.pct(margin)))
+    below = (df.roas < be) if be else pd.Series([False] * len(df))
+    out += tables.data_table(df, [
+        Col("channel", "col.channel"), Col("campaign", "col.campaign"), Col("cost", "ad_cost", "money"),
+        Col("impressions", "col.impressions", "count"), Col("clicks", "col.clicks", "count"),
+        Col("ctr", "ctr", "rate"), Col("cpc", "cpc", "money"), Col("ad_cvr", "ad_cvr", "rate"),
+        Col("gmv", "col.gmv", "money"), Col("roas", "roas", "ratio")], ctx.lang,
+        row_class=below.map({True: "so-bad-row", False: ""}))
+    pace = _ads.spend_pacing(ctx.t, ctx.period)
+    ctx.show("spend_pacing", pace["pacing"])
+    cost = formats.money(pace["mtd_cost"], ctx.lang)
+    if pace["budget"]:
+        return out + tables.note(text("ads.pacing", ctx.lang, cost=cost, budget=formats.money(pace["budget"], ctx.lang),
+                                      pacing=formats.pct(pace["pacing"])))
+    return out + tables.note(text("ads.pacing_none", ctx.lang, cost=cost))
+
+
+# ---------------------------------------------------------------- products
+
+
+def products(ctx: DailyContext) -> Html:
+    """商品: top 10 by paid amount, high-UV low-conversion products, stock warnings."""
+    out = tables.section("products", ctx.lang, "products")
+    perf = ctx.product_perf
+    cols = [Col("title", "col.product"), Col("paid_amount", "paid_amount", "money"), Col("units", "col.units", "count"),
+            Col("uv", "uv", "count"), Col("conversion", "product_conversion", "rate")]
+    ctx.explain("product_conversion")
+    top = _prod.top(perf)
+    out += tables.subheading(text("products.top", ctx.lang))
+    out += tables.data_table(top, cols, ctx.lang) if not top.empty else tables.note(text("products.none", ctx.lang))
+    low = _prod.high_uv_low_conversion(perf, ctx.values(ctx.period)["conversion"])
+    out += tables.subheading(text("products.low_conv", ctx.lang))
+    out += tables.data_table(low, cols, ctx.lang) if not low.empty else tables.note(
+        text("products.low_conv_none", ctx.lang))
+    stock_cols = [Col("sku", "col.sku"), Col("title", "col.product"), Col("on_hand", "col.on_hand", "count"),
+                  Col("velocity", "velocity", "ratio"), Col("days_cover", "days_cover", "ratio"),
+                  Col("lead_time_days", "col.lead_time", "count")]
+    for k in ("velocity", "days_cover", "sales_class"):
+        ctx.explain(k)
+    hot = inventory.hot_short(ctx.stock)
+    out += tables.subheading(text("products.hot_short", ctx.lang))
+    out += tables.data_table(hot.head(20), stock_cols, ctx.lang) if not hot.empty else tables.note(
+        text("actions.none", ctx.lang))
+    oos = inventory.out_of_stock_with_visitors(ctx.t, ctx.day, ctx.stock)
+    out += tables.subheading(text("products.oos", ctx.lang))
+    if oos.empty:
+        return out + tables.note(text("products.oos_none", ctx.lang))
+    oos = oos.assign(sales_class=oos.sales_class.map(lambda c: text(f"class.{c}", ctx.lang)))
+    return out + tables.data_table(oos.head(20), [Col("sku", "col.sku"), Col("title", "col.product"),
+                                                  Col("uv", "uv", "count"), Col("sales_class", "sales_class")], ctx.lang)
+
+
+# ---------------------------------------------------------------- glossary and summary
+
+
+def glossary(ctx: DailyContext) -> Html:
     """指标说明: the registry's definition of every metric shown above."""
-    return tables.Html(str(tables.section("glossary", ctx.lang, "glossary"))
-                       + str(tables.glossary([registry.get(m) for m in ctx.shown], ctx.lang)))
+    return tables.section("glossary", ctx.lang, "glossary") + tables.glossary(
+        [registry.get(m) for m in ctx.glossary_ids], ctx.lang)
 
 
 def summary(ctx: DailyContext) -> None:

@@ -295,20 +295,22 @@ def generate(con: ibis.BaseBackend, *, days: int = 730, seed: int = 7, scale: fl
         sold = np.minimum(demand, on_hand)
         on_hand -= sold
 
-        # --- replenish on Thursdays: order up to lead + 30 days of cover
+        # --- replenish on Thursdays: below lead + 21 days of cover, order up to lead + 42
         if d.weekday() == 3:
             on_order = np.zeros(n_sku, np.int64)
             for po in open_po:
                 on_order[po["i"]] += po["qty"]
-            rate = base_units * share * seasonal * live * 1.1
-            need = rate * (lead + 14) - on_hand - on_order
+            # buyers plan for the season ahead (双11 included), not for an ordinary week
+            ahead = np.mean([_day_factor(d + _dt.timedelta(days=k), by_day, first) for k in range(0, 50, 2)])
+            rate = base_units * share * seasonal * live * 1.1 * ahead
+            need = rate * (lead + 21) - on_hand - on_order
             for i in np.nonzero((need > 0) & live)[0]:
-                qty = int(np.ceil(max(rate[i] * (lead[i] + 30) - on_hand[i] - on_order[i], moq[i]) / case_pack[i])
+                qty = int(np.ceil(max(rate[i] * (lead[i] + 42) - on_hand[i] - on_order[i], moq[i]) / case_pack[i])
                           * case_pack[i])
                 expected = d + _dt.timedelta(days=int(lead[i]))
                 delay = int(rng.choice([0, 0, 0, 1, 2, 5]))
-                if i in troubled and d > end - _dt.timedelta(days=45):
-                    delay += 25  # the late supplier behind today's stock-outs
+                if i in troubled and d > end - _dt.timedelta(days=75):
+                    delay += 60  # the late supplier behind today's stock-outs
                 po = dict(i=i, qty=qty, ordered=d, expected=expected, arrives=expected + _dt.timedelta(days=delay))
                 open_po.append(po)
                 po_rows.append(po)

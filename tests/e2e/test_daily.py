@@ -11,7 +11,10 @@ import nbformat
 import pytest
 
 from storeops import config, warehouse
-from storeops.metrics import plan, sales
+from decimal import Decimal
+
+from storeops import daily
+from storeops.metrics import fulfilment, plan
 from storeops.periods import Period
 from tests.conftest import BIN
 
@@ -24,8 +27,23 @@ def run(project: Path, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=600)
 
 
+SECTIONS = ("actions", "kpis", "bridge", "trends", "traffic", "service", "fulfilment", "ads", "products", "glossary")
+HOSTILE = "<script>alert(1)</script> 电话13812345678"
+
+
+@pytest.fixture(scope="module")
+def hostile_chats(demo_project):
+    """Every chat of the report day carries markup and a phone number: the report must escape and mask them."""
+    import duckdb
+
+    db = duckdb.connect(str(demo_project / "data" / "warehouse.duckdb"))
+    db.execute(f"update cs_sessions set transcript = transcript || ? where started_at::date = date '{DAY}'",
+               [HOSTILE])
+    db.close()
+
+
 @pytest.fixture(scope="module", params=["zh", "en"])
-def published(request, demo_project):
+def published(request, demo_project, hostile_chats):
     lang = request.param
     r = run(demo_project, "run", "daily", "--date", DAY, "--lang", lang)
     assert r.returncode == 0, r.stderr
@@ -44,15 +62,25 @@ def test_paths(published, demo_project):
 def test_html_is_a_clean_self_contained_report(published):
     lang, _, page = published
     assert 'class="so-table so-kpis"' in page
+    for anchor in SECTIONS:
+        assert f'id="{anchor}"' in page, anchor
     for sign in ("Traceback", "nan", "None", "inf", "NaN"):
         assert not re.search(rf"\b{sign}\b", re.sub(r'src="data:[^"]+"', "", page)), sign
     for code in ("storeops.daily", "import storeops", "report_date =", "papermill", "In&nbsp;[", "jp-InputPrompt"):
         assert code not in page, code
     assert "<script" not in page and "http://" not in page and "https://" not in page
     imgs = re.findall(r'<img[^>]* src="data:image/png;base64,([^"]+)"', page)
-    assert len(imgs) == 1 and len(imgs[0]) > 10_000
+    assert len(imgs) == 2 and all(len(i) > 10_000 for i in imgs)  # trends and the bridge
     assert ("核心指标" in page and "指标说明" in page) if lang == "zh" else ("Headline KPIs" in page and "Glossary" in page)
     assert ("支付金额" in page) == (lang == "zh")
+
+
+def test_buyers_and_phones_masked_and_data_escaped(published):
+    _, _, page = published
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "13812345678" not in page and "138****5678" in page
+    assert not re.search(r"\btb\d{9}\b", page)  # buyer ids appear masked only
+    assert re.search(r"tb\d\*{6}\d{2}", page)
 
 
 def test_summary_equals_the_metric_functions(published, demo_project):
@@ -63,11 +91,23 @@ def test_summary_equals_the_metric_functions(published, demo_project):
     con = warehouse.connect(cfg, read_only=True)
     t = warehouse.Tables(con)
     p = Period.day(DAY)
-    expected = sales.block(t, p)
-    assert set(s["metrics"]) == set(expected) | {"target", "attainment"}
+    expected = daily.kpi_values(t, p)
+    m = s["metrics"]
     for k, v in expected.items():
-        assert s["metrics"][k] == pytest.approx(float(v)), k
-    assert s["metrics"]["paid_amount"] > 0 and s["metrics"]["target"] == pytest.approx(plan.target(t, p))
+        assert m[k] == pytest.approx(float(v)), k
+    assert m["paid_amount"] > 0 and m["target"] == pytest.approx(plan.target(t, p))
+    # the bridge parts add up to the change against the same weekday last week, to the cent
+    before = daily.kpi_values(t, p.same_weekday_last_week())["paid_amount"]
+    parts = [Decimal(str(m[k])) for k in ("bridge_uv", "bridge_conversion", "bridge_atv")]
+    assert sum(parts) == Decimal(str(m["paid_amount"])) - before
+    backlog = fulfilment.ship_backlog(t, daily.DailyContext(cfg, con, p, lang).cutoff)
+    assert [m[f"ship_backlog_{k}"] for k in backlog] == list(backlog.values())
+    for key in ("consultations", "consult_conversion", "first_response", "response_3min", "ticket_sla",
+                "ship_72h", "urgent_orders", "spend_pacing", "breakeven_roas", "pacing", "forecast_month",
+                "tickets_open", *(f"action_{a}" for a in ("ship_breached", "ship_at_risk", "urgent",
+                "tickets_breached", "tickets_at_risk", "hot_short", "oos_visited", "ads_below_breakeven",
+                "anomalies"))):
+        assert key in m, key
     con.disconnect()
 
 
@@ -103,3 +143,24 @@ def test_missing_warehouse_is_one_line(tmp_path):
     r = subprocess.run([BIN / "storeops", "run", "daily", "--config", cfg], capture_output=True, text=True)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert r.stderr.strip().startswith("storeops run: ")
+
+
+def test_missing_day_is_refused_naming_what_is_missing(demo_project):
+    r = run(demo_project, "run", "daily", "--date", "2026-12-05")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.stderr.strip() == ("storeops run: no data for 2026-12-05 in orders, traffic: load it first, "
+                                "or run with --allow-incomplete to publish with a warning banner")
+    assert not (demo_project / "reports" / "daily" / "2026" / "daily-2026-12-05.html").exists()
+
+
+def test_allow_incomplete_publishes_with_a_banner_and_one_line_per_empty_section(demo_project):
+    r = run(demo_project, "run", "daily", "--date", "2026-12-05", "--allow-incomplete", "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    page = Path(r.stdout.strip().splitlines()[-1]).read_text(encoding="utf-8")
+    assert 'class="so-banner"' in page and "Incomplete data: orders, traffic hold nothing for 2026-12-05" in page
+    for line in ("No traffic-by-source data for this day.", "No customer-service chats for this day.",
+                 "No advertising data for this day.", "No product sales for this day.",
+                 "No sales on one of the two days: nothing to split."):
+        assert line in page, line
+    for sign in ("nan", "None", "inf", "Traceback"):
+        assert not re.search(rf"\b{sign}\b", re.sub(r'src="data:[^"]+"', "", page)), sign

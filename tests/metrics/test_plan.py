@@ -60,3 +60,13 @@ def test_no_target_no_attainment(con):
     t = load(con)
     assert plan.target(t, Period.day("2026-03-10")) is None
     assert plan.attainment(395, None) is None
+
+
+def test_month_to_date_pace_and_forecast(con):
+    # March target 31,000, even split (no history): by Mar 10, 10/31 of it = 10,000 is due.
+    # Paid so far: 2,000 -> pace 20 %; forecast = 2,000 ÷ (10/31) = 6,200.
+    t = load(con, orders=[_paid(_dt.date(2026, 3, 5), "2000", 1)],
+             targets=[dict(month="2026-03-01", category="*", gmv_target="31000.00")])
+    assert plan.month_to_date(t, _dt.date(2026, 3, 10)) == pytest.approx(
+        {"mtd_paid_amount": 2000, "month_target": 31000, "pacing": 0.2, "forecast_month": 6200})
+    assert plan.month_to_date(t, _dt.date(2026, 4, 2))["pacing"] is None  # no April target

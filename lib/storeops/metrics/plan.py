@@ -73,3 +73,23 @@ def attainment(paid: float | decimal.Decimal | None, tgt: float | None) -> float
     if paid is None or not tgt:
         return None
     return float(paid) / tgt
+
+
+def month_to_date(t: Tables, day: _dt.date) -> dict[str, float | None]:
+    """Month-to-date paid amount against the month's target.
+
+    pacing = MTD paid ÷ (month target × Σ seasonal weights of the days elapsed);
+    forecast_month = MTD paid + the remaining days at the MTD run rate, weighted
+    by their seasonal weights = MTD paid ÷ Σ weights elapsed.
+    """
+    month = Period.month_of(day)
+    mtd = daily_paid(t, Period(month.start, day)).sum()
+    w = seasonal_weights(t, month.start)
+    elapsed = float(w[[d for d in w.index if d <= day]].sum())
+    mt = month_target(t, month.start)
+    return {
+        "mtd_paid_amount": float(mtd),
+        "month_target": float(mt) if mt is not None else None,
+        "pacing": float(mtd) / (float(mt) * elapsed) if mt and elapsed else None,
+        "forecast_month": float(mtd) / elapsed if elapsed else None,
+    }

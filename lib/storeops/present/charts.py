@@ -1,13 +1,16 @@
-"""Report charts (seaborn), returned as :class:`Chart`: an embedded PNG that shows in a notebook and in HTML."""
+"""Report charts (seaborn/matplotlib), returned as :class:`Chart`: an embedded PNG that shows in a
+notebook and in the exported HTML, with alt text."""
 
 from __future__ import annotations
 
 import base64
+import datetime as _dt
 import html
 import io
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import FuncFormatter
@@ -29,28 +32,77 @@ class Chart:
 
 def _render(fig: plt.Figure, alt: str) -> Chart:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    fig.savefig(buf, format="png", dpi=110)
     plt.close(fig)
     return Chart(buf.getvalue(), alt)
 
 
-def daily_trend(series: pd.Series, report_day, lang: Lang, label: str, ma_label: str) -> Chart:
-    """Bars of a daily money series, the report day in the accent colour, and its 7-day mean.
+def _money_axis(ax, lang: Lang) -> None:
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formats.money(v, lang)))
 
-    ``series`` is indexed by date, oldest first.
+
+def trends(df: pd.DataFrame, report_day: _dt.date, lang: Lang, labels: dict[str, str]) -> Chart:
+    """Three stacked panels over the same days: paid amount (bars, 7-day mean), visitors, conversion.
+
+    ``df`` has columns day, paid_amount, uv, conversion, oldest first; ``labels`` names
+    paid_amount, uv, conversion and ma7.
     """
     theme.apply()
-    df = pd.DataFrame({"day": list(series.index), "value": series.to_numpy(dtype=float)})
-    df["tick"] = [f"{d.month}/{d.day}" for d in df.day]
-    colors = [theme.ACCENT if d == report_day else theme.SERIES for d in df.day]
-    fig, ax = plt.subplots(figsize=(7.5, 3.0))
-    sns.barplot(data=df, x="tick", y="value", hue="tick", palette=colors, legend=False, ax=ax)
-    ma = df.value.rolling(7, min_periods=1).mean()
-    ax.plot(range(len(df)), ma, color=theme.INK, linewidth=1.5, label=ma_label)
-    ax.set_xlabel("")
-    ax.set_ylabel(label)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formats.money(v, lang)))
-    ax.set_xticks(range(0, len(df), 3))
-    ax.set_xticklabels(df.tick.iloc[::3])
+    days = list(df.day)
+    x = np.arange(len(days))
+    accent = [theme.ACCENT if d == report_day else theme.SERIES for d in days]
+    fig, axes = plt.subplots(3, 1, figsize=(7.5, 6.2), sharex=True, gridspec_kw={"height_ratios": [1.6, 1, 1]})
+    ax = axes[0]
+    sns.barplot(x=x, y=df.paid_amount.astype(float).to_numpy(), hue=x, palette=accent, legend=False, ax=ax)
+    ax.plot(x, df.paid_amount.astype(float).rolling(7, min_periods=1).mean(), color=theme.INK, lw=1.4,
+            label=labels["ma7"])
+    ax.set_ylabel(labels["paid_amount"])
+    _money_axis(ax, lang)
     ax.legend(loc="upper left", frameon=False)
-    return _render(fig, f"{label}: {df.tick.iloc[0]}–{df.tick.iloc[-1]}")
+    for ax, col, fmt in ((axes[1], "uv", lambda v, _: formats.count(v, lang)),
+                         (axes[2], "conversion", lambda v, _: formats.pct(v))):
+        y = df[col].astype(float).to_numpy()
+        ax.plot(x, y, color=theme.SERIES, lw=1.6, marker="o", ms=2.5)
+        i = days.index(report_day) if report_day in days else None
+        if i is not None:
+            ax.plot([x[i]], [y[i]], "o", color=theme.ACCENT, ms=6)
+        ax.set_ylabel(labels[col])
+        ax.yaxis.set_major_formatter(FuncFormatter(fmt))
+    axes[-1].set_xticks(x[::4])
+    axes[-1].set_xticklabels([f"{d.month}/{d.day}" for d in days[::4]])
+    fig.align_ylabels(axes)
+    fig.tight_layout()
+    return _render(fig, f"{labels['paid_amount']} / {labels['uv']} / {labels['conversion']}: "
+                        f"{days[0]} – {days[-1]}")
+
+
+def waterfall(start: float, parts: list[tuple[str, float]], end: float, labels: tuple[str, str],
+              lang: Lang) -> Chart:
+    """A bridge from ``start`` to ``end`` through signed ``parts`` (which add up to end − start)."""
+    theme.apply()
+    names = [labels[0]] + [n for n, _ in parts] + [labels[1]]
+    bottoms, heights, colors = [0.0], [start], [theme.MUTED]
+    level = start
+    for _, v in parts:
+        bottoms.append(level if v >= 0 else level + v)
+        heights.append(abs(v))
+        colors.append(theme.GOOD if v >= 0 else theme.BAD)
+        level += v
+    bottoms.append(0.0)
+    heights.append(end)
+    colors.append(theme.INK)
+    fig, ax = plt.subplots(figsize=(7.5, 3.2))
+    x = np.arange(len(names))
+    ax.bar(x, heights, bottom=bottoms, color=colors, width=0.6)
+    for i, (b, h) in enumerate(zip(bottoms, heights)):
+        v = h if i in (0, len(names) - 1) else parts[i - 1][1]
+        sign = "" if i in (0, len(names) - 1) else ("+" if v >= 0 else "-")
+        ax.annotate(sign + formats.money(abs(v), lang), (x[i], b + h), ha="center", va="bottom", fontsize=8,
+                    color=theme.INK, xytext=(0, 2), textcoords="offset points")
+    ax.set_xticks(x)
+    ax.set_xticklabels(names)
+    _money_axis(ax, lang)
+    lo = min(min(b for b in bottoms[1:-1]), start, end) if parts else 0
+    ax.set_ylim(max(0, lo - (max(start, end) - lo) * 0.6), max(b + h for b, h in zip(bottoms, heights)) * 1.12)
+    return _render(fig, " → ".join(f"{n} {formats.money(v, lang)}" for n, v in
+                                   [(labels[0], start), *parts, (labels[1], end)]))

@@ -10,21 +10,33 @@ import decimal
 import math
 from typing import Any
 
+import pandas as pd
+
 from storeops.present.i18n import Lang
 
 DASH = "—"
 Number = int | float | decimal.Decimal | None
 
 
-def _missing(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and not math.isfinite(v))
+def missing(v: Any) -> bool:
+    """None, NaN, NA, NaT or ±inf: shown as a dash."""
+    if v is None:
+        return True
+    if isinstance(v, float):
+        return not math.isfinite(v)
+    if isinstance(v, (int, decimal.Decimal, str)):
+        return False
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
 
 
 def money(v: Number, lang: Lang, symbol: str = "¥") -> str:
     """>>> money(123456, "zh"), money(123456, "en"), money(370.355, "en")
     ('¥12.3万', '¥123,456', '¥370.36')
     """
-    if _missing(v):
+    if missing(v):
         return DASH
     x = float(v)
     sign = "-" if x < 0 else ""
@@ -42,7 +54,7 @@ def count(v: Number, lang: Lang) -> str:
     """>>> count(12345, "zh"), count(12345, "en")
     ('1.2万', '12,345')
     """
-    if _missing(v):
+    if missing(v):
         return DASH
     x = float(v)
     if lang == "zh" and abs(x) >= 1e4:
@@ -52,12 +64,12 @@ def count(v: Number, lang: Lang) -> str:
 
 def pct(v: Number, lang: Lang | None = None) -> str:
     """A share as a percentage with one decimal: >>> pct(0.03251) → '3.3%'."""
-    return DASH if _missing(v) else f"{float(v) * 100:.1f}%"
+    return DASH if missing(v) else f"{float(v) * 100:.1f}%"
 
 
 def change(v: Number) -> str:
     """A relative change with its sign: +4.1% / −2.0% (a true minus sign)."""
-    if _missing(v):
+    if missing(v):
         return DASH
     x = float(v) * 100
     return f"+{x:.1f}%" if x >= 0.05 else (f"−{abs(x):.1f}%" if x <= -0.05 else "0.0%")
@@ -70,14 +82,14 @@ def value(v: Number, unit: str, lang: Lang) -> str:
     if unit == "rate":
         return pct(v)
     if unit == "ratio":
-        return DASH if _missing(v) else f"{float(v):.2f}"
+        return DASH if missing(v) else f"{float(v):.2f}"
     if unit == "seconds":
-        return DASH if _missing(v) else f"{float(v):.0f}s"
+        return DASH if missing(v) else f"{float(v):.0f}s"
     return count(v, lang)
 
 
 def relative_change(now: Number, before: Number) -> float | None:
     """(now − before) ÷ before; None when either is missing or before is 0."""
-    if _missing(now) or _missing(before) or float(before) == 0:
+    if missing(now) or missing(before) or float(before) == 0:
         return None
     return float(now) / float(before) - 1

@@ -20,7 +20,7 @@ from storeops.publish import execute, export, summary
 
 KINDS = ("daily",)
 #: what every review notebook's `parameters` cell declares (tests/test_notebooks.py checks)
-PARAMETERS = ("report_date", "config", "lang")
+PARAMETERS = ("report_date", "config", "lang", "allow_incomplete")
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,13 @@ def outputs(cfg: Config, kind: str, period_label: str, year: int, lang: str) -> 
 
 
 def run_report(cfg: Config, kind: str, *, report_date: _dt.date | None = None, lang: str | None = None,
-               notebook: str | Path | None = None) -> RunResult:
-    """Execute ``notebooks/<kind>.ipynb`` for ``report_date`` (default yesterday) and publish it."""
+               notebook: str | Path | None = None, allow_incomplete: bool = False) -> RunResult:
+    """Execute ``notebooks/<kind>.ipynb`` for ``report_date`` (default yesterday) and publish it.
+
+    Before executing, the freshness guard: a day without orders or traffic is
+    refused (ReportError, nothing published) unless ``allow_incomplete``, which
+    publishes with a banner naming what is missing.
+    """
     if kind not in KINDS:
         raise ReportError(f"unknown report kind {kind!r}; known: {', '.join(KINDS)}")
     day = report_date or cfg.yesterday()
@@ -49,12 +54,13 @@ def run_report(cfg: Config, kind: str, *, report_date: _dt.date | None = None, l
     nb_path = Path(notebook) if notebook else cfg.root / "notebooks" / f"{kind}.ipynb"
     if not nb_path.is_file():
         raise ReportError(f"notebook {nb_path} not found")
+    _guard(cfg, day, allow_incomplete)
     html_path, nb_out, summary_path = outputs(cfg, kind, day.isoformat(), day.year, lang)
     nb_out.parent.mkdir(parents=True, exist_ok=True)
     for stale in (html_path, summary_path):
         stale.unlink(missing_ok=True)  # a failed re-run must not leave the old report looking current
 
-    params = dict(zip(PARAMETERS, (day.isoformat(), str(cfg.path), lang)))
+    params = dict(zip(PARAMETERS, (day.isoformat(), str(cfg.path), lang, allow_incomplete)))
     execute.execute(nb_path, nb_out, params, cwd=nb_path.parent.resolve())
     nb = nbformat.read(nb_out, as_version=4)
     data = summary.extract(nb)
@@ -68,3 +74,15 @@ def run_report(cfg: Config, kind: str, *, report_date: _dt.date | None = None, l
     tmp.replace(html_path)
     summary.write(summary_path, data)
     return RunResult(html_path, nb_out, summary_path, data["metrics"])
+
+
+def _guard(cfg: Config, day: _dt.date, allow_incomplete: bool) -> None:
+    from storeops import daily, warehouse
+
+    con = warehouse.connect(cfg, read_only=True)
+    try:
+        missing = daily.missing_tables(con, day)
+    finally:
+        con.disconnect()
+    if missing and not allow_incomplete:
+        raise ReportError(daily.incomplete_message(missing, day))

@@ -1,0 +1,65 @@
+"""Advertising (推广): METRICS.md#advertising."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import ibis.expr.types as ir
+import pandas as pd
+
+from storeops.metrics.base import evaluate, in_period, safe_div, scalar, total
+from storeops.metrics.sales import paid_amount
+from storeops.periods import Period
+from storeops.warehouse import Tables
+
+
+def _ads(t: Tables, p: Period) -> ir.Table:
+    return t.ads.filter(in_period(t.ads.date, p))
+
+
+def ad_cost(t: Tables, p: Period) -> ir.Scalar:
+    """花费: Σ ads.cost."""
+    return total(_ads(t, p).cost)
+
+
+def store_roas(t: Tables, p: Period) -> ir.Scalar:
+    """全店投产比: paid amount ÷ total ad cost."""
+    return safe_div(paid_amount(t, p), ad_cost(t, p))
+
+
+def gross_margin_rate(t: Tables, p: Period) -> ir.Scalar:
+    """Gross margin of the goods paid in the 30 days to ``p.end``: (Σ amount − Σ qty × unit_cost) ÷ Σ amount."""
+    w = Period(p.end - _dt.timedelta(days=29), p.end)
+    o = t.orders.filter(in_period(t.orders.paid_at, w))
+    lines = t.order_items.semi_join(o.select("order_id"), "order_id").join(t.products, "sku")
+    revenue = lines.amount.sum()
+    return scalar(safe_div(revenue - (lines.qty * lines.unit_cost).sum(), revenue))
+
+
+def breakeven_roas(margin: float | None) -> float | None:
+    """保本投产比: 1 ÷ gross margin rate (None without a positive margin)."""
+    return 1 / margin if margin and margin > 0 else None
+
+
+def by_campaign(t: Tables, p: Period) -> pd.DataFrame:
+    """Per channel and campaign: spend, impressions, clicks, CTR, CPC, click conversion, GMV, ROAS."""
+    a = _ads(t, p)
+    g = a.group_by(["channel", "campaign"]).aggregate(
+        cost=a.cost.sum(), impressions=a.impressions.sum(), clicks=a.clicks.sum(), orders=a.orders.sum(),
+        gmv=a.gmv.sum(),
+    )
+    g = g.mutate(ctr=safe_div(g.clicks, g.impressions), cpc=safe_div(g.cost, g.clicks),
+                 ad_cvr=safe_div(g.orders, g.clicks), roas=safe_div(g.gmv, g.cost))
+    return g.order_by([g.cost.desc(), g.channel, g.campaign]).execute()
+
+
+def spend_pacing(t: Tables, p: Period) -> dict[str, float | None]:
+    """消耗进度: month-to-date cost ÷ (monthly ad_budget × days elapsed ÷ days in month)."""
+    mtd = p.month_to_date()
+    month = Period.month_of(p.end)
+    tg = t.targets.filter((t.targets.month == month.start) & (t.targets.category == "*"))
+    v = evaluate({"cost": ad_cost(t, mtd), "budget": scalar(tg.ad_budget.max())})
+    budget = float(v["budget"]) if v["budget"] is not None else None
+    expected = budget * mtd.days / month.days if budget else None
+    return {"mtd_cost": float(v["cost"]), "budget": budget,
+            "pacing": float(v["cost"]) / expected if expected else None}

@@ -1,0 +1,50 @@
+"""The GMV bridge: a change of paid amount split between visitors, conversion and spend per buyer.
+
+paid_amount = uv × conversion × atv holds exactly, so
+Δ paid_amount = Σ over the three factors of L(G₁, G₀) × ln(f₁ ÷ f₀), where
+L(a, b) = (a − b) ÷ (ln a − ln b) is the logarithmic mean (L(a, a) = a). This is
+METRICS.md's log-change share, Δln(f) ÷ Δln(G) × ΔG, written so that it also
+holds when G did not change. Parts are rounded to the cent and the rounding
+remainder goes to the largest part, so they add up to the change exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+CENT = Decimal("0.01")
+PARTS = ("bridge_uv", "bridge_conversion", "bridge_atv")
+
+
+def _factors(v: dict[str, Any]) -> tuple[float, float, float] | None:
+    uv, buyers, paid = v.get("uv"), v.get("paying_buyers"), v.get("paid_amount")
+    if not uv or not buyers or not paid or uv <= 0 or buyers <= 0 or paid <= 0:
+        return None
+    return float(uv), buyers / uv, float(paid) / buyers
+
+
+def gmv_bridge(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Decimal] | None:
+    """Split ``after.paid_amount − before.paid_amount`` into UV, conversion and ATV parts.
+
+    ``before``/``after`` carry uv, paying_buyers and paid_amount. None when a
+    factor is zero on either side (no sales: nothing to split).
+
+    >>> b = gmv_bridge({"uv": 100, "paying_buyers": 5, "paid_amount": Decimal("500.00")},
+    ...                {"uv": 200, "paying_buyers": 10, "paid_amount": Decimal("1000.00")})
+    >>> b["bridge_uv"], b["bridge_conversion"], b["bridge_atv"]
+    (Decimal('500.00'), Decimal('0.00'), Decimal('0.00'))
+    """
+    f0, f1 = _factors(before), _factors(after)
+    if f0 is None or f1 is None:
+        return None
+    g0, g1 = Decimal(str(before["paid_amount"])), Decimal(str(after["paid_amount"]))
+    change = g1 - g0
+    a, b = float(g1), float(g0)
+    weight = a if math.isclose(a, b, rel_tol=0, abs_tol=1e-12) else (a - b) / (math.log(a) - math.log(b))
+    raw = [weight * math.log(x1 / x0) for x0, x1 in zip(f0, f1)]
+    parts = [Decimal(repr(r)).quantize(CENT, ROUND_HALF_EVEN) for r in raw]
+    remainder = change - sum(parts)
+    parts[max(range(3), key=lambda i: abs(raw[i]))] += remainder
+    return {**dict(zip(PARTS, parts)), "before": g0, "after": g1, "change": change}

@@ -1,0 +1,90 @@
+"""Inventory (库存): velocity, sales class, days of cover. METRICS.md#inventory-and-replenishment."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import numpy as np
+import pandas as pd
+
+from storeops.metrics.base import in_period
+from storeops.periods import Period
+from storeops.warehouse import Tables
+
+HOT, STEADY = 0.80, 0.95
+
+
+def _units_by_day(t: Tables, p: Period) -> pd.DataFrame:
+    """Units and amount paid per SKU and day."""
+    o = t.orders.filter(in_period(t.orders.paid_at, p)).select("order_id", "paid_at")
+    lines = t.order_items.join(o, "order_id")
+    return lines.group_by(["sku", lines.paid_at.date().name("date")]).aggregate(
+        units=lines.qty.sum(), amount=lines.amount.sum()).execute()
+
+
+def sales_class(amount_30: pd.Series) -> pd.Series:
+    """热销/常销/滞销 from each SKU's paid amount over 30 days.
+
+    Ranked by amount: the SKUs that make up the first 80 % of sales are hot, up
+    to 95 % steady, the rest slow; no sale in 30 days is slow. The SKU that
+    crosses a line belongs to the class below it (as in ABC analysis): read
+    literally, "cumulative share ≤ 80 %" would leave a store whose best seller
+    makes 85 % of sales with no hot SKU at all.
+
+    >>> sales_class(pd.Series({"a": 50, "b": 30, "c": 15, "d": 5, "e": 0})).tolist()
+    ['hot', 'hot', 'steady', 'slow', 'slow']
+    """
+    a = amount_30.astype(float).sort_values(ascending=False, kind="stable")
+    total = a.sum()
+    before = (a.cumsum() - a) / total if total > 0 else a * 0 + 1
+    cls = np.where(a <= 0, "slow", np.where(before < HOT - 1e-12, "hot",
+                                            np.where(before < STEADY - 1e-12, "steady", "slow")))
+    return pd.Series(cls, index=a.index).reindex(amount_30.index)
+
+
+def stock_status(t: Tables, day: _dt.date) -> pd.DataFrame:
+    """Per SKU on sale on ``day``: on hand, velocity, class, days of cover, lead time.
+
+    velocity = units paid over the 28 days to ``day`` ÷ days in stock among them;
+    a day counts as in stock when it ended with stock or the SKU sold that day
+    (a SKU that sold out in the afternoon was on sale that day).
+    """
+    w28 = Period(day - _dt.timedelta(days=27), day)
+    w30 = Period(day - _dt.timedelta(days=29), day)
+    sold = _units_by_day(t, w30)
+    inv = t.inventory.filter(in_period(t.inventory.date, w28)).execute()
+    prods = t.products.filter(t.products.status == "on_sale").select(
+        "sku", "product_id", "title", "color", "size", "lead_time_days").execute().set_index("sku")
+
+    s28 = sold[pd.to_datetime(sold.date).dt.date >= w28.start]
+    units_28 = s28.groupby("sku").units.sum()
+    stocked = inv[inv.on_hand > 0][["sku", "date"]]
+    sold_days = s28[s28.units > 0][["sku", "date"]]
+    for df in (stocked, sold_days):
+        df["date"] = pd.to_datetime(df["date"]).dt.date
+    in_stock_days = pd.concat([stocked, sold_days]).drop_duplicates().groupby("sku").size()
+    on_hand = inv[pd.to_datetime(inv.date).dt.date == day].set_index("sku").on_hand
+
+    out = prods.copy()
+    out["on_hand"] = on_hand.reindex(out.index)
+    out["units_28"] = units_28.reindex(out.index).fillna(0).astype(int)
+    out["in_stock_days"] = in_stock_days.reindex(out.index).fillna(0).astype(int)
+    out["velocity"] = (out.units_28 / out.in_stock_days.replace(0, np.nan))
+    out["amount_30"] = sold.groupby("sku").amount.sum().astype(float).reindex(out.index).fillna(0)
+    out["sales_class"] = sales_class(out.amount_30)
+    out["days_cover"] = out.on_hand / out.velocity.replace(0, np.nan)
+    return out.reset_index()
+
+
+def hot_short(status: pd.DataFrame) -> pd.DataFrame:
+    """Hot SKUs that will run out before a new order lands: days of cover < lead time."""
+    s = status[(status.sales_class == "hot") & (status.days_cover < status.lead_time_days)]
+    return s.sort_values("days_cover")
+
+
+def out_of_stock_with_visitors(t: Tables, day: _dt.date, status: pd.DataFrame) -> pd.DataFrame:
+    """SKUs with nothing on hand at the end of ``day`` whose product had visitors that day."""
+    pt = t.product_traffic
+    uv = pt.filter(pt.date == day).select("product_id", "uv").execute()
+    oos = status[status.on_hand == 0].merge(uv, on="product_id", how="inner")
+    return oos[oos.uv > 0].sort_values(["uv", "sku"], ascending=[False, True])

@@ -1,0 +1,43 @@
+"""Products (商品): what sold, and what drew visitors without selling."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from storeops.metrics.base import in_period
+from storeops.periods import Period
+from storeops.warehouse import Tables
+
+
+def performance(t: Tables, p: Period) -> pd.DataFrame:
+    """Per product (SPU): paid amount (Σ line amounts of orders paid), units, paying buyers,
+    visitors, and conversion = paying buyers ÷ visitors."""
+    o = t.orders.filter(in_period(t.orders.paid_at, p)).select("order_id", "buyer_id")
+    lines = t.order_items.join(o, "order_id").join(t.products.select("sku", "product_id", "title"), "sku")
+    sales = lines.group_by(["product_id", "title"]).aggregate(
+        paid_amount=lines.amount.sum(), units=lines.qty.sum(), buyers=lines.buyer_id.nunique())
+    pt = t.product_traffic.filter(in_period(t.product_traffic.date, p))
+    visits = pt.group_by("product_id").aggregate(uv=pt.uv.sum())
+    titles = t.products.group_by("product_id").aggregate(title=t.products.title.max())
+    df = (sales.outer_join(visits, "product_id").execute())
+    df["product_id"] = df.product_id.fillna(df.pop("product_id_right"))
+    df = df.drop(columns="title").merge(titles.execute(), on="product_id", how="left")
+    df["paid_amount"] = df.paid_amount.fillna(0).astype(float)
+    df[["units", "buyers", "uv"]] = df[["units", "buyers", "uv"]].fillna(0).astype(int)
+    df["conversion"] = df.buyers / df.uv.where(df.uv > 0)
+    return df.sort_values(["paid_amount", "product_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def top(perf: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """The n products with the highest paid amount."""
+    return perf[perf.paid_amount > 0].head(n)
+
+
+def high_uv_low_conversion(perf: pd.DataFrame, store_conversion: float | None) -> pd.DataFrame:
+    """Candidates to move off prime display slots: among the top quarter of products by
+    visitors, those converting at under half the store's conversion."""
+    if not store_conversion or perf.empty:
+        return perf.iloc[0:0]
+    seen = perf[perf.uv > 0]
+    busy = seen[seen.uv >= seen.uv.quantile(0.75)]
+    return busy[busy.conversion.fillna(0) < 0.5 * store_conversion].sort_values("uv", ascending=False)

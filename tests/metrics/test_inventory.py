@@ -1,0 +1,70 @@
+"""Velocity, sales class and days of cover. Report day D = 2026-03-28; its 28 days are Mar 1–28.
+
+SKU  on hand (end of day)              paid units (amount)                 in-stock days  velocity  class
+A    5 on Mar 1–26, 0 on Mar 27–28     24 on Mar 10 (2,400), 3 on Mar 27   26 + Mar 27 = 27  27/27 = 1  hot
+B    100 every day                     14 on Mar 20 (140)                  28             0.5       slow
+C    0 every day                       —                                   0              —         slow
+D    50 every day                      —                                   28             0         slow
+A makes 2,700 of 2,840 (95 %): it crosses the 80 % line and is hot; B starts at 95 %: slow.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import pandas as pd
+import pytest
+
+from storeops.metrics import inventory
+from tests.conftest import load
+
+DAY = _dt.date(2026, 3, 28)
+
+
+@pytest.fixture
+def t(con):
+    days = [_dt.date(2026, 3, 1) + _dt.timedelta(days=i) for i in range(28)]
+    inv = []
+    for d in days:
+        inv += [dict(date=d.isoformat(), sku="A", on_hand=5 if d.day <= 26 else 0),
+                dict(date=d.isoformat(), sku="B", on_hand=100), dict(date=d.isoformat(), sku="C", on_hand=0),
+                dict(date=d.isoformat(), sku="D", on_hand=50)]
+
+    def sale(oid, ts, sku, qty, amount):
+        return (dict(order_id=oid, buyer_id="b", created_at=ts, paid_at=ts, goods_amount=amount, paid_amount=amount),
+                dict(order_id=oid, line_no=1, sku=sku, qty=qty, unit_price="1", amount=amount, refund_qty=0))
+
+    sales = [sale("o1", "2026-03-10 10:00", "A", 24, "2400"), sale("o2", "2026-03-27 15:00", "A", 3, "300"),
+             sale("o3", "2026-03-20 10:00", "B", 14, "140")]
+    return load(
+        con, inventory=inv, orders=[o for o, _ in sales], order_items=[i for _, i in sales],
+        products=[dict(sku=s, product_id=f"P{s}", title=f"T{s}", status="on_sale", lead_time_days=10) for s in "ABCD"],
+        product_traffic=[dict(date="2026-03-28", product_id="PA", uv=30, pv=40, cart_adds=0, favorites=0),
+                         dict(date="2026-03-28", product_id="PC", uv=0, pv=0, cart_adds=0, favorites=0)],
+    )
+
+
+def test_stock_status(t):
+    s = inventory.stock_status(t, DAY).set_index("sku")
+    assert s.loc[["A", "B", "C", "D"], "in_stock_days"].tolist() == [27, 28, 0, 28]
+    assert s.loc["A", "velocity"] == pytest.approx(1.0) and s.loc["B", "velocity"] == pytest.approx(0.5)
+    assert pd.isna(s.loc["C", "velocity"]) and s.loc["D", "velocity"] == 0
+    assert s.loc["A", "days_cover"] == 0 and s.loc["B", "days_cover"] == pytest.approx(200)
+    assert pd.isna(s.loc["C", "days_cover"]) and pd.isna(s.loc["D", "days_cover"])  # no sales: no finite cover
+    assert s.sales_class.to_dict() == {"A": "hot", "B": "slow", "C": "slow", "D": "slow"}
+
+
+def test_warnings(t):
+    s = inventory.stock_status(t, DAY)
+    assert inventory.hot_short(s).sku.tolist() == ["A"]  # 0 days of cover < 10 days lead time
+    oos = inventory.out_of_stock_with_visitors(t, DAY, s)
+    assert oos.sku.tolist() == ["A"] and oos.uv.tolist() == [30]  # C is out too but had no visitors
+
+
+@pytest.mark.parametrize("amounts, expected", [
+    ({"a": 50, "b": 30, "c": 15, "d": 5, "e": 0}, ["hot", "hot", "steady", "slow", "slow"]),
+    ({"a": 85, "b": 12, "c": 3}, ["hot", "steady", "slow"]),  # the best seller alone passes 80 %
+    ({"a": 0, "b": 0}, ["slow", "slow"]),
+])
+def test_sales_class(amounts, expected):
+    assert inventory.sales_class(pd.Series(amounts)).tolist() == expected

@@ -1,0 +1,36 @@
+"""Rendered tables: escaped, formatted, coloured by whether up is good (snapshot-style)."""
+
+import pandas as pd
+
+from storeops.metrics import registry
+from storeops.present import tables
+from storeops.present.tables import Col
+
+
+def test_data_table_escapes_and_formats():
+    df = pd.DataFrame({"title": ["<b>T恤</b> & 衬衫"], "paid_amount": [123456.0], "conversion": [0.05123],
+                       "uv": [None]})
+    html = tables.data_table(df, [Col("title", "col.product"), Col("paid_amount", "paid_amount", "money"),
+                                  Col("conversion", "conversion", "rate"), Col("uv", "uv", "count")], "zh").html
+    assert "<b>" not in html and "&lt;b&gt;T恤&lt;/b&gt; &amp; 衬衫" in html
+    assert '<td class="so-num">¥12.3万</td>' in html and '<td class="so-num">5.1%</td>' in html
+    assert '<td class="so-num">—</td>' in html
+    assert "<th class=\"\">商品</th>" in html and "支付金额" in html
+
+
+def test_kpi_row_colours():
+    up = tables.KpiRow(registry.get("paid_amount"), 100, 0.1, -0.2, None, flag="low")
+    refunds = tables.KpiRow(registry.get("refund_amount"), 100, 0.1, -0.2, 0.0)
+    html = tables.kpi_table([up, refunds], "en").html
+    paid, ref = html.split("<tr data-metric=")[1:]
+    assert 'so-good">+10.0%' in paid and 'so-bad">−20.0%' in paid and "▼ unusually low" in paid
+    assert 'so-bad">+10.0%' in ref and 'so-good">−20.0%' in ref  # fewer refunds is good news
+    assert 'class="so-anomaly"' in paid and "so-anomaly" not in ref
+
+
+def test_action_list():
+    assert "Nothing needs action today." in tables.action_list([tables.Action("urgent", 0, "fulfilment")], "en").html
+    html = tables.action_list([tables.Action("urgent", 2, "fulfilment", "o<1> (5h)"),
+                               tables.Action("hot_short", 0, "products")], "zh").html
+    assert '<a href="#fulfilment"><span class="so-count">2</span> 待发货的加急订单</a>' in html
+    assert "o&lt;1&gt; (5h)" in html and "热销" not in html  # items with nothing to do are left out

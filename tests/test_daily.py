@@ -1,0 +1,46 @@
+"""The daily's own rules: the action list and the freshness guard, on hand-made data."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import pytest
+
+from storeops import config, daily
+from storeops.periods import Period
+from tests.conftest import load, write_config
+from tests.metrics.test_fulfilment import ORDERS
+from tests.metrics.test_service import TICKETS
+
+
+@pytest.fixture
+def ctx(con, tmp_path):
+    load(con, orders=ORDERS, cs_tickets=TICKETS,
+         ads=[dict(date="2026-03-10", channel="直通车", campaign="A", impressions=1, clicks=1, cost="100", orders=1,
+                   gmv="400"),
+              dict(date="2026-03-10", channel="直通车", campaign="B", impressions=1, clicks=1, cost="150", orders=1,
+                   gmv="150")])
+    cfg = config.load(write_config(tmp_path))  # gross_margin_rate 0.5 -> break-even ROAS 2.0
+    return daily.DailyContext(cfg, con, Period.day("2026-03-10"), "en")
+
+
+def test_action_items(ctx):
+    got = {a.key: a.count for a in daily.action_items(ctx)}
+    # orders (see tests/metrics/test_fulfilment.py): f4 waited 120 h, f3 66 h; f4 and f9 are urgent
+    # tickets (tests/metrics/test_service.py): k2 open 28 h, k4 open 22 h at the cut-off
+    # ads: B returns 1.0 < 2.0; no products, so no stock items
+    assert {k: v for k, v in got.items() if k != "anomalies"} == {
+        "ship_breached": 1, "ship_at_risk": 1, "urgent": 2, "tickets_breached": 1, "tickets_at_risk": 1,
+        "hot_short": 0, "oos_visited": 0, "ads_below_breakeven": 1}
+    assert got["anomalies"] == sum(1 for f in ctx.flags.values() if f)
+    top = {a.key: a.top for a in daily.action_items(ctx)}
+    assert top["ship_breached"] == "f4 (120h)" and top["urgent"] == "f4 (120h), f9 (1h)"
+    assert top["ads_below_breakeven"] == "直通车·B (1.00)"
+
+
+def test_missing_tables(con):
+    load(con, traffic=[dict(date="2026-03-10", uv=1, pv=1)],
+         orders=[dict(order_id="o", buyer_id="b", created_at="2026-03-09 23:59", goods_amount="1")])
+    assert daily.missing_tables(con, _dt.date(2026, 3, 10)) == ["orders"]
+    assert daily.missing_tables(con, _dt.date(2026, 3, 9)) == ["traffic"]
+    assert daily.missing_tables(con, _dt.date(2026, 3, 11)) == ["orders", "traffic"]
