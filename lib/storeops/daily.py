@@ -272,7 +272,7 @@ def bridge(ctx: DailyContext) -> Html:
         return out + tables.note(text("bridge.none", ctx.lang))
     for k in _bridge.PARTS:
         ctx.show(k, b[k])
-    parts = [(registry.get(k).label(ctx.lang), float(b[k])) for k in _bridge.PARTS]
+    parts = [(text(f"chart.{k}", ctx.lang), float(b[k])) for k in _bridge.PARTS]
     chart = charts.waterfall(float(b["before"]), parts, float(b["after"]),
                              (text("bridge.before", ctx.lang), text("bridge.after", ctx.lang)), ctx.lang)
     df = pd.DataFrame({"metric": [registry.get(k).label(ctx.lang) for k in _bridge.PARTS],

@@ -149,7 +149,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "chart.uv": _e("访客数", "Visitors"),
     "chart.conversion": _e("支付转化率", "Conversion"),
     "chart.ma7": _e("7日均值", "7-day mean"),
-    "chart.change": _e("变化", "change"),
+    "chart.bridge_uv": _e("访客", "Visitors"),
+    "chart.bridge_conversion": _e("转化率", "Conversion"),
+    "chart.bridge_atv": _e("客单价", "Per buyer"),
     "weekday": _e("周一 周二 周三 周四 周五 周六 周日", "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"),
     "footer": _e("由 storeops 生成 · 口径见文末指标说明", "Made by storeops · definitions in the glossary at the end"),
 }
