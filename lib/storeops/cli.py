@@ -1,4 +1,4 @@
-"""The storeops command: ``storeops demo | run | check``.
+"""The storeops command: ``storeops demo | run | send | index | check``.
 
 Every command takes ``--config`` (default ``params/store.yaml``). Errors a user
 can act on print one line and exit 1; a bug still shows its traceback.
@@ -39,12 +39,44 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from storeops.publish import run
+    from storeops.publish import due, run
 
     cfg = _config.load(args.config)
-    result = run.run_report(cfg, args.kind, report_date=args.date, lang=args.lang, notebook=args.notebook,
-                            allow_incomplete=args.allow_incomplete)
+    if args.kind == "due":
+        day = args.date or cfg.today()
+        failed = 0
+        for o in due.run_due(cfg, day, send=args.send, email_config=args.email_config):
+            print(f"{o.kind:<14} {o.period}  {o.status:<7} {o.detail}", file=sys.stderr if o.status == "failed" else sys.stdout)
+            failed += o.status == "failed"
+        return 1 if failed else 0
+    result = run.publish(cfg, args.kind, report_date=args.date, lang=args.lang, notebook=args.notebook,
+                         allow_incomplete=args.allow_incomplete, send=args.send, to=args.to,
+                         email_config=args.email_config)
     print(result.html)
+    return 0
+
+
+def _cmd_send(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from storeops.publish import mail
+
+    cfg = _config.load(args.config)
+    report = Path(args.report)
+    if not report.is_file():
+        raise mail.MailError(f"{report}: no such report")
+    ecfg = mail.load_email_config(args.email_config, cfg)
+    kind = mail._summary_of(report)["kind"]
+    to = mail.recipients(ecfg, kind, args.to)
+    mail.send(ecfg, mail.build_message(cfg, ecfg, report, to))
+    print(f"sent {report.name} to {', '.join(to)}")
+    return 0
+
+
+def _cmd_index(args: argparse.Namespace) -> int:
+    from storeops.publish import archive
+
+    print(archive.build(_config.load(args.config)))
     return 0
 
 
@@ -76,13 +108,28 @@ def parser() -> argparse.ArgumentParser:
     d.set_defaults(func=_cmd_demo)
 
     r = cmd("run", "execute a review notebook and publish its HTML")
-    r.add_argument("kind", choices=["daily"], help="which review")
-    r.add_argument("--date", type=_date, default=None, help="report day (default: yesterday, store time)")
+    r.add_argument("kind", choices=["daily", "due"],
+                   help="which review; `due`: everything due on --date (default today): the daily for the day "
+                        "before, the weekly on Mondays, replenishment on Thursdays, the monthly on the 1st")
+    r.add_argument("--date", type=_date, default=None,
+                   help="report day (default: yesterday, store time); with `due`, the day of the run")
     r.add_argument("--lang", choices=["zh", "en"], default=None, help="report language (default: store.yaml)")
     r.add_argument("--notebook", default=None, help="run this notebook instead of notebooks/<kind>.ipynb")
     r.add_argument("--allow-incomplete", action="store_true",
                    help="publish even when orders or traffic are missing for the day, with a warning banner")
+    r.add_argument("--send", action="store_true", help="mail the report (params/email.yaml); a failed one never is")
+    r.add_argument("--to", nargs="+", default=None, help="recipients instead of those in email.yaml")
+    r.add_argument("--email-config", default=None, help="mail settings (default: params/email.yaml)")
     r.set_defaults(func=_cmd_run)
+
+    s = cmd("send", "mail a published report: an HTML digest with the full report attached")
+    s.add_argument("report", help="the report's .html (its summary.json must be beside it)")
+    s.add_argument("--to", nargs="+", default=None, help="recipients instead of those in email.yaml")
+    s.add_argument("--email-config", default=None, help="mail settings (default: params/email.yaml)")
+    s.set_defaults(func=_cmd_send)
+
+    i = cmd("index", "rebuild reports/index.html, the archive of published reports")
+    i.set_defaults(func=_cmd_index)
 
     c = cmd("check", "show each table's rows and latest date")
     c.set_defaults(func=_cmd_check)

@@ -75,6 +75,8 @@ class DailyContext:
     shown: dict[str, Any] = field(default_factory=dict)
     glossary_ids: list[str] = field(default_factory=list)
     computed: dict = field(default_factory=dict, repr=False)
+    #: relative changes of the headline KPIs: {"dod": {id: change}, "wow": …, "w4": …}
+    comparisons: dict[str, dict[str, float | None]] = field(default_factory=lambda: {"dod": {}, "wow": {}, "w4": {}})
 
     @property
     def day(self) -> _dt.date:
@@ -174,10 +176,10 @@ def header(ctx: DailyContext) -> Html:
     d = ctx.day
     title = text("daily.title", ctx.lang, store=ctx.cfg.name(ctx.lang), date=d.isoformat())
     sub = text("daily.subtitle", ctx.lang, weekday=weekday(d, ctx.lang), date=d.isoformat(), tz=ctx.cfg.timezone)
-    out = Html(f'<header class="so-header"><h1>{tables.esc(title)}</h1><p class="so-sub">{tables.esc(sub)}</p></header>')
-    if ctx.incomplete:
-        out += tables.banner(text("banner.incomplete", ctx.lang, tables=", ".join(ctx.incomplete), date=d))
-    return out
+    banner = tables.banner(text("banner.incomplete", ctx.lang, tables=", ".join(ctx.incomplete), date=d)) \
+        if ctx.incomplete else ""
+    return Html(f'<header class="so-header"><h1>{tables.esc(title)}</h1><p class="so-sub">{tables.esc(sub)}</p>'
+                f"{banner}</header>")
 
 
 # ---------------------------------------------------------------- action list
@@ -245,6 +247,8 @@ def kpis(ctx: DailyContext) -> Html:
                             formats.relative_change(v, wow[mid]), formats.relative_change(v, mean4),
                             flag=ctx.flags[mid])
         ctx.show(mid, v)
+        for basis, change in (("dod", row.dod), ("wow", row.wow), ("w4", row.w4)):
+            ctx.comparisons[basis][mid] = change
         if mid == "paid_amount":
             att = plan.attainment(v, ctx.target)
             row = tables.KpiRow(row.metric, v, row.dod, row.wow, row.w4, ctx.target, att, row.flag)
@@ -481,4 +485,4 @@ def glossary(ctx: DailyContext) -> Html:
 
 def summary(ctx: DailyContext) -> None:
     """Hand the shown figures to the runner, which writes them to summary.json."""
-    _summary.emit("daily", ctx.period, ctx.lang, ctx.shown)
+    _summary.emit("daily", ctx.period, ctx.lang, ctx.shown, ctx.comparisons)

@@ -12,6 +12,13 @@ def _e(zh: str, en: str) -> dict[str, str]:
 
 
 CATALOG: dict[str, dict[str, str]] = {
+    "daily.kind": _e("日报", "Daily review"),
+    "weekly.kind": _e("周报", "Weekly review"),
+    "replenishment.kind": _e("补货表", "Replenishment table"),
+    "monthly.kind": _e("月报", "Monthly review"),
+    "mail.attached": _e("完整报表见附件（HTML，可离线打开）。", "The full report is attached (HTML, opens offline)."),
+    "mail.failed": _e("生成失败", "FAILED"),
+    "mail.failed_body": _e("{kind} {period} 生成失败，未发送给收件人。", "The {kind} report for {period} failed and was not sent."),
     "daily.title": _e("{store} · 日报 {date}", "{store} · Daily review {date}"),
     "daily.subtitle": _e("{weekday}，数据截至 {date} 24:00（{tz}）", "{weekday}; data to the end of {date} ({tz})"),
     "banner.incomplete": _e("数据不完整：{tables} 缺少 {date} 的数据，相关数字偏低或为空，请勿据此决策。",
@@ -153,6 +160,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "chart.bridge_conversion": _e("转化率", "Conversion"),
     "chart.bridge_atv": _e("客单价", "Per buyer"),
     "weekday": _e("周一 周二 周三 周四 周五 周六 周日", "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"),
+    "toc": _e("目录", "Contents"),
     "footer": _e("由 storeops 生成 · 口径见文末指标说明", "Made by storeops · definitions in the glossary at the end"),
 }
 

@@ -7,6 +7,7 @@ images are embedded as data URIs; no scripts or external links.
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import nbformat
@@ -28,7 +29,21 @@ def strip_papermill(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def to_html(nb: nbformat.NotebookNode, *, title: str, lang: str, footer: str) -> str:
+_SECTION = re.compile(r'<section id="([\w-]+)"><h2>(.*?)</h2>')
+
+
+def table_of_contents(page: str, heading: str) -> str:
+    """Insert a table of contents, built from the sections' headings, after the report's header."""
+    links = "".join(f'<li><a href="#{a}">{t}</a></li>' for a, t in _SECTION.findall(page))
+    if not links:
+        return page
+    nav = f'<nav class="so-toc" aria-label="{heading}"><ol>{links}</ol></nav>'
+    at = page.find("</header>")
+    at = at + len("</header>") if at >= 0 else page.find('<main class="so-report">') + len('<main class="so-report">')
+    return page[:at] + nav + page[at:]
+
+
+def to_html(nb: nbformat.NotebookNode, *, title: str, lang: str, footer: str, toc: str = "Contents") -> str:
     exporter = HTMLExporter(
         template_name="storeops",
         extra_template_basedirs=[str(TEMPLATES)],
@@ -42,4 +57,4 @@ def to_html(nb: nbformat.NotebookNode, *, title: str, lang: str, footer: str) ->
     resources = {"storeops": {"title": title, "lang": lang, "footer": footer,
                               "css": (TEMPLATES / "storeops" / "report.css").read_text(encoding="utf-8")}}
     body, _ = exporter.from_notebook_node(strip_papermill(nb), resources=resources)
-    return body
+    return table_of_contents(body, toc)

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 
 from storeops.config import Config
-from storeops.errors import ReportError
+from storeops.errors import ReportError, StoreopsError
 from storeops.present.i18n import text
 from storeops.publish import execute, export, summary
 
@@ -68,7 +68,8 @@ def run_report(cfg: Config, kind: str, *, report_date: _dt.date | None = None, l
         raise ReportError(f"{nb_path.name} ran but emitted no summary (storeops.{kind}.summary(ctx) missing?); "
                           f"executed notebook kept at {nb_out}", notebook=str(nb_out))
     title = text(f"{kind}.title", lang, store=cfg.name(lang), date=day.isoformat())
-    page = export.to_html(nb, title=title, lang="zh-CN" if lang == "zh" else "en", footer=text("footer", lang))
+    page = export.to_html(nb, title=title, lang="zh-CN" if lang == "zh" else "en", footer=text("footer", lang),
+                          toc=text("toc", lang))
     tmp = html_path.with_suffix(".tmp")
     tmp.write_text(page, encoding="utf-8")
     tmp.replace(html_path)
@@ -86,3 +87,37 @@ def _guard(cfg: Config, day: _dt.date, allow_incomplete: bool) -> None:
         con.disconnect()
     if missing and not allow_incomplete:
         raise ReportError(daily.incomplete_message(missing, day))
+
+
+def publish(cfg: Config, kind: str, *, report_date: _dt.date | None = None, lang: str | None = None,
+            notebook: str | Path | None = None, allow_incomplete: bool = False, send: bool = False,
+            to: list[str] | None = None, email_config: str | Path | None = None) -> RunResult:
+    """Run a report as the scheduler does: under its lock, logged to runs.jsonl, the archive
+    rebuilt, and with ``send`` mailed. A failed report is never mailed; the ops address
+    (if configured) gets a short notice instead, and the error is raised."""
+    from storeops.publish import archive, mail, manifest
+
+    day = report_date or cfg.yesterday()
+    period = {"start": day.isoformat(), "end": day.isoformat()}
+    params = {"report_date": day.isoformat(), "lang": lang or cfg.language, "allow_incomplete": allow_incomplete,
+              "notebook": str(notebook) if notebook else None, "send": send, "to": to, "config": str(cfg.path)}
+    start = manifest.now()
+    ecfg = mail.load_email_config(email_config, cfg) if send else None  # bad mail settings: fail before running
+    try:
+        with manifest.lock(cfg, kind, day.isoformat()):
+            result = run_report(cfg, kind, report_date=day, lang=lang, notebook=notebook,
+                                allow_incomplete=allow_incomplete)
+            archive.build(cfg)
+            if ecfg:
+                mail.send(ecfg, mail.build_message(cfg, ecfg, result.html, mail.recipients(ecfg, kind, to)))
+    except StoreopsError as e:
+        manifest.append(cfg, kind=kind, period=period, parameters=params, start=start, status="failed", error=str(e))
+        if ecfg and ecfg.ops and isinstance(e, ReportError):
+            try:
+                mail.send(ecfg, mail.failure_notice(cfg, ecfg, kind, day.isoformat(), str(e)))
+            except StoreopsError as notice_error:
+                raise ReportError(f"{e}; and the failure notice could not be sent: {notice_error}") from None
+        raise
+    manifest.append(cfg, kind=kind, period=period, parameters=params, start=start, status="ok",
+                    outputs=[str(result.html), str(result.notebook), str(result.summary)])
+    return result

@@ -34,8 +34,13 @@ def plain(v: Any) -> int | float | None:
     return f if math.isfinite(f) else None
 
 
-def emit(kind: str, period: Period, lang: str, metrics: dict[str, Any]) -> None:
-    """Display the summary as a notebook output (not rendered in HTML)."""
+def emit(kind: str, period: Period, lang: str, metrics: dict[str, Any],
+         comparisons: dict[str, dict[str, Any]] | None = None) -> None:
+    """Display the summary as a notebook output (not rendered in HTML).
+
+    ``comparisons`` ({"dod": {id: relative change}, "wow": …}) lets mail and the
+    archive say how a figure moved without recomputing it.
+    """
     from IPython.display import display
 
     data = {
@@ -44,6 +49,8 @@ def emit(kind: str, period: Period, lang: str, metrics: dict[str, Any]) -> None:
         "lang": lang,
         "metrics": {k: plain(v) for k, v in metrics.items()},
     }
+    if comparisons:
+        data["comparisons"] = {b: {k: plain(v) for k, v in c.items()} for b, c in comparisons.items()}
     display({MIME: data}, raw=True)
 
 
@@ -56,6 +63,10 @@ def extract(nb: nbformat.NotebookNode) -> dict[str, Any] | None:
             if MIME in data:
                 found = data[MIME]
     return found
+
+
+def read(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def write(path: Path, data: dict[str, Any]) -> None:

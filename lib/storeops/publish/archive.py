@@ -1,0 +1,87 @@
+"""reports/index.html: every published report by kind and date, newest first, with its headline figures.
+
+Built from the summary.json files beside the reports, so it needs no database
+and can be rebuilt at any time (``storeops index``).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from storeops.config import Config
+from storeops.metrics import registry
+from storeops.present import formats
+from storeops.present.i18n import text
+from storeops.publish import summary
+from storeops.publish.export import TEMPLATES
+
+#: figures shown per report in the archive
+HEADLINE = ("paid_amount", "uv", "conversion", "atv", "attainment")
+KINDS = ("daily", "weekly", "replenishment", "monthly")
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str
+    start: str
+    end: str
+    lang: str
+    html: Path
+    metrics: dict
+
+
+def entries(reports_dir: Path) -> list[Entry]:
+    """Every published report (an HTML with its summary beside it), newest first."""
+    out = []
+    for s in reports_dir.glob("*/*/*.summary.json"):
+        page = s.with_name(s.name.removesuffix(".summary.json") + ".html")
+        if not page.is_file():
+            continue  # a failed run leaves no HTML: nothing to list
+        try:
+            d = summary.read(s)
+        except ValueError:
+            continue
+        out.append(Entry(d["kind"], d["period"]["start"], d["period"]["end"], d.get("lang", ""), page,
+                         d.get("metrics", {})))
+    return sorted(out, key=lambda e: (e.kind, e.end, e.lang), reverse=True)
+
+
+def build(cfg: Config) -> Path:
+    """Write reports/index.html and return its path."""
+    lang = cfg.language
+    rows_by_kind: dict[str, list[str]] = {}
+    for e in entries(cfg.reports_dir):
+        rel = os.path.relpath(e.html, cfg.reports_dir)
+        period = e.end if e.start == e.end else f"{e.start} – {e.end}"
+        cells = "".join(
+            f'<td class="so-num">{html.escape(formats.value(e.metrics.get(m), registry.get(m).unit, lang))}</td>'
+            for m in HEADLINE)
+        rows_by_kind.setdefault(e.kind, []).append(
+            f'<tr><th scope="row"><a href="{html.escape(rel)}">{html.escape(period)}</a></th>'
+            f"<td>{html.escape(e.lang)}</td>{cells}</tr>")
+    head = "".join(f'<th class="so-num">{html.escape(registry.get(m).label(lang))}</th>' for m in HEADLINE)
+    period_h, lang_h = ("日期", "语言") if lang == "zh" else ("Period", "Language")
+    sections = []
+    for kind in sorted(rows_by_kind, key=lambda k: KINDS.index(k) if k in KINDS else 99):
+        label = text(f"{kind}.kind", lang) if kind in KINDS else kind
+        sections.append(
+            f'<section id="{html.escape(kind)}"><h2>{html.escape(label)}</h2><div class="so-scroll">'
+            f'<table class="so-table"><thead><tr><th>{period_h}</th><th>{lang_h}</th>{head}</tr></thead>'
+            f'<tbody>{"".join(rows_by_kind[kind])}</tbody></table></div></section>')
+    title = f"{cfg.name(lang)} · {'报表归档' if lang == 'zh' else 'Report archive'}"
+    empty = "还没有已发布的报表。" if lang == "zh" else "No report has been published yet."
+    css = (TEMPLATES / "storeops" / "report.css").read_text(encoding="utf-8")
+    page = (f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{html.escape(title)}</title>'
+            f'<style>{css}</style></head><body><main class="so-report"><header class="so-header">'
+            f"<h1>{html.escape(title)}</h1></header>"
+            f'{"".join(sections) or f"<p class=so-note>{empty}</p>"}</main></body></html>')
+    cfg.reports_dir.mkdir(parents=True, exist_ok=True)
+    path = cfg.reports_dir / "index.html"
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,64 @@
+"""``storeops run due``: what is due on a day, run in turn, never stopping at the first failure.
+
+The daily for D−1 every day, the weekly on Mondays for the week before, the
+replenishment table on Thursdays, the monthly on the 1st for the month before.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+from storeops.config import Config
+from storeops.periods import ONE_DAY, Period
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str
+    period: Period
+
+
+def due_on(day: _dt.date) -> list[Due]:
+    """The reports due on ``day`` (a run on the morning of ``day``)."""
+    out = [Due("daily", Period.day(day - ONE_DAY))]
+    if day.weekday() == 0:
+        out.append(Due("weekly", Period(day - _dt.timedelta(days=7), day - ONE_DAY, "week")))
+    if day.weekday() == 3:
+        out.append(Due("replenishment", Period.day(day)))
+    if day.day == 1:
+        out.append(Due("monthly", Period.month_of(day - ONE_DAY)))
+    return out
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str
+    period: Period
+    status: str  # ok | failed | skipped
+    detail: str
+
+
+def run_due(cfg: Config, day: _dt.date, *, send: bool = False, email_config: str | None = None) -> list[Outcome]:
+    """Run every report due on ``day``; each failure is recorded and the others still run."""
+    from storeops.errors import StoreopsError
+    from storeops.publish import manifest, run
+    from storeops.progress import progress
+
+    outcomes = []
+    for d in progress(due_on(day), f"due {day}", unit="report"):
+        if d.kind not in run.KINDS:
+            manifest.append(cfg, kind=d.kind, period=_period(d.period), parameters={}, start=manifest.now(),
+                            status="skipped", error=f"the {d.kind} report is not built yet")
+            outcomes.append(Outcome(d.kind, d.period, "skipped", f"the {d.kind} report is not built yet"))
+            continue
+        try:
+            result = run.publish(cfg, d.kind, report_date=d.period.end, send=send, email_config=email_config)
+            outcomes.append(Outcome(d.kind, d.period, "ok", str(result.html)))
+        except StoreopsError as e:
+            outcomes.append(Outcome(d.kind, d.period, "failed", str(e)))
+    return outcomes
+
+
+def _period(p: Period) -> dict[str, str]:
+    return {"start": p.start.isoformat(), "end": p.end.isoformat()}

@@ -1,0 +1,237 @@
+"""Mail a published report: an inline-CSS HTML digest with the full report attached.
+
+The message is multipart/mixed: a multipart/alternative of plain text and a
+multipart/related (the HTML digest and the chart it shows by CID), then the
+report as an attachment; the nesting mail clients render best. The digest's HTML stays well under Gmail's ~102 KB clipping limit.
+
+The SMTP password is read from the environment variable named in
+params/email.yaml, at send time only: it is never a notebook parameter and is
+never written to any output or log.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+import re
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+from typing import Any
+
+import css_inline
+import yaml
+
+from storeops.config import Config
+from storeops.errors import ConfigError, StoreopsError
+from storeops.metrics import registry
+from storeops.present import formats
+from storeops.present.i18n import text
+from storeops.publish import summary as _summary
+
+DIGEST_LIMIT = 100_000  # bytes of HTML; Gmail clips a message body at about 102 KB
+#: what the digest shows, in order
+DIGEST_KPIS = ("paid_amount", "paid_orders", "paying_buyers", "uv", "conversion", "atv", "ad_cost", "store_roas",
+               "refund_amount")
+ACTIONS = ("ship_breached", "ship_at_risk", "urgent", "tickets_breached", "tickets_at_risk", "hot_short",
+           "oos_visited", "ads_below_breakeven", "anomalies")
+
+
+class MailError(StoreopsError):
+    """The message could not be built or sent."""
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    path: Path
+    host: str
+    port: int
+    tls: str
+    user: str
+    password_env: str
+    sender: str
+    recipients: dict[str, list[str]] = field(default_factory=dict)
+    ops: list[str] = field(default_factory=list)
+
+    def password(self) -> str | None:
+        """The SMTP password from the environment, or None when no login is configured."""
+        if not self.user:
+            return None
+        pw = os.environ.get(self.password_env)
+        if not pw:
+            raise MailError(f"SMTP user {self.user!r} is set in {self.path} but the environment variable "
+                            f"{self.password_env} holding the password is empty")
+        return pw
+
+
+def load_email_config(path: str | Path | None, cfg: Config) -> EmailConfig:
+    p = Path(path) if path else cfg.root / "params" / "email.yaml"
+    if not p.is_file():
+        raise ConfigError(f"{p}: email settings not found")
+    try:
+        raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{p}: not valid YAML ({e})") from None
+    smtp = raw.get("smtp") or {}
+    if "password" in smtp:
+        raise ConfigError(f"{p}: smtp.password must not be in a file; name an environment variable "
+                          "in smtp.password_env instead")
+    tls = str(smtp.get("tls", "none")).lower()
+    if tls not in ("none", "starttls", "ssl"):
+        raise ConfigError(f"{p}: smtp.tls must be none, starttls or ssl, not {tls!r}")
+    if not raw.get("from"):
+        raise ConfigError(f"{p}: 'from' (the sender address) is required")
+    return EmailConfig(p, str(smtp.get("host", "localhost")), int(smtp.get("port", 25)), tls,
+                       str(smtp.get("user") or ""), str(smtp.get("password_env", "STOREOPS_SMTP_PASSWORD")),
+                       str(raw["from"]), {k: list(v or []) for k, v in (raw.get("recipients") or {}).items()},
+                       list(raw.get("ops") or []))
+
+
+def _summary_of(report: Path) -> dict[str, Any]:
+    s = report.with_name(report.name.removesuffix(".html") + ".summary.json")
+    if not s.is_file():
+        raise MailError(f"{report}: no summary.json beside it; is this a published report?")
+    return _summary.read(s)
+
+
+def _chart(report_html: str) -> bytes | None:
+    """The trend chart of the report (the first image of its trends section)."""
+    start = report_html.find('id="trends"')
+    m = re.search(r'src="data:image/png;base64,([^"]+)"', report_html[start:] if start >= 0 else report_html)
+    return base64.b64decode(m.group(1)) if m else None
+
+
+def subject(cfg: Config, s: dict[str, Any]) -> str:
+    """``[店铺名] 日报 2026-11-26 · 支付金额 ¥12.3万 (+4.1%)``; the change is against the same weekday last week."""
+    lang = s.get("lang", cfg.language)
+    kind = text(f"{s['kind']}.kind", lang)
+    period = s["period"]["end"] if s["period"]["start"] == s["period"]["end"] else \
+        f"{s['period']['start']}–{s['period']['end']}"
+    out = f"[{cfg.name(lang)}] {kind} {period}"
+    paid = s.get("metrics", {}).get("paid_amount")
+    if paid is not None:
+        change = (s.get("comparisons") or {}).get("wow", {}).get("paid_amount")
+        out += f" · {registry.get('paid_amount').label(lang).split(' (')[0]} {formats.money(paid, lang)}"
+        if change is not None:
+            out += f" ({formats.change(change)})"
+    return out
+
+
+def digest(cfg: Config, s: dict[str, Any], chart_cid: str | None) -> tuple[str, str]:
+    """(HTML with inlined CSS, plain text) of the digest: headline KPIs, the action list, one chart."""
+    lang = s.get("lang", cfg.language)
+    m, wow = s.get("metrics", {}), (s.get("comparisons") or {}).get("wow", {})
+    rows, lines = [], []
+    for k in DIGEST_KPIS:
+        if k not in m:
+            continue
+        metric = registry.get(k)
+        v = formats.value(m[k], metric.unit, lang)
+        c = wow.get(k)
+        cls = "good" if c is not None and metric.up_is_good is not None and (c > 0) == metric.up_is_good else \
+            ("bad" if c is not None and metric.up_is_good is not None and abs(c) >= 0.0005 else "flat")
+        rows.append(f'<tr><th>{html.escape(metric.label(lang))}</th><td class="num">{html.escape(v)}</td>'
+                    f'<td class="num {cls}">{formats.change(c)}</td></tr>')
+        lines.append(f"{metric.label(lang)}: {v} ({formats.change(c)})")
+    acts = [(text(f"actions.{a}", lang), m.get(f"action_{a}")) for a in ACTIONS if m.get(f"action_{a}")]
+    title = subject(cfg, s)
+    wow_h = text("col.wow", lang)
+    act_html = ("".join(f"<li><b>{n}</b> {html.escape(label)}</li>" for label, n in acts)
+                or f"<li>{html.escape(text('actions.none', lang))}</li>")
+    chart = f'<p><img src="cid:{chart_cid[1:-1]}" alt="{html.escape(text("trends.heading", lang))}" ' \
+            f'width="600" style="max-width:100%;height:auto"></p>' if chart_cid else ""
+    attached = text("mail.attached", lang)
+    page = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><style>
+body {{ font-family: -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif; color: #1f2933;
+       margin: 0; padding: 12px; }}
+h1 {{ font-size: 18px; margin: 0 0 12px; }} h2 {{ font-size: 15px; margin: 18px 0 6px; }}
+table {{ border-collapse: collapse; width: 100%; max-width: 600px; font-size: 14px; }}
+th, td {{ padding: 5px 6px; border-bottom: 1px solid #e4e7eb; text-align: left; }}
+.num {{ text-align: right; }} .good {{ color: #15803d; }} .bad {{ color: #b91c1c; }} .flat {{ color: #7b8794; }}
+ul {{ padding-left: 18px; margin: 0; }} li {{ margin: 3px 0; }} .note {{ color: #7b8794; font-size: 12px; }}
+</style></head><body>
+<h1>{html.escape(title)}</h1>
+<h2>{html.escape(text("actions.heading", lang))}</h2><ul>{act_html}</ul>
+<h2>{html.escape(text("kpis.heading", lang))}</h2>
+<table><tr><th></th><th class="num">{html.escape(text("col.value", lang))}</th>
+<th class="num">{html.escape(wow_h)}</th></tr>{"".join(rows)}</table>
+{chart}
+<p class="note">{html.escape(attached)}</p>
+</body></html>"""
+    plain = "\n".join([title, "", text("actions.heading", lang) + ":",
+                       *([f"- {n} {label}" for label, n in acts] or [f"- {text('actions.none', lang)}"]), "",
+                       text("kpis.heading", lang) + f" ({wow_h}):", *lines, "", attached])
+    return css_inline.inline(page), plain
+
+
+def _addresses(values: list[str]) -> list[str]:
+    bad = [v for v in values if "@" not in v]
+    if bad:
+        raise MailError(f"not an email address: {', '.join(bad)}")
+    return values
+
+
+def build_message(cfg: Config, ecfg: EmailConfig, report: Path, to: list[str]) -> EmailMessage:
+    """The digest with the chart inline and the full report attached."""
+    s = _summary_of(report)
+    page = report.read_text(encoding="utf-8")
+    png = _chart(page)
+    cid = make_msgid(domain="storeops.local") if png else None
+    body_html, body_text = digest(cfg, s, cid)
+    if len(body_html.encode()) > DIGEST_LIMIT:
+        raise MailError(f"digest of {report.name} is {len(body_html.encode()):,} bytes, over {DIGEST_LIMIT:,}")
+    msg = EmailMessage()
+    msg["Subject"] = subject(cfg, s)
+    msg["From"] = ecfg.sender
+    msg["To"] = ", ".join(_addresses(to))
+    msg.set_content(body_text)
+    msg.add_alternative(body_html, subtype="html")
+    if png:
+        msg.get_payload()[1].add_related(png, maintype="image", subtype="png", cid=cid,
+                                         filename="trend.png", disposition="inline")
+    msg.add_attachment(page, subtype="html", charset="utf-8", cte="base64", disposition="attachment",
+                       filename=report.name)
+    return msg
+
+
+def failure_notice(cfg: Config, ecfg: EmailConfig, kind: str, period: str, error: str) -> EmailMessage:
+    """A short notice for the ops address: which report failed, where, and where its notebook is kept."""
+    lang = cfg.language
+    msg = EmailMessage()
+    msg["Subject"] = f"[{cfg.name(lang)}] {text(f'{kind}.kind', lang)} {period} · {text('mail.failed', lang)}"
+    msg["From"] = ecfg.sender
+    msg["To"] = ", ".join(_addresses(ecfg.ops))
+    msg.set_content(f"{text('mail.failed_body', lang, kind=kind, period=period)}\n\n{error}\n")
+    return msg
+
+
+def send(ecfg: EmailConfig, msg: EmailMessage, timeout: float = 30) -> None:
+    """Deliver ``msg`` over SMTP as configured; errors name the server, never the password."""
+    password = ecfg.password()
+    where = f"{ecfg.host}:{ecfg.port}"
+    try:
+        if ecfg.tls == "ssl":
+            smtp = smtplib.SMTP_SSL(ecfg.host, ecfg.port, timeout=timeout, context=ssl.create_default_context())
+        else:
+            smtp = smtplib.SMTP(ecfg.host, ecfg.port, timeout=timeout)
+        with smtp:
+            if ecfg.tls == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+            if password is not None:
+                smtp.login(ecfg.user, password)
+            smtp.send_message(msg)
+    except (OSError, smtplib.SMTPException) as e:
+        reason = str(e).replace(password, "***") if password else str(e)
+        raise MailError(f"could not send via {where}: {type(e).__name__}: {reason}") from None
+
+
+def recipients(ecfg: EmailConfig, kind: str, to: list[str] | None) -> list[str]:
+    out = list(to or ecfg.recipients.get(kind) or [])
+    if not out:
+        raise MailError(f"no recipients for {kind!r}: add them under recipients.{kind} in {ecfg.path} or pass --to")
+    return out
+
