@@ -1,0 +1,83 @@
+"""What is due when, the run manifest, the lock, the archive."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import subprocess
+
+import pytest
+
+from storeops import config
+from storeops.errors import ReportError
+from storeops.periods import Period
+from storeops.publish import archive, due, manifest, run
+from tests.conftest import BIN
+
+
+def test_due_rules():
+    # 2027-03-01 is a Monday and the 1st: the daily for Sunday, the weekly for the week before, February's monthly
+    assert due.due_on(_dt.date(2027, 3, 1)) == [
+        due.Due("daily", Period.day("2027-02-28")),
+        due.Due("weekly", Period(_dt.date(2027, 2, 22), _dt.date(2027, 2, 28), "week")),
+        due.Due("monthly", Period(_dt.date(2027, 2, 1), _dt.date(2027, 2, 28), "month")),
+    ]
+    assert [d.kind for d in due.due_on(_dt.date(2026, 11, 26))] == ["daily", "replenishment"]  # a Thursday
+    assert [d.kind for d in due.due_on(_dt.date(2026, 11, 27))] == ["daily"]
+
+
+def cli(project, *args):
+    return subprocess.run([BIN / "storeops", *args, "--config", project / "params" / "store.yaml"],
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_run_due_runs_what_is_built_and_skips_the_rest(demo_project):
+    before = len(manifest.read(config.load(demo_project / "params" / "store.yaml")))
+    r = cli(demo_project, "run", "due", "--date", "2026-11-26")  # Thursday: daily for the 25th, replenishment
+    assert r.returncode == 0, r.stderr
+    lines = manifest.read(config.load(demo_project / "params" / "store.yaml"))[before:]
+    assert [(x["kind"], x["status"]) for x in lines] == [("daily", "ok"), ("replenishment", "skipped")]
+    assert lines[0]["period"] == {"start": "2026-11-25", "end": "2026-11-25"}
+    assert lines[0]["outputs"][0].endswith("daily-2026-11-25.html")
+    assert lines[1]["error"] == "the replenishment report is not built yet"
+    assert "daily          2026-11-25  ok" in r.stdout
+
+
+def test_run_due_fails_when_a_due_report_fails(demo_project):
+    cfg = config.load(demo_project / "params" / "store.yaml")
+    before = len(manifest.read(cfg))
+    r = cli(demo_project, "run", "due", "--date", "2026-11-30")  # Monday; the demo ends on the 26th
+    assert r.returncode == 1
+    assert "daily          2026-11-29  failed  no data for 2026-11-29 in orders, traffic" in r.stderr
+    lines = manifest.read(cfg)[before:]
+    assert [(x["kind"], x["status"]) for x in lines] == [("daily", "failed"), ("weekly", "skipped")]
+    assert lines[0]["error"].startswith("no data for 2026-11-29")
+    assert set(lines[0]) == {"kind", "period", "parameters", "start", "end", "status", "outputs", "error"}
+
+
+def test_a_second_run_of_the_same_report_is_refused(demo_project):
+    cfg = config.load(demo_project / "params" / "store.yaml")
+    with manifest.lock(cfg, "daily", "2026-11-20"):
+        with pytest.raises(ReportError, match="daily 2026-11-20 is already being run by another process"):
+            run.publish(cfg, "daily", report_date=_dt.date(2026, 11, 20))
+    # released: the same run now goes through
+    assert run.publish(cfg, "daily", report_date=_dt.date(2026, 11, 20)).html.is_file()
+
+
+def test_archive_lists_published_reports_newest_first(demo_project):
+    cfg = config.load(demo_project / "params" / "store.yaml")
+    for d in ("2026-11-18", "2026-11-19"):
+        run.publish(cfg, "daily", report_date=_dt.date.fromisoformat(d))
+    page = (cfg.reports_dir / "index.html").read_text(encoding="utf-8")  # rebuilt by every run
+    assert page.index(">2026-11-19<") < page.index(">2026-11-18<")
+    assert 'href="daily/2026/daily-2026-11-19.html"' in page
+    s = json.loads((cfg.reports_dir / "daily" / "2026" / "daily-2026-11-19.summary.json").read_text())
+    from storeops.present import formats
+
+    assert formats.money(s["metrics"]["paid_amount"], "zh") in page
+    assert ">2026-11-29<" not in page  # failed: no HTML, not listed
+    entries = archive.entries(cfg.reports_dir)
+    assert [e.end for e in entries if e.kind == "daily"] == sorted((e.end for e in entries if e.kind == "daily"),
+                                                                   reverse=True)
+    r = cli(demo_project, "index")
+    assert r.returncode == 0 and r.stdout.strip() == str(cfg.reports_dir / "index.html")
