@@ -45,6 +45,19 @@ class Config:
         return p if p.is_absolute() else self.root / p
 
 
+def read_yaml(p: Path, what: str) -> dict[str, Any]:
+    """A settings file as a dict, or a ConfigError naming the file and the problem."""
+    if not p.is_file():
+        raise ConfigError(f"{p}: {what} not found")
+    try:
+        raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{p}: not valid YAML ({e})") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{p}: expected a mapping of settings, found {type(raw).__name__}")
+    return raw
+
+
 def find_config(start: Path | None = None) -> Path:
     """The nearest ``params/store.yaml`` from ``start`` upwards (a notebook runs in notebooks/)."""
     here = (start or Path.cwd()).resolve()
@@ -65,12 +78,7 @@ def load(path: str | Path | None = None) -> Config:
     'duckdb://data/warehouse.duckdb'
     """
     p = Path(path) if path else find_config()
-    if not p.is_file():
-        raise ConfigError(f"{p}: config file not found")
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        raise ConfigError(f"{p}: not valid YAML ({e})") from None
+    raw = read_yaml(p, "config file")
     p = p.resolve()
     root = p.parent.parent if p.parent.name == "params" else p.parent
     store = raw.get("store") or {}

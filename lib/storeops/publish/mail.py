@@ -24,9 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import css_inline
-import yaml
-
-from storeops.config import Config
+from storeops.config import Config, read_yaml
 from storeops.errors import ConfigError, StoreopsError
 from storeops.metrics import registry
 from storeops.present import formats
@@ -70,12 +68,7 @@ class EmailConfig:
 
 def load_email_config(path: str | Path | None, cfg: Config) -> EmailConfig:
     p = Path(path) if path else cfg.root / "params" / "email.yaml"
-    if not p.is_file():
-        raise ConfigError(f"{p}: email settings not found")
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        raise ConfigError(f"{p}: not valid YAML ({e})") from None
+    raw = read_yaml(p, "email settings")
     smtp = raw.get("smtp") or {}
     if "password" in smtp:
         raise ConfigError(f"{p}: smtp.password must not be in a file; name an environment variable "
