@@ -1,4 +1,4 @@
-"""The storeops command: ``storeops demo | run | send | index | check``.
+"""The storeops command: ``storeops demo | ingest | run | send | index | check``.
 
 Every command takes ``--config`` (default ``params/store.yaml``). Errors a user
 can act on print one line and exit 1; a bug still shows its traceback.
@@ -30,12 +30,42 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     con = warehouse.connect(cfg, create=True)
     t0 = time.monotonic()
     counts = demo.generate(con, days=args.days, seed=args.seed, scale=args.scale, end=end, force=args.force)
-    con.disconnect()
     print(f"demo store: {args.days} days to {end}, seed {args.seed}, scale {args.scale:g} "
           f"-> {warehouse.resolve_url(cfg)} ({time.monotonic() - t0:.1f}s)")
     for name, n in counts.items():
         print(f"  {name:<20} {n:>12,} rows")
+    if args.as_exports:
+        from pathlib import Path
+
+        from storeops.ingest import export, presets
+
+        available = presets.all_presets(cfg.root)
+        names = args.formats.split(",") if args.formats else [p for p in available if p.startswith("canonical_")]
+        unknown = [n for n in names if n not in available]
+        if unknown:
+            raise StoreopsError(f"unknown preset(s) {', '.join(unknown)}; known: {', '.join(sorted(available))}")
+        for n in names:
+            print(f"  wrote {export.write(available[n], con, Path(args.as_exports), cfg.timezone)}")
+    con.disconnect()
     return 0
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from storeops import ingest
+
+    cfg = _config.load(args.config)
+    done, refused = ingest.ingest_paths(cfg, [Path(p) for p in args.paths], preset=args.preset,
+                                        dry_run=args.dry_run)
+    for r in done:
+        print(r.summary())
+    for e in refused:
+        print(f"storeops ingest: refused {e}", file=sys.stderr)
+    total = sum(r.rows_read for r in done)
+    print(f"{len(done)} file(s): read {total}, accepted {sum(r.rows_accepted for r in done)}, "
+          f"rejected {sum(r.rows_rejected for r in done)}; {len(refused)} file(s) refused")
+    return 1 if refused else 0
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -105,7 +135,17 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--scale", type=float, default=1.0, help="multiplies order volume (default 1)")
     d.add_argument("--end", type=_date, default=None, help="last day (default: yesterday, store time)")
     d.add_argument("--force", action="store_true", help="replace a warehouse that holds non-demo orders")
+    d.add_argument("--as-exports", metavar="DIR", default=None,
+                   help="also write the store as export files into DIR (canonical CSV, one per table)")
+    d.add_argument("--formats", default=None, metavar="PRESET,…",
+                   help="with --as-exports: which formats (e.g. taobao_orders,shopify_orders); default canonical")
     d.set_defaults(func=_cmd_demo)
+
+    g = cmd("ingest", "load platform exports into the warehouse, with exact accounting of every row")
+    g.add_argument("paths", nargs="+", help="export files (CSV or XLSX)")
+    g.add_argument("--preset", default=None, help="the format (default: picked by the header)")
+    g.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    g.set_defaults(func=_cmd_ingest)
 
     r = cmd("run", "execute a review notebook and publish its HTML")
     r.add_argument("kind", choices=["daily", "due"],

@@ -277,6 +277,25 @@ TABLES: dict[str, Table] = {
     )
 }
 
+#: the warehouse's own record of what was ingested (not a platform table)
+INGEST_LOG = Table(
+    "ingest_log", "导入记录", "ingest log", ("ingested_at", "file_hash", "table_name"),
+    (
+        _key("ingested_at", "timestamp", "导入时间", "ingested at"),
+        _key("file_hash", "string", "文件SHA-256", "file SHA-256"),
+        _key("table_name", "string", "目标表", "table"),
+        _c("file", "string", "文件", "file", nullable=False),
+        _c("preset", "string", "格式", "preset", nullable=False),
+        _c("rows_read", "int64", "读取行数", "rows read", nullable=False),
+        _c("rows_accepted", "int64", "接受行数", "rows accepted", nullable=False),
+        _c("rows_rejected", "int64", "拒绝行数", "rows rejected", nullable=False),
+        _c("rows_written", "int64", "写入行数", "rows written", nullable=False),
+    ),
+    date_column="ingested_at",
+    optional=True,
+)
+TABLES[INGEST_LOG.name] = INGEST_LOG
+
 #: the tables without which no daily review can be produced
 REQUIRED_FOR_DAILY = ("orders", "order_items", "traffic")
 

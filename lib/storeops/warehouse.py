@@ -113,30 +113,39 @@ def upsert(con: ibis.BaseBackend, name: str, data: pd.DataFrame | pa.Table) -> i
     >>> upsert(con, "traffic", pd.DataFrame({"date": [d], "uv": [10], "pv": [30]}))  # doctest: +SKIP
     1
     """
-    table = schema.table(name)
-    rows = _conform(name, data)
-    if rows.num_rows == 0:
-        return 0
-    key = list(table.key)
-    # Last row of a key wins, as a later line of an export corrects an earlier one.
-    df_keys = rows.select(key).to_pandas()
-    keep = ~df_keys.duplicated(keep="last").to_numpy()
-    if not keep.all():
-        rows = rows.filter(pa.array(keep))
-    staging = f"_stage_{name}_{uuid.uuid4().hex[:8]}"
-    con.create_table(staging, rows, temp=True)
-    cond = " AND ".join(f't."{k}" = s."{k}"' for k in key)
-    cols = ", ".join(f'"{c}"' for c in table.column_names)
-    statements = [
-        f'DELETE FROM "{name}" AS t WHERE EXISTS (SELECT 1 FROM "{staging}" AS s WHERE {cond})',
-        f'INSERT INTO "{name}" ({cols}) SELECT {cols} FROM "{staging}"',
-    ]
-    dialect = con.name
-    with _transaction(con):
-        for sql in statements:
-            con.raw_sql(sqlglot.transpile(sql, read="duckdb", write=dialect)[0])
-    con.drop_table(staging)
-    return rows.num_rows
+    return upsert_many(con, {name: data})[name]
+
+
+def upsert_many(con: ibis.BaseBackend, data: dict[str, pd.DataFrame | pa.Table]) -> dict[str, int]:
+    """:func:`upsert` into several tables in one transaction (an export that feeds orders and
+    their lines lands whole or not at all)."""
+    prepared = {}
+    for name, rows in data.items():
+        rows = _conform(name, rows)
+        key = list(schema.table(name).key)
+        # Last row of a key wins, as a later line of an export corrects an earlier one.
+        keep = ~rows.select(key).to_pandas().duplicated(keep="last").to_numpy()
+        prepared[name] = rows if keep.all() else rows.filter(pa.array(keep))
+    staged = {}
+    try:
+        for name, rows in prepared.items():
+            if rows.num_rows:
+                staged[name] = f"_stage_{name}_{uuid.uuid4().hex[:8]}"
+                con.create_table(staged[name], rows, temp=True)
+        with _transaction(con):
+            for name, stage in staged.items():
+                table = schema.table(name)
+                cond = " AND ".join(f't."{k}" = s."{k}"' for k in table.key)
+                cols = ", ".join(f'"{c}"' for c in table.column_names)
+                for sql in (
+                    f'DELETE FROM "{name}" AS t WHERE EXISTS (SELECT 1 FROM "{stage}" AS s WHERE {cond})',
+                    f'INSERT INTO "{name}" ({cols}) SELECT {cols} FROM "{stage}"',
+                ):
+                    con.raw_sql(sqlglot.transpile(sql, read="duckdb", write=con.name)[0])
+    finally:
+        for stage in staged.values():
+            con.drop_table(stage, force=True)
+    return {name: rows.num_rows for name, rows in prepared.items()}
 
 
 class _transaction:

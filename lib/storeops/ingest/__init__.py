@@ -1,0 +1,307 @@
+"""``storeops ingest``: platform exports into the canonical tables, losing and double-counting nothing.
+
+For each file: read it (any encoding, CSV or XLSX, title rows skipped), pick its
+preset by the header (or take ``--preset``), map and parse every cell, check
+every row, then upsert the accepted rows — all tables of the file and its
+ingest_log lines in one transaction. Rows read = rows accepted + rows rejected,
+always; rejected rows go to ``data/rejects/<file>.<timestamp>.csv`` with a
+reason naming the line, the column and what was expected. A file that cannot
+be read, or lacks a required column, is refused whole and the warehouse is
+left untouched.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import hashlib
+from decimal import Decimal
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ibis
+import pandas as pd
+
+from storeops import schema, warehouse
+from storeops.config import Config
+from storeops.ingest import parse, presets, read, validate
+from storeops.ingest.presets import ColumnSpec, Preset
+from storeops.ingest.read import FileRefused
+
+__all__ = ["FileRefused", "FileReport", "ingest_file", "ingest_paths", "choose_preset"]
+
+#: presets feeding these tables load first, so order lines find their orders
+LOAD_ORDER = ("products", "orders", "order_items")
+
+
+@dataclass
+class FileReport:
+    path: Path
+    preset: str
+    detected: bool
+    rows_read: int
+    rows_accepted: int
+    rows_rejected: int
+    written: dict[str, int] = field(default_factory=dict)
+    rejects: Path | None = None
+    dry_run: bool = False
+    reasons: list[tuple[int, str]] = field(default_factory=list)  # (line, reason) of each rejected row
+
+    def summary(self) -> str:
+        how = "detected" if self.detected else "given"
+        out = (f"{self.path.name} [{self.preset}, {how}]: read {self.rows_read}, accepted {self.rows_accepted}, "
+               f"rejected {self.rows_rejected}")
+        if self.dry_run:
+            return out + " (dry run: nothing written)"
+        if self.written:
+            out += "; wrote " + ", ".join(f"{t} {n}" for t, n in self.written.items())
+        if self.rejects:
+            out += f"; rejects in {self.rejects}"
+        return out
+
+
+def choose_preset(table: read.Table, available: dict[str, Preset], name: str | None) -> tuple[Preset, int, bool]:
+    """(preset, header row index, detected?) — by name, or the preset whose headers the file has."""
+    if name:
+        if name not in available:
+            raise FileRefused(table.path, f"unknown preset {name!r}; known: {', '.join(sorted(available))}")
+        p = available[name]
+        idx, _, missing = read.find_header(table, p.headers, p.required_headers)
+        if missing:
+            raise FileRefused(table.path, f"missing required columns for preset {p.name}: {', '.join(missing)}")
+        return p, idx, False
+    scored = []
+    for p in available.values():
+        idx, share, missing = read.find_header(table, p.headers, p.required_headers)
+        found = round(share * len(p.headers))
+        # the preset that fits and reads the most of the file's columns (product_traffic over traffic)
+        scored.append((not missing, found if not missing else share, -len(missing), p.name, idx, missing, share))
+    scored.sort(reverse=True)
+    fits, _, _, best, idx, missing, share = scored[0]
+    if not fits or share == 0:
+        raise FileRefused(table.path, f"no preset fits its header; closest is {best} "
+                                      f"({share:.0%} of its columns), missing: {', '.join(missing)}")
+    return available[best], idx, True
+
+
+def _frame(table: read.Table, header_idx: int) -> tuple[pd.DataFrame, list[int], dict[int, str]]:
+    """Data rows as a string frame, their line numbers, and {position: reason} for ragged rows."""
+    header = table.header_at(header_idx)
+    n = len(header)
+    rows, lines, bad = [], [], {}
+    for i, cells in enumerate(table.cells[header_idx + 1:]):
+        if not any(str(c).strip() for c in cells):
+            continue  # a blank line is not a row
+        line = table.lines[header_idx + 1 + i]
+        cells = [str(c) for c in cells]
+        if len(cells) < n:
+            bad[len(rows)] = f"truncated: {len(cells)} of {n} fields"
+            cells = cells + [""] * (n - len(cells))
+        elif len(cells) > n and any(c.strip() for c in cells[n:]):
+            bad[len(rows)] = f"{len(cells)} fields, the header has {n}"
+        rows.append(cells[:n])
+        lines.append(line)
+    cols = []
+    for h in header:  # a repeated header keeps its first column; later ones get a suffix
+        cols.append(h if h not in cols else f"{h}.{cols.count(h)}")
+    return pd.DataFrame(rows, columns=cols, dtype=object), lines, bad
+
+
+def _map_column(spec: ColumnSpec, raw: pd.DataFrame, dtype: str, tz: str, groups: pd.Series | None
+                ) -> tuple[list, dict[int, str]]:
+    n = len(raw)
+    if spec.has_value:  # a constant, typed like any cell of its column (0 → 0.00 for money)
+        v = None if spec.value is None else (spec.parse and getattr(parse, spec.parse) or
+                                             parse.for_dtype(dtype, tz))(str(spec.value))
+        return [v] * n, {}
+    if spec.line_number:
+        return (groups.groupby(groups).cumcount() + 1).tolist(), {}
+    if spec.expr:
+        cols, bad = {}, {}
+        for h in presets.expr_names(spec.expr):
+            if h not in raw:
+                return [None] * n, {}
+            vals, b = parse.column(raw[h], parse.money)
+            cols[h] = pd.Series([v if v is not None else Decimal(0) for v in vals], dtype=object)
+            for pos, why in b.items():
+                bad.setdefault(pos, f"column {h}: {why}")
+        result = presets.evaluate(spec.expr, cols)
+        cast = (lambda v: v.quantize(Decimal("0.01"))) if dtype.startswith("decimal") else \
+            (lambda v: int(v) if v == int(v) else v) if dtype in ("int32", "int64") else (lambda v: v)
+        return [None if pos in bad else cast(v) for pos, v in enumerate(result.tolist())], bad
+    if spec.column not in raw:
+        return [None] * n, {}  # an optional column the export does not have
+    values = raw[spec.column]
+    bad: dict[int, str] = {}
+    if spec.map is not None:
+        mapped = []
+        for pos, v in enumerate(values.tolist()):
+            key = str(v).strip()
+            if key in spec.map:
+                mapped.append(spec.map[key])
+            elif parse.empty(key):
+                mapped.append(None)
+            else:
+                mapped.append(None)
+                allowed = ", ".join(list(spec.map)[:8])
+                bad[pos] = f"column {spec.column}: unknown value {key!r} (expected one of {allowed})"
+        values = pd.Series([None if m is None else str(m) for m in mapped], dtype=object)
+    parser = getattr(parse, spec.parse) if spec.parse else parse.for_dtype(dtype, tz)
+    out, b = parse.column(values, parser)
+    for pos, why in b.items():
+        bad.setdefault(pos, f"column {spec.column}: {why}")
+    return out, bad
+
+
+def _map_table(preset: Preset, table: str, raw: pd.DataFrame, tz: str, groups: pd.Series | None
+               ) -> tuple[pd.DataFrame, dict[int, str]]:
+    t = schema.table(table)
+    data, bad = {}, {}
+    specs = {s.target: s for s in preset.tables[table]}
+    for c in t.columns:
+        if c.name in specs:
+            vals, b = _map_column(specs[c.name], raw, c.dtype, tz, groups)
+            for pos, why in b.items():
+                bad.setdefault(pos, why)
+        else:
+            vals = [None] * len(raw)
+        data[c.name] = vals
+    df = pd.DataFrame(data, dtype=object)
+    defaults = {"refund_amount": Decimal("0.00"), "discount_amount": Decimal("0.00"),
+                "shipping_fee": Decimal("0.00"), "tax_amount": Decimal("0.00"), "is_urgent": False,
+                "refund_qty": 0, "qty_received": 0}
+    for col, default in defaults.items():  # columns an export may simply not carry
+        if col in df and col not in specs and not t.column(col).nullable:
+            df[col] = default
+    return df, bad
+
+
+def _rejects_path(cfg: Config, path: Path) -> Path:
+    stamp = _dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    return cfg.root / "data" / "rejects" / f"{path.name}.{stamp}.csv"
+
+
+def ingest_file(cfg: Config, con: ibis.BaseBackend, path: Path, *, preset: str | None = None,
+                dry_run: bool = False, available: dict[str, Preset] | None = None,
+                table: read.Table | None = None) -> FileReport:
+    """Ingest one export; returns its accounting. Raises FileRefused for a file refused whole."""
+    path = Path(path)
+    available = available or presets.all_presets(cfg.root)
+    table = table or read.read(path)
+    p, header_idx, detected = choose_preset(table, available, preset)
+    raw, lines, reasons = _frame(table, header_idx)
+    n = len(raw)
+    groups = raw[p.group_by].map(lambda v: parse.text(v)) if p.group_by else None
+    if groups is not None:  # order-level columns only on an order's first line: carry them down
+        raw = raw.copy()
+        first = ~groups.duplicated()
+        order_cols = [h for s in p.tables.get("orders", []) for h in s.headers if h in raw]
+        for h in order_cols:
+            raw[h] = raw[h].where(first | (raw[h].astype(str).str.strip() != ""), None)
+            raw[h] = raw[h].groupby(groups).transform("first").fillna("")
+
+    frames: dict[str, pd.DataFrame] = {}
+    for tname in sorted(p.tables, key=lambda x: LOAD_ORDER.index(x) if x in LOAD_ORDER else 99):
+        df, bad = _map_table(p, tname, raw, cfg.timezone, groups)
+        for pos, why in bad.items():
+            reasons.setdefault(pos, why)
+        for pos, why in validate.row_reasons(tname, df).items():
+            reasons.setdefault(pos, why)
+        if groups is None or tname != "orders":  # an order repeats on each of its lines: that is no duplicate
+            for pos, (why, first_pos) in validate.duplicate_keys(tname, df).items():
+                reasons.setdefault(pos, f"{why} (first on line {lines[first_pos]})")
+        frames[tname] = df
+
+    if groups is not None:  # a bad line spoils its whole order; the order is its first line
+        bad_line = {}
+        for pos in sorted(reasons):
+            bad_line.setdefault(groups.iloc[pos], pos)
+        for pos in range(n):
+            g = groups.iloc[pos]
+            if pos not in reasons and g in bad_line:
+                reasons[pos] = f"order {g} has a rejected line (line {lines[bad_line[g]]})"
+        if "orders" in frames:
+            first = ~groups.duplicated()
+            frames["orders"] = frames["orders"][first.to_numpy() & ~raw.index.isin(list(reasons))]
+
+    if "order_items" in frames:  # lines must belong to an order we know
+        items = frames["order_items"]
+        known = set(frames["orders"].order_id) if "orders" in frames else set()
+        ids = [i for i in set(items.order_id.dropna()) if i not in known]
+        if ids:
+            o = con.table("orders")
+            known |= set(o.filter(o.order_id.isin(ids)).order_id.execute())
+        for pos, oid in enumerate(items.order_id):
+            if oid is not None and oid not in known:
+                reasons.setdefault(pos, f"order {oid} is not in the warehouse (ingest the orders first)")
+
+    accepted = [pos for pos in range(n) if pos not in reasons]
+    report = FileReport(path, p.name, detected, n, len(accepted), n - len(accepted), dry_run=dry_run,
+                        reasons=[(lines[pos], reasons[pos]) for pos in sorted(reasons)])
+    if dry_run:
+        return report
+    out = {t: (df if (groups is not None and t == "orders") else df.iloc[accepted]) for t, df in frames.items()}
+    if reasons:
+        report.rejects = _write_rejects(cfg, path, raw, lines, reasons)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    now = _dt.datetime.now().replace(microsecond=0)
+    log = pd.DataFrame([{"ingested_at": now, "file_hash": digest, "table_name": t, "file": str(path),
+                         "preset": p.name, "rows_read": n, "rows_accepted": len(accepted),
+                         "rows_rejected": n - len(accepted), "rows_written": len(df)} for t, df in out.items()])
+    report.written = {t: v for t, v in warehouse.upsert_many(con, {**out, "ingest_log": log}).items()
+                      if t != "ingest_log"}
+    return report
+
+
+def _write_rejects(cfg: Config, path: Path, raw: pd.DataFrame, lines: list[int], reasons: dict[int, str]) -> Path:
+    out = _rejects_path(cfg, path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8-sig", newline="") as f:  # the BOM lets Excel open Chinese text
+        w = csv.writer(f)
+        w.writerow(["line", "reason", *raw.columns])
+        for pos in sorted(reasons):
+            w.writerow([lines[pos], reasons[pos], *raw.iloc[pos].tolist()])
+    return out
+
+
+def ingest_paths(cfg: Config, paths: list[Path], *, preset: str | None = None, dry_run: bool = False
+                 ) -> tuple[list[FileReport], list[FileRefused]]:
+    """Ingest many files: orders before their lines; a refused file does not stop the others."""
+    from storeops.progress import progress
+
+    available = presets.all_presets(cfg.root)
+    con = _open(cfg, dry_run)
+    done, refused = [], []
+    try:
+        staged = []
+        for path in paths:
+            try:
+                t = read.read(Path(path))
+                p, _, _ = choose_preset(t, available, preset)
+                rank = min((LOAD_ORDER.index(x) for x in p.tables if x in LOAD_ORDER), default=len(LOAD_ORDER))
+                staged.append((rank, len(staged), Path(path), t))
+            except FileRefused as e:
+                refused.append(e)
+        for _, _, path, t in progress(sorted(staged, key=lambda x: x[:2]), "ingest", unit="file"):
+            try:
+                done.append(ingest_file(cfg, con, path, preset=preset, dry_run=dry_run, available=available,
+                                        table=t))
+            except FileRefused as e:
+                refused.append(e)
+            except warehouse.WarehouseError as e:  # rows that parsed but would not load: refuse the file
+                refused.append(FileRefused(path, f"not loaded, warehouse unchanged: {e}"))
+    finally:
+        con.disconnect()
+    return done, refused
+
+
+def _open(cfg: Config, dry_run: bool) -> ibis.BaseBackend:
+    """The warehouse; a dry run never creates or changes it (without one, it checks against an empty one)."""
+    if not dry_run:
+        return warehouse.connect(cfg, create=True)
+    try:
+        return warehouse.connect(cfg, read_only=True)
+    except warehouse.WarehouseError:
+        con = ibis.duckdb.connect()
+        warehouse.create_tables(con)
+        return con

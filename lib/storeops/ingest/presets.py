@@ -1,0 +1,200 @@
+"""Presets: how one export format's columns and values map to the canonical tables.
+
+A preset is a YAML file in ``params/sources/`` (see the README for a worked
+example). The canonical CSV presets, ``canonical_<table>``, are made from
+schema.py, so they can never drift from the schema.
+
+A column's mapping is one of::
+
+    order_id: 订单编号                          # the export's header
+    status: {column: 订单状态, map: {交易成功: completed, …}}   # with a value map
+    province: {column: 收货地址, parse: province}                # with a named parser
+    discount_amount: {expr: "总金额 - 买家实际支付金额"}         # arithmetic on parsed columns
+    source: {value: taobao}                     # a constant
+    line_no: {line_number: true}                # position of the row within its order
+
+``expr`` takes + − × ÷ over header names (in backticks when they hold spaces)
+and numbers. ``write`` (for ``storeops demo --as-exports``) gives the export
+columns that are computed from canonical columns rather than copied.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from storeops import schema
+from storeops.config import read_yaml
+from storeops.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    target: str
+    column: str | None = None
+    map: dict[str, Any] | None = None
+    parse: str | None = None
+    expr: str | None = None
+    value: Any = None
+    has_value: bool = False
+    line_number: bool = False
+    optional: bool = False  # the export may lack this column; then the canonical column is empty
+    #: for writing exports: canonical values with no entry in ``map`` written as these export values
+    write_map: dict[str, Any] | None = None
+
+    @property
+    def headers(self) -> list[str]:
+        if self.column:
+            return [self.column]
+        if self.expr:
+            return expr_names(self.expr)
+        return []
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    label: str
+    format: str  # csv | xlsx
+    encoding: str
+    tables: dict[str, list[ColumnSpec]]
+    #: rows are order lines grouped by this header; order-level columns only on an order's first line
+    group_by: str | None = None
+    #: export columns computed from canonical columns when writing (demo --as-exports)
+    write: dict[str, str] = field(default_factory=dict)
+    #: canonical columns the format does not carry faithfully (left out of round-trip checks)
+    lossy: tuple[str, ...] = ()
+    #: lines above the header when writing (XLSX reports carry a title)
+    title_rows: tuple[str, ...] = ()
+    #: export columns written as ="…" (Excel's guard for long digit strings)
+    excel_text: tuple[str, ...] = ()
+    #: times written with the store's UTC offset (Shopify)
+    time_offset: bool = False
+    path: Path | None = None
+
+    @property
+    def headers(self) -> list[str]:
+        """Every header the preset reads."""
+        out: list[str] = []
+        for specs in self.tables.values():
+            for s in specs:
+                out += [h for h in s.headers if h not in out]
+        if self.group_by and self.group_by not in out:
+            out.append(self.group_by)
+        return out
+
+    @property
+    def required_headers(self) -> list[str]:
+        """Headers that must be present: those feeding a column that is not optional."""
+        out: list[str] = []
+        for specs in self.tables.values():
+            for s in specs:
+                if not s.optional:
+                    out += [h for h in s.headers if h not in out]
+        return out
+
+
+def canonical(table: str) -> Preset:
+    """``canonical_<table>``: the canonical CSV, one column per schema column, same names."""
+    t = schema.table(table)
+    return Preset(f"canonical_{table}", f"canonical {table}.csv", "csv", "utf-8",
+                  {table: [ColumnSpec(c.name, column=c.name, optional=c.nullable) for c in t.columns]})
+
+
+def _spec(target: str, raw: Any, where: str) -> ColumnSpec:
+    if isinstance(raw, str):
+        return ColumnSpec(target, column=raw)
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: column {target!r} must be a header or a mapping")
+    known = {"column", "map", "parse", "expr", "value", "line_number", "optional", "write"}
+    extra = set(raw) - known
+    if extra:
+        raise ConfigError(f"{where}: column {target!r} has unknown keys {', '.join(sorted(extra))}")
+    if "expr" in raw:
+        expr_names(raw["expr"])  # fails now, not at ingest time
+    return ColumnSpec(target, column=raw.get("column"), map={str(k): v for k, v in raw["map"].items()}
+                      if raw.get("map") else None, parse=raw.get("parse"), expr=raw.get("expr"),
+                      value=raw.get("value"), has_value="value" in raw, line_number=bool(raw.get("line_number")),
+                      optional=bool(raw.get("optional")), write_map=raw.get("write"))
+
+
+def load_preset(path: Path) -> Preset:
+    raw = read_yaml(path, "preset")
+    where = str(path)
+    for key in ("name", "tables"):
+        if key not in raw:
+            raise ConfigError(f"{where}: a preset needs {key!r}")
+    tables = {}
+    for table, cols in raw["tables"].items():
+        t = schema.table(table)
+        specs = []
+        for target, spec in (cols or {}).items():
+            if target not in t.column_names:
+                raise ConfigError(f"{where}: {table} has no column {target!r}")
+            specs.append(_spec(target, spec, where))
+        tables[table] = specs
+    return Preset(str(raw["name"]), str(raw.get("label", raw["name"])), str(raw.get("format", "csv")),
+                  str(raw.get("encoding", "utf-8")), tables, raw.get("group_by"), dict(raw.get("write") or {}),
+                  tuple(raw.get("lossy") or ()), tuple(raw.get("title_rows") or ()),
+                  tuple(raw.get("excel_text") or ()), bool(raw.get("time_offset")), path)
+
+
+def all_presets(root: Path) -> dict[str, Preset]:
+    """The canonical presets and every YAML preset in ``root/params/sources``."""
+    out = {f"canonical_{t}": canonical(t) for t in schema.TABLES if t != schema.INGEST_LOG.name}
+    for p in sorted((root / "params" / "sources").glob("*.yaml")):
+        preset = load_preset(p)
+        out[preset.name] = preset
+    return out
+
+
+# ---------------------------------------------------------------- expressions
+
+_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+_TICKS = re.compile(r"`([^`]+)`")
+
+
+def _prepare(expr: str) -> tuple[ast.Expression, dict[str, str]]:
+    names: dict[str, str] = {}
+
+    def sub(m: re.Match) -> str:
+        key = f"_c{len(names)}"
+        names[key] = m.group(1)
+        return key
+
+    tree = ast.parse(_TICKS.sub(sub, expr), mode="eval")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            names.setdefault(node.id, node.id)
+        elif not isinstance(node, (ast.Expression, ast.BinOp, ast.UnaryOp, ast.USub, ast.Constant, ast.Load,
+                                   *_OPS)):
+            raise ConfigError(f"expression {expr!r}: only + − × ÷, numbers and column names are allowed")
+    return tree, names
+
+
+def expr_names(expr: str) -> list[str]:
+    """The column names an expression reads."""
+    return list(dict.fromkeys(_prepare(expr)[1].values()))
+
+
+def evaluate(expr: str, columns: dict[str, Any]) -> Any:
+    """Evaluate ``expr`` over ``columns`` (Series or scalars), e.g. ``总金额 - 买家实际支付金额``."""
+    tree, names = _prepare(expr)
+
+    def ev(node):
+        if isinstance(node, ast.Expression):
+            return ev(node.body)
+        if isinstance(node, ast.BinOp):
+            return _OPS[type(node.op)](ev(node.left), ev(node.right))
+        if isinstance(node, ast.UnaryOp):
+            return -ev(node.operand)
+        if isinstance(node, ast.Constant):
+            return node.value if isinstance(node.value, str) else Decimal(str(node.value))
+        return columns[names[node.id]]
+
+    return ev(tree)

@@ -1,0 +1,124 @@
+"""Read an export file into rows of text, whatever its encoding, layout or format.
+
+CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) and XLSX (openpyxl). Title rows above
+the header are skipped: the header is the first row that holds the columns a
+preset expects. Every row keeps the line number a person sees in a text editor
+or spreadsheet, so rejects can name it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from storeops.errors import StoreopsError
+
+HEADER_SEARCH_ROWS = 30
+
+
+class FileRefused(StoreopsError):
+    """The whole file is refused: unreadable, empty, or missing required columns."""
+
+    def __init__(self, path: Path | str, problem: str):
+        super().__init__(f"{path}: {problem}")
+        self.path = str(path)
+        self.problem = problem
+
+
+@dataclass
+class Table:
+    """The rows of one file: ``rows[i]`` is a list of cell strings from line ``lines[i]``."""
+
+    path: Path
+    encoding: str
+    cells: list[list[str]]  # every row of the file, title rows included
+    lines: list[int]  # the line (CSV) or row (XLSX) number a person sees, per row of cells
+
+    def header_at(self, index: int) -> list[str]:
+        return [clean_header(c) for c in self.cells[index]]
+
+
+def clean_header(c: object) -> str:
+    """Header cells as exports write them: stray spaces, full-width spaces, a BOM."""
+    return str(c if c is not None else "").replace("\ufeff", "").replace("\u3000", " ").strip()
+
+
+def decode(path: Path, data: bytes) -> tuple[str, str]:
+    """Text and encoding: UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = (("utf-8-sig", "utf-8-sig"),)
+    else:
+        candidates = (("utf-8", "utf-8"), ("gb18030", "gb18030"))
+    for codec, name in candidates:
+        try:
+            return data.decode(codec), name
+        except UnicodeDecodeError:
+            continue
+    raise FileRefused(path, "cannot decode the file as UTF-8 or GBK/GB18030 text")
+
+
+def read(path: Path) -> Table:
+    """Every row of ``path`` as strings (empty cells as "")."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileRefused(path, "no such file")
+    data = path.read_bytes()
+    if not data.strip():
+        raise FileRefused(path, "the file is empty")
+    if data[:4] == b"PK\x03\x04":
+        return _read_xlsx(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        raise FileRefused(path, "not a valid XLSX workbook (expected a zip archive)")
+    text, enc = decode(path, data)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    rows, lines, start = [], [], 1
+    for r in reader:
+        rows.append(r)
+        lines.append(start)  # a quoted cell may span lines: a row is named by its first line
+        start = reader.line_num + 1
+    return Table(path, enc, rows, lines)
+
+
+def _read_xlsx(path: Path) -> Table:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # zip or XML damage: say so in one line
+        raise FileRefused(path, f"not a readable XLSX workbook ({type(e).__name__}: {e})") from None
+    try:
+        ws = wb.worksheets[0]
+        rows = [[_xlsx_cell(v) for v in r] for r in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    while rows and not any(rows[-1]):
+        rows.pop()
+    return Table(path, "xlsx", rows, list(range(1, len(rows) + 1)))
+
+
+def _xlsx_cell(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, _dt.datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, _dt.date):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def find_header(table: Table, expected: list[str], required: list[str]) -> tuple[int, float, list[str]]:
+    """(row index, share of ``expected`` found, required headers missing) of the best header row."""
+    best = (0, -1.0, list(required))
+    want = set(expected)
+    for i, row in enumerate(table.cells[:HEADER_SEARCH_ROWS]):
+        names = set(clean_header(c) for c in row)
+        share = len(want & names) / len(want) if want else 0.0
+        missing = [r for r in required if r not in names]
+        if (not missing, share) > (not best[2], best[1]):
+            best = (i, share, missing)
+    return best
