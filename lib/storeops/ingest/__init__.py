@@ -78,7 +78,10 @@ def choose_preset(table: read.Table, available: dict[str, Preset], name: str | N
         scored.append((not missing, found if not missing else share, -len(missing), p.name, idx, missing, share))
     scored.sort(reverse=True)
     fits, _, _, best, idx, missing, share = scored[0]
-    if not fits or share == 0:
+    if share == 0:
+        header = ", ".join(h for h in table.header_at(0) if h)[:200]
+        raise FileRefused(table.path, f"its header ({header}) matches no preset; see params/sources/")
+    if not fits:
         raise FileRefused(table.path, f"no preset fits its header; closest is {best} "
                                       f"({share:.0%} of its columns), missing: {', '.join(missing)}")
     return available[best], idx, True
@@ -244,7 +247,7 @@ def ingest_file(cfg: Config, con: ibis.BaseBackend, path: Path, *, preset: str |
     if reasons:
         report.rejects = _write_rejects(cfg, path, raw, lines, reasons)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    now = _dt.datetime.now().replace(microsecond=0)
+    now = _dt.datetime.now()  # to the microsecond: two loads of one file in a second are two log lines
     log = pd.DataFrame([{"ingested_at": now, "file_hash": digest, "table_name": t, "file": str(path),
                          "preset": p.name, "rows_read": n, "rows_accepted": len(accepted),
                          "rows_rejected": n - len(accepted), "rows_written": len(df)} for t, df in out.items()])

@@ -100,10 +100,14 @@ class Preset:
 
 
 def canonical(table: str) -> Preset:
-    """``canonical_<table>``: the canonical CSV, one column per schema column, same names."""
+    """``canonical_<table>``: the canonical CSV, one column per schema column, same names.
+
+    Every column must be present (an empty cell is a NULL): with optional columns, a
+    two-column file would "fit" many canonical tables and land in the wrong one.
+    """
     t = schema.table(table)
     return Preset(f"canonical_{table}", f"canonical {table}.csv", "csv", "utf-8",
-                  {table: [ColumnSpec(c.name, column=c.name, optional=c.nullable) for c in t.columns]})
+                  {table: [ColumnSpec(c.name, column=c.name) for c in t.columns]})
 
 
 def _spec(target: str, raw: Any, where: str) -> ColumnSpec:

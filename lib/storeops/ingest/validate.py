@@ -70,9 +70,8 @@ def row_reasons(table: str, df: pd.DataFrame) -> dict[int, str]:
         col, check = f["column"], str(f["check"])
         if check == "not_nullable":
             why = f"column {col}: required, but empty"
-        elif "before" in check or ">=" in check:
-            later, earlier = check.split(">=")
-            why = f"{later} is before {earlier}"
+        elif " is before " in check:
+            why = check
         else:
             why = f"column {col}: {check}, got {f['failure_case']}"
         reasons.setdefault(int(idx), why)
