@@ -30,6 +30,8 @@ from storeops.ingest.read import FileRefused
 
 __all__ = ["FileRefused", "FileReport", "ingest_file", "ingest_paths", "choose_preset"]
 
+#: from this many rows on, parsing shows its progress column by column
+BIG_FILE_ROWS = 100_000
 #: presets feeding these tables load first, so order lines find their orders
 LOAD_ORDER = ("products", "orders", "order_items")
 
@@ -158,10 +160,13 @@ def _map_column(spec: ColumnSpec, raw: pd.DataFrame, dtype: str, tz: str, groups
 
 def _map_table(preset: Preset, table: str, raw: pd.DataFrame, tz: str, groups: pd.Series | None
                ) -> tuple[pd.DataFrame, dict[int, str]]:
+    from storeops.progress import progress
+
     t = schema.table(table)
     data, bad = {}, {}
     specs = {s.target: s for s in preset.tables[table]}
-    for c in t.columns:
+    columns = t.columns if len(raw) < BIG_FILE_ROWS else progress(t.columns, f"{table}: columns", unit="col")
+    for c in columns:
         if c.name in specs:
             vals, b = _map_column(specs[c.name], raw, c.dtype, tz, groups)
             for pos, why in b.items():

@@ -167,17 +167,44 @@ def for_dtype(dtype: str, tz: str):
     if dtype == "date":
         return date
     if dtype == "timestamp":
-        return lambda s: timestamp(s, tz)
+        def parse_ts(s: str) -> _dt.datetime | None:
+            return timestamp(s, tz)
+
+        parse_ts.is_timestamp = True  # column() may take its vectorised path
+        return parse_ts
     return text
 
 
 def column(values: pd.Series, parser) -> tuple[list, dict[int, str]]:
-    """Parse a column: (values, {row position: reason}) — every cell is tried, none is dropped."""
+    """Parse a column: (values, {row position: reason}) — every cell is tried, none is dropped.
+
+    Each distinct cell is parsed once (prices and statuses repeat thousands of
+    times); timestamps in the common layout are parsed in one vectorised pass.
+    """
+    raw = values.tolist()
+    fast = _fast_timestamps(values) if getattr(parser, "is_timestamp", False) else {}
+    cache: dict[object, tuple[object, str | None]] = {}
     out, bad = [], {}
-    for i, v in enumerate(values.tolist()):
-        try:
-            out.append(parser(v))
-        except BadValue as e:
-            out.append(None)
-            bad[i] = str(e)
+    for i, v in enumerate(raw):
+        if i in fast:
+            out.append(fast[i])
+            continue
+        hit = cache.get(v)
+        if hit is None:
+            try:
+                hit = (parser(v), None)
+            except BadValue as e:
+                hit = (None, str(e))
+            cache[v] = hit
+        out.append(hit[0])
+        if hit[1]:
+            bad[i] = hit[1]
     return out, bad
+
+
+def _fast_timestamps(values: pd.Series) -> dict[int, _dt.datetime]:
+    s = values.astype(str).str.strip()
+    parsed = pd.to_datetime(s.where(s.str.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"), None),
+                            format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    ok = parsed.notna().to_numpy()
+    return dict(zip(ok.nonzero()[0].tolist(), parsed[ok].dt.to_pydatetime().tolist()))
