@@ -161,3 +161,15 @@ def test_round_trip(demo_store, name, tmp_path):
             pd.testing.assert_frame_equal(have.reset_index(drop=True), want.reset_index(drop=True))
     finally:
         got_con.disconnect()
+
+
+def test_the_readme_example_preset(project, tmp_path):
+    """README: a new format is a YAML file — a semicolon-separated ERP export of daily traffic."""
+    (project.root / "params" / "sources" / "my_erp_traffic.yaml").write_text(
+        "name: my_erp_traffic\nlabel: 我们 ERP 的日流量\nformat: csv\ntables:\n  traffic:\n"
+        "    date: 日期\n    uv: 访客\n    pv: 浏览\n", encoding="utf-8")
+    f = tmp_path / "erp.csv"
+    f.write_text("日期;访客;浏览\n2026-11-01;1,200;3600\n2026-11-02;1300;3900\n", encoding="utf-8")
+    done, refused = ingest.ingest_paths(config.load(project.path), [f])
+    assert refused == [] and (done[0].preset, done[0].rows_accepted) == ("my_erp_traffic", 2)
+    assert _table(project, "traffic", "date").uv.tolist() == [1200, 1300]

@@ -73,13 +73,28 @@ def read(path: Path) -> Table:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         raise FileRefused(path, "not a valid XLSX workbook (expected a zip archive)")
     text, enc = decode(path, data)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text), strict=False)
     rows, lines, start = [], [], 1
     for r in reader:
         rows.append(r)
         lines.append(start)  # a quoted cell may span lines: a row is named by its first line
         start = reader.line_num + 1
     return Table(path, enc, rows, lines)
+
+
+def delimiter(text: str) -> str:
+    """Comma, tab or semicolon: the one that splits the first lines most consistently into most fields."""
+    lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
+    best, score = ",", (0, 0)
+    for d in (",", "\t", ";"):
+        counts = [len(r) for r in csv.reader(lines, delimiter=d)]
+        if not counts:
+            continue
+        common = max(set(counts), key=counts.count)
+        s = (counts.count(common) if common > 1 else 0, common)
+        if s > score:
+            best, score = d, s
+    return best
 
 
 def _read_xlsx(path: Path) -> Table:
