@@ -96,7 +96,7 @@ def _cmd_send(args: argparse.Namespace) -> int:
     if not report.is_file():
         raise mail.MailError(f"{report}: no such report")
     ecfg = mail.load_email_config(args.email_config, cfg)
-    kind = mail._summary_of(report)["kind"]
+    kind = mail.summary_of(report)["kind"]
     to = mail.recipients(ecfg, kind, args.to)
     mail.send(ecfg, mail.build_message(cfg, ecfg, report, to))
     print(f"sent {report.name} to {', '.join(to)}")

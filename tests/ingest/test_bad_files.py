@@ -4,7 +4,6 @@ each gives the exact message, or the exact accounting with a reason per rejected
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 

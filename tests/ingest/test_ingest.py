@@ -8,7 +8,6 @@ import subprocess
 from decimal import Decimal
 from pathlib import Path
 
-import ibis
 import pandas as pd
 import pytest
 

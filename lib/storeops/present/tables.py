@@ -73,7 +73,7 @@ class Col:
     def label(self, lang: Lang) -> str:
         from storeops.metrics import registry
 
-        if self.header.startswith("col.") or "." in self.header:
+        if "." in self.header:  # a catalog key; otherwise a metric id
             return text(self.header, lang)
         return registry.get(self.header).label(lang)
 

@@ -84,7 +84,7 @@ def load_email_config(path: str | Path | None, cfg: Config) -> EmailConfig:
                        list(raw.get("ops") or []))
 
 
-def _summary_of(report: Path) -> dict[str, Any]:
+def summary_of(report: Path) -> dict[str, Any]:
     s = report.with_name(report.name.removesuffix(".html") + ".summary.json")
     if not s.is_file():
         raise MailError(f"{report}: no summary.json beside it; is this a published report?")
@@ -170,7 +170,7 @@ def _addresses(values: list[str]) -> list[str]:
 
 def build_message(cfg: Config, ecfg: EmailConfig, report: Path, to: list[str]) -> EmailMessage:
     """The digest with the chart inline and the full report attached."""
-    s = _summary_of(report)
+    s = summary_of(report)
     page = report.read_text(encoding="utf-8")
     png = _chart(page)
     cid = make_msgid(domain="storeops.local") if png else None

@@ -8,7 +8,6 @@ import fcntl
 import json
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from storeops.config import Config
