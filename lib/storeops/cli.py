@@ -15,6 +15,19 @@ from storeops import config as _config
 from storeops.errors import StoreopsError
 
 
+def _positive(kind):
+    def check(s: str):
+        try:
+            v = kind(s)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {s!r}") from None
+        if v <= 0:
+            raise argparse.ArgumentTypeError(f"must be above 0, got {s}")
+        return v
+
+    return check
+
+
 def _date(s: str) -> _dt.date:
     try:
         return _dt.date.fromisoformat(s)
@@ -130,9 +143,9 @@ def parser() -> argparse.ArgumentParser:
         return c
 
     d = cmd("demo", "build the demo store's warehouse")
-    d.add_argument("--days", type=int, default=730, help="days of history (default 730)")
+    d.add_argument("--days", type=_positive(int), default=730, help="days of history (default 730)")
     d.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    d.add_argument("--scale", type=float, default=1.0, help="multiplies order volume (default 1)")
+    d.add_argument("--scale", type=_positive(float), default=1.0, help="multiplies order volume (default 1)")
     d.add_argument("--end", type=_date, default=None, help="last day (default: yesterday, store time)")
     d.add_argument("--force", action="store_true", help="replace a warehouse that holds non-demo orders")
     d.add_argument("--as-exports", metavar="DIR", default=None,

@@ -164,3 +164,22 @@ def test_allow_incomplete_publishes_with_a_banner_and_one_line_per_empty_section
         assert line in page, line
     for sign in ("nan", "None", "inf", "Traceback"):
         assert not re.search(rf"\b{sign}\b", re.sub(r'src="data:[^"]+"', "", page)), sign
+
+
+def test_check_lists_tables_with_their_latest_day(demo_project):
+    r = subprocess.run([BIN / "storeops", "check", "--config", demo_project / "params" / "store.yaml"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0
+    rows = {line.split()[0]: line for line in r.stdout.splitlines()}
+    assert rows["orders"].endswith("latest 2026-11-26") and rows["traffic"].endswith("latest 2026-11-26")
+    assert rows["order_items"].endswith("latest -")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["demo", "--days", "0"], "argument --days: must be above 0, got 0"),
+    (["demo", "--scale", "x"], "argument --scale: expected a number, got 'x'"),
+    (["run", "daily", "--date", "26/11/2026"], "argument --date: expected a date as YYYY-MM-DD, got '26/11/2026'"),
+])
+def test_bad_arguments_are_one_line(args, message):
+    r = subprocess.run([BIN / "storeops", *args], capture_output=True, text=True)
+    assert r.returncode == 2 and message in r.stderr and "Traceback" not in r.stderr
