@@ -44,3 +44,19 @@ def test_missing_tables(con):
     assert daily.missing_tables(con, _dt.date(2026, 3, 10)) == ["orders"]
     assert daily.missing_tables(con, _dt.date(2026, 3, 9)) == ["traffic"]
     assert daily.missing_tables(con, _dt.date(2026, 3, 11)) == ["orders", "traffic"]
+
+
+def test_kpi_comparisons_and_flags(con, tmp_path):
+    # paid amount on the report day (Tue 2026-03-31) and the 4 Tuesdays before: 100; 80, 90, 110, 120
+    amounts = {"2026-03-31": "100", "2026-03-24": "80", "2026-03-17": "90", "2026-03-10": "110", "2026-03-03": "120",
+               "2026-03-30": "50"}
+    load(con, orders=[dict(order_id=f"o{d}", buyer_id="b", created_at=f"{d} 12:00", paid_at=f"{d} 12:00",
+                           goods_amount=a, paid_amount=a) for d, a in amounts.items()])
+    ctx = daily.DailyContext(config.load(write_config(tmp_path)), con, Period.day("2026-03-31"), "en")
+    daily.kpis(ctx)
+    c = {basis: ctx.comparisons[basis]["paid_amount"] for basis in ("dod", "wow", "w4")}
+    # vs Monday 50: +100 %; vs last Tuesday 80: +25 %; vs the mean of 80, 90, 110, 120 = 100: 0 %
+    assert c == pytest.approx({"dod": 1.0, "wow": 0.25, "w4": 0.0})
+    # range 80–120, with the 10 % margin 72–132: 100 is no anomaly
+    assert ctx.flags["paid_amount"] is None and ctx.reference.basis == "weekday"
+    assert ctx.shown["paid_amount"] == 100

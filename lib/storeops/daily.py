@@ -290,17 +290,7 @@ def bridge(ctx: DailyContext) -> Html:
 
 def trends(ctx: DailyContext) -> Html:
     """近28天: paid amount, UV and conversion; month to date against target, pace, month-end forecast."""
-    w = ctx.period.trailing(28)
-    paid = plan.daily_paid(ctx.t, w)
-    tr = ctx.t.traffic
-    uv = tr.filter((tr.date >= w.start) & (tr.date <= w.end)).select("date", "uv").execute()
-    uv = pd.Series(uv.uv.to_numpy(), index=pd.to_datetime(uv.date).dt.date).reindex(w.dates())
-    o = ctx.t.orders
-    o = o.filter((o.paid_at >= w.start) & (o.paid_at < w.end_exclusive))
-    buyers = o.group_by(d=o.paid_at.date()).aggregate(b=o.buyer_id.nunique()).execute()
-    buyers = pd.Series(buyers.b.to_numpy(), index=pd.to_datetime(buyers.d).dt.date).reindex(w.dates()).fillna(0)
-    df = pd.DataFrame({"day": w.dates(), "paid_amount": paid.to_numpy(), "uv": uv.to_numpy(),
-                       "conversion": (buyers / uv.where(uv > 0)).to_numpy()})
+    df = sales.by_day(ctx.t, ctx.period.trailing(28))
     labels = {k: text(f"chart.{k}", ctx.lang) for k in ("paid_amount", "uv", "conversion", "ma7")}
     chart = charts.trends(df, ctx.day, ctx.lang, labels)
     mtd = plan.month_to_date(ctx.t, ctx.day)

@@ -116,3 +116,12 @@ def test_metrics_compose_across_tables_in_one_query(t):
 def test_sales_identity_holds(t):
     v = sales.block(t, Period.day(D))
     assert float(v["uv"]) * v["conversion"] * v["atv"] == pytest.approx(float(v["paid_amount"]))
+
+
+def test_by_day(t):
+    df = sales.by_day(t, Period(D - _dt.timedelta(days=2), D))
+    # D−2: nothing; D−1: o7 (90, E), uv 100; D: 395 from A B C, uv 150
+    assert df.day.tolist() == [D - _dt.timedelta(days=2), D - _dt.timedelta(days=1), D]
+    assert df.paid_amount.tolist() == [0.0, 90.0, 395.0] and df.paying_buyers.tolist() == [0, 1, 3]
+    assert df.uv.iloc[1:].tolist() == [100, 150] and df.conversion.iloc[1:].tolist() == pytest.approx([0.01, 0.02])
+    assert df.conversion.isna().iloc[0]  # no visitors recorded: no rate

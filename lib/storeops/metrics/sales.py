@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 
 import ibis.expr.types as ir
+import pandas as pd
 
 from storeops.metrics.base import in_period, safe_div, scalar, total
 from storeops.periods import Period
@@ -127,6 +128,22 @@ def sell_ratio(t: Tables, p: Period) -> ir.Scalar:
     on_sale = t.products.filter(t.products.status == "on_sale")
     selling = scalar(on_sale.semi_join(sold, "sku").count())
     return safe_div(selling, scalar(on_sale.count()))
+
+
+def by_day(t: Tables, p: Period) -> pd.DataFrame:
+    """Per day of ``p``: paid amount, paying buyers, visitors and conversion (days without data are 0 / None)."""
+    o = _paid(t, p)
+    sales = o.group_by(day=o.paid_at.date()).aggregate(paid_amount=o.paid_amount.sum(),
+                                                      paying_buyers=o.buyer_id.nunique()).execute()
+    tr = t.traffic.filter(in_period(t.traffic.date, p)).select("date", "uv").execute()
+    days = pd.DataFrame({"day": p.dates()})
+    sales["day"] = pd.to_datetime(sales["day"]).dt.date
+    tr["day"] = pd.to_datetime(tr.pop("date")).dt.date
+    df = days.merge(sales, on="day", how="left").merge(tr, on="day", how="left")
+    df["paid_amount"] = df.paid_amount.astype(float).fillna(0.0)
+    df["paying_buyers"] = df.paying_buyers.fillna(0).astype(int)
+    df["conversion"] = df.paying_buyers / df.uv.where(df.uv > 0)
+    return df
 
 
 #: the sales-and-conversion block, in the order a report shows it
