@@ -23,7 +23,7 @@ from storeops import warehouse
 from storeops.metrics import ads as _ads
 from storeops.metrics import anomalies, bridge as _bridge, fulfilment as _ful, inventory, plan, products as _prod
 from storeops.metrics import registry, sales, service as _svc, traffic as _traffic
-from storeops.metrics.base import evaluate
+from storeops.metrics.base import evaluate, in_period
 from storeops.periods import Period
 from storeops.present import charts, formats, mask, tables
 from storeops.present.i18n import Lang, text, weekday
@@ -54,11 +54,8 @@ def missing_tables(con: ibis.BaseBackend, day: _dt.date, names=REQUIRED) -> list
 
     out = []
     for name in names:
-        col = schema.table(name).date_column
         t = con.table(name)
-        c = t[col]
-        cond = (c >= day) & (c < day + _dt.timedelta(days=1)) if c.type().is_timestamp() else c == day
-        if not t.filter(cond).count().execute():
+        if not t.filter(in_period(t[schema.table(name).date_column], Period.day(day))).count().execute():
             out.append(name)
     return out
 

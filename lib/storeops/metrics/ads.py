@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 
 import ibis.expr.types as ir
 import pandas as pd
@@ -29,7 +28,7 @@ def store_roas(t: Tables, p: Period) -> ir.Scalar:
 
 def gross_margin_rate(t: Tables, p: Period) -> ir.Scalar:
     """Gross margin of the goods paid in the 30 days to ``p.end``: (Σ amount − Σ qty × unit_cost) ÷ Σ amount."""
-    w = Period(p.end - _dt.timedelta(days=29), p.end)
+    w = p.trailing(30)
     o = t.orders.filter(in_period(t.orders.paid_at, w))
     lines = t.order_items.semi_join(o.select("order_id"), "order_id").join(t.products, "sku")
     revenue = lines.amount.sum()

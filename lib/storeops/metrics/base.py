@@ -7,6 +7,7 @@ whole block of metrics runs as one query through :func:`evaluate`.
 
 from __future__ import annotations
 
+import datetime as _dt
 import decimal
 from collections.abc import Mapping
 from typing import Any
@@ -20,6 +21,11 @@ from storeops.periods import Period
 def scalar(expr: ir.Scalar) -> ir.Scalar:
     """Wrap a reduction as a scalar subquery, composable with reductions of other tables."""
     return expr.as_table().as_scalar()
+
+
+def moment(when: _dt.datetime) -> ir.TimestampScalar:
+    """A point in time as an ibis literal (a report's cut-off)."""
+    return ibis.timestamp(when.isoformat())
 
 
 def in_period(col: ir.TimestampColumn | ir.DateColumn, period: Period) -> ir.BooleanColumn:

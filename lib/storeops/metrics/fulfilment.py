@@ -12,7 +12,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from storeops.metrics.base import evaluate, in_period, scalar
+from storeops.metrics.base import evaluate, in_period, moment, scalar
 from storeops.periods import Period
 from storeops.warehouse import Tables
 
@@ -20,13 +20,9 @@ BUCKETS = ("lt24", "24_48", "48_72", "gt72")  # hours since payment
 SHIP_LIMIT_H = 72
 
 
-def _ts(when: _dt.datetime) -> ir.TimestampScalar:
-    return ibis.timestamp(when.isoformat())
-
-
 def awaiting(t: Tables, cutoff: _dt.datetime) -> ir.Table:
     """Orders paid, not shipped, not cancelled and not fully refunded at the cut-off, with hours waited."""
-    o, c = t.orders, _ts(cutoff)
+    o, c = t.orders, moment(cutoff)
     w = o.filter(
         (o.paid_at < c)
         & (o.shipped_at.isnull() | (o.shipped_at >= c))
@@ -65,7 +61,7 @@ def ship_72h(t: Tables, p: Period) -> dict[str, float | int | None]:
 
 def funnel(t: Tables, p: Period) -> dict[str, int]:
     """Orders created in the period → of them paid → of them shipped, by the cut-off."""
-    c = _ts(_dt.datetime.combine(p.end_exclusive, _dt.time()))
+    c = moment(_dt.datetime.combine(p.end_exclusive, _dt.time()))
     o = t.orders.filter(in_period(t.orders.created_at, p))
     return evaluate({
         "created": scalar(o.count()),

@@ -49,8 +49,7 @@ def stock_status(t: Tables, day: _dt.date) -> pd.DataFrame:
     a day counts as in stock when it ended with stock or the SKU sold that day
     (a SKU that sold out in the afternoon was on sale that day).
     """
-    w28 = Period(day - _dt.timedelta(days=27), day)
-    w30 = Period(day - _dt.timedelta(days=29), day)
+    w28, w30 = Period.day(day).trailing(28), Period.day(day).trailing(30)
     sold = _units_by_day(t, w30)
     inv = t.inventory.filter(in_period(t.inventory.date, w28)).execute()
     prods = t.products.filter(t.products.status == "on_sale").select(

@@ -6,8 +6,6 @@ ibis expression; :data:`BLOCK` lists them for one-query evaluation.
 
 from __future__ import annotations
 
-import datetime as _dt
-
 import ibis.expr.types as ir
 import pandas as pd
 
@@ -102,10 +100,6 @@ def refund_amount(t: Tables, p: Period) -> ir.Scalar:
     return total(t.orders.filter(in_period(t.orders.refunded_at, p)).refund_amount)
 
 
-def _last_30(p: Period) -> Period:
-    return Period(p.end - _dt.timedelta(days=29), p.end)
-
-
 def _lines_of(t: Tables, orders: ir.Table) -> ir.Table:
     """Order lines of the given orders. A semi-join on the few filtered orders, so a day's
     report never joins the whole order history."""
@@ -114,7 +108,7 @@ def _lines_of(t: Tables, orders: ir.Table) -> ir.Table:
 
 def refund_rate(t: Tables, p: Period) -> ir.Scalar:
     """退款率: order lines refunded in the last 30 days ÷ order lines paid in the last 30 days."""
-    w = _last_30(p)
+    w = p.trailing(30)
     o = t.orders
     refunded = _lines_of(t, o.filter(in_period(o.refunded_at, w)))
     refunded = scalar(refunded.filter(refunded.refund_qty > 0).count())
@@ -123,7 +117,7 @@ def refund_rate(t: Tables, p: Period) -> ir.Scalar:
 
 def sell_ratio(t: Tables, p: Period) -> ir.Scalar:
     """动销率: SKUs with ≥ 1 unit paid in the last 30 days ÷ SKUs on sale."""
-    lines = _lines_of(t, _paid(t, _last_30(p)))
+    lines = _lines_of(t, _paid(t, p.trailing(30)))
     sold = lines.filter(lines.qty > 0).select("sku").distinct()
     on_sale = t.products.filter(t.products.status == "on_sale")
     selling = scalar(on_sale.semi_join(sold, "sku").count())

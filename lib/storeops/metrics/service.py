@@ -9,7 +9,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from storeops.metrics.base import in_period, safe_div, scalar
+from storeops.metrics.base import in_period, moment, safe_div, scalar
 from storeops.periods import Period
 from storeops.warehouse import Tables
 
@@ -95,7 +95,7 @@ def ticket_sla(t: Tables, p: Period) -> ir.Scalar:
 def open_tickets(t: Tables, cutoff: _dt.datetime, min_age_h: float = 0) -> pd.DataFrame:
     """Tickets open at the cut-off and at least ``min_age_h`` old, oldest first, with their age in hours."""
     k = t.cs_tickets
-    c = ibis.timestamp(cutoff.isoformat())
+    c = moment(cutoff)
     open_ = k.filter((k.opened_at < c) & (k.resolved_at.isnull() | (k.resolved_at >= c)))
     age = (c.epoch_seconds() - open_.opened_at.epoch_seconds()) / 3600
     out = open_.mutate(age_h=age).filter(ibis._.age_h >= min_age_h)

@@ -36,8 +36,8 @@ class Entry:
 def entries(reports_dir: Path) -> list[Entry]:
     """Every published report (an HTML with its summary beside it), newest first."""
     out = []
-    for s in reports_dir.glob("*/*/*.summary.json"):
-        page = s.with_name(s.name.removesuffix(".summary.json") + ".html")
+    for s in reports_dir.glob(f"*/*/*{summary.SUFFIX}"):
+        page = summary.report_of(s)
         if not page.is_file():
             continue  # a failed run leaves no HTML: nothing to list
         try:

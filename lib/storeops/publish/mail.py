@@ -85,7 +85,7 @@ def load_email_config(path: str | Path | None, cfg: Config) -> EmailConfig:
 
 
 def summary_of(report: Path) -> dict[str, Any]:
-    s = report.with_name(report.name.removesuffix(".html") + ".summary.json")
+    s = _summary.beside(report)
     if not s.is_file():
         raise MailError(f"{report}: no summary.json beside it; is this a published report?")
     return _summary.read(s)

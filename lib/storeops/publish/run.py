@@ -36,7 +36,7 @@ def outputs(cfg: Config, kind: str, period_label: str, year: int, lang: str) -> 
     language is ``daily-2026-11-26.html``, one in the other language ``daily-2026-11-26.en.html``."""
     folder = cfg.reports_dir / kind / str(year)
     stem = f"{kind}-{period_label}" + ("" if lang == cfg.language else f".{lang}")
-    return folder / f"{stem}.html", folder / f"{stem}.ipynb", folder / f"{stem}.summary.json"
+    return folder / f"{stem}.html", folder / f"{stem}.ipynb", summary.beside(folder / f"{stem}.html")
 
 
 def run_report(cfg: Config, kind: str, *, report_date: _dt.date | None = None, lang: str | None = None,

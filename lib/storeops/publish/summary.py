@@ -18,6 +18,17 @@ import nbformat
 from storeops.periods import Period
 
 MIME = "application/vnd.storeops.summary+json"
+SUFFIX = ".summary.json"
+
+
+def beside(report: Path) -> Path:
+    """The summary that sits next to a report: daily-2026-11-26.html → daily-2026-11-26.summary.json."""
+    return report.with_name(report.name.removesuffix(".html") + SUFFIX)
+
+
+def report_of(summary_path: Path) -> Path:
+    """The report a summary belongs to (the inverse of :func:`beside`)."""
+    return summary_path.with_name(summary_path.name.removesuffix(SUFFIX) + ".html")
 
 
 def plain(v: Any) -> int | float | None:
