@@ -28,10 +28,10 @@ def test_action_items(ctx):
     got = {a.key: a.count for a in daily.action_items(ctx)}
     # orders (see tests/metrics/test_fulfilment.py): f4 waited 120 h, f3 66 h; f4 and f9 are urgent
     # tickets (tests/metrics/test_service.py): k2 open 28 h, k4 open 22 h at the cut-off
-    # ads: B returns 1.0 < 2.0; no products, so no stock items
+    # ads: B returns 1.0 < 2.0; no inventory or product traffic is loaded, so no stock items are judged
     assert {k: v for k, v in got.items() if k != "anomalies"} == {
         "ship_breached": 1, "ship_at_risk": 1, "urgent": 2, "tickets_breached": 1, "tickets_at_risk": 1,
-        "hot_short": 0, "oos_visited": 0, "ads_below_breakeven": 1}
+        "ads_below_breakeven": 1}
     assert got["anomalies"] == sum(1 for f in ctx.flags.values() if f)
     top = {a.key: a.top for a in daily.action_items(ctx)}
     assert top["ship_breached"] == "f4 (120h)" and top["urgent"] == "f4 (120h), f9 (1h)"
@@ -42,8 +42,12 @@ def test_missing_tables(con):
     load(con, traffic=[dict(date="2026-03-10", uv=1, pv=1)],
          orders=[dict(order_id="o", buyer_id="b", created_at="2026-03-09 23:59", goods_amount="1")])
     assert daily.missing_tables(con, _dt.date(2026, 3, 10)) == ["orders"]
-    assert daily.missing_tables(con, _dt.date(2026, 3, 9)) == ["traffic"]
+    # before 03-10 the store had loaded no traffic: not tracked then, so not missing (metrics.coverage)
+    assert daily.missing_tables(con, _dt.date(2026, 3, 9)) == []
+    # after it, traffic is tracked: a day without it is stale data
     assert daily.missing_tables(con, _dt.date(2026, 3, 11)) == ["orders", "traffic"]
+    assert daily.missing_tables(con, _dt.date(2026, 4, 9)) == ["orders", "traffic"]  # 03-10 is in the 30 days
+    assert daily.missing_tables(con, _dt.date(2026, 4, 10)) == ["orders"]  # … and now it is not
 
 
 def test_kpi_comparisons_and_flags(con, tmp_path):

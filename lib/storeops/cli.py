@@ -10,6 +10,7 @@ import argparse
 import datetime as _dt
 import sys
 import time
+from pathlib import Path
 
 from storeops import config as _config
 from storeops.errors import StoreopsError
@@ -128,8 +129,36 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     cfg = _config.load(args.config)
     con = warehouse.connect(cfg, read_only=True)
-    for f in warehouse.freshness(con):
+    fresh = warehouse.freshness(con)
+    for f in fresh:
         print(f"{f.table:<20} {f.rows:>12,} rows  latest {f.latest or '-'}")
+    _print_coverage(con, next((f.latest for f in fresh if f.table == "orders"), None) or cfg.yesterday())
+    return 0
+
+
+def _print_coverage(con, day: _dt.date) -> None:
+    """What the data tracks around ``day`` (the rules the reports apply), and how full each column is."""
+    from storeops import warehouse
+    from storeops.metrics import coverage
+    from storeops.periods import Period
+
+    t = warehouse.Tables(con)
+    p = Period.day(day)
+    w = coverage.window(p)
+    print(f"\ncoverage, {w.start} to {w.end} (what the reports judge; untracked figures show as —):")
+    for key, ok in coverage.tracked(t, p).items():
+        print(f"  {key:<16} {'tracked' if ok else 'NOT tracked: load ' + coverage.RULES[key].load}")
+    print("\ncolumns that may be empty, share filled over the same days:")
+    for table, col, rows, filled in coverage.column_fill(t, p):
+        if rows:
+            print(f"  {table + '.' + col:<34} {filled / rows:>7.1%}  ({filled:,} of {rows:,})")
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from storeops import folder
+
+    folder.init(Path(args.folder), notebooks=args.notebooks)
+    print(folder.next_steps(Path(args.folder)))
     return 0
 
 
@@ -155,7 +184,8 @@ def parser() -> argparse.ArgumentParser:
     d.set_defaults(func=_cmd_demo)
 
     g = cmd("ingest", "load platform exports into the warehouse, with exact accounting of every row")
-    g.add_argument("paths", nargs="+", help="export files (CSV or XLSX)")
+    g.add_argument("paths", nargs="+", help="export files (CSV or XLSX); put -- before a name that starts with -, "
+                                            "as in: storeops ingest -- -orders.csv")
     g.add_argument("--preset", default=None, help="the format (default: picked by the header)")
     g.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
     g.set_defaults(func=_cmd_ingest)
@@ -184,7 +214,13 @@ def parser() -> argparse.ArgumentParser:
     i = cmd("index", "rebuild reports/index.html, the archive of published reports")
     i.set_defaults(func=_cmd_index)
 
-    c = cmd("check", "show each table's rows and latest date")
+    n = sub.add_parser("init", help="write a new store folder", description="write a new store folder: "
+                       "params/store.yaml, email.yaml, sources/ (and with --notebooks the notebooks to customise)")
+    n.add_argument("folder", help="the store folder (created if missing)")
+    n.add_argument("--notebooks", action="store_true", help="also copy the review notebooks to customise")
+    n.set_defaults(func=_cmd_init)
+
+    c = cmd("check", "show each table's rows and latest date, and what the data tracks")
     c.set_defaults(func=_cmd_check)
     return p
 

@@ -21,7 +21,8 @@ import pandas as pd
 from storeops import config as _config
 from storeops import warehouse
 from storeops.metrics import ads as _ads
-from storeops.metrics import anomalies, bridge as _bridge, fulfilment as _ful, inventory, plan, products as _prod
+from storeops.metrics import anomalies, bridge as _bridge, coverage, fulfilment as _ful, inventory, plan
+from storeops.metrics import products as _prod
 from storeops.metrics import registry, sales, service as _svc, traffic as _traffic
 from storeops.metrics.base import evaluate, in_period
 from storeops.periods import Period
@@ -49,13 +50,19 @@ def kpi_values(t: warehouse.Tables, p: Period) -> dict[str, Any]:
 
 
 def missing_tables(con: ibis.BaseBackend, day: _dt.date, names=REQUIRED) -> list[str]:
-    """The tables among ``names`` with no rows for ``day``."""
+    """The tables among ``names`` with no rows for ``day``. Orders are always needed; another
+    table only if the store tracks it (rows in the 30 days before): a store that never loads
+    traffic has no visitor figures (metrics.coverage), one whose traffic stopped is stale."""
     from storeops import schema
 
     out = []
     for name in names:
         t = con.table(name)
-        if not t.filter(in_period(t[schema.table(name).date_column], Period.day(day))).count().execute():
+        col = t[schema.table(name).date_column]
+        if t.filter(in_period(col, Period.day(day))).count().execute():
+            continue
+        before = Period.day(day - _dt.timedelta(days=1)).trailing(coverage.WINDOW_DAYS)
+        if name == "orders" or t.filter(in_period(col, before)).count().execute():
             out.append(name)
     return out
 
@@ -100,6 +107,27 @@ class DailyContext:
         return self.computed[key]
 
     @cached_property
+    def coverage(self) -> dict[str, bool]:
+        """Which kinds of data the store tracks around the report day (metrics.coverage)."""
+        return coverage.tracked(self.t, self.period)
+
+    @cached_property
+    def untracked(self) -> set[str]:
+        """Metric ids the data cannot support: shown as "—", left out of summary.json."""
+        return coverage.untracked_metrics(self.coverage)
+
+    def gaps(self, *keys: str) -> Html:
+        """One line per coverage rule among ``keys`` whose data is not tracked (all rules if none given)."""
+        out = Html("")
+        for k in keys or coverage.RULES:
+            if not self.coverage.get(k, True):
+                out += tables.note(text(f"coverage.{k}", self.lang, load=coverage.RULES[k].load), "so-gap")
+        return out
+
+    def tracks(self, *keys: str) -> bool:
+        return all(self.coverage.get(k, True) for k in keys)
+
+    @cached_property
     def target(self) -> float | None:
         return plan.target(self.t, self.period)
 
@@ -112,7 +140,8 @@ class DailyContext:
     def flags(self) -> dict[str, str | None]:
         now = self.values(self.period)
         refs = [self.values(Period.day(d)) for d in self.reference.days]
-        return {k: anomalies.flag(now[k], [r[k] for r in refs], self.margin) for k in KPI_IDS}
+        return {k: None if k in self.untracked else anomalies.flag(now[k], [r[k] for r in refs], self.margin)
+                for k in KPI_IDS}
 
     @cached_property
     def stock(self) -> pd.DataFrame:
@@ -120,7 +149,10 @@ class DailyContext:
 
     @cached_property
     def product_perf(self) -> pd.DataFrame:
-        return _prod.performance(self.t, self.period)
+        perf = _prod.performance(self.t, self.period)
+        no_sku = perf.product_id == _prod.NO_SKU
+        perf.loc[no_sku, "title"] = text("products.no_sku", self.lang)
+        return perf
 
     @cached_property
     def ad_table(self) -> pd.DataFrame:
@@ -183,40 +215,41 @@ def header(ctx: DailyContext) -> Html:
 
 
 def action_items(ctx: DailyContext) -> list[tables.Action]:
-    """今日待办: every rule of the action list, with its count and most pressing rows."""
-    backlog = _ful.overdue(ctx.t, ctx.cutoff, 48)
-    breached = backlog[backlog.hours >= 72]
-    at_risk = backlog[backlog.hours < 72]
-    urgent = _ful.urgent_orders(ctx.t, ctx.cutoff)
-    open_t = _svc.open_tickets(ctx.t, ctx.cutoff, min_age_h=20)
-    t_breached, t_risk = open_t[open_t.age_h >= 24], open_t[open_t.age_h < 24]
-    hot = inventory.hot_short(ctx.stock)
-    oos = inventory.out_of_stock_with_visitors(ctx.t, ctx.day, ctx.stock)
-    be, _ = ctx.breakeven
-    low_ads = ctx.ad_table[ctx.ad_table.roas < be] if be else ctx.ad_table.iloc[0:0]
-    flagged = [k for k, f in ctx.flags.items() if f]
-
+    """今日待办: every rule of the action list whose data is tracked, with its count and most pressing rows."""
     def orders_top(df):
         return ", ".join(f"{r.order_id} ({r.hours:.0f}h)" for r in df.head(TOP_ROWS).itertuples())
 
-    items = [
-        tables.Action("ship_breached", len(breached), "fulfilment", orders_top(breached)),
-        tables.Action("ship_at_risk", len(at_risk), "fulfilment", orders_top(at_risk)),
-        tables.Action("urgent", len(urgent), "fulfilment", orders_top(urgent)),
-        tables.Action("tickets_breached", len(t_breached), "service",
-                      ", ".join(f"{r.ticket_id} {r.kind} ({r.age_h:.0f}h)" for r in t_breached.head(TOP_ROWS).itertuples())),
-        tables.Action("tickets_at_risk", len(t_risk), "service",
-                      ", ".join(f"{r.ticket_id} {r.kind} ({r.age_h:.0f}h)" for r in t_risk.head(TOP_ROWS).itertuples())),
-        tables.Action("hot_short", len(hot), "products",
-                      ", ".join(f"{r.sku} ({r.days_cover:.1f}/{r.lead_time_days}d)" for r in hot.head(TOP_ROWS).itertuples())),
-        tables.Action("oos_visited", len(oos), "products",
-                      ", ".join(f"{r.sku} (UV {r.uv})" for r in oos.head(TOP_ROWS).itertuples())),
-        tables.Action("ads_below_breakeven", len(low_ads), "ads",
-                      ", ".join(f"{r.channel}·{r.campaign} ({r.roas:.2f})" for r in low_ads.head(TOP_ROWS).itertuples())),
-        tables.Action("anomalies", len(flagged), "kpis",
-                      ", ".join(f"{registry.get(k).label(ctx.lang)} {text('flag.' + ctx.flags[k], ctx.lang)}"
-                                for k in flagged[:TOP_ROWS])),
-    ]
+    def tickets_top(df):
+        return ", ".join(f"{r.ticket_id} {r.kind} ({r.age_h:.0f}h)" for r in df.head(TOP_ROWS).itertuples())
+
+    items = []
+    if ctx.tracks("shipping"):
+        backlog = _ful.overdue(ctx.t, ctx.cutoff, 48)
+        breached, at_risk = backlog[backlog.hours >= 72], backlog[backlog.hours < 72]
+        urgent = _ful.urgent_orders(ctx.t, ctx.cutoff)
+        items += [tables.Action("ship_breached", len(breached), "fulfilment", orders_top(breached)),
+                  tables.Action("ship_at_risk", len(at_risk), "fulfilment", orders_top(at_risk)),
+                  tables.Action("urgent", len(urgent), "fulfilment", orders_top(urgent))]
+    if ctx.tracks("tickets"):
+        open_t = _svc.open_tickets(ctx.t, ctx.cutoff, min_age_h=20)
+        t_breached, t_risk = open_t[open_t.age_h >= 24], open_t[open_t.age_h < 24]
+        items += [tables.Action("tickets_breached", len(t_breached), "service", tickets_top(t_breached)),
+                  tables.Action("tickets_at_risk", len(t_risk), "service", tickets_top(t_risk))]
+    if ctx.tracks("inventory"):
+        hot = inventory.hot_short(ctx.stock)
+        items.append(tables.Action("hot_short", len(hot), "products", ", ".join(
+            f"{r.sku} ({r.days_cover:.1f}/{r.lead_time_days}d)" for r in hot.head(TOP_ROWS).itertuples())))
+    if ctx.tracks("inventory", "product_traffic"):
+        oos = inventory.out_of_stock_with_visitors(ctx.t, ctx.day, ctx.stock)
+        items.append(tables.Action("oos_visited", len(oos), "products",
+                                   ", ".join(f"{r.sku} (UV {r.uv})" for r in oos.head(TOP_ROWS).itertuples())))
+    be, _ = ctx.breakeven
+    low_ads = ctx.ad_table[ctx.ad_table.roas < be] if be else ctx.ad_table.iloc[0:0]
+    items.append(tables.Action("ads_below_breakeven", len(low_ads), "ads", ", ".join(
+        f"{r.channel}·{r.campaign} ({r.roas:.2f})" for r in low_ads.head(TOP_ROWS).itertuples())))
+    flagged = [k for k, f in ctx.flags.items() if f]
+    items.append(tables.Action("anomalies", len(flagged), "kpis", ", ".join(
+        f"{registry.get(k).label(ctx.lang)} {text('flag.' + ctx.flags[k], ctx.lang)}" for k in flagged[:TOP_ROWS])))
     return items
 
 
@@ -224,7 +257,8 @@ def actions(ctx: DailyContext) -> Html:
     items = action_items(ctx)
     for a in items:
         ctx.shown[f"action_{a.key}"] = a.count
-    return tables.section("actions", ctx.lang, "actions") + tables.action_list(items, ctx.lang)
+    return (tables.section("actions", ctx.lang, "actions") + tables.action_list(items, ctx.lang)
+            + ctx.gaps("shipping", "tickets", "inventory", "product_traffic"))
 
 
 # ---------------------------------------------------------------- KPIs
@@ -237,6 +271,9 @@ def kpis(ctx: DailyContext) -> Html:
     last4 = [ctx.values(Period.day(ctx.day - _dt.timedelta(days=7 * k))) for k in range(1, 5)]
     rows = []
     for mid in KPI_IDS:
+        if mid in ctx.untracked:  # "—", and absent from summary.json: never a figure the data cannot give
+            rows.append(tables.KpiRow(registry.get(mid), None, None, None, None))
+            continue
         v = now[mid]
         refs = [x[mid] for x in last4 if x[mid] is not None]
         mean4 = sum(float(r) for r in refs) / len(refs) if refs else None
@@ -259,7 +296,8 @@ def kpis(ctx: DailyContext) -> Html:
         remark = text("kpis.reference.weekday", ctx.lang, margin=margin)
     else:
         remark = text("kpis.reference.event", ctx.lang, event=ref.event, ref=ref.days[0].isoformat(), margin=margin)
-    return tables.section("kpis", ctx.lang, "kpis") + tables.kpi_table(rows, ctx.lang) + tables.note(remark)
+    return (tables.section("kpis", ctx.lang, "kpis") + tables.kpi_table(rows, ctx.lang) + tables.note(remark)
+            + ctx.gaps("buyers", "traffic", "refund_times", "ads"))
 
 
 # ---------------------------------------------------------------- GMV bridge
@@ -268,6 +306,8 @@ def kpis(ctx: DailyContext) -> Html:
 def bridge(ctx: DailyContext) -> Html:
     """支付金额拆解 against the same weekday last week: UV, conversion and ATV parts that add up to the change."""
     out = tables.section("bridge", ctx.lang, "bridge")
+    if not ctx.tracks("buyers", "traffic"):
+        return out + ctx.gaps("buyers", "traffic")
     b = _bridge.gmv_bridge(ctx.values(ctx.period.same_weekday_last_week()), ctx.values(ctx.period))
     if b is None:
         return out + tables.note(text("bridge.none", ctx.lang))
@@ -289,13 +329,14 @@ def trends(ctx: DailyContext) -> Html:
     """近28天: paid amount, UV and conversion; month to date against target, pace, month-end forecast."""
     df = sales.by_day(ctx.t, ctx.period.trailing(28))
     labels = {k: text(f"chart.{k}", ctx.lang) for k in ("paid_amount", "uv", "conversion", "ma7")}
-    chart = charts.trends(df, ctx.day, ctx.lang, labels)
+    panels = [k for k in ("uv", "conversion") if k not in ctx.untracked]
+    chart = charts.trends(df, ctx.day, ctx.lang, labels, panels)
     mtd = plan.month_to_date(ctx.t, ctx.day)
     for k, v in mtd.items():
         ctx.show(k, v)
     rows = pd.DataFrame({"metric": [registry.get(k).label(ctx.lang) for k in mtd],
                          "value": [formats.value(v, registry.get(k).unit, ctx.lang) for k, v in mtd.items()]})
-    return (tables.section("trends", ctx.lang, "trends") + chart
+    return (tables.section("trends", ctx.lang, "trends") + chart + ctx.gaps("buyers", "traffic")
             + tables.data_table(rows, [Col("metric", "col.metric"), Col("value", "col.value")], ctx.lang))
 
 
@@ -309,8 +350,13 @@ def traffic(ctx: DailyContext) -> Html:
     if df.empty:
         return out + tables.note(text("traffic.none", ctx.lang))
     ctx.explain("uv")
-    return out + tables.data_table(df, [Col("source", "col.source"), Col("uv", "uv", "count"),
-                                        Col("pv", "pv", "count"), Col("share", "col.share", "rate")], ctx.lang)
+    cols = [Col("source", "col.source"), Col("uv", "uv", "count"), Col("pv", "pv", "count"),
+            Col("share", "col.share", "rate")]
+    if ctx.tracks("source_sales"):
+        cols += [Col("paid_amount", "source_paid_amount", "money"), Col("conversion", "source_conversion", "rate")]
+        ctx.explain("source_paid_amount")
+        ctx.explain("source_conversion")
+    return out + tables.data_table(df, cols, ctx.lang) + ctx.gaps("source_sales")
 
 
 # ---------------------------------------------------------------- customer service
@@ -323,17 +369,21 @@ def service(ctx: DailyContext) -> Html:
     v = evaluate({"consultations": _svc.consultations(ctx.t, p), "consult_conversion": _svc.consult_conversion(ctx.t, p),
                   "first_response": _svc.first_response(ctx.t, p), "response_3min": _svc.response_3min(ctx.t, p),
                   "ticket_sla": _svc.ticket_sla(ctx.t, p)})
+    if not ctx.tracks("buyers"):  # a chat cannot be matched to an order without buyer ids
+        v["consult_conversion"] = None
     if v["consultations"]:
         for k in ("consultations", "consult_conversion", "first_response", "response_3min"):
-            ctx.show(k, v[k])
+            if k not in ctx.untracked:
+                ctx.show(k, v[k])
         head = pd.DataFrame({"metric": [registry.get(k).label(ctx.lang) for k in list(v)[:4]],
                              "value": [formats.value(v[k], registry.get(k).unit, ctx.lang) for k in list(v)[:4]]})
         out += tables.data_table(head, [Col("metric", "col.metric"), Col("value", "col.value")], ctx.lang)
-        out += tables.data_table(_svc.per_agent(ctx.t, p), [
-            Col("agent", "col.agent"), Col("sessions", "col.sessions", "count"),
-            Col("consultations", "consultations", "count"), Col("consult_conversion", "consult_conversion", "rate"),
-            Col("first_response", "first_response", "seconds"), Col("response_3min", "response_3min", "rate")],
-            ctx.lang)
+        agent_cols = [Col("agent", "col.agent"), Col("sessions", "col.sessions", "count"),
+                      Col("consultations", "consultations", "count"),
+                      Col("consult_conversion", "consult_conversion", "rate"),
+                      Col("first_response", "first_response", "seconds"), Col("response_3min", "response_3min", "rate")]
+        out += tables.data_table(_svc.per_agent(ctx.t, p), [c for c in agent_cols if c.header not in ctx.untracked],
+                                 ctx.lang) + ctx.gaps("buyers")
         sample = _svc.chat_sample(ctx.t, ctx.day)
         sample["buyer_id"] = sample.buyer_id.map(mask.buyer)
         sample["transcript"] = sample.transcript.map(mask.phones)
@@ -347,6 +397,8 @@ def service(ctx: DailyContext) -> Html:
     else:
         out += tables.note(text("service.none", ctx.lang))
     out += tables.subheading(text("service.tickets", ctx.lang))
+    if not ctx.tracks("tickets"):
+        return out + ctx.gaps("tickets")
     open_all = _svc.open_tickets(ctx.t, ctx.cutoff)
     ctx.show("tickets_open", len(open_all))
     if v["ticket_sla"] is not None:
@@ -372,8 +424,12 @@ def fulfilment(ctx: DailyContext) -> Html:
     f = _ful.funnel(ctx.t, ctx.period)
     funnel = pd.DataFrame({"stage": [text(f"funnel.{k}", ctx.lang) for k in f], "count": list(f.values()),
                            "share": [v / f["created"] if f["created"] else None for v in f.values()]})
+    if not ctx.tracks("shipping"):  # no shipping times: no shipped stage, backlog or 72 h figure to judge
+        funnel = funnel[funnel.index < 2]
     out += tables.data_table(funnel, [Col("stage", "col.stage"), Col("count", "col.count", "count"),
                                       Col("share", "col.share", "rate")], ctx.lang)
+    if not ctx.tracks("shipping"):
+        return out + ctx.gaps("shipping")
     backlog = _ful.ship_backlog(ctx.t, ctx.cutoff)
     for k, n in backlog.items():
         ctx.show(f"ship_backlog_{k}", n, glossary="ship_backlog")
@@ -433,16 +489,24 @@ def products(ctx: DailyContext) -> Html:
     """商品: top 10 by paid amount, high-UV low-conversion products, stock warnings."""
     out = tables.section("products", ctx.lang, "products")
     perf = ctx.product_perf
-    cols = [Col("title", "col.product"), Col("paid_amount", "paid_amount", "money"), Col("units", "col.units", "count"),
-            Col("uv", "uv", "count"), Col("conversion", "product_conversion", "rate")]
-    ctx.explain("product_conversion")
+    cols = [Col("title", "col.product"), Col("paid_amount", "paid_amount", "money"), Col("units", "col.units", "count")]
+    if ctx.tracks("product_traffic"):
+        cols.append(Col("uv", "uv", "count"))
+    if ctx.tracks("product_traffic", "buyers"):
+        cols.append(Col("conversion", "product_conversion", "rate"))
+        ctx.explain("product_conversion")
     top = _prod.top(perf)
     out += tables.subheading(text("products.top", ctx.lang))
     out += tables.data_table(top, cols, ctx.lang) if not top.empty else tables.note(text("products.none", ctx.lang))
-    low = _prod.high_uv_low_conversion(perf, ctx.values(ctx.period)["conversion"])
     out += tables.subheading(text("products.low_conv", ctx.lang))
-    out += tables.data_table(low, cols, ctx.lang) if not low.empty else tables.note(
-        text("products.low_conv_none", ctx.lang))
+    if ctx.tracks("product_traffic", "buyers", "traffic"):
+        low = _prod.high_uv_low_conversion(perf, ctx.values(ctx.period)["conversion"])
+        out += tables.data_table(low, cols, ctx.lang) if not low.empty else tables.note(
+            text("products.low_conv_none", ctx.lang))
+    else:
+        out += ctx.gaps("product_traffic", "buyers", "traffic")
+    if not ctx.tracks("inventory"):
+        return out + tables.subheading(text("products.hot_short", ctx.lang)) + ctx.gaps("inventory")
     stock_cols = [Col("sku", "col.sku"), Col("title", "col.product"), Col("on_hand", "col.on_hand", "count"),
                   Col("velocity", "velocity", "ratio"), Col("days_cover", "days_cover", "ratio"),
                   Col("lead_time_days", "col.lead_time", "count")]
@@ -452,8 +516,10 @@ def products(ctx: DailyContext) -> Html:
     out += tables.subheading(text("products.hot_short", ctx.lang))
     out += tables.data_table(hot.head(20), stock_cols, ctx.lang) if not hot.empty else tables.note(
         text("actions.none", ctx.lang))
-    oos = inventory.out_of_stock_with_visitors(ctx.t, ctx.day, ctx.stock)
     out += tables.subheading(text("products.oos", ctx.lang))
+    if not ctx.tracks("product_traffic"):
+        return out + ctx.gaps("product_traffic")
+    oos = inventory.out_of_stock_with_visitors(ctx.t, ctx.day, ctx.stock)
     if oos.empty:
         return out + tables.note(text("products.oos_none", ctx.lang))
     oos = oos.assign(sales_class=oos.sales_class.map(lambda c: text(f"class.{c}", ctx.lang)))

@@ -50,6 +50,10 @@ SOURCES = {  # source: share of store UV (shares overlap: they sum to more than 
     "手淘搜索": 0.38, "手淘推荐": 0.22, "直通车": 0.12, "引力魔方": 0.06, "淘宝客": 0.04,
     "购物车": 0.10, "我的淘宝": 0.08, "直接访问": 0.05, "其他": 0.03,
 }
+#: how well each source converts against the store (cart and returning visitors best); fixed, so the
+#: per-source figures need no random draws and the rest of the demo stays as it was
+SOURCE_CONVERSION = {"手淘搜索": 1.0, "手淘推荐": 0.6, "直通车": 1.1, "引力魔方": 0.7, "淘宝客": 1.5,
+                     "购物车": 2.5, "我的淘宝": 1.8, "直接访问": 1.2, "其他": 0.8}
 AD_PLANS = [  # channel, campaign, share of ad spend, ROAS, CPC ¥, CTR
     ("直通车", "搜索-核心词", 0.38, 3.4, 1.30, 0.035),
     ("直通车", "搜索-长尾词", 0.17, 2.4, 0.80, 0.028),
@@ -500,7 +504,9 @@ def generate(con: ibis.BaseBackend, *, days: int = 730, seed: int = 7, scale: fl
         "qty_received": [po["qty"] if po["arrives"] <= end else 0 for po in po_rows],
     }))
     write("traffic", pd.DataFrame(traffic_rows, columns=["date", "uv", "pv"]))
-    write("traffic_by_source", pd.DataFrame(source_rows, columns=["date", "source", "uv", "pv"]))
+    src = pd.DataFrame(source_rows, columns=["date", "source", "uv", "pv", "paying_buyers", "paid_c"])
+    write("traffic_by_source", pa.table({**{c: pa.array(src[c]) for c in ("date", "source", "uv", "pv", "paying_buyers")},
+                                         "paid_amount": money(src.paid_c.to_numpy())}))
     write("product_traffic", pd.DataFrame(ptraffic_rows, columns=["date", "product_id", "uv", "pv", "cart_adds", "favorites"]))
     ads = pd.DataFrame(ad_rows, columns=["date", "channel", "campaign", "impressions", "clicks", "cost_c", "orders", "gmv_c"])
     write("ads", pa.table({
@@ -532,8 +538,12 @@ def _day_side_tables(d, n_payers, paid_c, rng, f, lam, price_c, traffic_rows, so
     traffic_rows.append((d, uv, int(uv * rng.uniform(2.8, 3.6))))
     s_uv = np.array([uv * sh for sh in SOURCES.values()]) * rng.uniform(0.85, 1.15, len(SOURCES))
     s_uv *= max(1.0, 1.03 * uv / s_uv.sum())  # a visitor comes by several sources: they overlap
-    for src, u in zip(SOURCES, s_uv.astype(int)):
-        source_rows.append((d, src, int(u), int(u * rng.uniform(2.0, 4.0))))
+    # 生意参谋 credits a buyer to each source they came by: per-source figures overlap too (×1.1)
+    w_src = s_uv.astype(int) * np.array(list(SOURCE_CONVERSION.values()))
+    w_src = w_src / w_src.sum() if w_src.sum() else w_src
+    for src, u, ws in zip(SOURCES, s_uv.astype(int), w_src):
+        source_rows.append((d, src, int(u), int(u * rng.uniform(2.0, 4.0)), min(int(u), round(n_payers * 1.1 * ws)),
+                            round(paid_c * 1.1 * ws)))
     prod_lam = np.bincount(prod_of_sku, weights=lam, minlength=len(product_ids))
     w = prod_lam * ptraffic_bias
     if w.sum() > 0:

@@ -68,11 +68,27 @@ def connect(cfg: Config, *, read_only: bool = False, create: bool = False) -> ib
 
 
 def create_tables(con: ibis.BaseBackend, names: Iterable[str] | None = None) -> None:
-    """Create every canonical table that does not exist yet (existing ones are kept)."""
+    """Create every canonical table that does not exist yet; bring existing ones up to the schema."""
     existing = set(con.list_tables())
     for name in names or schema.TABLES:
         if name not in existing:
             con.create_table(name, schema=schema.table(name).schema)
+        else:
+            _migrate(con, schema.table(name))
+
+
+def _migrate(con: ibis.BaseBackend, table: schema.Table) -> None:
+    """Add columns a newer schema has and relax NOT NULL where it now allows empty values
+    (a warehouse built by an older storeops keeps its rows)."""
+    have = con.table(table.name).schema()
+    for c in table.columns:
+        sql = None
+        if c.name not in have:
+            sql = f'ALTER TABLE "{table.name}" ADD COLUMN "{c.name}" {c.ibis_type.copy(nullable=True)}'
+        elif c.nullable and not have[c.name].nullable:
+            sql = f'ALTER TABLE "{table.name}" ALTER COLUMN "{c.name}" DROP NOT NULL'
+        if sql:
+            con.raw_sql(sqlglot.transpile(sql, read="duckdb", write=con.name)[0])
 
 
 @dataclass(frozen=True)
@@ -116,9 +132,15 @@ def upsert(con: ibis.BaseBackend, name: str, data: pd.DataFrame | pa.Table) -> i
     return upsert_many(con, {name: data})[name]
 
 
-def upsert_many(con: ibis.BaseBackend, data: dict[str, pd.DataFrame | pa.Table]) -> dict[str, int]:
+def upsert_many(con: ibis.BaseBackend, data: dict[str, pd.DataFrame | pa.Table],
+                columns: dict[str, list[str]] | None = None) -> dict[str, int]:
     """:func:`upsert` into several tables in one transaction (an export that feeds orders and
-    their lines lands whole or not at all)."""
+    their lines lands whole or not at all).
+
+    ``columns`` names, per table, the columns the source really carries: a row already stored
+    gets only those updated, so a narrower export (no province column) never erases what a
+    wider one loaded; a new row is inserted whole, the other columns at their defaults."""
+    columns = columns or {}
     prepared = {}
     for name, rows in data.items():
         rows = _conform(name, rows)
@@ -137,10 +159,16 @@ def upsert_many(con: ibis.BaseBackend, data: dict[str, pd.DataFrame | pa.Table])
                 table = schema.table(name)
                 cond = " AND ".join(f't."{k}" = s."{k}"' for k in table.key)
                 cols = ", ".join(f'"{c}"' for c in table.column_names)
-                for sql in (
-                    f'DELETE FROM "{name}" AS t WHERE EXISTS (SELECT 1 FROM "{stage}" AS s WHERE {cond})',
-                    f'INSERT INTO "{name}" ({cols}) SELECT {cols} FROM "{stage}"',
-                ):
+                carried = [c for c in columns.get(name, table.column_names) if c not in table.key]
+                if set(carried) >= set(table.column_names) - set(table.key):
+                    sqls = [f'DELETE FROM "{name}" AS t WHERE EXISTS (SELECT 1 FROM "{stage}" AS s WHERE {cond})',
+                            f'INSERT INTO "{name}" ({cols}) SELECT {cols} FROM "{stage}"']
+                else:
+                    sets = ", ".join(f'"{c}" = s."{c}"' for c in carried)
+                    sqls = ([f'UPDATE "{name}" AS t SET {sets} FROM "{stage}" AS s WHERE {cond}'] if carried else [])
+                    sqls.append(f'INSERT INTO "{name}" ({cols}) SELECT {cols} FROM "{stage}" AS s '
+                                f'WHERE NOT EXISTS (SELECT 1 FROM "{name}" AS t WHERE {cond})')
+                for sql in sqls:
                     con.raw_sql(sqlglot.transpile(sql, read="duckdb", write=con.name)[0])
     finally:
         for stage in staged.values():

@@ -104,6 +104,13 @@ def main() -> None:
       "#1002,b@x.com,paid,2026-11-26 11:05:00 -0500,unfulfilled,,USD,30.00,0.00,0.00,30.00,0.00,"
       "2026-11-26 11:00:00 -0500,1,Tee,10.00,TEE-S,0.00,,0.00,CA\n"
       "#1002,,,,,,,,,,,,,two,Cap,20.00,CAP-1,0.00,,,\n")
+    # lines that are no product (a tip, a gift card, a custom item) carry no SKU: real sales all the same
+    w("shopify_lines_without_sku.csv", sh_head +
+      "#2001,a@x.com,paid,2026-11-26 10:05:00 +0800,fulfilled,2026-11-26 15:00:00 +0800,CNY,120.00,10.00,0.00,"
+      "130.00,0.00,2026-11-26 10:00:00 +0800,1,Tee,100.00,TEE-M,0.00,,0.00,Zhejiang\n"
+      "#2001,,,,,,,,,,,,,1,Tip,20.00,,0.00,,,\n"
+      "#2002,,paid,2026-11-26 11:05:00 +0800,unfulfilled,,CNY,50.00,0.00,0.00,50.00,0.00,"
+      "2026-11-26 11:00:00 +0800,1,Gift Card,50.00,,0.00,,0.00,\n")
 
 
 if __name__ == "__main__":

@@ -170,9 +170,18 @@ def test_check_lists_tables_with_their_latest_day(demo_project):
     r = subprocess.run([BIN / "storeops", "check", "--config", demo_project / "params" / "store.yaml"],
                        capture_output=True, text=True)
     assert r.returncode == 0
-    rows = {line.split()[0]: line for line in r.stdout.splitlines()}
+    tables, coverage, columns = r.stdout.split("\n\n")
+    rows = {line.split()[0]: line for line in tables.splitlines()}
     assert rows["orders"].endswith("latest 2026-11-26") and rows["traffic"].endswith("latest 2026-11-26")
     assert rows["order_items"].endswith("latest -")
+    # the coverage rules over the 30 days to the latest order day; the demo store tracks everything
+    assert coverage.splitlines()[0] == "coverage, 2026-10-28 to 2026-11-26 (what the reports judge; untracked " \
+                                       "figures show as —):"
+    assert {line.split()[0]: line.split()[1] for line in coverage.splitlines()[1:]} == {
+        k: "tracked" for k in ("orders", "buyers", "traffic", "shipping", "refund_times", "refund_lines",
+                               "source_sales", "inventory", "product_traffic", "tickets", "cs", "ads")}
+    fill = {line.split()[0]: line.split()[1] for line in columns.splitlines()[1:]}
+    assert fill["orders.buyer_id"] == "100.0%" and fill["traffic_by_source.paid_amount"] == "100.0%"
 
 
 @pytest.mark.parametrize("args, message", [

@@ -8,13 +8,16 @@ from storeops.ingest import parse
 
 @pytest.mark.parametrize("raw, value", [
     ("¥1,234.00", Decimal("1234.00")), ("￥ 12", Decimal("12.00")), ("-5.5", Decimal("-5.50")),
-    ("（1,000.10）", Decimal("-1000.10")), ("1234元", Decimal("1234.00")), ("", None), ("-", None),
+    ("（1,000.10）", Decimal("-1000.10")), ("1234元", Decimal("1234.00")), ("", None), ("  ", None),
+    ("1,234,567.89", Decimal("1234567.89")),
 ])
 def test_money(raw, value):
     assert parse.money(raw) == value
 
 
-@pytest.mark.parametrize("raw", ["12.3.4", "abc", "1.005", "1e3"])
+# placeholders are no amount (N/A is not 0); a comma must group thousands (125,55 is not 12555)
+@pytest.mark.parametrize("raw", ["12.3.4", "abc", "1.005", "1e3", "-", "N/A", "nan", "NaN", "inf", "125,55",
+                                 "1,0", "12,34.5", "123456789012345678901.00"])
 def test_money_refused(raw):
     with pytest.raises(parse.BadValue):
         parse.money(raw)
@@ -34,9 +37,59 @@ def test_boolean(raw, value):
 
 
 @pytest.mark.parametrize("raw", ["2026-11-26", "2026/11/26", "20261126", "2026.11.26", "2026年11月26日",
-                                 "11/26/2026", "2026-11-26 00:00:00"])
+                                 "2026-11-26 00:00:00"])
 def test_dates(raw):
     assert parse.date(raw) == _dt.date(2026, 11, 26)
+
+
+def test_day_and_month_only_in_the_order_a_preset_declares():
+    # 04/05/2023: 4 May or 5 April? Neither is assumed
+    with pytest.raises(parse.BadValue, match="declare date_order: dmy or mdy"):
+        parse.date("04/05/2023")
+    assert parse.date("04/05/2023", "dmy") == _dt.date(2023, 5, 4)
+    assert parse.date("04/05/2023", "mdy") == _dt.date(2023, 4, 5)
+    assert parse.date("11/26/2026", "mdy") == _dt.date(2026, 11, 26)
+
+
+@pytest.mark.parametrize("raw", ["1600-01-01", "1999-12-31", "9999-12-31"])
+def test_implausible_dates(raw):
+    with pytest.raises(parse.BadValue, match="expected a date from 2000-01-01"):
+        parse.date(raw)
+
+
+@pytest.mark.parametrize("raw", ["9999-12-31 23:59:59 -0500", "0001-01-01 00:00:00 +0800", "1600-05-01 10:00:00"])
+def test_implausible_times_are_refused_not_crashes(raw):
+    with pytest.raises(parse.BadValue):
+        parse.timestamp(raw, "Asia/Shanghai")
+
+
+@pytest.mark.parametrize("raw, why", [
+    ("2.61126E+15", "scientific notation"), ("2611260000178454.0", "a number with decimals"),
+])
+def test_excel_damaged_ids(raw, why):
+    with pytest.raises(parse.BadValue, match=why):
+        parse.key(raw)
+
+
+@pytest.mark.parametrize("raw", ["2611260000178454\u200b", "\ufeff2611260000178454", "2611260000178454\x00",
+                                 "２６１１２６００００１７８４５４", '="2611260000178454"'])
+def test_keys_are_normalised(raw):
+    assert parse.key(raw) == "2611260000178454"
+
+
+def test_a_column_of_ids_rounded_by_excel():
+    # 16–19 digit ids rounded to 15 significant digits: zeros past the 15th, in every one
+    assert parse.excel_rounded(["2611260000178450", "261126000017846000", None, "123"])
+    # one in ten real ids ends in 0: that alone is no damage
+    assert not parse.excel_rounded(["2611260000178450", "2611260000178454"])
+    assert not parse.excel_rounded(["2611260000178450"])
+
+
+def test_integers_fit_their_column():
+    assert parse.integer("2,147,483,647", "int32") == 2**31 - 1
+    for raw in ("2147483648", "1,0", "N/A", "inf"):
+        with pytest.raises(parse.BadValue):
+            parse.integer(raw, "int32")
 
 
 @pytest.mark.parametrize("raw, value", [

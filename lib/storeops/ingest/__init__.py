@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import hashlib
+import re
 from decimal import Decimal
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,10 +90,12 @@ def choose_preset(table: read.Table, available: dict[str, Preset], name: str | N
     return available[best], idx, True
 
 
-def _frame(table: read.Table, header_idx: int) -> tuple[pd.DataFrame, list[int], dict[int, str]]:
-    """Data rows as a string frame, their line numbers, and {position: reason} for ragged rows."""
+def _frame(table: read.Table, header_idx: int, used: list[str]) -> tuple[pd.DataFrame, list[int], dict[int, str]]:
+    """Data rows as a string frame, their line numbers, and {position: reason} for ragged rows,
+    cells that did not decode in the file's encoding, and cells too long to be a value."""
     header = table.header_at(header_idx)
     n = len(header)
+    xlsx = table.encoding == "xlsx"
     rows, lines, bad = [], [], {}
     for i, cells in enumerate(table.cells[header_idx + 1:]):
         if not any(str(c).strip() for c in cells):
@@ -100,40 +103,59 @@ def _frame(table: read.Table, header_idx: int) -> tuple[pd.DataFrame, list[int],
         line = table.lines[header_idx + 1 + i]
         cells = [str(c) for c in cells]
         if len(cells) < n:
-            bad[len(rows)] = f"truncated: {len(cells)} of {n} fields"
+            if not xlsx:  # a workbook simply omits empty trailing cells (more so without <dimension>)
+                bad[len(rows)] = f"truncated: {len(cells)} of {n} fields"
             cells = cells + [""] * (n - len(cells))
         elif len(cells) > n and any(c.strip() for c in cells[n:]):
             bad[len(rows)] = f"{len(cells)} fields, the header has {n}"
+        for h, c in zip(header, cells):
+            if read.UNDECODED.search(c):
+                bad.setdefault(len(rows), f"column {h}: not valid {table.encoding} text (the file's encoding); "
+                                          f"the row was cut or damaged")
+            elif len(c) > read.MAX_CELL:
+                bad.setdefault(len(rows), f"column {h}: a cell of {len(c):,} characters (at most "
+                                          f"{read.MAX_CELL:,})")
         rows.append(cells[:n])
         lines.append(line)
-    cols = []
-    for h in header:  # a repeated header keeps its first column; later ones get a suffix
-        cols.append(h if h not in cols else f"{h}.{cols.count(h)}")
-    return pd.DataFrame(rows, columns=cols, dtype=object), lines, bad
+    cols = [h if header[:i].count(h) == 0 else f"{h}.{header[:i].count(h)}" for i, h in enumerate(header)]
+    df = pd.DataFrame(rows, columns=cols, dtype=object)
+    for h in dict.fromkeys(h for h in header if h in used and header.count(h) > 1):
+        copies = [c for c, name in zip(cols, header) if name == h]
+        if any(not df[c].equals(df[h]) for c in copies[1:]):
+            raise FileRefused(table.path, f"the column {h!r} appears {len(copies)} times with different values: "
+                                          f"keep the one that is meant and ingest again")
+    return df, lines, bad
 
 
-def _map_column(spec: ColumnSpec, raw: pd.DataFrame, dtype: str, tz: str, groups: pd.Series | None
-                ) -> tuple[list, dict[int, str]]:
+def _is_key(table: schema.Table, column: str) -> bool:
+    """Ids that rows are matched by: normalised and checked for Excel damage (parse.key)."""
+    return column in table.key or column.endswith("_id") or column == "sku"
+
+
+def _map_column(spec: ColumnSpec, raw: pd.DataFrame, dtype: str, tz: str, groups: pd.Series | None,
+                is_key: bool = False, date_order: str | None = None) -> tuple[list, dict[int, str]]:
     n = len(raw)
+    typed = parse.for_dtype(dtype, tz, is_key=is_key, date_order=date_order)
     if spec.has_value:  # a constant, typed like any cell of its column (0 → 0.00 for money)
-        v = None if spec.value is None else (spec.parse and getattr(parse, spec.parse) or
-                                             parse.for_dtype(dtype, tz))(str(spec.value))
+        v = None if spec.value is None else (spec.parse and getattr(parse, spec.parse) or typed)(str(spec.value))
         return [v] * n, {}
     if spec.line_number:
         return (groups.groupby(groups).cumcount() + 1).tolist(), {}
     if spec.expr:
-        cols, bad = {}, {}
+        cols, bad, blanks = {}, {}, set()
         for h in presets.expr_names(spec.expr):
             if h not in raw:
                 return [None] * n, {}
             vals, b = parse.column(raw[h], parse.money)
             cols[h] = pd.Series([v if v is not None else Decimal(0) for v in vals], dtype=object)
+            blanks |= {pos for pos, v in enumerate(vals) if v is None}
             for pos, why in b.items():
                 bad.setdefault(pos, f"column {h}: {why}")
         result = presets.evaluate(spec.expr, cols)
         cast = (lambda v: v.quantize(Decimal("0.01"))) if dtype.startswith("decimal") else \
             (lambda v: int(v) if v == int(v) else v) if dtype in ("int32", "int64") else (lambda v: v)
-        return [None if pos in bad else cast(v) for pos, v in enumerate(result.tolist())], bad
+        # an empty operand makes the result empty, never a sum with 0 in its place
+        return [None if pos in bad or pos in blanks else cast(v) for pos, v in enumerate(result.tolist())], bad
     if spec.column not in raw:
         return [None] * n, {}  # an optional column the export does not have
     values = raw[spec.column]
@@ -151,10 +173,16 @@ def _map_column(spec: ColumnSpec, raw: pd.DataFrame, dtype: str, tz: str, groups
                 allowed = ", ".join(list(spec.map)[:8])
                 bad[pos] = f"column {spec.column}: unknown value {key!r} (expected one of {allowed})"
         values = pd.Series([None if m is None else str(m) for m in mapped], dtype=object)
-    parser = getattr(parse, spec.parse) if spec.parse else parse.for_dtype(dtype, tz)
+    parser = getattr(parse, spec.parse) if spec.parse else typed
     out, b = parse.column(values, parser)
     for pos, why in b.items():
         bad.setdefault(pos, f"column {spec.column}: {why}")
+    if is_key and dtype == "string" and parse.excel_rounded(out):
+        for pos, v in enumerate(out):
+            if v and len(v) > parse.EXCEL_DIGITS:
+                bad.setdefault(pos, f"column {spec.column}: expected an exact id, got {v!r}: every long id of the "
+                                    f"column has zeros past the {parse.EXCEL_DIGITS}th digit, as Excel leaves "
+                                    f"numbers it rounded; export the column as text")
     return out, bad
 
 
@@ -168,7 +196,7 @@ def _map_table(preset: Preset, table: str, raw: pd.DataFrame, tz: str, groups: p
     columns = t.columns if len(raw) < BIG_FILE_ROWS else progress(t.columns, f"{table}: columns", unit="col")
     for c in columns:
         if c.name in specs:
-            vals, b = _map_column(specs[c.name], raw, c.dtype, tz, groups)
+            vals, b = _map_column(specs[c.name], raw, c.dtype, tz, groups, _is_key(t, c.name), preset.date_order)
             for pos, why in b.items():
                 bad.setdefault(pos, why)
         else:
@@ -179,14 +207,32 @@ def _map_table(preset: Preset, table: str, raw: pd.DataFrame, tz: str, groups: p
                 "shipping_fee": Decimal("0.00"), "tax_amount": Decimal("0.00"), "is_urgent": False,
                 "refund_qty": 0, "qty_received": 0}
     for col, default in defaults.items():  # columns an export may simply not carry
-        if col in df and col not in specs and not t.column(col).nullable:
+        absent = col not in specs or (specs[col].optional and specs[col].column not in raw)
+        if col in df and absent and not t.column(col).nullable:
             df[col] = default
     return df, bad
 
 
+def _carried(p: Preset, table: str, raw: pd.DataFrame) -> list[str]:
+    """The canonical columns this file really carries (keys always): those an upsert may change."""
+    out = list(schema.table(table).key)
+    for spec in p.tables[table]:
+        if spec.line_number or (spec.headers and all(h in raw for h in spec.headers)):
+            out.append(spec.target)
+    return list(dict.fromkeys(out))
+
+
+def _group_key(v: str) -> str | None:
+    try:
+        return parse.key(v)
+    except parse.BadValue:
+        return parse.text(v)  # the order id's own column rejects it with the reason
+
+
 def _rejects_path(cfg: Config, path: Path) -> Path:
     stamp = _dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
-    return cfg.root / "data" / "rejects" / f"{path.name}.{stamp}.csv"
+    name = path.name if len(path.name.encode()) <= 180 else path.name[:60] + "…"  # a file name has 255 bytes
+    return cfg.root / "data" / "rejects" / f"{name}.{stamp}.csv"
 
 
 def ingest_file(cfg: Config, con: ibis.BaseBackend, path: Path, *, preset: str | None = None,
@@ -197,9 +243,9 @@ def ingest_file(cfg: Config, con: ibis.BaseBackend, path: Path, *, preset: str |
     available = available or presets.all_presets(cfg.root)
     table = table or read.read(path)
     p, header_idx, detected = choose_preset(table, available, preset)
-    raw, lines, reasons = _frame(table, header_idx)
+    raw, lines, reasons = _frame(table, header_idx, p.headers)
     n = len(raw)
-    groups = raw[p.group_by].map(lambda v: parse.text(v)) if p.group_by else None
+    groups = raw[p.group_by].map(_group_key) if p.group_by else None
     if groups is not None:  # order-level columns only on an order's first line: carry them down
         raw = raw.copy()
         first = ~groups.duplicated()
@@ -249,15 +295,16 @@ def ingest_file(cfg: Config, con: ibis.BaseBackend, path: Path, *, preset: str |
     if dry_run:
         return report
     out = {t: (df if (groups is not None and t == "orders") else df.iloc[accepted]) for t, df in frames.items()}
-    if reasons:
-        report.rejects = _write_rejects(cfg, path, raw, lines, reasons)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     now = _dt.datetime.now()  # to the microsecond: two loads of one file in a second are two log lines
     log = pd.DataFrame([{"ingested_at": now, "file_hash": digest, "table_name": t, "file": str(path),
                          "preset": p.name, "rows_read": n, "rows_accepted": len(accepted),
                          "rows_rejected": n - len(accepted), "rows_written": len(df)} for t, df in out.items()])
-    report.written = {t: v for t, v in warehouse.upsert_many(con, {**out, "ingest_log": log}).items()
+    carried = {t: _carried(p, t, raw) for t in out}
+    report.written = {t: v for t, v in warehouse.upsert_many(con, {**out, "ingest_log": log}, carried).items()
                       if t != "ingest_log"}
+    if reasons:  # only for a load that was written: a refused file leaves no rejects behind
+        report.rejects = _write_rejects(cfg, path, raw, lines, reasons)
     return report
 
 
@@ -266,10 +313,19 @@ def _write_rejects(cfg: Config, path: Path, raw: pd.DataFrame, lines: list[int],
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8-sig", newline="") as f:  # the BOM lets Excel open Chinese text
         w = csv.writer(f)
-        w.writerow(["line", "reason", *raw.columns])
+        w.writerow(["line", "reason", *map(_inert, raw.columns)])
         for pos in sorted(reasons):
-            w.writerow([lines[pos], reasons[pos], *raw.iloc[pos].tolist()])
+            w.writerow([lines[pos], _inert(reasons[pos]), *map(_inert, raw.iloc[pos].tolist())])
     return out
+
+
+def _inert(v: object) -> str:
+    """A cell Excel will show, not run (OWASP CSV injection): text starting with = + - @, a tab or a
+    CR gets a leading apostrophe; plain numbers such as -5.00 stay as they are."""
+    s = "" if v is None else read.UNDECODED.sub("\ufffd", str(v))  # bytes that did not decode: shown as �
+    if s[:1] in ("=", "+", "-", "@", "\t", "\r") and not re.fullmatch(r"[-+]?\d+(\.\d+)?", s):
+        return "'" + s
+    return s
 
 
 def ingest_paths(cfg: Config, paths: list[Path], *, preset: str | None = None, dry_run: bool = False
@@ -290,6 +346,8 @@ def ingest_paths(cfg: Config, paths: list[Path], *, preset: str | None = None, d
                 staged.append((rank, len(staged), Path(path), t))
             except FileRefused as e:
                 refused.append(e)
+            except Exception as e:  # noqa: BLE001 — one file's surprise must not stop or hide the others
+                refused.append(_unexpected(path, e))
         for _, _, path, t in progress(sorted(staged, key=lambda x: x[:2]), "ingest", unit="file"):
             try:
                 done.append(ingest_file(cfg, con, path, preset=preset, dry_run=dry_run, available=available,
@@ -298,9 +356,17 @@ def ingest_paths(cfg: Config, paths: list[Path], *, preset: str | None = None, d
                 refused.append(e)
             except warehouse.WarehouseError as e:  # rows that parsed but would not load: refuse the file
                 refused.append(FileRefused(path, f"not loaded, warehouse unchanged: {e}"))
+            except Exception as e:  # noqa: BLE001 — each file loads in its own transaction: nothing half-written
+                refused.append(_unexpected(path, e))
     finally:
         con.disconnect()
     return done, refused
+
+
+def _unexpected(path: Path, e: Exception) -> FileRefused:
+    first = str(e).splitlines()[0] if str(e) else ""
+    return FileRefused(path, f"not loaded, warehouse unchanged: {type(e).__name__}: {first[:200]} "
+                             f"(please report this file's shape)")
 
 
 def _open(cfg: Config, dry_run: bool) -> ibis.BaseBackend:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -18,18 +19,34 @@ class BadValue(ValueError):
     """A cell that does not hold what its column needs; the message says what was expected."""
 
 
-_EMPTY = {"", "-", "--", "null", "none", "nan", "n/a", "无"}
+#: what exports write for "nothing": empty for a text or a time, never for a number (N/A is no 0)
+_PLACEHOLDERS = {"-", "--", "null", "none", "nan", "n/a", "na", "无"}
+#: zero-width characters and BOMs that make two equal ids differ
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def blank(s: str) -> bool:
+    return s is None or str(s).strip() == ""
 
 
 def empty(s: str) -> bool:
-    return s is None or str(s).strip().lower() in _EMPTY
+    """A blank cell or a placeholder (text and time columns only; see :func:`_number_text`)."""
+    return blank(s) or str(s).strip().lower() in _PLACEHOLDERS
+
+
+def _clean(s: str, keep: str = "\t\n\r") -> str:
+    """Without zero-width characters and control characters (a NUL byte, a stray BOM); line breaks
+    stay in text (a chat transcript), not in ids."""
+    s = _INVISIBLE.sub("", str(s))
+    return "".join(c for c in s if c in keep or unicodedata.category(c) != "Cc")
 
 
 def text(s: str) -> str | None:
-    """An id or a name: ``="123"`` and a leading apostrophe (Excel's text guards) are removed."""
+    """A name: ``="123"`` and a leading apostrophe (Excel's text guards) are removed, and invisible
+    and control characters with them."""
     if empty(s):
         return None
-    s = str(s).strip()
+    s = _clean(s).strip()
     m = re.fullmatch(r'="(.*)"', s)
     if m:
         s = m.group(1)
@@ -38,44 +55,96 @@ def text(s: str) -> str | None:
     return s.strip() or None
 
 
-_MONEY = re.compile(r"^[-+]?\d+(\.\d+)?$")
+#: digits Excel keeps of a number: a longer id that passed through it as a number lost the rest
+EXCEL_DIGITS = 15
+
+
+def key(s: str) -> str | None:
+    """An id (order, buyer, SKU …): as :func:`text`, in Unicode NFKC (full-width digits are digits),
+    and refused when Excel has damaged it — scientific notation, a float, digits lost past the 15th —
+    because a damaged id silently overwrites another order."""
+    v = text(_clean(s, keep="") if s is not None else s)
+    if v is None:
+        return None
+    v = unicodedata.normalize("NFKC", v).strip()
+    if re.fullmatch(r"[-+]?\d+(\.\d+)?[eE][-+]?\d+", v):
+        raise BadValue(f"expected an exact id, got {s!r}: Excel wrote it in scientific notation; "
+                       f"export the column as text")
+    if re.fullmatch(r"\d+\.\d*", v):
+        raise BadValue(f"expected an exact id, got {s!r}: a number with decimals; export the column as text")
+    return v or None
+
+
+def excel_rounded(ids: list[str | None]) -> bool:
+    """Whether a column of ids went through Excel as numbers: every id longer than 15 digits (two or
+    more of them) has only zeros past the 15th. One real id in ten ends in 0; all of them never do."""
+    long = [v for v in ids if v and len(v) > EXCEL_DIGITS and v.isdigit()]
+    return len(long) >= 2 and all(set(v[EXCEL_DIGITS:]) == {"0"} for v in long)
+
+
+_NUMBER = re.compile(r"[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
+#: DECIMAL(18,2) holds amounts below this
+MONEY_LIMIT = Decimal(10) ** 16
+INT_LIMITS = {"int32": 2**31 - 1, "int64": 2**63 - 1}
+
+
+def _number_text(s: str, what: str) -> str | None:
+    """The digits of a number cell, or None for a blank one. A placeholder (N/A, -, nan, inf) is
+    refused rather than read as empty or 0, and a comma must group thousands: ``125,55`` (a decimal
+    comma) or ``1,0`` would otherwise become 12555 or 10."""
+    if blank(s):
+        return None
+    t = str(s).strip().replace("，", ",").replace(" ", "").replace("\u00a0", "")
+    if not _NUMBER.fullmatch(t):
+        raise BadValue(f"expected {what}, got {s!r}")
+    return t.replace(",", "")
 
 
 def money(s: str) -> Decimal | None:
     """¥1,234.00 / 1234 / -5.5 / （1,234.00） → Decimal with 2 places (more would lose cents: refused)."""
-    if empty(s):
+    if blank(s):
         return None
-    t = str(s).strip().replace("¥", "").replace("￥", "").replace("$", "").replace("RMB", "").replace("元", "")
-    t = t.replace(",", "").replace("，", "").replace(" ", "")
+    t = str(s).strip()
+    for sign in ("¥", "￥", "$", "RMB", "元"):
+        t = t.replace(sign, "")
+    t = t.strip()
     neg = t.startswith(("(", "（")) and t.endswith((")", "）"))
     if neg:
         t = "-" + t[1:-1]
-    if not _MONEY.match(t):
-        raise BadValue(f"expected an amount like 1234.56, got {s!r}")
+    what = "an amount like 1234.56 or 1,234.56"
+    try:
+        t = _number_text(t, what)
+    except BadValue:
+        raise BadValue(f"expected {what}, got {s!r}") from None
+    if t is None:
+        raise BadValue(f"expected {what}, got {s!r}")
     d = Decimal(t)
     if d != d.quantize(Decimal("0.01")):
         raise BadValue(f"expected at most 2 decimals (cents), got {s!r}")
+    if abs(d) >= MONEY_LIMIT:
+        raise BadValue(f"expected an amount below 10^16, got {s!r}")
     return d.quantize(Decimal("0.01"))
 
 
-def integer(s: str) -> int | None:
-    if empty(s):
+def integer(s: str, dtype: str = "int64") -> int | None:
+    t = _number_text(s, "a whole number")
+    if t is None:
         return None
-    t = str(s).strip().replace(",", "")
-    if re.fullmatch(r"[-+]?\d+(\.0+)?", t):
-        return int(Decimal(t))
-    raise BadValue(f"expected a whole number, got {s!r}")
+    if not re.fullmatch(r"[-+]?\d+(\.0+)?", t):
+        raise BadValue(f"expected a whole number, got {s!r}")
+    v = int(Decimal(t))
+    if abs(v) > INT_LIMITS.get(dtype, INT_LIMITS["int64"]):
+        raise BadValue(f"expected a whole number up to {INT_LIMITS[dtype]:,}, got {s!r}")
+    return v
 
 
 def number(s: str) -> float | None:
-    if empty(s):
+    pct = str(s).strip().endswith("%") if s is not None else False
+    t = _number_text(str(s).strip().rstrip("%") if s is not None else s, "a number")
+    if t is None:
         return None
-    t = str(s).strip().replace(",", "").rstrip("%")
-    try:
-        v = float(t)
-    except ValueError:
-        raise BadValue(f"expected a number, got {s!r}") from None
-    return v / 100 if str(s).strip().endswith("%") else v
+    v = float(t)
+    return v / 100 if pct else v
 
 
 _TRUE = {"true", "1", "yes", "y", "是", "t"}
@@ -93,19 +162,35 @@ def boolean(s: str) -> bool | None:
     raise BadValue(f"expected yes/no (是/否, true/false, 1/0), got {s!r}")
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日", "%m/%d/%Y")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
+#: day and month in the order a preset declares (``date_order: dmy`` or ``mdy``); none is assumed
+_ORDERED = {"dmy": ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"), "mdy": ("%m/%d/%Y", "%m-%d-%Y")}
+#: the dates a store's data can hold: store.yaml ``ingest.earliest`` / ``ingest.latest_days_ahead``
+EARLIEST = _dt.date(2000, 1, 1)
+DAYS_AHEAD = 366
 
 
-def date(s: str) -> _dt.date | None:
+def _plausible(d: _dt.date, s: str) -> None:
+    latest = _dt.date.today() + _dt.timedelta(days=DAYS_AHEAD)
+    if not EARLIEST <= d <= latest:
+        raise BadValue(f"expected a date from {EARLIEST} to {latest}, got {s!r}")
+
+
+def date(s: str, order: str | None = None) -> _dt.date | None:
     if empty(s):
         return None
     t = str(s).strip()
     t = t.split(" ")[0] if re.match(r"^\d{4}-\d{2}-\d{2} 00:00(:00)?$", t) else t
-    for f in _DATE_FORMATS:
+    for f in _DATE_FORMATS + _ORDERED.get(order or "", ()):
         try:
-            return _dt.datetime.strptime(t, f).date()
+            d = _dt.datetime.strptime(t, f).date()
         except ValueError:
             continue
+        _plausible(d, s)
+        return d
+    if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", t):
+        raise BadValue(f"expected a date like 2026-11-26, got {s!r}: day and month could be either way round; "
+                       f"declare date_order: dmy or mdy in the preset")
     raise BadValue(f"expected a date like 2026-11-26, got {s!r}")
 
 
@@ -115,7 +200,7 @@ _TS_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%
 _OFFSET = re.compile(r"^(.*?)[ T]?([+-]\d{2}:?\d{2}|Z)$")
 
 
-def timestamp(s: str, tz: str) -> _dt.datetime | None:
+def timestamp(s: str, tz: str, order: str | None = None) -> _dt.datetime | None:
     """Store-local naive time. A time with a UTC offset (Shopify: ``2026-11-26 10:15:42 -0500``)
     is converted to the store's timezone ``tz``; one without is taken as store time."""
     if empty(s):
@@ -133,13 +218,20 @@ def timestamp(s: str, tz: str) -> _dt.datetime | None:
             continue
     else:
         try:
-            v = _dt.datetime.combine(date(t), _dt.time())
-        except BadValue:
+            v = _dt.datetime.combine(date(t, order), _dt.time())
+        except BadValue as e:
+            if "expected a date from" in str(e) or "either way round" in str(e):
+                raise
             raise BadValue(f"expected a time like 2026-11-26 10:15:00, got {s!r}") from None
+    _plausible(v.date(), s)
     if offset:
         o = "+0000" if offset == "Z" else offset.replace(":", "")
-        aware = _dt.datetime.strptime(v.strftime("%Y-%m-%d %H:%M:%S.%f") + o, "%Y-%m-%d %H:%M:%S.%f%z")
-        v = aware.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
+        try:
+            aware = _dt.datetime.strptime(v.strftime("%Y-%m-%d %H:%M:%S.%f") + o, "%Y-%m-%d %H:%M:%S.%f%z")
+            v = aware.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
+        except (ValueError, OverflowError):
+            raise BadValue(f"expected a time with a valid UTC offset, got {s!r}") from None
+        _plausible(v.date(), s)
     return v
 
 
@@ -154,25 +246,25 @@ def province(s: str) -> str | None:
     return _PROVINCE_SUFFIX.sub("", first) or None
 
 
-def for_dtype(dtype: str, tz: str):
-    """The parser for a canonical column type."""
+def for_dtype(dtype: str, tz: str, *, is_key: bool = False, date_order: str | None = None):
+    """The parser for a canonical column type (``is_key``: an id, see :func:`key`)."""
     if dtype.startswith("decimal"):
         return money
     if dtype in ("int32", "int64"):
-        return integer
+        return lambda s: integer(s, dtype)
     if dtype == "float64":
         return number
     if dtype == "boolean":
         return boolean
     if dtype == "date":
-        return date
+        return lambda s: date(s, date_order)
     if dtype == "timestamp":
         def parse_ts(s: str) -> _dt.datetime | None:
-            return timestamp(s, tz)
+            return timestamp(s, tz, date_order)
 
         parse_ts.is_timestamp = True  # column() may take its vectorised path
         return parse_ts
-    return text
+    return key if is_key else text
 
 
 def column(values: pd.Series, parser) -> tuple[list, dict[int, str]]:
@@ -206,5 +298,7 @@ def _fast_timestamps(values: pd.Series) -> dict[int, _dt.datetime]:
     s = values.astype(str).str.strip()
     parsed = pd.to_datetime(s.where(s.str.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"), None),
                             format="%Y-%m-%d %H:%M:%S", errors="coerce")
-    ok = parsed.notna().to_numpy()
+    latest = _dt.date.today() + _dt.timedelta(days=DAYS_AHEAD + 1)
+    # outside the plausible window: the slow path says why
+    ok = (parsed.notna() & (parsed >= pd.Timestamp(EARLIEST)) & (parsed < pd.Timestamp(latest))).to_numpy()
     return dict(zip(ok.nonzero()[0].tolist(), parsed[ok].dt.to_pydatetime().tolist()))

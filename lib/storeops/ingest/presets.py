@@ -76,6 +76,8 @@ class Preset:
     #: times written with the store's UTC offset (Shopify)
     time_offset: bool = False
     path: Path | None = None
+    #: the order of day and month in dates like 04/05/2023: dmy or mdy (none is assumed)
+    date_order: str | None = None
 
     @property
     def headers(self) -> list[str]:
@@ -107,12 +109,21 @@ def canonical(table: str) -> Preset:
     """
     t = schema.table(table)
     return Preset(f"canonical_{table}", f"canonical {table}.csv", "csv", "utf-8",
-                  {table: [ColumnSpec(c.name, column=c.name) for c in t.columns]})
+                  {table: [ColumnSpec(c.name, column=c.name, optional=c.name in schema.ADDED.get(table, ()))
+                           for c in t.columns]})
+
+
+def _header(h: Any) -> str | None:
+    """A header as the preset names it, trimmed as the file's are (read.clean_header): a preset that
+    copies ``订单付款时间 `` with its trailing space from a file still matches it."""
+    from storeops.ingest.read import clean_header
+
+    return None if h is None else clean_header(h)
 
 
 def _spec(target: str, raw: Any, where: str) -> ColumnSpec:
     if isinstance(raw, str):
-        return ColumnSpec(target, column=raw)
+        return ColumnSpec(target, column=_header(raw))
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: column {target!r} must be a header or a mapping")
     known = {"column", "map", "parse", "expr", "value", "line_number", "optional", "write"}
@@ -121,7 +132,7 @@ def _spec(target: str, raw: Any, where: str) -> ColumnSpec:
         raise ConfigError(f"{where}: column {target!r} has unknown keys {', '.join(sorted(extra))}")
     if "expr" in raw:
         expr_names(raw["expr"])  # fails now, not at ingest time
-    return ColumnSpec(target, column=raw.get("column"), map={str(k): v for k, v in raw["map"].items()}
+    return ColumnSpec(target, column=_header(raw.get("column")), map={str(k): v for k, v in raw["map"].items()}
                       if raw.get("map") else None, parse=raw.get("parse"), expr=raw.get("expr"),
                       value=raw.get("value"), has_value="value" in raw, line_number=bool(raw.get("line_number")),
                       optional=bool(raw.get("optional")), write_map=raw.get("write"))
@@ -143,15 +154,25 @@ def load_preset(path: Path) -> Preset:
             specs.append(_spec(target, spec, where))
         tables[table] = specs
     return Preset(str(raw["name"]), str(raw.get("label", raw["name"])), str(raw.get("format", "csv")),
-                  str(raw.get("encoding", "utf-8")), tables, raw.get("group_by"), dict(raw.get("write") or {}),
+                  str(raw.get("encoding", "utf-8")), tables, _header(raw.get("group_by")), dict(raw.get("write") or {}),
                   tuple(raw.get("lossy") or ()), tuple(raw.get("title_rows") or ()),
-                  tuple(raw.get("excel_text") or ()), bool(raw.get("time_offset")), path)
+                  tuple(raw.get("excel_text") or ()), bool(raw.get("time_offset")), path,
+                  _date_order(raw.get("date_order"), where))
+
+
+def _date_order(v: Any, where: str) -> str | None:
+    if v not in (None, "dmy", "mdy"):
+        raise ConfigError(f"{where}: date_order must be dmy or mdy, not {v!r}")
+    return v
 
 
 def all_presets(root: Path) -> dict[str, Preset]:
-    """The canonical presets and every YAML preset in ``root/params/sources``."""
+    """The canonical presets, the shipped YAML presets, and the store folder's own in
+    ``root/params/sources`` (which win by name: see storeops.resources)."""
+    from storeops import resources
+
     out = {f"canonical_{t}": canonical(t) for t in schema.TABLES if t != schema.INGEST_LOG.name}
-    for p in sorted((root / "params" / "sources").glob("*.yaml")):
+    for p in resources.preset_files(root):
         preset = load_preset(p)
         out[preset.name] = preset
     return out
@@ -168,7 +189,7 @@ def _prepare(expr: str) -> tuple[ast.Expression, dict[str, str]]:
 
     def sub(m: re.Match) -> str:
         key = f"_c{len(names)}"
-        names[key] = m.group(1)
+        names[key] = _header(m.group(1))
         return key
 
     tree = ast.parse(_TICKS.sub(sub, expr), mode="eval")

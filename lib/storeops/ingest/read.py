@@ -11,12 +11,20 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
+import re
+import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from storeops.errors import StoreopsError
 
 HEADER_SEARCH_ROWS = 30
+#: a longer cell is no export value (Excel holds 32,767 characters): its row is rejected
+MAX_CELL = 32_767
+csv.field_size_limit(sys.maxsize)  # read any cell, then reject its row: never a crash
+#: bytes that could not be decoded in the file's encoding, kept as lone surrogates (surrogateescape)
+UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 class FileRefused(StoreopsError):
@@ -46,18 +54,54 @@ def clean_header(c: object) -> str:
     return str(c if c is not None else "").replace("\ufeff", "").replace("\u3000", " ").strip()
 
 
+_ARCHIVES = {b"\x1f\x8b": "gzip", b"BZh": "bzip2", b"\xfd7zXZ\x00": "xz", b"7z\xbc\xaf\x27\x1c": "7z",
+             b"Rar!\x1a\x07": "rar"}
+
+
+def _what_it_is(path: Path, data: bytes) -> None:
+    """Refuse, saying what the file is, what is no text export."""
+    for magic, kind in _ARCHIVES.items():
+        if data.startswith(magic):
+            raise FileRefused(path, f"a compressed archive ({kind}), not an export: unpack it first and ingest "
+                                    f"the file inside")
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (head.count(b"\x00") > len(head) // 4 and
+                                                       (head[1::2].count(0) > len(head) // 3 or
+                                                        head[0::2].count(0) > len(head) // 3)):
+        raise FileRefused(path, "UTF-16 text: save it as UTF-8 (Excel: Save As → CSV UTF-8; a text editor: "
+                                "Encoding → UTF-8) and ingest that")
+    if b"\x00" in head:
+        raise FileRefused(path, "binary data, not a CSV or XLSX export")
+
+
+def _valid(line: bytes, codec: str) -> bool:
+    try:
+        line.decode(codec)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
 def decode(path: Path, data: bytes) -> tuple[str, str]:
-    """Text and encoding: UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK)."""
+    """Text and the file's encoding: UTF-8 (with or without BOM) or GB18030 (a superset of GBK).
+
+    The encoding is the file's, judged on all its lines: one stray byte does not turn a UTF-8
+    file into GB18030 mojibake (广东 → 骞夸笢). Bytes that do not decode are kept as lone
+    surrogates, so that only their rows are rejected (:data:`UNDECODED`); the file is never
+    re-read in another encoding.
+    """
+    _what_it_is(path, data)
     if data.startswith(b"\xef\xbb\xbf"):
-        candidates = (("utf-8-sig", "utf-8-sig"),)
-    else:
-        candidates = (("utf-8", "utf-8"), ("gb18030", "gb18030"))
-    for codec, name in candidates:
-        try:
-            return data.decode(codec), name
-        except UnicodeDecodeError:
-            continue
-    raise FileRefused(path, "cannot decode the file as UTF-8 or GBK/GB18030 text")
+        return data[3:].decode("utf-8", "surrogateescape"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    wide = [ln for ln in data.split(b"\n") if max(ln, default=0) >= 0x80]
+    utf8 = sum(_valid(ln, "utf-8") for ln in wide)
+    # GBK text almost never forms valid UTF-8; UTF-8 text nearly always "decodes" as GB18030
+    codec = "utf-8" if utf8 and utf8 * 2 >= len(wide) else "gb18030"
+    return data.decode(codec, "surrogateescape"), codec
 
 
 def read(path: Path) -> Table:
@@ -69,7 +113,7 @@ def read(path: Path) -> Table:
     if not data.strip():
         raise FileRefused(path, "the file is empty")
     if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(path)
+        return _read_xlsx(path, data)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         raise FileRefused(path, "not a valid XLSX workbook (expected a zip archive)")
     text, enc = decode(path, data)
@@ -97,11 +141,19 @@ def delimiter(text: str) -> str:
     return best
 
 
-def _read_xlsx(path: Path) -> Table:
+def _read_xlsx(path: Path, data: bytes) -> Table:
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except zipfile.BadZipFile:
+        raise FileRefused(path, "a truncated or damaged file: it starts as a zip/XLSX but its end is missing; "
+                                "export it again") from None
+    if "xl/workbook.xml" not in names and path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise FileRefused(path, "a compressed archive (zip), not an export: unpack it first and ingest the "
+                                "file inside")
+    try:  # from bytes: openpyxl judges a path by its extension, and a workbook saved as .csv is one all the same
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as e:  # zip or XML damage: say so in one line
         raise FileRefused(path, f"not a readable XLSX workbook ({type(e).__name__}: {e})") from None
     try:
@@ -121,7 +173,7 @@ def _xlsx_cell(v: object) -> str:
         return v.isoformat(sep=" ")
     if isinstance(v, _dt.date):
         return v.isoformat()
-    if isinstance(v, float) and v.is_integer():
+    if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:  # beyond, a float is no exact integer
         return str(int(v))
     return str(v)
 

@@ -5,23 +5,36 @@ from __future__ import annotations
 import pandas as pd
 
 from storeops.metrics.base import in_period
+from storeops.metrics.sales import buyer
 from storeops.periods import Period
 from storeops.warehouse import Tables
+
+
+#: the product_id under which lines without a SKU are grouped
+NO_SKU = "#no-sku"
+#: prefix of the product_id of a SKU the products table does not know
+UNKNOWN = "#sku:"
 
 
 def performance(t: Tables, p: Period) -> pd.DataFrame:
     """Per product (SPU): paid amount (Σ line amounts of orders paid), units, paying buyers,
     visitors, and conversion = paying buyers ÷ visitors."""
-    o = t.orders.filter(in_period(t.orders.paid_at, p)).select("order_id", "buyer_id")
-    lines = t.order_items.join(o, "order_id").join(t.products.select("sku", "product_id", "title"), "sku")
-    sales = lines.group_by(["product_id", "title"]).aggregate(
+    o = t.orders.filter(in_period(t.orders.paid_at, p))
+    o = o.select("order_id", buyer_id=buyer(o))
+    lines = t.order_items.join(o, "order_id").left_join(t.products.select("sku", "product_id"), "sku")
+    # lines without a SKU (tips, gift cards, custom items) are sales too: one row of their own;
+    # a SKU the products table lacks is a row of its own, titled by the SKU
+    lines = lines.mutate(product_id=lines.product_id.coalesce(lines.sku.isnull().ifelse(NO_SKU, UNKNOWN + lines.sku)))
+    sales = lines.group_by("product_id").aggregate(
         paid_amount=lines.amount.sum(), units=lines.qty.sum(), buyers=lines.buyer_id.nunique())
     pt = t.product_traffic.filter(in_period(t.product_traffic.date, p))
     visits = pt.group_by("product_id").aggregate(uv=pt.uv.sum())
     titles = t.products.group_by("product_id").aggregate(title=t.products.title.max())
     df = (sales.outer_join(visits, "product_id").execute())
     df["product_id"] = df.product_id.fillna(df.pop("product_id_right"))
-    df = df.drop(columns="title").merge(titles.execute(), on="product_id", how="left")
+    df = df.merge(titles.execute(), on="product_id", how="left")
+    unknown = df.product_id.str.startswith(UNKNOWN)
+    df.loc[unknown, "title"] = df.product_id[unknown].str[len(UNKNOWN):]
     df["paid_amount"] = df.paid_amount.fillna(0).astype(float)
     df[["units", "buyers", "uv"]] = df[["units", "buyers", "uv"]].fillna(0).astype(int)
     df["conversion"] = df.buyers / df.uv.where(df.uv > 0)

@@ -22,6 +22,13 @@ def _paid(t: Tables, p: Period) -> ir.Table:
     return t.orders.filter(in_period(t.orders.paid_at, p))
 
 
+def buyer(o: ir.Table) -> ir.StringColumn:
+    """Who bought: the buyer id, or for an order without one (a guest checkout, a POS sale)
+    the order itself, so that it counts as one buyer and is never merged with others.
+    A store whose data carries no buyer ids at all has no buyer figures (metrics.coverage)."""
+    return o.buyer_id.coalesce("#order:" + o.order_id)
+
+
 def order_amount(t: Tables, p: Period) -> ir.Scalar:
     """下单金额: Σ(goods + shipping − discount + tax) of orders created in the period."""
     o = _created(t, p)
@@ -35,7 +42,7 @@ def orders(t: Tables, p: Period) -> ir.Scalar:
 
 def ordering_buyers(t: Tables, p: Period) -> ir.Scalar:
     """下单买家数: distinct buyers of orders created in the period."""
-    return scalar(_created(t, p).buyer_id.nunique())
+    return scalar(buyer(_created(t, p)).nunique())
 
 
 def paid_amount(t: Tables, p: Period) -> ir.Scalar:
@@ -50,13 +57,13 @@ def paid_orders(t: Tables, p: Period) -> ir.Scalar:
 
 def paying_buyers(t: Tables, p: Period) -> ir.Scalar:
     """支付买家数: distinct buyers of orders paid in the period."""
-    return scalar(_paid(t, p).buyer_id.nunique())
+    return scalar(buyer(_paid(t, p)).nunique())
 
 
 def payment_rate(t: Tables, p: Period) -> ir.Scalar:
     """付款率: buyers who paid, within the period, for an order created in it ÷ ordering buyers."""
     o = _created(t, p)
-    paid_buyers = scalar(o.filter(in_period(o.paid_at, p)).buyer_id.nunique())
+    paid_buyers = scalar(buyer(o.filter(in_period(o.paid_at, p))).nunique())
     return safe_div(paid_buyers, ordering_buyers(t, p))
 
 
@@ -128,7 +135,7 @@ def by_day(t: Tables, p: Period) -> pd.DataFrame:
     """Per day of ``p``: paid amount, paying buyers, visitors and conversion (days without data are 0 / None)."""
     o = _paid(t, p)
     sales = o.group_by(day=o.paid_at.date()).aggregate(paid_amount=o.paid_amount.sum(),
-                                                      paying_buyers=o.buyer_id.nunique()).execute()
+                                                      paying_buyers=buyer(o).nunique()).execute()
     tr = t.traffic.filter(in_period(t.traffic.date, p)).select("date", "uv").execute()
     days = pd.DataFrame({"day": p.dates()})
     sales["day"] = pd.to_datetime(sales["day"]).dt.date

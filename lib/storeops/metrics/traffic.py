@@ -11,13 +11,20 @@ from storeops.warehouse import Tables
 
 
 def by_source(t: Tables, p: Period) -> pd.DataFrame:
-    """UV and PV per source, and each source's UV as a share of the *store total* UV.
+    """UV and PV per source, each source's UV as a share of the *store total* UV, and where
+    the data has them (生意参谋), paying buyers, paid amount and conversion per source.
 
     Shares add up to more than 100 %: a visitor who came by search and again by
-    the cart counts under both sources, once in the store total.
+    the cart counts under both sources, once in the store total. Over several days,
+    a source's paying buyers are the sum of its daily figures (the export is daily).
     """
     s = t.traffic_by_source.filter(in_period(t.traffic_by_source.date, p))
-    df = s.group_by("source").aggregate(uv=s.uv.sum(), pv=s.pv.sum()).order_by([s.uv.sum().desc(), "source"]).execute()
+    aggs = {"uv": s.uv.sum(), "pv": s.pv.sum()}
+    if "paid_amount" in s.columns:  # a warehouse from before these columns has none
+        aggs |= {"paying_buyers": s.paying_buyers.sum(), "paid_amount": s.paid_amount.sum()}
+    df = s.group_by("source").aggregate(**aggs).order_by([s.uv.sum().desc(), "source"]).execute()
     total = evaluate({"uv": uv(t, p)})["uv"]
     df["share"] = df.uv / total if total else None
+    if "paid_amount" in df:
+        df["conversion"] = df.paying_buyers / df.uv.where(df.uv > 0)
     return df

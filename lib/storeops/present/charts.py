@@ -7,6 +7,7 @@ import base64
 import datetime as _dt
 import html
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -41,8 +42,10 @@ def _money_axis(ax, lang: Lang) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formats.money(v, lang)))
 
 
-def trends(df: pd.DataFrame, report_day: _dt.date, lang: Lang, labels: dict[str, str]) -> Chart:
-    """Three stacked panels over the same days: paid amount (bars, 7-day mean), visitors, conversion.
+def trends(df: pd.DataFrame, report_day: _dt.date, lang: Lang, labels: dict[str, str],
+           panels: Sequence[str] = ("uv", "conversion")) -> Chart:
+    """Stacked panels over the same days: paid amount (bars, 7-day mean), then ``panels`` (visitors,
+    conversion: a store whose data has no visitors gets no empty 0–0 panel).
 
     ``df`` has columns day, paid_amount, uv, conversion, oldest first; ``labels`` names
     paid_amount, uv, conversion and ma7.
@@ -51,7 +54,10 @@ def trends(df: pd.DataFrame, report_day: _dt.date, lang: Lang, labels: dict[str,
     days = list(df.day)
     x = np.arange(len(days))
     accent = [theme.ACCENT if d == report_day else theme.SERIES for d in days]
-    fig, axes = plt.subplots(3, 1, figsize=(7.5, 6.2), sharex=True, gridspec_kw={"height_ratios": [1.6, 1, 1]})
+    fmts = {"uv": lambda v, _: formats.count(v, lang), "conversion": lambda v, _: formats.pct(v)}
+    fig, axes = plt.subplots(1 + len(panels), 1, figsize=(7.5, 2.6 + 1.8 * len(panels)), sharex=True,
+                             gridspec_kw={"height_ratios": [1.6] + [1] * len(panels)}, squeeze=False)
+    axes = list(axes[:, 0])
     ax = axes[0]
     sns.barplot(x=x, y=df.paid_amount.astype(float).to_numpy(), hue=x, palette=accent, legend=False, ax=ax)
     ax.plot(x, df.paid_amount.astype(float).rolling(7, min_periods=1).mean(), color=theme.INK, lw=1.4,
@@ -59,8 +65,8 @@ def trends(df: pd.DataFrame, report_day: _dt.date, lang: Lang, labels: dict[str,
     ax.set_ylabel(labels["paid_amount"])
     _money_axis(ax, lang)
     ax.legend(loc="upper left", frameon=False)
-    for ax, col, fmt in ((axes[1], "uv", lambda v, _: formats.count(v, lang)),
-                         (axes[2], "conversion", lambda v, _: formats.pct(v))):
+    for ax, col in zip(axes[1:], panels):
+        fmt = fmts[col]
         y = df[col].astype(float).to_numpy()
         ax.plot(x, y, color=theme.SERIES, lw=1.6, marker="o", ms=2.5)
         i = days.index(report_day) if report_day in days else None
@@ -72,8 +78,8 @@ def trends(df: pd.DataFrame, report_day: _dt.date, lang: Lang, labels: dict[str,
     axes[-1].set_xticklabels([f"{d.month}/{d.day}" for d in days[::4]])
     fig.align_ylabels(axes)
     fig.tight_layout()
-    return _render(fig, f"{labels['paid_amount']} / {labels['uv']} / {labels['conversion']}: "
-                        f"{days[0]} – {days[-1]}")
+    names = " / ".join(labels[k] for k in ("paid_amount", *panels))
+    return _render(fig, f"{names}: {days[0]} – {days[-1]}")
 
 
 def waterfall(start: float, parts: list[tuple[str, float]], end: float, labels: tuple[str, str],

@@ -96,6 +96,38 @@ CATALOG: dict[str, dict[str, str]] = {
     "products.oos": _e("断货但有访客的SKU", "Out-of-stock SKUs with visitors"),
     "products.oos_none": _e("没有断货且有访客的SKU。", "No out-of-stock SKU had visitors."),
     "products.hot_short": _e("库存不足的热销SKU（可售天数 < 采购周期）", "Hot SKUs running short (days of cover < lead time)"),
+    "products.no_sku": _e("（无SKU：小费、礼品卡、自定义商品等）", "(no SKU: tips, gift cards, custom items)"),
+    "coverage.orders": _e("近30天没有订单数据，销售数字无从判断。请导入订单：{load}。",
+                          "No orders in the last 30 days: sales figures cannot be judged. Load {load}."),
+    "coverage.buyers": _e("数据中没有买家ID：买家数、客单价、付款率、转化率等显示为“—”。如需这些数字，请导入带买家列的订单：{load}。",
+                          "The data has no buyer ids: buyers, spend per buyer, payment rate and conversion show "
+                          "“—”. For them, load orders with a buyer column: {load}."),
+    "coverage.traffic": _e("近30天没有访客数据：访客数、浏览量、转化率、UV价值显示为“—”。请导入：{load}。",
+                           "No visitor data in the last 30 days: visitors, page views, conversion and value per "
+                           "visitor show “—”. Load {load}."),
+    "coverage.shipping": _e("数据中没有发货时间（近30天无一笔已付款订单有发货时间）：不判断待发货、72小时发货率和加急订单。请导入：{load}。",
+                            "The data has no shipping times (no order paid in the last 30 days has one): the "
+                            "backlog, 72 h compliance and urgent orders are not judged. Load {load}."),
+    "coverage.refund_times": _e("有退款但没有退款时间：退款金额显示为“—”。请导入：{load}。",
+                                "Refunds carry no refund time: refunds show “—”. Load {load}."),
+    "coverage.refund_lines": _e("有退款但订单明细没有退货数量：退款率显示为“—”。请导入：{load}。",
+                                "Refunds carry no refunded quantities on order lines: the refund rate shows “—”. "
+                                "Load {load}."),
+    "coverage.source_sales": _e("流量来源数据没有分来源的支付买家数和支付金额，无法给出各来源转化率。请导入：{load}。",
+                                "Traffic by source has no paying buyers or paid amount per source: no conversion "
+                                "by source. Load {load}."),
+    "coverage.inventory": _e("近30天没有库存数据：不判断库存预警和断货。请导入：{load}。",
+                             "No inventory in the last 30 days: stock warnings and stock-outs are not judged. "
+                             "Load {load}."),
+    "coverage.product_traffic": _e("近30天没有商品流量数据：不判断商品转化和有访客的断货SKU。请导入：{load}。",
+                                   "No product traffic in the last 30 days: product conversion and out-of-stock SKUs "
+                                   "with visitors are not judged. Load {load}."),
+    "coverage.tickets": _e("近30天没有问题订单（工单）数据：不判断24小时处理率和超时工单。请导入：{load}。",
+                           "No problem-order tickets in the last 30 days: the 24 h SLA and overdue tickets are not "
+                           "judged. Load {load}."),
+    "coverage.cs": _e("近30天没有客服会话数据。请导入：{load}。", "No customer-service chats in the last 30 days. Load {load}."),
+    "coverage.ads": _e("近30天没有推广数据：推广花费和全店投产比显示为“—”。请导入：{load}。",
+                       "No advertising data in the last 30 days: ad spend and store ROAS show “—”. Load {load}."),
     "products.none": _e("今天没有商品销售数据。", "No product sales for this day."),
     "glossary.heading": _e("指标说明", "Glossary"),
     "glossary.question": _e("本报告中每个指标的定义与公式，可据此手工核对。",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 
+from storeops import resources
 from storeops.config import Config
 from storeops.errors import ReportError, StoreopsError
 from storeops.present.i18n import text
@@ -51,7 +52,7 @@ def run_report(cfg: Config, kind: str, *, report_date: _dt.date | None = None, l
         raise ReportError(f"unknown report kind {kind!r}; known: {', '.join(KINDS)}")
     day = report_date or cfg.yesterday()
     lang = lang or cfg.language
-    nb_path = Path(notebook) if notebook else cfg.root / "notebooks" / f"{kind}.ipynb"
+    nb_path = Path(notebook) if notebook else resources.notebook(cfg.root, kind)
     if not nb_path.is_file():
         raise ReportError(f"notebook {nb_path} not found")
     _guard(cfg, day, allow_incomplete)
@@ -61,7 +62,7 @@ def run_report(cfg: Config, kind: str, *, report_date: _dt.date | None = None, l
         stale.unlink(missing_ok=True)  # a failed re-run must not leave the old report looking current
 
     params = dict(zip(PARAMETERS, (day.isoformat(), str(cfg.path), lang, allow_incomplete)))
-    execute.execute(nb_path, nb_out, params, cwd=nb_path.parent.resolve())
+    execute.execute(nb_path, nb_out, params, cwd=cfg.root)  # the store folder, wherever the notebook is
     nb = nbformat.read(nb_out, as_version=4)
     data = summary.extract(nb)
     if data is None:

@@ -1,0 +1,132 @@
+"""What the data tracks (数据覆盖): a section checks this before it judges.
+
+A store's exports may lack a table (no traffic export) or a column (no shipping
+times, no buyer ids). Judged anyway, the gap becomes a false alarm ("8,709
+orders unshipped over 72 h") or a wrong figure ("1 buyer", payment rate 100 %).
+Each rule below says, for the 30 days ending with a period (or the period, if
+longer), whether one kind of data is tracked; the metrics it feeds are then
+shown as "—" with one line naming what to load, and left out of summary.json.
+
+>>> tracked(t, Period.day(d))  # doctest: +SKIP
+{'orders': True, 'buyers': False, 'shipping': True, 'traffic': True, …}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ibis
+
+from storeops.metrics.base import evaluate, in_period, scalar
+from storeops.periods import Period
+from storeops.warehouse import Tables
+
+WINDOW_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    #: the metric ids that cannot be judged when this data is not tracked
+    metrics: tuple[str, ...]
+    #: what loads it: a table and, where it helps, a preset
+    load: str
+
+
+BUYER_METRICS = ("ordering_buyers", "paying_buyers", "payment_rate", "conversion", "order_conversion", "atv",
+                 "new_buyers", "repeat_rate", "returning_share", "product_conversion", "consult_conversion")
+VISITOR_METRICS = ("uv", "pv", "conversion", "order_conversion", "uv_value")
+
+RULES: dict[str, Rule] = {r.key: r for r in (
+    Rule("orders", (), "orders (taobao_orders, shopify_orders, canonical_orders)"),
+    Rule("buyers", BUYER_METRICS, "orders.buyer_id (taobao_orders 买家会员名, shopify_orders Email)"),
+    Rule("traffic", VISITOR_METRICS, "traffic (sycm_traffic, canonical_traffic)"),
+    Rule("shipping", ("ship_backlog", "ship_72h", "urgent_orders"),
+         "orders.shipped_at (taobao_orders 发货时间, shopify_orders Fulfilled at)"),
+    Rule("refund_times", ("refund_amount",), "orders.refunded_at (canonical_orders)"),
+    Rule("refund_lines", ("refund_rate",), "order_items.refund_qty (canonical_order_items)"),
+    Rule("source_sales", ("source_conversion", "source_paid_amount"),
+         "traffic_by_source.paying_buyers, paid_amount (sycm_traffic_source 支付买家数, 支付金额)"),
+    Rule("inventory", ("velocity", "days_cover", "sales_class", "stockout_rate"), "inventory (canonical_inventory)"),
+    Rule("product_traffic", ("product_conversion",), "product_traffic (canonical_product_traffic)"),
+    Rule("tickets", ("ticket_sla", "tickets_open"), "cs_tickets (canonical_cs_tickets)"),
+    Rule("cs", ("consultations", "consult_conversion", "first_response", "response_3min"),
+         "cs_sessions (canonical_cs_sessions)"),
+    Rule("ads", ("ad_cost", "store_roas", "roas", "spend_pacing"), "ads (ztc_ads, canonical_ads)"),
+)}
+
+
+def window(p: Period) -> Period:
+    """The days a rule looks at: the 30 days ending with ``p``, or ``p`` itself if longer."""
+    return p if p.days >= WINDOW_DAYS else p.trailing(WINDOW_DAYS)
+
+
+def _any(expr) -> ibis.Expr:
+    return scalar(expr.count()) > 0
+
+
+def tracked(t: Tables, p: Period) -> dict[str, bool]:
+    """{rule key: whether its data is tracked around ``p``}, in one query.
+
+    - orders: any order created in the window.
+    - buyers: orders in the window, and at least one carries a buyer id.
+    - traffic: a traffic row in the window (a store that never loads traffic has
+      no visitor figures; one whose traffic stops is caught by the freshness guard).
+    - shipping: paid orders in the window, and at least one has a shipping time
+      (no store ships nothing for 30 days; an export without 发货时间 does).
+    - refund_times: no refunds in the window, or at least one refund has its time.
+    - refund_lines: no refunds in the window, or at least one order line has refund_qty.
+    - source_sales: per-source paid amount in the window.
+    - inventory, product_traffic, tickets, cs, ads: a row of that table in the window.
+    """
+    w = window(p)
+    o = t.orders.filter(in_period(t.orders.created_at, w))
+    refunds = o.filter(o.refund_amount > 0)
+    paid = o.filter(o.paid_at.notnull())
+    src = t.traffic_by_source.filter(in_period(t.traffic_by_source.date, w))
+    has_src_sales = "paid_amount" in src.columns
+
+    def rows(name: str, col: str) -> ibis.Expr:
+        tab = getattr(t, name)
+        return _any(tab.filter(in_period(tab[col], w)))
+
+    refunded_lines = t.order_items.semi_join(refunds.select("order_id"), "order_id")
+    has_orders = _any(o)
+    exprs = {
+        "orders": has_orders,
+        "buyers": _any(o.filter(o.buyer_id.notnull())),
+        "traffic": rows("traffic", "date"),
+        "shipping": _any(paid.filter(paid.shipped_at.notnull())),
+        "refund_times": ~_any(refunds) | _any(refunds.filter(refunds.refunded_at.notnull())),
+        "refund_lines": ~_any(refunds) | _any(refunded_lines.filter(refunded_lines.refund_qty > 0)),
+        "source_sales": _any(src.filter(src.paid_amount.notnull())) if has_src_sales else ibis.literal(False),
+        "inventory": rows("inventory", "date"),
+        "product_traffic": rows("product_traffic", "date"),
+        "tickets": rows("cs_tickets", "opened_at"),
+        "cs": rows("cs_sessions", "started_at"),
+        "ads": rows("ads", "date"),
+    }
+    return {k: bool(v) for k, v in evaluate(exprs).items()}
+
+
+def column_fill(t: Tables, p: Period) -> list[tuple[str, str, int, int]]:
+    """(table, column, rows in the window, rows with a value) for every column that may be empty,
+    over the tables with dates: what ``storeops check`` prints beside the rules."""
+    from storeops import schema
+
+    w = window(p)
+    out = []
+    for name, table in schema.TABLES.items():
+        if not table.date_column or name == schema.INGEST_LOG.name:
+            continue
+        tab = getattr(t, name)
+        rows = tab.filter(in_period(tab[table.date_column], w))
+        cols = [c.name for c in table.columns if c.nullable and c.name in tab.columns]
+        got = evaluate({"_rows": scalar(rows.count()), **{c: scalar(rows[c].count()) for c in cols}})
+        out += [(name, c, got["_rows"], got[c]) for c in cols]
+    return out
+
+
+def untracked_metrics(status: dict[str, bool]) -> set[str]:
+    """The metric ids that cannot be judged, given :func:`tracked`'s answer."""
+    return {m for k, ok in status.items() if not ok for m in RULES[k].metrics}

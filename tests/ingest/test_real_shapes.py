@@ -1,0 +1,144 @@
+"""Shapes real exports have that hand-written samples lack: lines without a SKU, no buyer column,
+headers with trailing spaces. Each loads whole, and the figures count it."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+
+import pytest
+
+from storeops import config, ingest, warehouse
+from storeops.metrics import coverage, products, sales
+from storeops.metrics.base import evaluate
+from storeops.periods import Period
+from tests.conftest import ROOT, write_config
+
+BAD = ROOT / "tests" / "data" / "bad"
+DAY = Period.day("2026-11-26")
+
+
+@pytest.fixture
+def project(tmp_path):
+    write_config(tmp_path)
+    shutil.copytree(ROOT / "params" / "sources", tmp_path / "params" / "sources")
+    return config.load(tmp_path / "params" / "store.yaml")
+
+
+def _load(cfg, *paths):
+    done, refused = ingest.ingest_paths(cfg, list(paths))
+    assert refused == [], [str(e) for e in refused]
+    return done
+
+
+def test_shopify_lines_without_a_sku_are_sales(project):
+    # #2001: a tee (100.00) and a tip (20.00, no SKU) + 10.00 shipping = 130.00, by a@x.com
+    # #2002: a gift card (50.00, no SKU), no email (a guest)
+    (r,) = _load(project, BAD / "shopify_lines_without_sku.csv")
+    assert (r.rows_read, r.rows_accepted, r.written) == (3, 3, {"orders": 2, "order_items": 3})
+    con = warehouse.connect(project, read_only=True)
+    try:
+        o = con.table("orders").order_by("order_id").execute()
+        assert o[["order_id", "paid_amount"]].values.tolist() == [["#2001", Decimal("130.00")],
+                                                                  ["#2002", Decimal("50.00")]]
+        assert o.buyer_id.tolist()[0] == "a@x.com" and o.buyer_id.isna().tolist() == [False, True]
+        items = con.table("order_items").order_by(["order_id", "line_no"]).execute()
+        assert items[["order_id", "line_no", "amount"]].values.tolist() == [
+            ["#2001", 1, Decimal("100.00")], ["#2001", 2, Decimal("20.00")], ["#2002", 1, Decimal("50.00")]]
+        assert items.sku.tolist()[0] == "TEE-M" and items.sku.isna().tolist() == [False, True, True]
+        t = warehouse.Tables(con)
+        v = evaluate({k: sales.BLOCK[k](t, DAY) for k in ("paid_amount", "paid_orders", "paying_buyers", "atv")})
+        # 130 + 50 = 180 over 2 orders; the guest order is a buyer of its own: 2 buyers, 90.00 each
+        assert v == {"paid_amount": Decimal("180.00"), "paid_orders": 2, "paying_buyers": 2, "atv": 90.0}
+        perf = products.performance(t, DAY).set_index("product_id")
+        # the tip and the gift card (20 + 50) are "no SKU"; TEE-M, which the products table lacks, is its own row
+        assert perf.loc[products.NO_SKU, "paid_amount"] == 70.0 and perf.loc[products.NO_SKU, "units"] == 2
+        assert perf.loc["#sku:TEE-M", ["paid_amount", "units", "title"]].tolist() == [100.0, 1, "TEE-M"]
+    finally:
+        con.disconnect()
+
+
+TB_NO_BUYER = ("订单编号,买家应付货款,买家应付邮费,买家实际支付金额,总金额,订单状态,订单创建时间,订单付款时间,"
+               "发货时间,收货地址\n"
+               '="2611260000000001",100.00,10.00,100.00,110.00,交易成功,2026-11-26 09:00:00,2026-11-26 09:01:00,'
+               "2026-11-26 15:00:00,浙江省 杭州市\n"
+               '="2611260000000002",50.00,0.00,50.00,50.00,买家已付款，等待卖家发货,2026-11-26 10:00:00,'
+               "2026-11-26 10:01:00,,上海 上海市\n")
+
+
+def test_an_order_report_without_buyers_loads_and_has_no_buyer_figures(project, tmp_path):
+    path = tmp_path / "订单报表.csv"
+    path.write_bytes(TB_NO_BUYER.encode("gb18030"))
+    (r,) = _load(project, path)
+    assert (r.preset, r.rows_accepted, r.rows_rejected) == ("taobao_orders", 2, 0)
+    con = warehouse.connect(project, read_only=True)
+    try:
+        t = warehouse.Tables(con)
+        assert con.table("orders").buyer_id.isnull().all().execute()
+        got = coverage.tracked(t, DAY)
+        assert got["orders"] and not got["buyers"]
+        # paid amount is there (买家实际支付金额 100.00 + 50.00); what needs buyers is not judged
+        assert evaluate({"p": sales.paid_amount(t, DAY)})["p"] == Decimal("150.00")
+        assert {"paying_buyers", "atv", "payment_rate", "conversion"} <= coverage.untracked_metrics(got)
+    finally:
+        con.disconnect()
+
+
+def test_headers_match_after_trimming_on_both_sides(project, tmp_path):
+    # the preset copies the header with its trailing space, as it appears in the file; another file
+    # of the same report has no space, a third has a full-width one
+    (project.root / "params" / "sources" / "erp_traffic.yaml").write_text(
+        "name: erp_traffic\ntables:\n  traffic:\n    date: '日期 '\n    uv: '访客 '\n"
+        "    pv: {expr: '`浏览 ` * 1'}\n", encoding="utf-8")
+    rows = "2026-11-26,10,30\n"
+    for i, head in enumerate(("日期 ,访客 ,浏览 \n", "日期,访客,浏览\n", "日期\u3000,访客,浏览\n")):
+        path = tmp_path / f"t{i}.csv"
+        path.write_text(head + rows, encoding="utf-8")
+        (r,) = _load(project, path)
+        assert (r.preset, r.rows_accepted) == ("erp_traffic", 1)
+    con = warehouse.connect(project, read_only=True)
+    try:
+        assert con.table("traffic").execute()[["uv", "pv"]].values.tolist() == [[10, 30]]
+    finally:
+        con.disconnect()
+
+
+def test_sycm_source_report_with_paid_figures(project, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in (["生意参谋 · 流量 · 店铺来源"], ["统计日期：2026-11-26 ~ 2026-11-26"], [],
+                ["统计日期", "流量来源", "访客数", "浏览量", "支付买家数", "支付金额"],
+                ["2026-11-26", "手淘搜索", 400, 1200, 12, "1,234.50"], ["2026-11-26", "购物车", 100, 300, 8, "800.00"]):
+        ws.append(row)
+    path = tmp_path / "来源.xlsx"
+    wb.save(path)
+    (r,) = _load(project, path)
+    assert (r.preset, r.rows_accepted) == ("sycm_traffic_source", 2)
+    con = warehouse.connect(project, read_only=True)
+    try:
+        from storeops.metrics import traffic
+
+        df = traffic.by_source(warehouse.Tables(con), DAY).set_index("source")
+        # 12 ÷ 400 = 3 %, 8 ÷ 100 = 8 %
+        assert df.loc["手淘搜索", "paid_amount"] == Decimal("1234.50") and df.loc["购物车", "paying_buyers"] == 8
+        assert df.conversion.to_dict() == pytest.approx({"手淘搜索": 0.03, "购物车": 0.08})
+        assert coverage.tracked(warehouse.Tables(con), DAY)["source_sales"]
+    finally:
+        con.disconnect()
+
+
+def test_a_canonical_source_file_from_before_the_paid_columns_still_fits_its_table(project, tmp_path):
+    # date,source,uv,pv (no paying_buyers, paid_amount): traffic by source, never the store total
+    path = tmp_path / "traffic_by_source.csv"
+    path.write_text("date,source,uv,pv\n2026-11-26,搜索,1000,3000\n", encoding="utf-8")
+    (r,) = _load(project, path)
+    assert (r.preset, r.rows_accepted) == ("canonical_traffic_by_source", 1)
+    con = warehouse.connect(project, read_only=True)
+    try:
+        assert con.table("traffic").count().execute() == 0
+        row = con.table("traffic_by_source").execute().iloc[0]
+        assert row.uv == 1000 and row.paid_amount is None or row.paid_amount != row.paid_amount
+    finally:
+        con.disconnect()
