@@ -163,3 +163,12 @@ def test_refusals_say_what_the_file_is(project, tmp_path, data, message):
     path.write_bytes(data)
     done, refused = ingest.ingest_paths(project, [path])
     assert done == [] and message in str(refused[0])
+
+
+def test_the_date_window_is_a_store_setting(tmp_path):
+    write_config(tmp_path, extra="ingest:\n  earliest: 2020-01-01\n")
+    cfg = config.load(tmp_path / "params" / "store.yaml")
+    path = tmp_path / "t.csv"
+    path.write_text(HEAD + "2019-12-31,1,2\n2020-01-01,1,2\n", encoding="utf-8")
+    r = _one(cfg, path)
+    assert r.reasons[0][0] == 2 and "expected a date from 2020-01-01" in r.reasons[0][1] and r.rows_accepted == 1

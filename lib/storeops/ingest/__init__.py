@@ -334,6 +334,7 @@ def ingest_paths(cfg: Config, paths: list[Path], *, preset: str | None = None, d
     from storeops.progress import progress
 
     available = presets.all_presets(cfg.root)
+    parse.configure(cfg.raw.get("ingest") or {})
     con = _open(cfg, dry_run)
     done, refused = [], []
     try:

@@ -170,6 +170,13 @@ EARLIEST = _dt.date(2000, 1, 1)
 DAYS_AHEAD = 366
 
 
+def configure(settings: dict) -> None:
+    """The date window from store.yaml's ``ingest:`` block (``earliest``, ``latest_days_ahead``)."""
+    global EARLIEST, DAYS_AHEAD
+    EARLIEST = _dt.date.fromisoformat(str(settings.get("earliest", "2000-01-01")))
+    DAYS_AHEAD = int(settings.get("latest_days_ahead", 366))
+
+
 def _plausible(d: _dt.date, s: str) -> None:
     latest = _dt.date.today() + _dt.timedelta(days=DAYS_AHEAD)
     if not EARLIEST <= d <= latest:
