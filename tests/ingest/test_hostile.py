@@ -9,8 +9,9 @@ from decimal import Decimal
 
 import pytest
 
-from storeops import config, ingest, warehouse
+from storeops import config, ingest
 from tests.conftest import ROOT, write_config
+from tests.ingest.test_ingest import _table
 
 HEAD = "date,uv,pv\n"
 
@@ -30,14 +31,6 @@ def _one(cfg, path):
     return r
 
 
-def _rows(cfg, table, order_by):
-    con = warehouse.connect(cfg, read_only=True)
-    try:
-        return con.table(table).order_by(order_by).execute()
-    finally:
-        con.disconnect()
-
-
 def test_one_stray_byte_rejects_its_row_not_the_files_encoding(project, tmp_path):
     # a UTF-8 ticket file: 3 rows in Chinese, the second with a byte that is no UTF-8
     body = ("ticket_id,order_id,kind,opened_at,resolved_at,status,severity\n"
@@ -49,7 +42,7 @@ def test_one_stray_byte_rejects_its_row_not_the_files_encoding(project, tmp_path
     r = _one(project, path)
     assert (r.rows_accepted, r.reasons) == (2, [(3, "column kind: not valid utf-8 text (the file's encoding); "
                                                     "the row was cut or damaged")])
-    assert _rows(project, "cs_tickets", "ticket_id").kind.tolist() == ["广东退款", "物流异常"]  # no 骞夸笢
+    assert _table(project, "cs_tickets", "ticket_id").kind.tolist() == ["广东退款", "物流异常"]  # no 骞夸笢
 
 
 def test_a_file_cut_in_the_middle_of_a_character(project, tmp_path):
@@ -67,7 +60,7 @@ def test_one_bad_row_in_a_gbk_file_is_that_row_alone(project, tmp_path):
                      b"10:00:00,,open,x\n" + "k3,o3,物流异常,2026-11-26 10:00:00,,open,低\n".encode("gb18030"))
     r = _one(project, path)
     assert r.rows_accepted == 2 and [line for line, _ in r.reasons] == [3]
-    assert _rows(project, "cs_tickets", "ticket_id").kind.tolist() == ["退款", "物流异常"]
+    assert _table(project, "cs_tickets", "ticket_id").kind.tolist() == ["退款", "物流异常"]
 
 
 @pytest.mark.parametrize("body, message", [
@@ -93,7 +86,7 @@ def test_placeholders_and_locale_numbers_are_rejected(project, tmp_path, cell, r
     path.write_text(HEAD + f'2026-11-25,"1,234",5\n2026-11-26,"{cell}",5\n', encoding="utf-8")
     r = _one(project, path)
     assert r.reasons == [(3, reason)]
-    assert _rows(project, "traffic", "date").uv.tolist() == [1234]  # 1,234 is a thousands separator
+    assert _table(project, "traffic", "date").uv.tolist() == [1234]  # 1,234 is a thousands separator
 
 
 def test_a_narrower_export_never_erases_what_a_wider_one_loaded(project, tmp_path):
@@ -109,7 +102,7 @@ def test_a_narrower_export_never_erases_what_a_wider_one_loaded(project, tmp_pat
     _one(project, wide)
     r = _one(project, narrow)
     assert (r.rows_accepted, r.rows_rejected) == (2, 0)
-    o = _rows(project, "orders", "order_id")
+    o = _table(project, "orders", "order_id")
     assert o.province.tolist()[0] == "Zhejiang" and o.province.isna().tolist() == [False, True]
     assert o.refund_amount.tolist() == [Decimal("5.00"), Decimal("0.00")]
 
@@ -121,7 +114,7 @@ def test_invisible_characters_do_not_make_a_second_order(project, tmp_path):
     _one(project, path)
     path.write_text(path.read_text(encoding="utf-8").replace("\u200b", "").replace("\ufeff", ""), encoding="utf-8")
     _one(project, path)
-    t = _rows(project, "cs_tickets", "ticket_id")
+    t = _table(project, "cs_tickets", "ticket_id")
     assert t[["ticket_id", "order_id"]].values.tolist() == [["k1", "o1"]]
 
 
