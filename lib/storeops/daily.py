@@ -117,15 +117,16 @@ class DailyContext:
         return coverage.untracked_metrics(self.coverage)
 
     def gaps(self, *keys: str) -> Html:
-        """One line per coverage rule among ``keys`` whose data is not tracked (all rules if none given)."""
+        """One line per coverage rule among ``keys`` whose data is not tracked."""
         out = Html("")
-        for k in keys or coverage.RULES:
-            if not self.coverage.get(k, True):
+        for k in keys:
+            if not self.coverage[k]:
                 out += tables.note(text(f"coverage.{k}", self.lang, load=coverage.RULES[k].load), "so-gap")
         return out
 
     def tracks(self, *keys: str) -> bool:
-        return all(self.coverage.get(k, True) for k in keys)
+        """Whether the data of every coverage rule among ``keys`` is tracked (a misspelt rule fails)."""
+        return all(self.coverage[k] for k in keys)
 
     @cached_property
     def target(self) -> float | None:

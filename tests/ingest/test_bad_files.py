@@ -3,12 +3,11 @@ each gives the exact message, or the exact accounting with a reason per rejected
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
-from storeops import config, ingest, warehouse
-from tests.conftest import ROOT, write_config
+from storeops import ingest, warehouse
+from tests.conftest import ROOT
 
 BAD = ROOT / "tests" / "data" / "bad"
 TB_STATUSES = ("等待买家付款, 买家已付款，等待卖家发货, 买家已付款,等待卖家发货, 卖家已发货，等待买家确认, "
@@ -78,13 +77,6 @@ def test_the_corpus_is_complete():
     assert len(REFUSED) + len(ACCOUNTED) >= 30
     assert sorted(REFUSED) + sorted(ACCOUNTED) and set(REFUSED) | set(ACCOUNTED) == {
         p.name for p in BAD.iterdir()}
-
-
-@pytest.fixture
-def project(tmp_path):
-    write_config(tmp_path)
-    shutil.copytree(ROOT / "params" / "sources", tmp_path / "params" / "sources")
-    return config.load(tmp_path / "params" / "store.yaml")
 
 
 def _counts(cfg):

@@ -4,30 +4,19 @@ its own, with the exact stored values or the exact reason."""
 from __future__ import annotations
 
 import gzip
-import shutil
 from decimal import Decimal
 
 import pytest
 
 from storeops import config, ingest
-from tests.conftest import ROOT, write_config
-from tests.ingest.test_ingest import _table
+from tests.conftest import write_config
+from tests.ingest.conftest import ingested, stored
 
 HEAD = "date,uv,pv\n"
 
 
-@pytest.fixture
-def project(tmp_path):
-    write_config(tmp_path)
-    shutil.copytree(ROOT / "params" / "sources", tmp_path / "params" / "sources")
-    return config.load(tmp_path / "params" / "store.yaml")
-
-
 def _one(cfg, path):
-    done, refused = ingest.ingest_paths(cfg, [path])
-    assert refused == [], [str(e) for e in refused]
-    (r,) = done
-    assert r.rows_read == r.rows_accepted + r.rows_rejected
+    (r,) = ingested(cfg, path)
     return r
 
 
@@ -42,7 +31,7 @@ def test_one_stray_byte_rejects_its_row_not_the_files_encoding(project, tmp_path
     r = _one(project, path)
     assert (r.rows_accepted, r.reasons) == (2, [(3, "column kind: not valid utf-8 text (the file's encoding); "
                                                     "the row was cut or damaged")])
-    assert _table(project, "cs_tickets", "ticket_id").kind.tolist() == ["广东退款", "物流异常"]  # no 骞夸笢
+    assert stored(project, "cs_tickets", "ticket_id").kind.tolist() == ["广东退款", "物流异常"]  # no 骞夸笢
 
 
 def test_a_file_cut_in_the_middle_of_a_character(project, tmp_path):
@@ -60,7 +49,7 @@ def test_one_bad_row_in_a_gbk_file_is_that_row_alone(project, tmp_path):
                      b"10:00:00,,open,x\n" + "k3,o3,物流异常,2026-11-26 10:00:00,,open,低\n".encode("gb18030"))
     r = _one(project, path)
     assert r.rows_accepted == 2 and [line for line, _ in r.reasons] == [3]
-    assert _table(project, "cs_tickets", "ticket_id").kind.tolist() == ["退款", "物流异常"]
+    assert stored(project, "cs_tickets", "ticket_id").kind.tolist() == ["退款", "物流异常"]
 
 
 @pytest.mark.parametrize("body, message", [
@@ -86,7 +75,7 @@ def test_placeholders_and_locale_numbers_are_rejected(project, tmp_path, cell, r
     path.write_text(HEAD + f'2026-11-25,"1,234",5\n2026-11-26,"{cell}",5\n', encoding="utf-8")
     r = _one(project, path)
     assert r.reasons == [(3, reason)]
-    assert _table(project, "traffic", "date").uv.tolist() == [1234]  # 1,234 is a thousands separator
+    assert stored(project, "traffic", "date").uv.tolist() == [1234]  # 1,234 is a thousands separator
 
 
 def test_a_narrower_export_never_erases_what_a_wider_one_loaded(project, tmp_path):
@@ -102,7 +91,7 @@ def test_a_narrower_export_never_erases_what_a_wider_one_loaded(project, tmp_pat
     _one(project, wide)
     r = _one(project, narrow)
     assert (r.rows_accepted, r.rows_rejected) == (2, 0)
-    o = _table(project, "orders", "order_id")
+    o = stored(project, "orders", "order_id")
     assert o.province.tolist()[0] == "Zhejiang" and o.province.isna().tolist() == [False, True]
     assert o.refund_amount.tolist() == [Decimal("5.00"), Decimal("0.00")]
 
@@ -114,7 +103,7 @@ def test_invisible_characters_do_not_make_a_second_order(project, tmp_path):
     _one(project, path)
     path.write_text(path.read_text(encoding="utf-8").replace("\u200b", "").replace("\ufeff", ""), encoding="utf-8")
     _one(project, path)
-    t = _table(project, "cs_tickets", "ticket_id")
+    t = stored(project, "cs_tickets", "ticket_id")
     assert t[["ticket_id", "order_id"]].values.tolist() == [["k1", "o1"]]
 
 

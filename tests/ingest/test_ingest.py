@@ -15,28 +15,14 @@ from storeops import config, demo, ingest, warehouse
 from storeops.errors import ConfigError
 from storeops.ingest import export, presets
 from tests.conftest import BIN, ROOT, write_config
+from tests.ingest.conftest import stored
 
 BAD = ROOT / "tests" / "data" / "bad"
 
 
-@pytest.fixture
-def project(tmp_path):
-    write_config(tmp_path)
-    shutil.copytree(ROOT / "params" / "sources", tmp_path / "params" / "sources")
-    return config.load(tmp_path / "params" / "store.yaml")
-
-
-def _table(cfg, name, order_by):
-    con = warehouse.connect(cfg, read_only=True)
-    try:
-        return con.table(name).order_by(order_by).execute()
-    finally:
-        con.disconnect()
-
-
 def test_taobao_values_parse_exactly(project):
     ingest.ingest_paths(project, [BAD / "taobao_orders_gbk.csv"])
-    o = _table(project, "orders", "order_id")
+    o = stored(project, "orders", "order_id")
     first, unpaid = o.iloc[0], o.iloc[1]
     assert first.order_id == "2611260000000001"  # ="…" removed, all 16 digits kept
     assert (first.goods_amount, first.paid_amount, first.discount_amount) == (
@@ -49,13 +35,13 @@ def test_taobao_values_parse_exactly(project):
 
 def test_shopify_times_become_store_time(project):
     ingest.ingest_paths(project, [BAD / "shopify_bad_line.csv"])
-    o = _table(project, "orders", "order_id")
+    o = stored(project, "orders", "order_id")
     assert o.order_id.tolist() == ["#1001"]  # #1002 had a bad line: the whole order waits
     # 10:00 at UTC−5 is 15:00 UTC, 23:00 in Shanghai
     assert o.created_at.iloc[0] == pd.Timestamp("2026-11-26 23:00:00")
     assert o.paid_at.iloc[0] == pd.Timestamp("2026-11-26 23:05:00")
     assert o.goods_amount.iloc[0] == Decimal("20.00") and o.paid_amount.iloc[0] == Decimal("25.00")
-    items = _table(project, "order_items", "order_id")
+    items = stored(project, "order_items", "order_id")
     assert items[["order_id", "line_no", "sku", "qty"]].values.tolist() == [["#1001", 1, "TEE-M", 1]]
 
 
@@ -68,11 +54,11 @@ def test_reingest_changes_nothing_and_a_later_export_corrects(project, tmp_path)
     a = _traffic_csv(tmp_path / "a.csv", [("2026-11-01", 10, 30), ("2026-11-02", 20, 60)])
     ingest.ingest_paths(project, [a])
     ingest.ingest_paths(project, [a])
-    assert _table(project, "traffic", "date").uv.tolist() == [10, 20]
+    assert stored(project, "traffic", "date").uv.tolist() == [10, 20]
     b = _traffic_csv(tmp_path / "b.csv", [("2026-11-02", 25, 70), ("2026-11-03", 5, 9)])
     ingest.ingest_paths(project, [b])
-    assert _table(project, "traffic", "date").uv.tolist() == [10, 25, 5]
-    log = _table(project, "ingest_log", "ingested_at")
+    assert stored(project, "traffic", "date").uv.tolist() == [10, 25, 5]
+    log = stored(project, "ingest_log", "ingested_at")
     assert log.file.tolist() == [str(a), str(a), str(b)]
     assert log[["rows_read", "rows_accepted", "rows_rejected", "rows_written"]].values.tolist() == [[2, 2, 0, 2]] * 3
     assert log.preset.unique().tolist() == ["canonical_traffic"] and log.file_hash.str.len().unique().tolist() == [64]
@@ -171,4 +157,4 @@ def test_the_readme_example_preset(project, tmp_path):
     f.write_text("日期;访客;浏览\n2026-11-01;1,200;3600\n2026-11-02;1300;3900\n", encoding="utf-8")
     done, refused = ingest.ingest_paths(config.load(project.path), [f])
     assert refused == [] and (done[0].preset, done[0].rows_accepted) == ("my_erp_traffic", 2)
-    assert _table(project, "traffic", "date").uv.tolist() == [1200, 1300]
+    assert stored(project, "traffic", "date").uv.tolist() == [1200, 1300]

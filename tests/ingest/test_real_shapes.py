@@ -3,38 +3,25 @@ headers with trailing spaces. Each loads whole, and the figures count it."""
 
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal
 
 import pytest
 
-from storeops import config, ingest, warehouse
+from storeops import warehouse
 from storeops.metrics import coverage, products, sales
 from storeops.metrics.base import evaluate
 from storeops.periods import Period
-from tests.conftest import ROOT, write_config
+from tests.conftest import ROOT
+from tests.ingest.conftest import ingested
 
 BAD = ROOT / "tests" / "data" / "bad"
 DAY = Period.day("2026-11-26")
 
 
-@pytest.fixture
-def project(tmp_path):
-    write_config(tmp_path)
-    shutil.copytree(ROOT / "params" / "sources", tmp_path / "params" / "sources")
-    return config.load(tmp_path / "params" / "store.yaml")
-
-
-def _load(cfg, *paths):
-    done, refused = ingest.ingest_paths(cfg, list(paths))
-    assert refused == [], [str(e) for e in refused]
-    return done
-
-
 def test_shopify_lines_without_a_sku_are_sales(project):
     # #2001: a tee (100.00) and a tip (20.00, no SKU) + 10.00 shipping = 130.00, by a@x.com
     # #2002: a gift card (50.00, no SKU), no email (a guest)
-    (r,) = _load(project, BAD / "shopify_lines_without_sku.csv")
+    (r,) = ingested(project, BAD / "shopify_lines_without_sku.csv")
     assert (r.rows_read, r.rows_accepted, r.written) == (3, 3, {"orders": 2, "order_items": 3})
     con = warehouse.connect(project, read_only=True)
     try:
@@ -69,7 +56,7 @@ TB_NO_BUYER = ("订单编号,买家应付货款,买家应付邮费,买家实际�
 def test_an_order_report_without_buyers_loads_and_has_no_buyer_figures(project, tmp_path):
     path = tmp_path / "订单报表.csv"
     path.write_bytes(TB_NO_BUYER.encode("gb18030"))
-    (r,) = _load(project, path)
+    (r,) = ingested(project, path)
     assert (r.preset, r.rows_accepted, r.rows_rejected) == ("taobao_orders", 2, 0)
     con = warehouse.connect(project, read_only=True)
     try:
@@ -94,7 +81,7 @@ def test_headers_match_after_trimming_on_both_sides(project, tmp_path):
     for i, head in enumerate(("日期 ,访客 ,浏览 \n", "日期,访客,浏览\n", "日期\u3000,访客,浏览\n")):
         path = tmp_path / f"t{i}.csv"
         path.write_text(head + rows, encoding="utf-8")
-        (r,) = _load(project, path)
+        (r,) = ingested(project, path)
         assert (r.preset, r.rows_accepted) == ("erp_traffic", 1)
     con = warehouse.connect(project, read_only=True)
     try:
@@ -114,7 +101,7 @@ def test_sycm_source_report_with_paid_figures(project, tmp_path):
         ws.append(row)
     path = tmp_path / "来源.xlsx"
     wb.save(path)
-    (r,) = _load(project, path)
+    (r,) = ingested(project, path)
     assert (r.preset, r.rows_accepted) == ("sycm_traffic_source", 2)
     con = warehouse.connect(project, read_only=True)
     try:
@@ -133,7 +120,7 @@ def test_a_canonical_source_file_from_before_the_paid_columns_still_fits_its_tab
     # date,source,uv,pv (no paying_buyers, paid_amount): traffic by source, never the store total
     path = tmp_path / "traffic_by_source.csv"
     path.write_text("date,source,uv,pv\n2026-11-26,搜索,1000,3000\n", encoding="utf-8")
-    (r,) = _load(project, path)
+    (r,) = ingested(project, path)
     assert (r.preset, r.rows_accepted) == ("canonical_traffic_by_source", 1)
     con = warehouse.connect(project, read_only=True)
     try:

@@ -124,3 +124,13 @@ def test_a_store_without_traffic_has_no_empty_visitor_panels(con, tmp_path):
     assert "uv" not in ctx.shown and "conversion" not in {k for k in ctx.shown}
     # the chart's description names only the paid-amount panel
     assert "Paid amount" in html and "Visitors / " not in html and "/ Conversion" not in html
+
+
+def test_column_fill(con):
+    # 3 orders in the window, 2 with a buyer id, 1 shipped; one more order before the window does not count
+    t = load(con, orders=[_o("a"), _o("b", shipped_at="2026-03-10 12:00"), _o("c", buyer_id=None),
+                          _o("old", created_at="2026-02-08 09:00", paid_at="2026-02-08 09:01", buyer_id=None)])
+    fill = {(tab, col): (rows, filled) for tab, col, rows, filled in coverage.column_fill(t, D)}
+    assert fill[("orders", "buyer_id")] == (3, 2) and fill[("orders", "shipped_at")] == (3, 1)
+    assert fill[("traffic_by_source", "paid_amount")] == (0, 0)
+    assert ("orders", "order_id") not in fill  # keys and required columns are never empty

@@ -60,13 +60,14 @@ EXCEL_DIGITS = 15
 
 
 def key(s: str) -> str | None:
-    """An id (order, buyer, SKU …): as :func:`text`, in Unicode NFKC (full-width digits are digits),
-    and refused when Excel has damaged it — scientific notation, a float, digits lost past the 15th —
-    because a damaged id silently overwrites another order."""
-    v = text(_clean(s, keep="") if s is not None else s)
+    """An id (order, buyer, SKU …): as :func:`text`, without any control character, in Unicode NFKC
+    (full-width digits are digits), and refused when Excel has damaged it — scientific notation or
+    a float — because a damaged id silently overwrites another order (a whole column rounded to
+    15 digits: :func:`excel_rounded`)."""
+    v = text(s)
     if v is None:
         return None
-    v = unicodedata.normalize("NFKC", v).strip()
+    v = unicodedata.normalize("NFKC", _clean(v, keep="")).strip()
     if re.fullmatch(r"[-+]?\d+(\.\d+)?[eE][-+]?\d+", v):
         raise BadValue(f"expected an exact id, got {s!r}: Excel wrote it in scientific notation; "
                        f"export the column as text")
@@ -88,15 +89,16 @@ MONEY_LIMIT = Decimal(10) ** 16
 INT_LIMITS = {"int32": 2**31 - 1, "int64": 2**63 - 1}
 
 
-def _number_text(s: str, what: str) -> str | None:
-    """The digits of a number cell, or None for a blank one. A placeholder (N/A, -, nan, inf) is
-    refused rather than read as empty or 0, and a comma must group thousands: ``125,55`` (a decimal
-    comma) or ``1,0`` would otherwise become 12555 or 10."""
+def _number_text(s: str, what: str, cell: str | None = None) -> str | None:
+    """The digits of a number cell, or None for a blank one (``cell``: the cell as the file has it,
+    when ``s`` is already stripped of a currency sign). A placeholder (N/A, -, nan, inf) is refused
+    rather than read as empty or 0, and a comma must group thousands: ``125,55`` (a decimal comma)
+    or ``1,0`` would otherwise become 12555 or 10."""
     if blank(s):
         return None
     t = str(s).strip().replace("，", ",").replace(" ", "").replace("\u00a0", "")
     if not _NUMBER.fullmatch(t):
-        raise BadValue(f"expected {what}, got {s!r}")
+        raise BadValue(f"expected {what}, got {s if cell is None else cell!r}")
     return t.replace(",", "")
 
 
@@ -112,11 +114,8 @@ def money(s: str) -> Decimal | None:
     if neg:
         t = "-" + t[1:-1]
     what = "an amount like 1234.56 or 1,234.56"
-    try:
-        t = _number_text(t, what)
-    except BadValue:
-        raise BadValue(f"expected {what}, got {s!r}") from None
-    if t is None:
+    t = _number_text(t, what, s)
+    if t is None:  # a currency sign alone
         raise BadValue(f"expected {what}, got {s!r}")
     d = Decimal(t)
     if d != d.quantize(Decimal("0.01")):
@@ -139,12 +138,14 @@ def integer(s: str, dtype: str = "int64") -> int | None:
 
 
 def number(s: str) -> float | None:
-    pct = str(s).strip().endswith("%") if s is not None else False
-    t = _number_text(str(s).strip().rstrip("%") if s is not None else s, "a number")
-    if t is None:
+    """1234.5 / 1,234.5 / 3.6% (→ 0.036)."""
+    if blank(s):
         return None
-    v = float(t)
-    return v / 100 if pct else v
+    cell = str(s).strip()
+    t = _number_text(cell.rstrip("%"), "a number", s)
+    if t is None:  # a % sign alone
+        raise BadValue(f"expected a number, got {s!r}")
+    return float(t) / 100 if cell.endswith("%") else float(t)
 
 
 _TRUE = {"true", "1", "yes", "y", "是", "t"}
@@ -165,6 +166,7 @@ def boolean(s: str) -> bool | None:
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
 #: day and month in the order a preset declares (``date_order: dmy`` or ``mdy``); none is assumed
 _ORDERED = {"dmy": ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"), "mdy": ("%m/%d/%Y", "%m-%d-%Y")}
+ONE_DAY = _dt.timedelta(days=1)
 #: the dates a store's data can hold: store.yaml ``ingest.earliest`` / ``ingest.latest_days_ahead``
 EARLIEST = _dt.date(2000, 1, 1)
 DAYS_AHEAD = 366
@@ -177,10 +179,29 @@ def configure(settings: dict) -> None:
     DAYS_AHEAD = int(settings.get("latest_days_ahead", 366))
 
 
+def _window() -> tuple[_dt.date, _dt.date]:
+    """The first and last plausible day."""
+    return EARLIEST, _dt.date.today() + _dt.timedelta(days=DAYS_AHEAD)
+
+
 def _plausible(d: _dt.date, s: str) -> None:
-    latest = _dt.date.today() + _dt.timedelta(days=DAYS_AHEAD)
-    if not EARLIEST <= d <= latest:
-        raise BadValue(f"expected a date from {EARLIEST} to {latest}, got {s!r}")
+    first, last = _window()
+    if not first <= d <= last:
+        raise BadValue(f"expected a date from {first} to {last}, got {s!r}")
+
+
+def _day(t: str, s: str, order: str | None) -> _dt.date | None:
+    """The day ``t`` writes in one of the known layouts, or None; a day/month order the preset does
+    not declare is refused, never guessed."""
+    for f in _DATE_FORMATS + _ORDERED.get(order or "", ()):
+        try:
+            return _dt.datetime.strptime(t, f).date()
+        except ValueError:
+            continue
+    if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", t):
+        raise BadValue(f"expected a date like 2026-11-26, got {s!r}: day and month could be either way round; "
+                       f"declare date_order: dmy or mdy in the preset")
+    return None
 
 
 def date(s: str, order: str | None = None) -> _dt.date | None:
@@ -188,17 +209,11 @@ def date(s: str, order: str | None = None) -> _dt.date | None:
         return None
     t = str(s).strip()
     t = t.split(" ")[0] if re.match(r"^\d{4}-\d{2}-\d{2} 00:00(:00)?$", t) else t
-    for f in _DATE_FORMATS + _ORDERED.get(order or "", ()):
-        try:
-            d = _dt.datetime.strptime(t, f).date()
-        except ValueError:
-            continue
-        _plausible(d, s)
-        return d
-    if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", t):
-        raise BadValue(f"expected a date like 2026-11-26, got {s!r}: day and month could be either way round; "
-                       f"declare date_order: dmy or mdy in the preset")
-    raise BadValue(f"expected a date like 2026-11-26, got {s!r}")
+    d = _day(t, s, order)
+    if d is None:
+        raise BadValue(f"expected a date like 2026-11-26, got {s!r}")
+    _plausible(d, s)
+    return d
 
 
 _TS_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S",
@@ -224,12 +239,10 @@ def timestamp(s: str, tz: str, order: str | None = None) -> _dt.datetime | None:
         except ValueError:
             continue
     else:
-        try:
-            v = _dt.datetime.combine(date(t, order), _dt.time())
-        except BadValue as e:
-            if "expected a date from" in str(e) or "either way round" in str(e):
-                raise
-            raise BadValue(f"expected a time like 2026-11-26 10:15:00, got {s!r}") from None
+        d = _day(t, s, order)
+        if d is None:
+            raise BadValue(f"expected a time like 2026-11-26 10:15:00, got {s!r}")
+        v = _dt.datetime.combine(d, _dt.time())
     _plausible(v.date(), s)
     if offset:
         o = "+0000" if offset == "Z" else offset.replace(":", "")
@@ -305,7 +318,7 @@ def _fast_timestamps(values: pd.Series) -> dict[int, _dt.datetime]:
     s = values.astype(str).str.strip()
     parsed = pd.to_datetime(s.where(s.str.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"), None),
                             format="%Y-%m-%d %H:%M:%S", errors="coerce")
-    latest = _dt.date.today() + _dt.timedelta(days=DAYS_AHEAD + 1)
+    first, last = _window()
     # outside the plausible window: the slow path says why
-    ok = (parsed.notna() & (parsed >= pd.Timestamp(EARLIEST)) & (parsed < pd.Timestamp(latest))).to_numpy()
+    ok = (parsed.notna() & (parsed >= pd.Timestamp(first)) & (parsed < pd.Timestamp(last + ONE_DAY))).to_numpy()
     return dict(zip(ok.nonzero()[0].tolist(), parsed[ok].dt.to_pydatetime().tolist()))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import ibis
 
+from storeops import schema
 from storeops.metrics.base import evaluate, in_period, scalar
 from storeops.periods import Period
 from storeops.warehouse import Tables
@@ -91,9 +92,8 @@ def tracked(t: Tables, p: Period) -> dict[str, bool]:
         return _any(tab.filter(in_period(tab[col], w)))
 
     refunded_lines = t.order_items.semi_join(refunds.select("order_id"), "order_id")
-    has_orders = _any(o)
     exprs = {
-        "orders": has_orders,
+        "orders": _any(o),
         "buyers": _any(o.filter(o.buyer_id.notnull())),
         "traffic": rows("traffic", "date"),
         "shipping": _any(paid.filter(paid.shipped_at.notnull())),
@@ -112,8 +112,6 @@ def tracked(t: Tables, p: Period) -> dict[str, bool]:
 def column_fill(t: Tables, p: Period) -> list[tuple[str, str, int, int]]:
     """(table, column, rows in the window, rows with a value) for every column that may be empty,
     over the tables with dates: what ``storeops check`` prints beside the rules."""
-    from storeops import schema
-
     w = window(p)
     out = []
     for name, table in schema.TABLES.items():

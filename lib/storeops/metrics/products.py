@@ -24,7 +24,8 @@ def performance(t: Tables, p: Period) -> pd.DataFrame:
     lines = t.order_items.join(o, "order_id").left_join(t.products.select("sku", "product_id"), "sku")
     # lines without a SKU (tips, gift cards, custom items) are sales too: one row of their own;
     # a SKU the products table lacks is a row of its own, titled by the SKU
-    lines = lines.mutate(product_id=lines.product_id.coalesce(lines.sku.isnull().ifelse(NO_SKU, UNKNOWN + lines.sku)))
+    own_row = lines.sku.isnull().ifelse(NO_SKU, UNKNOWN + lines.sku)
+    lines = lines.mutate(product_id=lines.product_id.coalesce(own_row))
     sales = lines.group_by("product_id").aggregate(
         paid_amount=lines.amount.sum(), units=lines.qty.sum(), buyers=lines.buyer_id.nunique())
     pt = t.product_traffic.filter(in_period(t.product_traffic.date, p))
