@@ -1,4 +1,4 @@
-"""make bench: wall time and peak memory of `storeops run daily`, against the floor, in one run.
+"""make bench: wall time and peak memory of `storeops run daily`, and of ingest, against floors, in one run.
 
 The floor is the same runner (papermill + nbconvert + summary) executing and
 exporting benchmarks/floor.ipynb, an empty parameterised notebook. Each tier is
@@ -83,7 +83,42 @@ def ingest_throughput(root: Path, repeat: int) -> dict:
         walls.append(wall)
     wall = statistics.median(walls)
     print(f"\nstoreops ingest orders.csv (canonical, {rows:,} rows): median {wall:.2f}s, {rows / wall:,.0f} rows/s")
-    return {"rows": rows, "wall_s": wall, "rows_per_s": rows / wall}
+    return {"rows": rows, "wall_s": wall, "rows_per_s": rows / wall, "memory": ingest_memory(root, repeat)}
+
+
+def ingest_memory(root: Path, repeat: int) -> dict:
+    """Peak memory of ingesting a Shopify export (the demo's orders in Shopify's multi-line layout),
+    against the floor: the same command on a file of one order. Ingest reads in chunks, so what
+    grows with the file is only the accepted rows (as Arrow columns) and the keys already seen."""
+    import shutil
+
+    cfg = root / "params" / "store.yaml"
+    big = root / "exports" / "shopify_orders.csv"
+    if not big.is_file():
+        subprocess.run([str(BIN / "python"), "-c", (
+            "import sys; from pathlib import Path; from storeops import config, warehouse; "
+            "from storeops.ingest import export, presets; c = config.load(sys.argv[1]); "
+            "con = warehouse.connect(c, read_only=True); "
+            "export.write(presets.all_presets(c.root)['shopify_orders'], con, Path(sys.argv[2]), c.timezone)"),
+            str(cfg), str(big.parent)], check=True)
+    small = root / "exports" / "shopify_one_order.csv"
+    with big.open(encoding="utf-8") as f:
+        head = [next(f), next(f)]
+    small.write_text("".join(head), encoding="utf-8")
+    target = root / "ingest-target"
+    peaks: dict[str, list[float]] = {"floor": [], "file": []}
+    for _ in range(repeat):
+        for name, path in (("floor", small), ("file", big)):
+            shutil.rmtree(target, ignore_errors=True)
+            (target / "params").mkdir(parents=True)
+            (target / "params" / "store.yaml").write_text(cfg.read_text(encoding="utf-8"), encoding="utf-8")
+            peaks[name].append(measure([str(BIN / "storeops"), "ingest", str(path), "--config",
+                                        str(target / "params" / "store.yaml")])[1])
+    floor, peak = statistics.median(peaks["floor"]), statistics.median(peaks["file"])
+    mb = big.stat().st_size / 1e6
+    print(f"storeops ingest {big.name} ({mb:.0f} MB): median peak {peak:,.0f} MB, floor (one order) {floor:,.0f} MB, "
+          f"growth {(peak - floor) / mb:.1f}× the file")
+    return {"file_mb": mb, "peak_mb": peak, "floor_mb": floor, "growth_per_file_mb": (peak - floor) / mb}
 
 
 def main() -> None:

@@ -103,7 +103,7 @@ class Tables:
         raise AttributeError(name)
 
 
-def _conform(name: str, data: pd.DataFrame | pa.Table) -> pa.Table:
+def to_arrow(name: str, data: pd.DataFrame | pa.Table) -> pa.Table:
     """Cast incoming rows to the table's schema (column order, types) or say what is wrong."""
     table = schema.table(name)
     if isinstance(data, pd.DataFrame):
@@ -143,7 +143,7 @@ def upsert_many(con: ibis.BaseBackend, data: dict[str, pd.DataFrame | pa.Table],
     columns = columns or {}
     prepared = {}
     for name, rows in data.items():
-        rows = _conform(name, rows)
+        rows = to_arrow(name, rows)
         key = list(schema.table(name).key)
         # Last row of a key wins, as a later line of an export corrects an earlier one.
         keep = ~rows.select(key).to_pandas().duplicated(keep="last").to_numpy()

@@ -111,6 +111,16 @@ def main() -> None:
       "#2001,,,,,,,,,,,,,1,Tip,20.00,,0.00,,,\n"
       "#2002,,paid,2026-11-26 11:05:00 +0800,unfulfilled,,CNY,50.00,0.00,0.00,50.00,0.00,"
       "2026-11-26 11:00:00 +0800,1,Gift Card,50.00,,0.00,,0.00,\n")
+    # the same export pasted twice, once edited: #1002 again as it was (its copy must not add lines),
+    # #1001 again with another Total (which one is right cannot be told)
+    o1001 = ("#1001,a@x.com,paid,2026-11-26 10:05:00 -0500,unfulfilled,,USD,20.00,5.00,0.00,{total},0.00,"
+             "2026-11-26 10:00:00 -0500,1,Tee,20.00,TEE-M,0.00,,0.00,NY\n")
+    o1002 = ("#1002,b@x.com,paid,2026-11-26 11:05:00 -0500,unfulfilled,,USD,30.00,0.00,0.00,30.00,0.00,"
+             "2026-11-26 11:00:00 -0500,1,Tee,10.00,TEE-S,0.00,,0.00,CA\n"
+             "#1002,,,,,,,,,,,,,1,Cap,20.00,CAP-1,0.00,,,\n")
+    w("shopify_order_repeated.csv", sh_head + o1001.format(total="25.00") + o1002 +
+      "#1003,c@x.com,paid,2026-11-26 12:05:00 -0500,unfulfilled,,USD,10.00,0.00,0.00,10.00,0.00,"
+      "2026-11-26 12:00:00 -0500,1,Tee,10.00,TEE-S,0.00,,0.00,CA\n" + o1002 + o1001.format(total="26.00"))
 
 
 if __name__ == "__main__":

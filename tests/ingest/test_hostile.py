@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from storeops import config, ingest
-from tests.conftest import write_config
+from tests.conftest import ROOT, write_config
 from tests.ingest.conftest import ingested, stored
 
 HEAD = "date,uv,pv\n"
@@ -107,6 +107,30 @@ def test_invisible_characters_do_not_make_a_second_order(project, tmp_path):
     assert t[["ticket_id", "order_id"]].values.tolist() == [["k1", "o1"]]
 
 
+def test_an_order_listed_twice_counts_once_or_not_at_all(project):
+    # #1002 pasted again unchanged: its copy adds no line; #1001 again with another Total: not loaded
+    ingested(project, ROOT / "tests" / "data" / "bad" / "shopify_order_repeated.csv")
+    o = stored(project, "orders", "order_id")
+    assert o[["order_id", "paid_amount"]].values.tolist() == [["#1002", Decimal("30.00")],
+                                                             ["#1003", Decimal("10.00")]]
+    items = stored(project, "order_items", ["order_id", "line_no"])
+    assert items[["order_id", "line_no", "sku", "qty"]].values.tolist() == [
+        ["#1002", 1, "TEE-S", 1], ["#1002", 2, "CAP-1", 1], ["#1003", 1, "TEE-S", 1]]
+
+
+def test_a_line_that_contradicts_its_orders_first_line(project, tmp_path):
+    lines = (ROOT / "tests" / "data" / "bad" / "shopify_bad_line.csv").read_text(encoding="utf-8").splitlines()
+    # #1002's second line names another buyer: the whole order goes, naming both lines
+    lines[3] = lines[3].replace("#1002,,", "#1002,c@x.com,").replace(",two,", ",1,")
+    path = tmp_path / "orders_export.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (r,) = ingested(project, path)
+    assert r.reasons == [(3, "order #1002 has a rejected line (line 4)"),
+                         (4, "order #1002 is given Email 'b@x.com' on line 3 and 'c@x.com' here: which is right "
+                             "cannot be told, so the order is not loaded")]
+    assert stored(project, "orders", "order_id").order_id.tolist() == ["#1001"]
+
+
 def test_rejects_csv_cannot_run_formulas(project, tmp_path):
     path = tmp_path / "t.csv"
     path.write_text(HEAD + '2026-11-26,"=HYPERLINK(""http://x"")",-5\n', encoding="utf-8")
@@ -132,6 +156,59 @@ def test_a_workbook_named_csv_is_read(project, tmp_path):
     path = tmp_path / "traffic.csv"
     wb.save(path)
     assert _one(project, path).rows_accepted == 1
+
+
+def _rewrite_sheet(path, change):
+    """The workbook at ``path`` with its first sheet's XML passed through ``change`` (as other writers
+    than Excel leave it, or damaged)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    assert change(xml) != xml
+    parts["xl/worksheets/sheet1.xml"] = change(xml).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+
+
+def test_a_workbook_without_dimension_and_with_short_rows(project, tmp_path):
+    import re
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for row in (["ticket_id", "order_id", "kind", "opened_at", "resolved_at", "status", "severity"],
+                ["k1", "o1", "退款", "2026-11-26 10:00:00", None, "open", "高"],
+                ["k2", "o2", "物流", "2026-11-26 11:00:00", "2026-11-26 12:00:00", "resolved"],  # no severity cell
+                ["k3", "o3", "咨询", "2026-11-26 12:00:00"]):  # nothing after opened_at
+        wb.active.append(row)
+    path = tmp_path / "tickets.xlsx"
+    wb.save(path)
+    _rewrite_sheet(path, lambda xml: re.sub(r"<dimension[^>]*/>", "", xml))
+    r = _one(project, path)
+    assert (r.rows_read, r.rows_accepted, r.reasons) == (3, 2, [(4, "column status: required, but empty")])
+    t = stored(project, "cs_tickets", "ticket_id")
+    assert t[["ticket_id", "kind", "status"]].values.tolist() == [["k1", "退款", "open"], ["k2", "物流", "resolved"]]
+    assert t.severity.fillna("").tolist() == ["高", ""]
+
+
+def test_a_workbook_is_judged_by_its_header_before_its_rows_are_read(project, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["编号", "名称", "数值"])  # matches no preset
+    for i in range(200):
+        wb.active.append([i, f"x{i}", i * 2])
+    path = tmp_path / "other.xlsx"
+    wb.save(path)
+    # row 150 onwards is broken XML: reading the whole sheet would fail there, so the refusal below
+    # shows that only the head was read
+    _rewrite_sheet(path, lambda xml: xml.replace('<row r="150"', '<row r="150"><<'))
+    done, refused = ingest.ingest_paths(project, [path])
+    assert done == [] and [e.problem for e in refused] == ["its header (编号, 名称, 数值) matches no preset; see "
+                                                           "params/sources/"]
 
 
 @pytest.mark.parametrize("data, message", [

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import ibis
 import pandas as pd
+import pyarrow as pa
 
 from storeops import schema, warehouse
 from storeops.config import Config
@@ -31,8 +32,9 @@ from storeops.ingest.read import FileRefused
 
 __all__ = ["FileRefused", "FileReport", "ingest_file", "ingest_paths", "choose_preset"]
 
-#: from this many rows on, parsing shows its progress column by column
-BIG_FILE_ROWS = 100_000
+#: rows parsed and checked at a time (an order's lines are never split): memory stays bounded
+#: however long the export, since only the accepted rows are kept, as compact Arrow columns
+CHUNK_ROWS = 5_000
 #: presets feeding these tables load first, so order lines find their orders
 LOAD_ORDER = ("products", "orders", "order_items")
 
@@ -90,41 +92,45 @@ def choose_preset(table: read.Table, available: dict[str, Preset], name: str | N
     return available[best], idx, True
 
 
-def _frame(table: read.Table, header_idx: int, used: list[str]) -> tuple[pd.DataFrame, list[int], dict[int, str]]:
+def _frame(table: read.Table, header: list[str], rows: list[tuple[int, list]], used: list[str]
+           ) -> tuple[pd.DataFrame, list[int], dict[int, str]]:
     """Data rows as a string frame, their line numbers, and {position: reason} for ragged rows,
     cells that did not decode in the file's encoding, and cells too long to be a value."""
-    header = table.header_at(header_idx)
     n = len(header)
     xlsx = table.encoding == "xlsx"
-    rows, lines, bad = [], [], {}
-    for i, cells in enumerate(table.cells[header_idx + 1:]):
+    cells_of, lines, bad = [], [], {}
+    for line, cells in rows:
         if not any(str(c).strip() for c in cells):
             continue  # a blank line is not a row
-        line = table.lines[header_idx + 1 + i]
         cells = [str(c) for c in cells]
         if len(cells) < n:
             if not xlsx:  # a workbook simply omits empty trailing cells (more so without <dimension>)
-                bad[len(rows)] = f"truncated: {len(cells)} of {n} fields"
+                bad[len(cells_of)] = f"truncated: {len(cells)} of {n} fields"
             cells = cells + [""] * (n - len(cells))
         elif len(cells) > n and any(c.strip() for c in cells[n:]):
-            bad[len(rows)] = f"{len(cells)} fields, the header has {n}"
+            bad[len(cells_of)] = f"{len(cells)} fields, the header has {n}"
         for h, c in zip(header, cells):
             if read.UNDECODED.search(c):
-                bad.setdefault(len(rows), f"column {h}: not valid {table.encoding} text (the file's encoding); "
-                                          f"the row was cut or damaged")
+                bad.setdefault(len(cells_of), f"column {h}: not valid {table.encoding} text (the file's "
+                                              f"encoding); the row was cut or damaged")
             elif len(c) > read.MAX_CELL:
-                bad.setdefault(len(rows), f"column {h}: a cell of {len(c):,} characters (at most "
-                                          f"{read.MAX_CELL:,})")
-        rows.append(cells[:n])
+                bad.setdefault(len(cells_of), f"column {h}: a cell of {len(c):,} characters (at most "
+                                              f"{read.MAX_CELL:,})")
+        cells_of.append(cells[:n])
         lines.append(line)
-    cols = [h if header[:i].count(h) == 0 else f"{h}.{header[:i].count(h)}" for i, h in enumerate(header)]
-    df = pd.DataFrame(rows, columns=cols, dtype=object)
+    cols = _columns(header)
+    df = pd.DataFrame(cells_of, columns=cols, dtype=object)
     for h in dict.fromkeys(h for h in header if h in used and header.count(h) > 1):
         copies = [c for c, name in zip(cols, header) if name == h]
         if any(not df[c].equals(df[h]) for c in copies[1:]):
             raise FileRefused(table.path, f"the column {h!r} appears {len(copies)} times with different values: "
                                           f"keep the one that is meant and ingest again")
     return df, lines, bad
+
+
+def _columns(header: list[str]) -> list[str]:
+    """Frame column names: a header repeated gets .1, .2 (the first copy keeps the name)."""
+    return [h if header[:i].count(h) == 0 else f"{h}.{header[:i].count(h)}" for i, h in enumerate(header)]
 
 
 def _is_key(table: schema.Table, column: str) -> bool:
@@ -188,13 +194,10 @@ def _map_column(spec: ColumnSpec, raw: pd.DataFrame, dtype: str, tz: str, groups
 
 def _map_table(preset: Preset, table: str, raw: pd.DataFrame, tz: str, groups: pd.Series | None
                ) -> tuple[pd.DataFrame, dict[int, str]]:
-    from storeops.progress import progress
-
     t = schema.table(table)
     data, bad = {}, {}
     specs = {s.target: s for s in preset.tables[table]}
-    columns = t.columns if len(raw) < BIG_FILE_ROWS else progress(t.columns, f"{table}: columns", unit="col")
-    for c in columns:
+    for c in t.columns:
         if c.name in specs:
             vals, b = _map_column(specs[c.name], raw, c.dtype, tz, groups, _is_key(t, c.name), preset.date_order)
             for pos, why in b.items():
@@ -213,13 +216,39 @@ def _map_table(preset: Preset, table: str, raw: pd.DataFrame, tz: str, groups: p
     return df, bad
 
 
-def _carried(p: Preset, table: str, raw: pd.DataFrame) -> list[str]:
+def _carried(p: Preset, table: str, columns: list[str]) -> list[str]:
     """The canonical columns this file really carries (keys always): those an upsert may change."""
     out = list(schema.table(table).key)
     for spec in p.tables[table]:
-        if spec.line_number or (spec.headers and all(h in raw for h in spec.headers)):
+        if spec.line_number or (spec.headers and all(h in columns for h in spec.headers)):
             out.append(spec.target)
     return list(dict.fromkeys(out))
+
+
+def _repeats(raw: pd.DataFrame, groups: pd.Series, lines: list[int], order_cols: list[str]
+             ) -> tuple[dict[int, str], dict[int, str]]:
+    """(conflicts, repeats) of a multi-line layout, where an order's lines come together and its values
+    on the first. A conflict is a line giving an order-level column another value than an earlier line
+    of its order: nobody can tell which is right, so the order is rejected whole, naming both lines. A
+    repeat is an order listed again further down (the same export pasted twice): the later copy is
+    rejected so no line item counts twice, and the first stands."""
+    pos = pd.Series(range(len(raw)), index=raw.index)
+    conflicts: dict[int, str] = {}
+    for h in order_cols:
+        v = raw[h].astype(str).str.strip()
+        given = v != ""
+        first_v = v.where(given).groupby(groups, dropna=False).transform("first")
+        first_at = pos.where(given).groupby(groups, dropna=False).transform("first")
+        for p in pos[given & (v != first_v)]:
+            conflicts.setdefault(p, f"order {groups.iloc[p]} is given {h} {first_v.iloc[p]!r} on line "
+                                    f"{lines[int(first_at.iloc[p])]} and {v.iloc[p]!r} here: which is right "
+                                    f"cannot be told, so the order is not loaded")
+    block = (groups != groups.shift()).cumsum()
+    later = block != block.groupby(groups, dropna=False).transform("first")
+    start = pos.groupby(groups, dropna=False).transform("first")
+    repeats = {p: f"order {groups.iloc[p]} again: its lines were listed from line {lines[int(start.iloc[p])]}"
+               for p in pos[later]}
+    return conflicts, repeats
 
 
 def _group_key(v: str) -> str | None:
@@ -243,44 +272,133 @@ def ingest_file(cfg: Config, con: ibis.BaseBackend, path: Path, *, preset: str |
     available = available or presets.all_presets(cfg.root)
     table = table or read.read(path)
     p, header_idx, detected = choose_preset(table, available, preset)
-    raw, lines, reasons = _frame(table, header_idx, p.headers)
-    n = len(raw)
+    load = _Load(p, table.header_at(header_idx))
+    _read_all(cfg, con, table, header_idx, load)
+    if load.contradicted:  # an order's first lines were taken before a later chunk contradicted them
+        load = _Load(p, load.header, spoiled=load.contradicted)
+        _read_all(cfg, con, table, header_idx, load)
+    report = FileReport(path, p.name, detected, load.read, load.read - len(load.rejected), len(load.rejected),
+                        dry_run=dry_run, reasons=[(line, why) for line, why, _ in load.rejected])
+    if dry_run:
+        return report
+    out = {t: pa.concat_tables(load.accepted.get(t) or [schema.table(t).schema.to_pyarrow().empty_table()])
+           for t in sorted(p.tables, key=_load_rank)}
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    now = _dt.datetime.now()  # to the microsecond: two loads of one file in a second are two log lines
+    log = pd.DataFrame([{"ingested_at": now, "file_hash": digest.hexdigest(), "table_name": t, "file": str(path),
+                         "preset": p.name, "rows_read": report.rows_read, "rows_accepted": report.rows_accepted,
+                         "rows_rejected": report.rows_rejected, "rows_written": rows.num_rows}
+                        for t, rows in out.items()])
+    carried = {t: _carried(p, t, _columns(load.header)) for t in out}
+    report.written = {t: v for t, v in warehouse.upsert_many(con, {**out, "ingest_log": log}, carried).items()
+                      if t != "ingest_log"}
+    if load.rejected:  # only for a load that was written: a refused file leaves no rejects behind
+        report.rejects = _write_rejects(cfg, path, _columns(load.header), load.rejected)
+    return report
+
+
+@dataclass
+class _Load:
+    """One file's load as it goes chunk by chunk: what is kept, and what later chunks must know."""
+
+    preset: Preset
+    header: list[str]
+    spoiled: dict[str, int] = field(default_factory=dict)  # orders to reject whole → the line that said so
+    read: int = 0
+    rejected: list[tuple[int, str, list]] = field(default_factory=list)  # (line, reason, cells)
+    accepted: dict[str, list[pa.Table]] = field(default_factory=dict)  # per table, compact
+    keys: dict[str, dict[tuple, int]] = field(default_factory=dict)  # per table: key → line first seen
+    orders: dict[str, tuple[int, object]] = field(default_factory=dict)  # multi-line: first line, values
+    known: set = field(default_factory=set)  # orders this file has loaded so far
+    contradicted: dict[str, int] = field(default_factory=dict)  # orders a later chunk contradicts
+
+
+def _read_all(cfg: Config, con: ibis.BaseBackend, table: read.Table, header_idx: int, load: _Load) -> None:
+    from storeops.progress import progress
+
+    p = load.preset
+    at = load.header.index(p.group_by) if p.group_by in load.header else None
+    for rows in progress(_chunks(table.rows(header_idx + 1), at), table.path.name, unit="chunk"):
+        raw, lines, reasons = _frame(table, load.header, rows, p.headers)
+        _chunk(cfg, con, raw, lines, reasons, load)
+
+
+def _load_rank(table: str) -> int:
+    return LOAD_ORDER.index(table) if table in LOAD_ORDER else len(LOAD_ORDER)
+
+
+def _chunks(rows, at: int | None):
+    """Rows in lists of about CHUNK_ROWS; for a multi-line layout (an order's lines in column ``at``)
+    a chunk ends only where an order does."""
+    chunk: list[tuple[int, list]] = []
+    for line, cells in rows:
+        if len(chunk) >= CHUNK_ROWS and (at is None or _cell_key(chunk[-1][1], at) != _cell_key(cells, at)):
+            yield chunk
+            chunk = []
+        chunk.append((line, cells))
+    if chunk:
+        yield chunk
+
+
+def _cell_key(cells: list, at: int) -> str | None:
+    return _group_key(str(cells[at])) if at < len(cells) else None
+
+
+def _chunk(cfg: Config, con: ibis.BaseBackend, raw: pd.DataFrame, lines: list[int], reasons: dict[int, str],
+           load: _Load) -> None:
+    """Map, check and keep one chunk's rows; ``reasons`` holds what reading found wrong already."""
+    p, n = load.preset, len(raw)
+    load.read += n
     groups = raw[p.group_by].map(_group_key) if p.group_by else None
+    conflicts, repeats = {}, {}
     if groups is not None:  # order-level columns only on an order's first line: carry them down
+        order_cols = list(dict.fromkeys(h for s in p.tables.get("orders", []) for h in s.headers
+                                        if h in raw and h != p.group_by))
+        conflicts, repeats = _repeats(raw, groups, lines, order_cols) if order_cols else ({}, {})
         raw = raw.copy()
         first = ~groups.duplicated()
-        order_cols = [h for s in p.tables.get("orders", []) for h in s.headers if h in raw]
         for h in order_cols:
             raw[h] = raw[h].where(first | (raw[h].astype(str).str.strip() != ""), None)
             raw[h] = raw[h].groupby(groups).transform("first").fillna("")
+        if order_cols:
+            _earlier_chunks(raw, groups, lines, order_cols, load, conflicts, repeats)
+        for pos, why in conflicts.items():
+            reasons.setdefault(pos, why)
 
     frames: dict[str, pd.DataFrame] = {}
-    for tname in sorted(p.tables, key=lambda x: LOAD_ORDER.index(x) if x in LOAD_ORDER else 99):
+    for tname in sorted(p.tables, key=_load_rank):
         df, bad = _map_table(p, tname, raw, cfg.timezone, groups)
         for pos, why in bad.items():
             reasons.setdefault(pos, why)
         for pos, why in validate.row_reasons(tname, df).items():
             reasons.setdefault(pos, why)
         if groups is None or tname != "orders":  # an order repeats on each of its lines: that is no duplicate
-            for pos, (why, first_pos) in validate.duplicate_keys(tname, df).items():
-                reasons.setdefault(pos, f"{why} (first on line {lines[first_pos]})")
+            for pos, why in validate.duplicate_keys(tname, df, lines, load.keys.setdefault(tname, {})).items():
+                reasons.setdefault(pos, why)
         frames[tname] = df
 
     if groups is not None:  # a bad line spoils its whole order; the order is its first line
-        bad_line = {}
+        bad_line = {g: lines.index(load.spoiled[g]) if load.spoiled[g] in lines else None
+                    for g in set(groups) & set(load.spoiled)}
+        of = groups.tolist()
         for pos in sorted(reasons):
-            bad_line.setdefault(groups.iloc[pos], pos)
-        for pos in range(n):
-            g = groups.iloc[pos]
+            if pos not in repeats or pos in conflicts:  # a faithful copy's faults are its own
+                bad_line.setdefault(of[pos], pos)
+        for pos, g in enumerate(of):
             if pos not in reasons and g in bad_line:
-                reasons[pos] = f"order {g} has a rejected line (line {lines[bad_line[g]]})"
+                line = load.spoiled[g] if bad_line[g] is None else lines[bad_line[g]]
+                reasons[pos] = f"order {g} has a rejected line (line {line})"
+        reasons.update({pos: conflicts.get(pos, why) for pos, why in repeats.items()})
         if "orders" in frames:
             first = ~groups.duplicated()
             frames["orders"] = frames["orders"][first.to_numpy() & ~raw.index.isin(list(reasons))]
 
     if "order_items" in frames:  # lines must belong to an order we know
         items = frames["order_items"]
-        known = set(frames["orders"].order_id) if "orders" in frames else set()
+        known = load.known | (set(frames["orders"].order_id) if "orders" in frames else set())
         ids = [i for i in set(items.order_id.dropna()) if i not in known]
         if ids:
             o = con.table("orders")
@@ -290,32 +408,49 @@ def ingest_file(cfg: Config, con: ibis.BaseBackend, path: Path, *, preset: str |
                 reasons.setdefault(pos, f"order {oid} is not in the warehouse (ingest the orders first)")
 
     accepted = [pos for pos in range(n) if pos not in reasons]
-    report = FileReport(path, p.name, detected, n, len(accepted), n - len(accepted), dry_run=dry_run,
-                        reasons=[(lines[pos], reasons[pos]) for pos in sorted(reasons)])
-    if dry_run:
-        return report
-    out = {t: (df if (groups is not None and t == "orders") else df.iloc[accepted]) for t, df in frames.items()}
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    now = _dt.datetime.now()  # to the microsecond: two loads of one file in a second are two log lines
-    log = pd.DataFrame([{"ingested_at": now, "file_hash": digest, "table_name": t, "file": str(path),
-                         "preset": p.name, "rows_read": n, "rows_accepted": len(accepted),
-                         "rows_rejected": n - len(accepted), "rows_written": len(df)} for t, df in out.items()])
-    carried = {t: _carried(p, t, raw) for t in out}
-    report.written = {t: v for t, v in warehouse.upsert_many(con, {**out, "ingest_log": log}, carried).items()
-                      if t != "ingest_log"}
-    if reasons:  # only for a load that was written: a refused file leaves no rejects behind
-        report.rejects = _write_rejects(cfg, path, raw, lines, reasons)
-    return report
+    for tname, df in frames.items():
+        rows = df if (groups is not None and tname == "orders") else df.iloc[accepted]
+        load.accepted.setdefault(tname, []).append(warehouse.to_arrow(tname, rows))
+        if tname == "orders":
+            load.known |= set(rows.order_id)
+    load.rejected += [(lines[pos], reasons[pos], raw.iloc[pos].tolist()) for pos in sorted(reasons)]
 
 
-def _write_rejects(cfg: Config, path: Path, raw: pd.DataFrame, lines: list[int], reasons: dict[int, str]) -> Path:
+def _earlier_chunks(raw: pd.DataFrame, groups: pd.Series, lines: list[int], order_cols: list[str], load: _Load,
+                    conflicts: dict[int, str], repeats: dict[int, str]) -> None:
+    """An order this chunk lists again after an earlier chunk did: a repeat, or a conflict when its
+    values differ (and then the earlier lines must go too: ``load.contradicted``)."""
+    firsts = (~groups.duplicated()).to_numpy().nonzero()[0]
+    for pos, g, values in zip(firsts, groups.iloc[firsts], raw[order_cols].iloc[firsts].itertuples(index=False,
+                                                                                                   name=None)):
+        # a hash is enough to notice a contradiction; the second reading keeps the values to name it
+        sig = values if g in load.spoiled else hash(values)
+        if g not in load.orders:
+            load.orders[g] = (lines[pos], sig)
+            continue
+        line, before = load.orders[g]
+        for i in (i for i in range(len(groups)) if groups.iat[i] == g):
+            repeats.setdefault(i, f"order {g} again: its lines were listed from line {line}")
+        if before == sig:
+            continue
+        if g not in load.spoiled:
+            load.contradicted[g] = lines[pos]
+            conflicts.setdefault(pos, f"order {g} contradicts line {line}")  # named on the second reading
+            continue
+        diff = next(i for i, (a, b) in enumerate(zip(before, values)) if a != b)
+        conflicts.setdefault(pos, f"order {g} is given {order_cols[diff]} {before[diff]!r} on line {line} and "
+                                  f"{values[diff]!r} here: which is right cannot be told, so the order is not "
+                                  f"loaded")
+
+
+def _write_rejects(cfg: Config, path: Path, columns: list[str], rejected: list[tuple[int, str, list]]) -> Path:
     out = _rejects_path(cfg, path)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8-sig", newline="") as f:  # the BOM lets Excel open Chinese text
         w = csv.writer(f)
-        w.writerow(["line", "reason", *map(_inert, raw.columns)])
-        for pos in sorted(reasons):
-            w.writerow([lines[pos], _inert(reasons[pos]), *map(_inert, raw.iloc[pos].tolist())])
+        w.writerow(["line", "reason", *map(_inert, columns)])
+        for line, why, cells in sorted(rejected, key=lambda r: r[0]):
+            w.writerow([line, _inert(why), *map(_inert, cells)])
     return out
 
 
@@ -343,7 +478,7 @@ def ingest_paths(cfg: Config, paths: list[Path], *, preset: str | None = None, d
             try:
                 t = read.read(Path(path))
                 p, _, _ = choose_preset(t, available, preset)
-                rank = min((LOAD_ORDER.index(x) for x in p.tables if x in LOAD_ORDER), default=len(LOAD_ORDER))
+                rank = min(map(_load_rank, p.tables))
                 staged.append((rank, len(staged), Path(path), t))
             except FileRefused as e:
                 refused.append(e)

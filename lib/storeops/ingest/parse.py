@@ -23,6 +23,9 @@ class BadValue(ValueError):
 _PLACEHOLDERS = {"-", "--", "null", "none", "nan", "n/a", "na", "无"}
 #: zero-width characters and BOMs that make two equal ids differ
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+#: control characters (Unicode category Cc), with and without tab and line breaks
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_BREAKS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def blank(s: str) -> bool:
@@ -34,11 +37,11 @@ def empty(s: str) -> bool:
     return blank(s) or str(s).strip().lower() in _PLACEHOLDERS
 
 
-def _clean(s: str, keep: str = "\t\n\r") -> str:
+def _clean(s: str, keep: bool = True) -> str:
     """Without zero-width characters and control characters (a NUL byte, a stray BOM); line breaks
     stay in text (a chat transcript), not in ids."""
     s = _INVISIBLE.sub("", str(s))
-    return "".join(c for c in s if c in keep or unicodedata.category(c) != "Cc")
+    return (_CONTROL_BUT_BREAKS if keep else _CONTROL).sub("", s)
 
 
 def text(s: str) -> str | None:
@@ -67,7 +70,7 @@ def key(s: str) -> str | None:
     v = text(s)
     if v is None:
         return None
-    v = unicodedata.normalize("NFKC", _clean(v, keep="")).strip()
+    v = unicodedata.normalize("NFKC", _clean(v, keep=False)).strip()
     if re.fullmatch(r"[-+]?\d+(\.\d+)?[eE][-+]?\d+", v):
         raise BadValue(f"expected an exact id, got {s!r}: Excel wrote it in scientific notation; "
                        f"export the column as text")

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import io
+import itertools
 import re
 import sys
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,15 +39,21 @@ class FileRefused(StoreopsError):
 
 @dataclass
 class Table:
-    """The rows of one file: ``rows[i]`` is a list of cell strings from line ``lines[i]``."""
+    """One file, read as far as needed: ``head`` holds its first rows (where the header is looked
+    for), ``rows()`` streams every row from the file anew, so a big export is never held whole."""
 
     path: Path
     encoding: str
-    cells: list[list[str]]  # every row of the file, title rows included
-    lines: list[int]  # the line (CSV) or row (XLSX) number a person sees, per row of cells
+    head: list[list[str]]  # the first HEADER_SEARCH_ROWS rows, title rows included
+    head_lines: list[int]  # the line (CSV) or row (XLSX) number a person sees, per row of head
+    _stream: Callable[[], Iterator[tuple[int, list]]]
 
     def header_at(self, index: int) -> list[str]:
-        return [clean_header(c) for c in self.cells[index]]
+        return [clean_header(c) for c in self.head[index]]
+
+    def rows(self, start: int = 0) -> Iterator[tuple[int, list[str]]]:
+        """(line, cells) of every row from index ``start`` on (cells as strings, empty as "")."""
+        return itertools.islice(self._stream(), start, None)
 
 
 def clean_header(c: object) -> str:
@@ -74,56 +81,64 @@ def _what_it_is(path: Path, data: bytes) -> None:
         raise FileRefused(path, "binary data, not a CSV or XLSX export")
 
 
-def _valid(line: bytes, codec: str) -> bool:
-    try:
-        line.decode(codec)
-        return True
-    except UnicodeDecodeError:
-        return False
+def encoding(path: Path) -> str:
+    """The file's encoding: UTF-8 (with or without BOM) or GB18030 (a superset of GBK).
 
-
-def decode(path: Path, data: bytes) -> tuple[str, str]:
-    """Text and the file's encoding: UTF-8 (with or without BOM) or GB18030 (a superset of GBK).
-
-    The encoding is the file's, judged on all its lines: one stray byte does not turn a UTF-8
-    file into GB18030 mojibake (广东 → 骞夸笢). Bytes that do not decode are kept as lone
-    surrogates, so that only their rows are rejected (:data:`UNDECODED`); the file is never
-    re-read in another encoding.
+    Judged on all its lines: one stray byte does not turn a UTF-8 file into GB18030 mojibake
+    (广东 → 骞夸笢). Bytes that do not decode are later kept as lone surrogates, so that only
+    their rows are rejected (:data:`UNDECODED`); the file is never re-read in another encoding.
     """
-    _what_it_is(path, data)
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", "surrogateescape"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    wide = [ln for ln in data.split(b"\n") if max(ln, default=0) >= 0x80]
-    utf8 = sum(_valid(ln, "utf-8") for ln in wide)
+    wide = utf8 = 0
+    with path.open("rb") as f:
+        if f.read(3) == b"\xef\xbb\xbf":
+            return "utf-8-sig"
+        f.seek(0)
+        for line in f:
+            if max(line, default=0) >= 0x80:
+                wide += 1
+                try:
+                    line.decode("utf-8")
+                    utf8 += 1
+                except UnicodeDecodeError:
+                    pass
     # GBK text almost never forms valid UTF-8; UTF-8 text nearly always "decodes" as GB18030
-    codec = "utf-8" if utf8 and utf8 * 2 >= len(wide) else "gb18030"
-    return data.decode(codec, "surrogateescape"), codec
+    return "utf-8" if utf8 * 2 >= wide else "gb18030"
 
 
 def read(path: Path) -> Table:
-    """Every row of ``path`` as strings (empty cells as "")."""
+    """``path`` opened for reading: its head now, its rows as they are needed."""
     path = Path(path)
     if not path.is_file():
         raise FileRefused(path, "no such file")
-    data = path.read_bytes()
-    if not data.strip():
+    with path.open("rb") as f:
+        start = f.read(4096)
+    if not start.strip() and path.stat().st_size <= len(start):
         raise FileRefused(path, "the file is empty")
-    if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(path, data)
+    if start[:4] == b"PK\x03\x04":
+        return _read_xlsx(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         raise FileRefused(path, "not a valid XLSX workbook (expected a zip archive)")
-    text, enc = decode(path, data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text), strict=False)
-    rows, lines, start = [], [], 1
-    for r in reader:
-        rows.append(r)
-        lines.append(start)  # a quoted cell may span lines: a row is named by its first line
-        start = reader.line_num + 1
-    return Table(path, enc, rows, lines)
+    _what_it_is(path, start)
+    enc = encoding(path)
+    with path.open("r", encoding=enc, errors="surrogateescape", newline="") as f:
+        delim = delimiter(f.read(65536))
+
+    def stream() -> Iterator[tuple[int, list]]:
+        with path.open("r", encoding=enc, errors="surrogateescape", newline="") as f:
+            reader = csv.reader(f, delimiter=delim, strict=False)
+            line = 1
+            for r in reader:
+                yield line, r  # a quoted cell may span lines: a row is named by its first line
+                line = reader.line_num + 1
+
+    return _table(path, enc, stream)
+
+
+def _table(path: Path, enc: str, stream: Callable[[], Iterator[tuple[int, list]]]) -> Table:
+    head = list(itertools.islice(stream(), HEADER_SEARCH_ROWS))
+    if not any(any(str(c).strip() for c in r) for _, r in head):
+        raise FileRefused(path, "the file is empty")
+    return Table(path, enc, [r for _, r in head], [n for n, _ in head], stream)
 
 
 def delimiter(text: str) -> str:
@@ -141,29 +156,33 @@ def delimiter(text: str) -> str:
     return best
 
 
-def _read_xlsx(path: Path, data: bytes) -> Table:
+def _read_xlsx(path: Path) -> Table:
     import openpyxl
 
     try:
-        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        names = zipfile.ZipFile(path).namelist()
     except zipfile.BadZipFile:
         raise FileRefused(path, "a truncated or damaged file: it starts as a zip/XLSX but its end is missing; "
                                 "export it again") from None
     if "xl/workbook.xml" not in names and path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise FileRefused(path, "a compressed archive (zip), not an export: unpack it first and ingest the "
                                 "file inside")
-    try:  # from bytes: openpyxl judges a path by its extension, and a workbook saved as .csv is one all the same
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as e:  # zip or XML damage: say so in one line
-        raise FileRefused(path, f"not a readable XLSX workbook ({type(e).__name__}: {e})") from None
-    try:
-        ws = wb.worksheets[0]
-        rows = [[_xlsx_cell(v) for v in r] for r in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
-    while rows and not any(rows[-1]):
-        rows.pop()
-    return Table(path, "xlsx", rows, list(range(1, len(rows) + 1)))
+
+    def stream() -> Iterator[tuple[int, list]]:
+        # from a file object: openpyxl judges a path by its extension, and a workbook saved as .csv is
+        # one all the same; read-only, so rows come as the sheet is parsed, never all at once
+        with path.open("rb") as f:
+            try:
+                wb = openpyxl.load_workbook(f, read_only=True, data_only=True)
+            except Exception as e:  # zip or XML damage: say so in one line
+                raise FileRefused(path, f"not a readable XLSX workbook ({type(e).__name__}: {e})") from None
+            try:
+                for n, r in enumerate(wb.worksheets[0].iter_rows(values_only=True), 1):
+                    yield n, [_xlsx_cell(v) for v in r]
+            finally:
+                wb.close()
+
+    return _table(path, "xlsx", stream)
 
 
 def _xlsx_cell(v: object) -> str:
@@ -182,7 +201,7 @@ def find_header(table: Table, expected: list[str], required: list[str]) -> tuple
     """(row index, share of ``expected`` found, required headers missing) of the best header row."""
     best = (0, -1.0, list(required))
     want = set(expected)
-    for i, row in enumerate(table.cells[:HEADER_SEARCH_ROWS]):
+    for i, row in enumerate(table.head):
         names = set(clean_header(c) for c in row)
         share = len(want & names) / len(want) if want else 0.0
         missing = [r for r in required if r not in names]

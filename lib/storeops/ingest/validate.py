@@ -78,14 +78,14 @@ def row_reasons(table: str, df: pd.DataFrame) -> dict[int, str]:
     return reasons
 
 
-def duplicate_keys(table: str, df: pd.DataFrame) -> dict[int, tuple[str, int]]:
-    """{row position: (reason, position of the key's first row)} for rows repeating a key (the first is kept)."""
+def duplicate_keys(table: str, df: pd.DataFrame, lines: list[int], seen: dict[tuple, int]) -> dict[int, str]:
+    """{row position: reason} for rows repeating a key (the first is kept). ``seen`` maps each key
+    met so far to its line, and carries over from one chunk of a file to the next."""
     key = list(schema.table(table).key)
-    first: dict[tuple, int] = {}
     out = {}
     for pos, k in enumerate(df[key].itertuples(index=False, name=None)):
-        if k in first:
-            out[pos] = (f"duplicate key {', '.join(f'{n}={v}' for n, v in zip(key, k))}", first[k])
+        if k in seen:
+            out[pos] = f"duplicate key {', '.join(f'{n}={v}' for n, v in zip(key, k))} (first on line {seen[k]})"
         else:
-            first[k] = pos
+            seen[k] = lines[pos]
     return out
