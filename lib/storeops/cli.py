@@ -106,6 +106,18 @@ def _cmd_send(args: argparse.Namespace) -> int:
     from storeops.publish import mail
 
     cfg = _config.load(args.config)
+    if args.queued:
+        from storeops.publish import outbox
+
+        results = outbox.deliver(cfg, mail.load_email_config(args.email_config, cfg))
+        for d in results:
+            print(f"sent {d.report.name}" if d.error is None else f"not sent {d.report.name}: {d.error}",
+                  file=sys.stdout if d.error is None else sys.stderr)
+        print(f"{sum(d.error is None for d in results)} queued report(s) sent, "
+              f"{sum(d.error is not None for d in results)} still queued")
+        return 1 if any(d.error for d in results) else 0
+    if not args.report:
+        raise mail.MailError("name a report to send, or --queued for those whose mail failed earlier")
     report = Path(args.report)
     if not report.is_file():
         raise mail.MailError(f"{report}: no such report")
@@ -206,7 +218,9 @@ def parser() -> argparse.ArgumentParser:
     r.set_defaults(func=_cmd_run)
 
     s = cmd("send", "mail a published report: an HTML digest with the full report attached")
-    s.add_argument("report", help="the report's .html (its summary.json must be beside it)")
+    s.add_argument("report", nargs="?", help="the report's .html (its summary.json must be beside it)")
+    s.add_argument("--queued", action="store_true",
+                   help="deliver the reports whose mail failed earlier (reports/.outbox), each once")
     s.add_argument("--to", nargs="+", default=None, help="recipients instead of those in email.yaml")
     s.add_argument("--email-config", default=None, help="mail settings (default: params/email.yaml)")
     s.set_defaults(func=_cmd_send)

@@ -26,7 +26,7 @@ from storeops.metrics import products as _prod
 from storeops.metrics import registry, sales, service as _svc, traffic as _traffic
 from storeops.metrics.base import evaluate, in_period
 from storeops.periods import Period
-from storeops.present import charts, formats, mask, tables
+from storeops.present import charts, formats, tables
 from storeops.present.i18n import Lang, text, weekday
 from storeops.present.tables import Col, Html
 from storeops.publish import summary as _summary
@@ -386,8 +386,6 @@ def service(ctx: DailyContext) -> Html:
         out += tables.data_table(_svc.per_agent(ctx.t, p), [c for c in agent_cols if c.header not in ctx.untracked],
                                  ctx.lang) + ctx.gaps("buyers")
         sample = _svc.chat_sample(ctx.t, ctx.day)
-        sample["buyer_id"] = sample.buyer_id.map(mask.buyer)
-        sample["transcript"] = sample.transcript.map(mask.phones)
         sample["score"] = ""
         sample["remark"] = ""
         out += tables.subheading(text("service.sample", ctx.lang))
@@ -446,7 +444,6 @@ def fulfilment(ctx: DailyContext) -> Html:
     out += tables.subheading(registry.get("urgent_orders").label(ctx.lang))
     if urgent.empty:
         return out + tables.note(text("fulfilment.urgent_none", ctx.lang))
-    urgent["buyer_id"] = urgent.buyer_id.map(mask.buyer)
     return out + tables.data_table(urgent.head(20), [
         Col("order_id", "col.order"), Col("buyer_id", "col.buyer"), Col("paid_at", "col.paid_at", "datetime"),
         Col("hours", "col.age_h", "hours"), Col("province", "col.province")], ctx.lang)

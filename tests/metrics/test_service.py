@@ -95,3 +95,14 @@ def test_open_tickets_at_the_cutoff(t):
     assert df.ticket_id.tolist() == ["k2", "k4"]  # k3 was resolved before the cut-off
     assert df.age_h.tolist() == pytest.approx([28.0, 22.0])
     assert service.open_tickets(t, CUTOFF, min_age_h=24).ticket_id.tolist() == ["k2"]
+
+
+def test_chat_sample_masks_buyers_and_phones_where_it_fetches_them(con):
+    # the transcript quotes another buyer of the store (tbzhang001 bought o9, never chatted), its own
+    # buyer, and a phone number; "tbnobody" is no buyer of the store and stays as written
+    t = load(con, orders=[_paid("o9", "tbzhang001", "2026-03-01 10:00")], cs_sessions=[dict(
+        session_id="s1", buyer_id="tbli002", agent="X", started_at="2026-03-10 10:00", first_response_s=5,
+        transcript="我是tbli002，帮tbzhang001问一下，电话+86 139-1234-5678，不是tbnobody")])
+    (row,) = service.chat_sample(t, D.start).itertuples()
+    assert row.buyer_id == "tbl**02"
+    assert row.transcript == "我是tbl**02，帮tbz*****01问一下，电话139****5678，不是tbnobody"

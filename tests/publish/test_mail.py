@@ -108,7 +108,8 @@ def test_wrong_password_names_the_server_not_the_password(demo_project, report, 
     r = storeops(demo_project, "send", str(report), "--email-config", email_yaml(demo_project, port),
                  env_password="wrong-one-123")
     assert r.returncode == 1 and not inbox.messages and "wrong-one-123" not in r.stderr
-    assert r.stderr.startswith(f"storeops send: could not send via 127.0.0.1:{port}: SMTPAuthenticationError")
+    assert r.stderr == (f"storeops send: could not log in to 127.0.0.1:{port} as 'reports@example.com': the "
+                        f"server refused the password in $TEST_SMTP_PASSWORD (535)\n")
 
 
 def test_password_in_the_file_is_refused(demo_project, tmp_path):

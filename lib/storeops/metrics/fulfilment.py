@@ -14,6 +14,7 @@ import pandas as pd
 
 from storeops.metrics.base import evaluate, in_period, moment, scalar
 from storeops.periods import Period
+from storeops.present import mask
 from storeops.warehouse import Tables
 
 BUCKETS = ("lt24", "24_48", "48_72", "gt72")  # hours since payment
@@ -73,13 +74,19 @@ def funnel(t: Tables, p: Period) -> dict[str, int]:
 def urgent_orders(t: Tables, cutoff: _dt.datetime) -> pd.DataFrame:
     """加急订单: urgent orders awaiting shipment at the cut-off, oldest first."""
     w = awaiting(t, cutoff)
-    return w.filter(w.is_urgent).select("order_id", "buyer_id", "paid_at", "hours", "province").order_by(
-        ibis.desc("hours")).execute()
+    return _masked(w.filter(w.is_urgent).select("order_id", "buyer_id", "paid_at", "hours", "province").order_by(
+        ibis.desc("hours")).execute())
 
 
 def overdue(t: Tables, cutoff: _dt.datetime, min_hours: float) -> pd.DataFrame:
     """Orders awaiting shipment for at least ``min_hours``, oldest first."""
     w = awaiting(t, cutoff)
-    return w.filter(w.hours >= min_hours).select("order_id", "buyer_id", "paid_at", "hours", "is_urgent").order_by(
-        ibis.desc("hours")).execute()
+    return _masked(w.filter(w.hours >= min_hours).select("order_id", "buyer_id", "paid_at", "hours", "is_urgent")
+                   .order_by(ibis.desc("hours")).execute())
+
+
+def _masked(df: pd.DataFrame) -> pd.DataFrame:
+    """Buyers' ids masked where they are fetched: reports are mailed around (present.mask)."""
+    df["buyer_id"] = df.buyer_id.map(lambda b: None if b is None else mask.buyer(b))
+    return df
 

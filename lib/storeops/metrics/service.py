@@ -11,6 +11,7 @@ import pandas as pd
 
 from storeops.metrics.base import in_period, moment, safe_div, scalar
 from storeops.periods import Period
+from storeops.present import mask
 from storeops.warehouse import Tables
 
 RESPONSE_LIMIT_S = 180
@@ -67,13 +68,31 @@ def per_agent(t: Tables, p: Period) -> pd.DataFrame:
 
 
 def chat_sample(t: Tables, day: _dt.date, n: int = 10) -> pd.DataFrame:
-    """聊天记录抽查: n sessions of the day drawn at random with the date as seed (same n on every re-run)."""
+    """聊天记录抽查: n sessions of the day drawn at random with the date as seed (same n on every re-run).
+
+    Masked here, where they are fetched, so no report cell ever holds them: the buyer's id, and in
+    the transcript every phone number and every id of one of the store's buyers."""
     s = _sessions(t, Period.day(day))
     ids = sorted(s.session_id.execute().tolist())
     pick = random.Random(day.toordinal()).sample(ids, min(n, len(ids)))
     rows = s.filter(s.session_id.isin(pick)).select(
         "session_id", "started_at", "agent", "buyer_id", "first_response_s", "transcript").execute()
-    return rows.set_index("session_id").loc[pick].reset_index()
+    rows = rows.set_index("session_id").loc[pick].reset_index()
+    named = buyers_named(t, rows.transcript.dropna().tolist()) | set(rows.buyer_id.dropna())
+    rows["transcript"] = rows.transcript.map(lambda x: None if x is None else mask.free_text(x, named))
+    rows["buyer_id"] = rows.buyer_id.map(lambda b: None if b is None else mask.buyer(b))
+    return rows
+
+
+def buyers_named(t: Tables, texts: list[str]) -> set[str]:
+    """The store's buyer ids (of orders and chats, 4 characters or more) that appear in ``texts``."""
+    if not texts:
+        return set()
+    ids = t.orders.select(buyer_id=t.orders.buyer_id.cast("string")).union(
+        t.cs_sessions.select(buyer_id=t.cs_sessions.buyer_id.cast("string")))
+    ids = ids.filter(ids.buyer_id.notnull() & (ids.buyer_id.length() >= 4))
+    j = ids.cross_join(ibis.memtable({"text": texts}))
+    return set(j.filter(j.text.contains(j.buyer_id)).buyer_id.execute())
 
 
 def ticket_sla(t: Tables, p: Period) -> ir.Scalar:

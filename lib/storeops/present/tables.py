@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from storeops.metrics.registry import Metric
-from storeops.present import formats
+from storeops.present import formats, mask
 from storeops.present.i18n import Lang, text
 
 
@@ -79,8 +79,8 @@ class Col:
 
 
 def _cell(v: Any, unit: str, lang: Lang) -> tuple[str, str]:
-    if unit == "text":
-        return esc(v) if not formats.missing(v) else formats.DASH, ""
+    if unit == "text":  # phone numbers masked in any text shown: a net under the metrics' own masking
+        return esc(mask.phones(v)) if not formats.missing(v) else formats.DASH, ""
     if unit == "hours":
         return (formats.DASH if formats.missing(v) else f"{float(v):.1f}"), "so-num"
     if unit == "datetime":
@@ -154,7 +154,7 @@ def action_list(actions: Sequence[Action], lang: Lang) -> Html:
         return note(text("actions.none", lang), "so-ok")
     items = "".join(
         f'<li><a href="#{a.anchor}"><span class="so-count">{a.count}</span> {esc(text("actions." + a.key, lang))}</a>'
-        + (f'<span class="so-top">{esc(a.top)}</span>' if a.top else "") + "</li>"
+        + (f'<span class="so-top">{esc(mask.phones(a.top))}</span>' if a.top else "") + "</li>"
         for a in due
     )
     return Html(f'<ul class="so-actions">{items}</ul>')

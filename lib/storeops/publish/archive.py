@@ -15,7 +15,7 @@ from storeops.config import Config
 from storeops.metrics import registry
 from storeops.present import formats
 from storeops.present.i18n import text
-from storeops.publish import summary
+from storeops.publish import files, summary
 from storeops.publish.export import TEMPLATES
 
 #: figures shown per report in the archive
@@ -81,7 +81,5 @@ def build(cfg: Config) -> Path:
             f'{"".join(sections) or f"<p class=so-note>{empty}</p>"}</main></body></html>')
     cfg.reports_dir.mkdir(parents=True, exist_ok=True)
     path = cfg.reports_dir / "index.html"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(path)
+    files.write(path, page)
     return path

@@ -16,7 +16,7 @@ from storeops.periods import ONE_DAY, Period
 @dataclass(frozen=True)
 class Due:
     kind: str
-    period: Period
+    period: Period | None
 
 
 def due_on(day: _dt.date) -> list[Due]:
@@ -34,16 +34,40 @@ def due_on(day: _dt.date) -> list[Due]:
 @dataclass(frozen=True)
 class Outcome:
     kind: str
-    period: Period
+    period: Period | None
     status: str  # ok | failed | skipped
     detail: str
 
 
 def run_due(cfg: Config, day: _dt.date, *, send: bool = False, email_config: str | None = None) -> list[Outcome]:
-    """Run every report due on ``day``; each failure is recorded and the others still run."""
+    """Run every report due on ``day``; each failure is recorded and the others still run. Mail
+    queued by an earlier run goes first. One ``run due`` at a time: a second (cron overlapping a
+    slow run) is refused; the lock dies with its holder."""
+    from storeops.publish import manifest
+
+    with manifest.lock(cfg, "run", "due"):
+        return (_queued(cfg, email_config) if send else []) + _run(cfg, day, send, email_config)
+
+
+def _queued(cfg: Config, email_config: str | None) -> list[Outcome]:
+    from storeops.publish import mail, outbox
+
+    if not outbox.pending(cfg):
+        return []
+    out = []
+    for d in outbox.deliver(cfg, mail.load_email_config(email_config, cfg)):
+        s = mail.summary_of(d.report) if d.report.is_file() else {"kind": d.report.stem, "period": None}
+        p = s["period"]
+        period = Period(_dt.date.fromisoformat(p["start"]), _dt.date.fromisoformat(p["end"])) if p else None
+        out.append(Outcome(f"{s['kind']} (queued mail)", period, "failed" if d.error else "ok",
+                           d.error or f"sent {d.report}"))
+    return out
+
+
+def _run(cfg: Config, day: _dt.date, send: bool, email_config: str | None) -> list[Outcome]:
     from storeops.errors import StoreopsError
-    from storeops.publish import manifest, run
     from storeops.progress import progress
+    from storeops.publish import manifest, run
 
     outcomes = []
     for d in progress(due_on(day), f"due {day}", unit="report"):

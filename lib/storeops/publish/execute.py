@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import papermill
 from jupyter_client import AsyncKernelManager
@@ -38,18 +39,50 @@ def check_kernel(name: str = KERNEL) -> None:
         ) from None
 
 
-def execute(notebook: Path, output: Path, parameters: dict[str, Any], *, cwd: Path,
+def _logging_to(log: IO[bytes]) -> type[EncryptedKernelManager]:
+    class Manager(EncryptedKernelManager):
+        """The kernel's own stdout and stderr (an interrupted cell's traceback, a library's start-up
+        noise) go to a log file, not into the cron mail."""
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            kw["stdout"] = kw["stderr"] = log
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return Manager
+
+
+def execute(notebook: Path, output: Path, parameters: dict[str, Any], *, cwd: Path, log: Path,
             kernel: str = KERNEL, timeout: int = TIMEOUT_S) -> None:
-    """Run ``notebook`` into ``output``; the executed notebook is kept even when a cell fails.
+    """Run ``notebook`` into ``output``; the executed notebook is kept even when a cell fails; what the
+    kernel process itself printed goes to ``log``.
 
     Raises :class:`ReportError` naming the failing cell and its error.
     """
     check_kernel(kernel)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    # nbclient's own lines ("Kernel died while waiting for execute reply.") go there too: the
+    # ReportError below says it in one line
+    client_log = logging.getLogger("papermill")  # nbclient logs through it
+    handler = logging.FileHandler(log, encoding="utf-8")
+    was = client_log.propagate
+    client_log.addHandler(handler)
+    client_log.propagate = False
+    try:
+        with log.open("ab") as sink:
+            _run(notebook, output, parameters, cwd=cwd, kernel=kernel, timeout=timeout, manager=_logging_to(sink))
+    finally:
+        client_log.removeHandler(handler)
+        client_log.propagate = was
+        handler.close()
+
+
+def _run(notebook: Path, output: Path, parameters: dict[str, Any], *, cwd: Path, kernel: str, timeout: int,
+         manager: type) -> None:
     try:
         papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, kernel_name=kernel,
             execution_timeout=timeout, cwd=str(cwd), progress_bar=False, log_output=False,
-            kernel_manager_class=EncryptedKernelManager,
+            kernel_manager_class=manager,
         )
     except PapermillExecutionError as e:
         first_line = (e.source or "").strip().splitlines()[0] if (e.source or "").strip() else ""
@@ -60,6 +93,13 @@ def execute(notebook: Path, output: Path, parameters: dict[str, Any], *, cwd: Pa
             notebook=str(output), cell_index=e.cell_index, ename=e.ename, evalue=evalue,
         ) from None
     except Exception as e:  # kernel died, timeout, unreadable notebook …
-        msg = str(e).strip().splitlines()[0] if str(e).strip() else ""
-        raise ReportError(f"{notebook.name} did not run: {type(e).__name__}: {msg}; "
-                          f"executed notebook (if any) kept at {output}", notebook=str(output)) from None
+        name = type(e).__name__
+        if name == "CellTimeoutError":
+            why = f"a cell ran past the time budget of {timeout} s (reports.timeout_s in store.yaml)"
+        elif name == "DeadKernelError":
+            why = "its kernel died (killed, or out of memory)"
+        else:
+            why = f"{name}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}"
+        kept = f"executed notebook kept at {output}" if output.is_file() else "no executed notebook"
+        raise ReportError(f"{notebook.name} did not run: {why}; {kept}",
+                          notebook=str(output) if output.is_file() else None) from None

@@ -17,6 +17,7 @@ import os
 import re
 import smtplib
 import ssl
+import time
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -54,6 +55,8 @@ class EmailConfig:
     sender: str
     recipients: dict[str, list[str]] = field(default_factory=dict)
     ops: list[str] = field(default_factory=list)
+    attempts: int = 3  # a send is tried this often, waiting wait_s, then twice that, … between tries
+    wait_s: float = 5.0
 
     def password(self) -> str | None:
         """The SMTP password from the environment, or None when no login is configured."""
@@ -78,10 +81,12 @@ def load_email_config(path: str | Path | None, cfg: Config) -> EmailConfig:
         raise ConfigError(f"{p}: smtp.tls must be none, starttls or ssl, not {tls!r}")
     if not raw.get("from"):
         raise ConfigError(f"{p}: 'from' (the sender address) is required")
+    retry = raw.get("retry") or {}
     return EmailConfig(p, str(smtp.get("host", "localhost")), int(smtp.get("port", 25)), tls,
                        str(smtp.get("user") or ""), str(smtp.get("password_env", "STOREOPS_SMTP_PASSWORD")),
                        str(raw["from"]), {k: list(v or []) for k, v in (raw.get("recipients") or {}).items()},
-                       list(raw.get("ops") or []))
+                       list(raw.get("ops") or []), max(1, int(retry.get("attempts", 3))),
+                       max(0.0, float(retry.get("wait_s", 5))))
 
 
 def summary_of(report: Path) -> dict[str, Any]:
@@ -203,23 +208,37 @@ def failure_notice(cfg: Config, ecfg: EmailConfig, kind: str, period: str, error
 
 
 def send(ecfg: EmailConfig, msg: EmailMessage, timeout: float = 30) -> None:
-    """Deliver ``msg`` over SMTP as configured; errors name the server, never the password."""
+    """Deliver ``msg`` over SMTP as configured, trying ``ecfg.attempts`` times with growing waits
+    (a refused login is not retried: it will not get better); errors name the server and the
+    user, never the password."""
     password = ecfg.password()
     where = f"{ecfg.host}:{ecfg.port}"
-    try:
-        if ecfg.tls == "ssl":
-            smtp = smtplib.SMTP_SSL(ecfg.host, ecfg.port, timeout=timeout, context=ssl.create_default_context())
-        else:
-            smtp = smtplib.SMTP(ecfg.host, ecfg.port, timeout=timeout)
-        with smtp:
-            if ecfg.tls == "starttls":
-                smtp.starttls(context=ssl.create_default_context())
-            if password is not None:
-                smtp.login(ecfg.user, password)
-            smtp.send_message(msg)
-    except (OSError, smtplib.SMTPException) as e:
-        reason = str(e).replace(password, "***") if password else str(e)
-        raise MailError(f"could not send via {where}: {type(e).__name__}: {reason}") from None
+    for attempt in range(1, ecfg.attempts + 1):
+        try:
+            _send_once(ecfg, msg, password, timeout)
+            return
+        except smtplib.SMTPAuthenticationError as e:
+            raise MailError(f"could not log in to {where} as {ecfg.user!r}: the server refused the password in "
+                            f"${ecfg.password_env} ({e.smtp_code})") from None
+        except (OSError, smtplib.SMTPException) as e:
+            reason = str(e).replace(password, "***") if password else str(e)
+            if attempt == ecfg.attempts:
+                raise MailError(f"could not send via {where} after {attempt} tries: {type(e).__name__}: "
+                                f"{reason}") from None
+            time.sleep(ecfg.wait_s * 2 ** (attempt - 1))
+
+
+def _send_once(ecfg: EmailConfig, msg: EmailMessage, password: str | None, timeout: float) -> None:
+    if ecfg.tls == "ssl":
+        smtp = smtplib.SMTP_SSL(ecfg.host, ecfg.port, timeout=timeout, context=ssl.create_default_context())
+    else:
+        smtp = smtplib.SMTP(ecfg.host, ecfg.port, timeout=timeout)
+    with smtp:
+        if ecfg.tls == "starttls":
+            smtp.starttls(context=ssl.create_default_context())
+        if password is not None:
+            smtp.login(ecfg.user, password)
+        smtp.send_message(msg)
 
 
 def recipients(ecfg: EmailConfig, kind: str, to: list[str] | None) -> list[str]:

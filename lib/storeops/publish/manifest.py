@@ -7,6 +7,7 @@ import datetime as _dt
 import fcntl
 import json
 import os
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,13 +30,17 @@ def append(cfg: Config, *, kind: str, period: dict[str, str], parameters: dict[s
         "parameters": {k: v for k, v in parameters.items() if k in SAFE_PARAMETERS},
         "start": start, "end": now(), "status": status, "outputs": outputs or [], "error": error,
     }
-    cfg.reports_dir.mkdir(parents=True, exist_ok=True)
     data = (json.dumps(line, ensure_ascii=False, default=str) + "\n").encode("utf-8")
-    fd = os.open(cfg.reports_dir / "runs.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
-        os.write(fd, data)
-    finally:
-        os.close(fd)
+        cfg.reports_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(cfg.reports_dir / "runs.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+    except OSError as e:  # a full disk must not hide the run's own outcome, which the exit code still tells
+        print(f"storeops: could not record the run in {cfg.reports_dir / 'runs.jsonl'}: {e.strerror or e}",
+              file=sys.stderr)
     return line
 
 
@@ -56,8 +61,9 @@ def lock(cfg: Config, kind: str, period: str) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise ReportError(f"{kind} {period} is already being run by another process (lock {path})") from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
+        with contextlib.suppress(OSError):  # who holds it, for a person looking; a full disk may refuse
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())
         yield
     finally:
         os.close(fd)  # closing releases the lock, also when the process dies

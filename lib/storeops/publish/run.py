@@ -17,7 +17,7 @@ from storeops import resources
 from storeops.config import Config
 from storeops.errors import ReportError, StoreopsError
 from storeops.present.i18n import text
-from storeops.publish import execute, export, summary
+from storeops.publish import execute, export, files, summary
 
 KINDS = ("daily",)
 #: what every review notebook's `parameters` cell declares (tests/test_notebooks.py checks)
@@ -62,7 +62,9 @@ def run_report(cfg: Config, kind: str, *, report_date: _dt.date | None = None, l
         stale.unlink(missing_ok=True)  # a failed re-run must not leave the old report looking current
 
     params = dict(zip(PARAMETERS, (day.isoformat(), str(cfg.path), lang, allow_incomplete)))
-    execute.execute(nb_path, nb_out, params, cwd=cfg.root)  # the store folder, wherever the notebook is
+    # from the store folder, wherever the notebook is
+    execute.execute(nb_path, nb_out, params, cwd=cfg.root, timeout=timeout_s(cfg, kind),
+                    log=cfg.reports_dir / ".logs" / f"{nb_out.stem}.kernel.log")
     nb = nbformat.read(nb_out, as_version=4)
     data = summary.extract(nb)
     if data is None:
@@ -71,11 +73,21 @@ def run_report(cfg: Config, kind: str, *, report_date: _dt.date | None = None, l
     title = text(f"{kind}.title", lang, store=cfg.name(lang), date=day.isoformat())
     page = export.to_html(nb, title=title, lang="zh-CN" if lang == "zh" else "en", footer=text("footer", lang),
                           toc=text("toc", lang))
-    tmp = html_path.with_suffix(".tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(html_path)
-    summary.write(summary_path, data)
+    try:  # both whole or neither: the archive and the mail pair a report with its summary
+        files.write(html_path, page)
+        summary.write(summary_path, data)
+    except ReportError as e:
+        html_path.unlink(missing_ok=True)
+        raise ReportError(f"{e}; nothing published, executed notebook kept at {nb_out}", notebook=str(nb_out)) \
+            from None
     return RunResult(html_path, nb_out, summary_path, data["metrics"])
+
+
+def timeout_s(cfg: Config, kind: str) -> int:
+    """The longest one cell of a ``kind`` report may run: ``reports.timeout_s`` in store.yaml, a number
+    or one per kind (``{daily: 600, monthly: 1800}``); a hanging cell ends the run as a failure."""
+    t = (cfg.raw.get("reports") or {}).get("timeout_s", execute.TIMEOUT_S)
+    return int(t.get(kind, execute.TIMEOUT_S) if isinstance(t, dict) else t)
 
 
 def _guard(cfg: Config, day: _dt.date, allow_incomplete: bool) -> None:
@@ -95,8 +107,9 @@ def publish(cfg: Config, kind: str, *, report_date: _dt.date | None = None, lang
             to: list[str] | None = None, email_config: str | Path | None = None) -> RunResult:
     """Run a report as the scheduler does: under its lock, logged to runs.jsonl, the archive
     rebuilt, and with ``send`` mailed. A failed report is never mailed; the ops address
-    (if configured) gets a short notice instead, and the error is raised."""
-    from storeops.publish import archive, mail, manifest
+    (if configured) gets a short notice instead, and the error is raised. A published report
+    whose mail could not go out is queued (publish.outbox) and the error raised."""
+    from storeops.publish import archive, mail, manifest, outbox
 
     day = report_date or cfg.yesterday()
     period = {"start": day.isoformat(), "end": day.isoformat()}
@@ -109,16 +122,27 @@ def publish(cfg: Config, kind: str, *, report_date: _dt.date | None = None, lang
             result = run_report(cfg, kind, report_date=day, lang=lang, notebook=notebook,
                                 allow_incomplete=allow_incomplete)
             archive.build(cfg)
-            if ecfg:
-                mail.send(ecfg, mail.build_message(cfg, ecfg, result.html, mail.recipients(ecfg, kind, to)))
     except StoreopsError as e:
-        manifest.append(cfg, kind=kind, period=period, parameters=params, start=start, status="failed", error=str(e))
+        kept = [e.notebook] if isinstance(e, ReportError) and e.notebook else []
+        manifest.append(cfg, kind=kind, period=period, parameters=params, start=start, status="failed",
+                        outputs=kept, error=str(e))
         if ecfg and ecfg.ops and isinstance(e, ReportError):
             try:
                 mail.send(ecfg, mail.failure_notice(cfg, ecfg, kind, day.isoformat(), str(e)))
             except StoreopsError as notice_error:
                 raise ReportError(f"{e}; and the failure notice could not be sent: {notice_error}") from None
         raise
-    manifest.append(cfg, kind=kind, period=period, parameters=params, start=start, status="ok",
-                    outputs=[str(result.html), str(result.notebook), str(result.summary)])
+    published = [str(result.html), str(result.notebook), str(result.summary)]
+    if ecfg:
+        to = mail.recipients(ecfg, kind, to)
+        try:
+            mail.send(ecfg, mail.build_message(cfg, ecfg, result.html, to))
+        except mail.MailError as e:
+            queued = outbox.put(cfg, result.html, to, str(e))
+            error = (f"{kind} {day} is published but was not mailed: {e}; queued as {queued.name}: the next "
+                     f"`storeops run due --send` or `storeops send --queued` delivers it")
+            manifest.append(cfg, kind=kind, period=period, parameters=params, start=start, status="failed",
+                            outputs=published, error=error)
+            raise mail.MailError(error) from None
+    manifest.append(cfg, kind=kind, period=period, parameters=params, start=start, status="ok", outputs=published)
     return result

@@ -81,6 +81,6 @@ def read(path: Path) -> dict[str, Any]:
 
 
 def write(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    tmp.replace(path)
+    from storeops.publish import files
+
+    files.write(path, json.dumps(data, ensure_ascii=False, indent=2))

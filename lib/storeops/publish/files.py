@@ -1,0 +1,25 @@
+"""Writing a published file whole or not at all: a reader, the archive or the mailer never
+picks up half a report (a full disk, a killed run)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from storeops.errors import ReportError
+
+
+def write(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary name beside ``path``, then rename it into place."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        tmp.replace(path)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise ReportError(f"could not write {path}: {e.strerror or e}") from None

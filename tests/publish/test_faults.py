@@ -1,0 +1,242 @@
+"""The fault matrix: what an unattended run survives. Each fault is provoked for real — a broken
+table, a killed kernel, a hanging cell, an SMTP server that is down, two schedulers at once, a full
+disk, a killed load, a re-run — and the test asserts what reaches the readers, the ops address,
+runs.jsonl and the reports folder. README.md ("When something goes wrong") lists the outcomes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import nbformat
+import pytest
+
+from storeops import config
+from storeops.publish import archive, run
+from tests.conftest import BIN
+from tests.publish.conftest import email_yaml
+from tests.publish.test_mail import storeops
+
+DAY = "2026-11-25"
+
+
+@pytest.fixture
+def store(demo_project, tmp_path) -> Path:
+    """A copy of the demo store of its own, so a fault here harms no other test."""
+    root = tmp_path / "store"
+    shutil.copytree(demo_project, root, ignore=shutil.ignore_patterns("reports"))
+    return root
+
+
+def _runs(root: Path) -> list[dict]:
+    p = root / "reports" / "runs.jsonl"
+    return [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines()] if p.is_file() else []
+
+
+def _published(root: Path) -> list[str]:
+    """Report files a reader, the archive or the mailer could pick up (temporary files included)."""
+    folder = root / "reports" / "daily"
+    return sorted(p.name for p in folder.rglob("*") if p.is_file() and not p.name.endswith(".ipynb")) \
+        if folder.is_dir() else []
+
+
+def _notebook_with(root: Path, source: str) -> Path:
+    """The daily notebook with one more cell, right after its parameters."""
+    nb = nbformat.read(root / "notebooks" / "daily.ipynb", as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])) + 1
+    nb.cells.insert(at, nbformat.v4.new_code_cell(source))
+    path = root / "notebooks" / "faulty.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _assert_failed_and_ops_told(root: Path, r, inbox, *, says: str) -> dict:
+    """``says``: a regular expression the command's one line, the ops notice and runs.jsonl all match."""
+    assert r.returncode == 1 and "Traceback" not in r.stderr and re.search(says, r.stderr), r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1  # one line, for the cron mail
+    assert _published(root) == []  # no HTML, no summary: nothing for the archive or the mail
+    assert [env[1] for env in inbox.envelopes] == [["it@example.com"]]  # ops only, never the readers
+    notice = inbox.messages[0]
+    assert not notice.is_multipart() and re.search(says, notice.get_content())
+    (line,) = _runs(root)
+    assert line["status"] == "failed" and re.search(says, line["error"])
+    return line
+
+
+@pytest.mark.parametrize("kind", run.KINDS)
+def test_a_section_that_raises_is_never_mailed(store, smtp_server, kind):
+    inbox, port = smtp_server
+    db = duckdb.connect(str(store / "data" / "warehouse.duckdb"))
+    db.execute("DROP TABLE ads; CREATE TABLE ads (broken INTEGER)")  # a broken table: the ads section fails
+    db.close()
+    r = storeops(store, "run", kind, "--date", DAY, "--send", "--email-config", email_yaml(store, port))
+    line = _assert_failed_and_ops_told(store, r, inbox, says=rf"failed in cell \d+ of the executed notebook \(storeops\.{kind}\.\w+\(ctx\)\): IbisTypeError")
+    assert line["outputs"] == [str(store / "reports" / kind / "2026" / f"{kind}-{DAY}.ipynb")]
+    assert Path(line["outputs"][0]).is_file()  # the executed notebook is kept, to see what failed
+
+
+def test_a_killed_kernel_is_noticed(store, smtp_server):
+    inbox, port = smtp_server
+    nb = _notebook_with(store, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer does")
+    # the subprocess timeout is the bound: a runner that waited on a dead kernel would exceed it
+    r = storeops(store, "run", "daily", "--date", DAY, "--notebook", str(nb), "--send",
+                 "--email-config", email_yaml(store, port))
+    _assert_failed_and_ops_told(store, r, inbox, says=r"its kernel died \(killed, or out of memory\)")
+
+
+def test_a_hanging_cell_ends_at_the_time_budget(store, smtp_server):
+    inbox, port = smtp_server
+    cfg = store / "params" / "store.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "reports:\n  timeout_s: {daily: 5}\n", encoding="utf-8")
+    nb = _notebook_with(store, "import time\ntime.sleep(3600)")
+    r = storeops(store, "run", "daily", "--date", DAY, "--notebook", str(nb), "--send",
+                 "--email-config", email_yaml(store, port))
+    _assert_failed_and_ops_told(store, r, inbox, says="a cell ran past the time budget of 5 s")
+
+
+def test_smtp_down_publishes_queues_and_delivers_once(store, smtp_server):
+    inbox, port = smtp_server
+    settings = Path(email_yaml(store, port))
+    live = settings.read_text(encoding="utf-8")
+    with socket_closed() as dead_port:  # nothing listens there: connection refused, every try
+        settings.write_text(live.replace(f"port: {port}", f"port: {dead_port}") +
+                            "retry: {attempts: 3, wait_s: 0.1}\n", encoding="utf-8")
+        r = storeops(store, "run", "daily", "--date", DAY, "--send", "--email-config", str(settings))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "is published but was not mailed: could not send via 127.0.0.1" in r.stderr and "after 3 tries" in r.stderr
+    assert _published(store) == [f"daily-{DAY}.html", f"daily-{DAY}.summary.json"]  # the report is there
+    (line,) = _runs(store)
+    folder = store / "reports" / "daily" / "2026"
+    assert line["status"] == "failed" and line["outputs"] == [
+        str(folder / f"daily-{DAY}.html"), str(folder / f"daily-{DAY}.ipynb"), str(folder / f"daily-{DAY}.summary.json")]
+    assert [p.name for p in (store / "reports" / ".outbox").iterdir()] == [f"daily-{DAY}.json"]
+
+    settings.write_text(live, encoding="utf-8")  # the server is back
+    first = storeops(store, "send", "--queued", "--email-config", str(settings))
+    again = storeops(store, "send", "--queued", "--email-config", str(settings))
+    assert first.returncode == 0 and first.stdout.splitlines() == [f"sent daily-{DAY}.html",
+                                                                   "1 queued report(s) sent, 0 still queued"]
+    assert again.returncode == 0 and again.stdout.strip() == "0 queued report(s) sent, 0 still queued"
+    assert len(inbox.messages) == 1 and inbox.envelopes[0][1] == ["gm@example.com", "ops@example.com"]
+    assert [x["status"] for x in _runs(store)] == ["failed", "sent"]
+
+
+class socket_closed:
+    """A local port with nothing listening on it."""
+
+    def __enter__(self) -> int:
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+def test_two_run_due_at_once(store):
+    cfg = store / "params" / "store.yaml"
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from storeops import config; from storeops.publish import manifest\n"
+        "with manifest.lock(config.load(sys.argv[1]), 'run', 'due'):\n"
+        "    print('held', flush=True); time.sleep(600)"), str(cfg)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        r = storeops(store, "run", "due", "--date", "2026-12-09")
+        assert r.returncode == 1 and r.stderr.startswith("storeops run: run due is already being run by another "
+                                                         "process")
+        assert _runs(store) == []  # the second did nothing
+    finally:
+        holder.send_signal(signal.SIGKILL)  # the holder dies: the lock goes with it
+        holder.wait()
+    r = storeops(store, "run", "due", "--date", "2026-12-09")  # runs (and fails: no data then)
+    assert "already being run" not in r.stderr and [x["kind"] for x in _runs(store)] == ["daily"]
+
+
+def test_a_full_disk_leaves_no_partial_report(store, tmp_path):
+    if os.geteuid() != 0:
+        pytest.fail("mounting a small tmpfs needs root (CI runs as root)")
+    probe = storeops(store, "run", "daily", "--date", DAY)
+    assert probe.returncode == 0, probe.stderr
+    folder = store / "reports" / "daily" / "2026"
+    nb_size, html_size = (folder / f"daily-{DAY}.ipynb").stat().st_size, (folder / f"daily-{DAY}.html").stat().st_size
+    shutil.rmtree(store / "reports")
+    (store / "reports").mkdir()
+    # room for the executed notebook and a little more, not for the HTML as well
+    size = nb_size + html_size // 2 + 64 * 1024
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(store / "reports")], check=True)
+    try:
+        r = storeops(store, "run", "daily", "--date", DAY)
+        assert r.returncode == 1 and "Traceback" not in r.stderr
+        assert f"could not write {folder / f'daily-{DAY}.html'}: No space left on device" in r.stderr
+        assert _published(store) == []  # not the HTML, not the summary, no temporary file
+    finally:
+        subprocess.run(["umount", str(store / "reports")], check=True)
+
+
+def test_a_killed_load_leaves_the_warehouse_whole(store, tmp_path):
+    # the demo's orders as one canonical export, loaded into a store that holds only traffic
+    src = config.load(store / "params" / "store.yaml")
+    subprocess.run([sys.executable, "-c", (
+        "import sys; from pathlib import Path; from storeops import config, warehouse; "
+        "from storeops.ingest import export, presets; c = config.load(sys.argv[1]); "
+        "con = warehouse.connect(c, read_only=True); "
+        "export.write(presets.canonical('orders'), con, Path(sys.argv[2]), c.timezone)"),
+        str(src.path), str(tmp_path)], check=True)
+    export = tmp_path / "orders.csv"
+    n = sum(1 for _ in export.open(encoding="utf-8")) - 1
+    target = tmp_path / "target"
+    (target / "params").mkdir(parents=True)
+    shutil.copy(store / "params" / "store.yaml", target / "params" / "store.yaml")
+    db_path = target / "data" / "warehouse.duckdb"
+
+    def counts() -> tuple[int, int]:
+        db = duckdb.connect(str(db_path), read_only=True)
+        try:
+            return db.execute("SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM ingest_log)").fetchone()
+        finally:
+            db.close()
+
+    def ingest() -> subprocess.Popen:
+        return subprocess.Popen([BIN / "storeops", "ingest", str(export), "--config", target / "params" / "store.yaml"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    t0 = time.monotonic()
+    assert ingest().wait() == 0
+    whole = time.monotonic() - t0
+    assert counts() == (n, 1)
+    shutil.rmtree(target / "data")
+    # killed at points across the load, the last ones while it writes: each time all or nothing
+    for share in (0.5, 0.8, 0.9, 0.95, 0.98):
+        p = ingest()
+        time.sleep(whole * share)
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        if db_path.exists():
+            orders, logs = counts()
+            assert orders in (0, n) and (orders == 0) == (logs == 0)
+    assert ingest().wait() == 0
+    assert counts()[0] == n  # loaded once, however many kills came before
+
+
+def test_a_rerun_replaces_the_report_and_the_archive_shows_it_once(store):
+    page = store / "reports" / "daily" / "2026" / f"daily-{DAY}.html"
+    inodes = []
+    for _ in range(2):
+        r = storeops(store, "run", "daily", "--date", DAY)
+        assert r.returncode == 0, r.stderr
+        inodes.append(page.stat().st_ino)
+    assert inodes[0] != inodes[1]  # renamed into place, never rewritten where a reader has it open
+    assert _published(store) == [f"daily-{DAY}.html", f"daily-{DAY}.summary.json"]
+    assert [(e.kind, e.end) for e in archive.entries(store / "reports")].count(("daily", DAY)) == 1
+    assert (store / "reports" / "index.html").read_text(encoding="utf-8").count(f'daily-{DAY}.html"') == 1
+    assert [x["status"] for x in _runs(store)] == ["ok", "ok"]
