@@ -8,6 +8,8 @@ import pytest
 
 from storeops import config, daily
 from storeops.periods import Period
+from storeops.reviews.context import ReviewContext, missing_tables
+from storeops.reviews.sections import action_items
 from tests.conftest import load, write_config
 from tests.metrics.test_fulfilment import ORDERS
 from tests.metrics.test_service import TICKETS
@@ -21,11 +23,11 @@ def ctx(con, tmp_path):
               dict(date="2026-03-10", channel="直通车", campaign="B", impressions=1, clicks=1, cost="150", orders=1,
                    gmv="150")])
     cfg = config.load(write_config(tmp_path))  # gross_margin_rate 0.5 -> break-even ROAS 2.0
-    return daily.DailyContext(cfg, con, Period.day("2026-03-10"), "en")
+    return ReviewContext(cfg, con, Period.day("2026-03-10"), "en")
 
 
 def test_action_items(ctx):
-    got = {a.key: a.count for a in daily.action_items(ctx)}
+    got = {a.key: a.count for a in action_items(ctx)}
     # orders (see tests/metrics/test_fulfilment.py): f4 waited 120 h, f3 66 h; f4 and f9 are urgent
     # tickets (tests/metrics/test_service.py): k2 open 28 h, k4 open 22 h at the cut-off
     # ads: B returns 1.0 < 2.0; no inventory or product traffic is loaded, so no stock items are judged
@@ -33,7 +35,7 @@ def test_action_items(ctx):
         "ship_breached": 1, "ship_at_risk": 1, "urgent": 2, "tickets_breached": 1, "tickets_at_risk": 1,
         "ads_below_breakeven": 1}
     assert got["anomalies"] == sum(1 for f in ctx.flags.values() if f)
-    top = {a.key: a.top for a in daily.action_items(ctx)}
+    top = {a.key: a.top for a in action_items(ctx)}
     assert top["ship_breached"] == "f4 (120h)" and top["urgent"] == "f4 (120h), f9 (1h)"
     assert top["ads_below_breakeven"] == "直通车·B (1.00)"
 
@@ -41,13 +43,13 @@ def test_action_items(ctx):
 def test_missing_tables(con):
     load(con, traffic=[dict(date="2026-03-10", uv=1, pv=1)],
          orders=[dict(order_id="o", buyer_id="b", created_at="2026-03-09 23:59", goods_amount="1")])
-    assert daily.missing_tables(con, _dt.date(2026, 3, 10)) == ["orders"]
+    assert list(missing_tables(con, Period.day(_dt.date(2026, 3, 10)))) == ["orders"]
     # before 03-10 the store had loaded no traffic: not tracked then, so not missing (metrics.coverage)
-    assert daily.missing_tables(con, _dt.date(2026, 3, 9)) == []
+    assert list(missing_tables(con, Period.day(_dt.date(2026, 3, 9)))) == []
     # after it, traffic is tracked: a day without it is stale data
-    assert daily.missing_tables(con, _dt.date(2026, 3, 11)) == ["orders", "traffic"]
-    assert daily.missing_tables(con, _dt.date(2026, 4, 9)) == ["orders", "traffic"]  # 03-10 is in the 30 days
-    assert daily.missing_tables(con, _dt.date(2026, 4, 10)) == ["orders"]  # … and now it is not
+    assert list(missing_tables(con, Period.day(_dt.date(2026, 3, 11)))) == ["orders", "traffic"]
+    assert list(missing_tables(con, Period.day(_dt.date(2026, 4, 9)))) == ["orders", "traffic"]  # 03-10 is in the 30 days
+    assert list(missing_tables(con, Period.day(_dt.date(2026, 4, 10)))) == ["orders"]  # … and now it is not
 
 
 def test_kpi_comparisons_and_flags(con, tmp_path):
@@ -56,7 +58,7 @@ def test_kpi_comparisons_and_flags(con, tmp_path):
                "2026-03-30": "50"}
     load(con, orders=[dict(order_id=f"o{d}", buyer_id="b", created_at=f"{d} 12:00", paid_at=f"{d} 12:00",
                            goods_amount=a, paid_amount=a) for d, a in amounts.items()])
-    ctx = daily.DailyContext(config.load(write_config(tmp_path)), con, Period.day("2026-03-31"), "en")
+    ctx = ReviewContext(config.load(write_config(tmp_path)), con, Period.day("2026-03-31"), "en")
     daily.kpis(ctx)
     c = {basis: ctx.comparisons[basis]["paid_amount"] for basis in ("dod", "wow", "w4")}
     # vs Monday 50: +100 %; vs last Tuesday 80: +25 %; vs the mean of 80, 90, 110, 120 = 100: 0 %

@@ -90,10 +90,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
         day = args.date or cfg.today()
         failed = 0
         for o in due.run_due(cfg, day, send=args.send, email_config=args.email_config):
-            print(f"{o.kind:<14} {o.period}  {o.status:<7} {o.detail}", file=sys.stderr if o.status == "failed" else sys.stdout)
+            print(f"{o.kind:<14} {o.period or '-'}  {o.status:<7} {o.detail}", file=sys.stderr if o.status == "failed" else sys.stdout)
             failed += o.status == "failed"
         return 1 if failed else 0
-    result = run.publish(cfg, args.kind, report_date=args.date, lang=args.lang, notebook=args.notebook,
+    if args.week and args.kind != "weekly":
+        raise StoreopsError(f"--week is for the weekly review, not the {args.kind}")
+    period = args.week or args.date
+    if args.kind == "weekly" and args.date and not args.week:
+        from storeops.periods import Period
+
+        period = Period.week_of(args.date)
+    result = run.publish(cfg, args.kind, period=period, lang=args.lang, notebook=args.notebook,
                          allow_incomplete=args.allow_incomplete, send=args.send, to=args.to,
                          email_config=args.email_config)
     print(result.html)
@@ -125,6 +132,9 @@ def _cmd_send(args: argparse.Namespace) -> int:
     kind = mail.summary_of(report)["kind"]
     to = mail.recipients(ecfg, kind, args.to)
     mail.send(ecfg, mail.build_message(cfg, ecfg, report, to))
+    from storeops.publish import outbox
+
+    outbox.discard(cfg, report)  # sent by hand: the queue must not send it again
     print(f"sent {report.name} to {', '.join(to)}")
     return 0
 
@@ -203,11 +213,14 @@ def parser() -> argparse.ArgumentParser:
     g.set_defaults(func=_cmd_ingest)
 
     r = cmd("run", "execute a review notebook and publish its HTML")
-    r.add_argument("kind", choices=["daily", "due"],
+    r.add_argument("kind", choices=["daily", "weekly", "due"],
                    help="which review; `due`: everything due on --date (default today): the daily for the day "
                         "before, the weekly on Mondays, replenishment on Thursdays, the monthly on the 1st")
     r.add_argument("--date", type=_date, default=None,
-                   help="report day (default: yesterday, store time); with `due`, the day of the run")
+                   help="report day (default: yesterday, store time); with `due`, the day of the run; with "
+                        "`weekly`, the week holding it")
+    r.add_argument("--week", default=None, metavar="YYYY-Www",
+                   help="the ISO week of a weekly review, e.g. 2026-W47 (default: the last complete week)")
     r.add_argument("--lang", choices=["zh", "en"], default=None, help="report language (default: store.yaml)")
     r.add_argument("--notebook", default=None, help="run this notebook instead of notebooks/<kind>.ipynb")
     r.add_argument("--allow-incomplete", action="store_true",

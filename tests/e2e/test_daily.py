@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from storeops import config, warehouse
-from decimal import Decimal
-
-from storeops import daily
 from storeops.metrics import fulfilment, plan
 from storeops.periods import Period
+from storeops.reviews.context import ReviewContext, kpi_values
 from tests.conftest import BIN
 
 pytestmark = pytest.mark.e2e
@@ -91,16 +90,16 @@ def test_summary_equals_the_metric_functions(published, demo_project):
     con = warehouse.connect(cfg, read_only=True)
     t = warehouse.Tables(con)
     p = Period.day(DAY)
-    expected = daily.kpi_values(t, p)
+    expected = kpi_values(t, p)
     m = s["metrics"]
     for k, v in expected.items():
         assert m[k] == pytest.approx(float(v)), k
     assert m["paid_amount"] > 0 and m["target"] == pytest.approx(plan.target(t, p))
     # the bridge parts add up to the change against the same weekday last week, to the cent
-    before = daily.kpi_values(t, p.same_weekday_last_week())["paid_amount"]
+    before = kpi_values(t, p.same_weekday_last_week())["paid_amount"]
     parts = [Decimal(str(m[k])) for k in ("bridge_uv", "bridge_conversion", "bridge_atv")]
     assert sum(parts) == Decimal(str(m["paid_amount"])) - before
-    backlog = fulfilment.ship_backlog(t, daily.DailyContext(cfg, con, p, lang).cutoff)
+    backlog = fulfilment.ship_backlog(t, ReviewContext(cfg, con, p, lang).cutoff)
     assert [m[f"ship_backlog_{k}"] for k in backlog] == list(backlog.values())
     for key in ("consultations", "consult_conversion", "first_response", "response_3min", "ticket_sla",
                 "ship_72h", "urgent_orders", "spend_pacing", "breakeven_roas", "pacing", "forecast_month",

@@ -118,6 +118,38 @@ def test_an_order_listed_twice_counts_once_or_not_at_all(project):
         ["#1002", 1, "TEE-S", 1], ["#1002", 2, "CAP-1", 1], ["#1003", 1, "TEE-S", 1]]
 
 
+SH_HEAD = ("Name,Email,Financial Status,Paid at,Fulfillment Status,Fulfilled at,Currency,Subtotal,Shipping,Taxes,"
+           "Total,Discount Amount,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,"
+           "Lineitem discount,Cancelled at,Refunded Amount,Shipping Province\n")
+
+
+def _sh_order(name, email="a@x.com", total="20.00"):
+    return (f"{name},{email},paid,2026-11-26 10:05:00 -0500,unfulfilled,,USD,20.00,0.00,0.00,{total},0.00,"
+            f"2026-11-26 10:00:00 -0500,1,Tee,20.00,TEE-M,0.00,,0.00,NY\n")
+
+
+def _sh_item(name, email=""):
+    return f"{name},{email},,,,,,,,,,,,1,Cap,5.00,CAP-1,0.00,,,\n"
+
+
+@pytest.mark.parametrize("body", [
+    _sh_order("#1") + "\n" + _sh_item("#1") + _sh_order("#2"),  # a blank line inside an order
+    _sh_order("#1") + _sh_item("#1") + _sh_order("#2") + _sh_item("#1"),  # a copy of an item line only
+    _sh_order("#1") + _sh_item("#1") + _sh_order("#2") + _sh_order("#1") + _sh_item("#1", "z@x.com"),  # contradicts
+    _sh_order("#1") + _sh_order("") + _sh_order("") + _sh_order("#2"),  # lines without an order id
+], ids=["blank-line", "item-copy", "copy-contradicts-itself", "no-order-id"])
+def test_chunks_never_change_the_outcome(project, tmp_path, monkeypatch, body):
+    path = tmp_path / "orders_export.csv"
+    path.write_text(SH_HEAD + body, encoding="utf-8")
+    whole = ingest.ingest_paths(project, [path], dry_run=True)[0][0]
+    monkeypatch.setattr(ingest, "CHUNK_ROWS", 1)
+    chunked = ingest.ingest_paths(project, [path], dry_run=True)[0][0]
+    # the same lines accepted and rejected (a reason may cite the copy of a line rather than the line)
+    assert [line for line, _ in chunked.reasons] == [line for line, _ in whole.reasons]
+    assert chunked.rows_accepted == whole.rows_accepted and whole.rows_read == whole.rows_accepted + whole.rows_rejected
+    assert not any("order None" in why or "order nan" in why for _, why in whole.reasons + chunked.reasons)
+
+
 def test_a_line_that_contradicts_its_orders_first_line(project, tmp_path):
     lines = (ROOT / "tests" / "data" / "bad" / "shopify_bad_line.csv").read_text(encoding="utf-8").splitlines()
     # #1002's second line names another buyer: the whole order goes, naming both lines

@@ -10,6 +10,8 @@ import pytest
 from storeops import config, daily
 from storeops.metrics import coverage
 from storeops.periods import Period
+from storeops.reviews.context import ReviewContext
+from storeops.reviews.sections import action_items
 from tests.conftest import load, write_config
 
 D = Period.day("2026-03-10")
@@ -94,7 +96,7 @@ def test_untracked_metrics():
 
 
 def _ctx(con, tmp_path):
-    return daily.DailyContext(config.load(write_config(tmp_path)), con, D, "en")
+    return ReviewContext(config.load(write_config(tmp_path)), con, D, "en")
 
 
 def test_a_store_without_shipping_times_or_buyers_gets_no_false_alarms(con, tmp_path):
@@ -103,7 +105,7 @@ def test_a_store_without_shipping_times_or_buyers_gets_no_false_alarms(con, tmp_
     load(con, orders=[_o(f"o{i}", **old) for i in range(3)] + [_o("today", buyer_id=None)],
          traffic=[dict(date="2026-03-10", uv=50, pv=100)])
     ctx = _ctx(con, tmp_path)
-    keys = {a.key for a in daily.action_items(ctx)}
+    keys = {a.key for a in action_items(ctx)}
     assert not keys & {"ship_breached", "ship_at_risk", "urgent"}  # 3 orders "unshipped 5 days": not judged
     html = str(daily.kpis(ctx)) + str(daily.fulfilment(ctx)) + str(daily.bridge(ctx))
     # buyer figures are absent from summary.json, not 0 or 1; what the data has is there

@@ -76,12 +76,12 @@ def test_per_agent(t):
 
 
 def test_chat_sample_is_the_same_on_every_run(t):
-    a = service.chat_sample(t, D.start)
+    a = service.chat_sample(t, D)
     assert sorted(a.session_id) == ["s1", "s2", "s3", "s4"]  # fewer than 10 chats: all of them
-    two = service.chat_sample(t, D.start, n=2)
-    assert two.session_id.tolist() == service.chat_sample(t, D.start, n=2).session_id.tolist()
+    two = service.chat_sample(t, D, n=2)
+    assert two.session_id.tolist() == service.chat_sample(t, D, n=2).session_id.tolist()
     assert set(two.session_id) <= {"s1", "s2", "s3", "s4"} and len(two) == 2
-    other_day = service.chat_sample(t, _dt.date(2026, 3, 9))
+    other_day = service.chat_sample(t, Period.day("2026-03-09"))
     assert other_day.session_id.tolist() == ["s5"]
 
 
@@ -103,6 +103,6 @@ def test_chat_sample_masks_buyers_and_phones_where_it_fetches_them(con):
     t = load(con, orders=[_paid("o9", "tbzhang001", "2026-03-01 10:00")], cs_sessions=[dict(
         session_id="s1", buyer_id="tbli002", agent="X", started_at="2026-03-10 10:00", first_response_s=5,
         transcript="我是tbli002，帮tbzhang001问一下，电话+86 139-1234-5678，不是tbnobody")])
-    (row,) = service.chat_sample(t, D.start).itertuples()
+    (row,) = service.chat_sample(t, D).itertuples()
     assert row.buyer_id == "tbl**02"
     assert row.transcript == "我是tbl**02，帮tbz*****01问一下，电话139****5678，不是tbnobody"

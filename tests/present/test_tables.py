@@ -19,8 +19,8 @@ def test_data_table_escapes_and_formats():
 
 
 def test_kpi_row_colours():
-    up = tables.KpiRow(registry.get("paid_amount"), 100, 0.1, -0.2, None, flag="low")
-    refunds = tables.KpiRow(registry.get("refund_amount"), 100, 0.1, -0.2, 0.0)
+    up = tables.KpiRow(registry.get("paid_amount"), 100, (0.1, -0.2, None), flag="low")
+    refunds = tables.KpiRow(registry.get("refund_amount"), 100, (0.1, -0.2, 0.0))
     html = tables.kpi_table([up, refunds], "en").html
     paid, ref = html.split("<tr data-metric=")[1:]
     assert 'so-good">+10.0%' in paid and 'so-bad">−20.0%' in paid and "▼ unusually low" in paid

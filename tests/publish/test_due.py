@@ -50,8 +50,12 @@ def test_run_due_fails_when_a_due_report_fails(demo_project):
     assert r.returncode == 1
     assert "daily          2026-11-29  failed  no data for 2026-11-29 in orders, traffic" in r.stderr
     lines = manifest.read(cfg)[before:]
-    assert [(x["kind"], x["status"]) for x in lines] == [("daily", "failed"), ("weekly", "skipped")]
+    assert [(x["kind"], x["status"]) for x in lines] == [("daily", "failed"), ("weekly", "failed")]
     assert lines[0]["error"].startswith("no data for 2026-11-29")
+    # the week before that Monday: the demo's last three days are missing, named day by day
+    assert lines[1]["period"] == {"start": "2026-11-23", "end": "2026-11-29"}
+    assert lines[1]["error"].startswith("no data for 2026-W48 in orders (11-27, 11-28, 11-29), "
+                                        "traffic (11-27, 11-28, 11-29)")
     assert set(lines[0]) == {"kind", "period", "parameters", "start", "end", "status", "outputs", "error"}
 
 
@@ -59,15 +63,15 @@ def test_a_second_run_of_the_same_report_is_refused(demo_project):
     cfg = config.load(demo_project / "params" / "store.yaml")
     with manifest.lock(cfg, "daily", "2026-11-20"):
         with pytest.raises(ReportError, match="daily 2026-11-20 is already being run by another process"):
-            run.publish(cfg, "daily", report_date=_dt.date(2026, 11, 20))
+            run.publish(cfg, "daily", period=_dt.date(2026, 11, 20))
     # released: the same run now goes through
-    assert run.publish(cfg, "daily", report_date=_dt.date(2026, 11, 20)).html.is_file()
+    assert run.publish(cfg, "daily", period=_dt.date(2026, 11, 20)).html.is_file()
 
 
 def test_archive_lists_published_reports_newest_first(demo_project):
     cfg = config.load(demo_project / "params" / "store.yaml")
     for d in ("2026-11-18", "2026-11-19"):
-        run.publish(cfg, "daily", report_date=_dt.date.fromisoformat(d))
+        run.publish(cfg, "daily", period=_dt.date.fromisoformat(d))
     page = (cfg.reports_dir / "index.html").read_text(encoding="utf-8")  # rebuilt by every run
     assert page.index(">2026-11-19<") < page.index(">2026-11-18<")
     assert 'href="daily/2026/daily-2026-11-19.html"' in page

@@ -43,9 +43,8 @@ def _runs(root: Path) -> list[dict]:
 
 def _published(root: Path) -> list[str]:
     """Report files a reader, the archive or the mailer could pick up (temporary files included)."""
-    folder = root / "reports" / "daily"
-    return sorted(p.name for p in folder.rglob("*") if p.is_file() and not p.name.endswith(".ipynb")) \
-        if folder.is_dir() else []
+    return sorted(p.name for kind in run.KINDS for p in (root / "reports" / kind).rglob("*")
+                  if p.is_file() and not p.name.endswith(".ipynb"))
 
 
 def _notebook_with(root: Path, source: str) -> Path:
@@ -77,9 +76,12 @@ def test_a_section_that_raises_is_never_mailed(store, smtp_server, kind):
     db = duckdb.connect(str(store / "data" / "warehouse.duckdb"))
     db.execute("DROP TABLE ads; CREATE TABLE ads (broken INTEGER)")  # a broken table: the ads section fails
     db.close()
-    r = storeops(store, "run", kind, "--date", DAY, "--send", "--email-config", email_yaml(store, port))
-    line = _assert_failed_and_ops_told(store, r, inbox, says=rf"failed in cell \d+ of the executed notebook \(storeops\.{kind}\.\w+\(ctx\)\): IbisTypeError")
-    assert line["outputs"] == [str(store / "reports" / kind / "2026" / f"{kind}-{DAY}.ipynb")]
+    label = {"daily": DAY, "weekly": "2026-W47"}[kind]
+    r = storeops(store, "run", kind, "--week" if kind == "weekly" else "--date", label, "--send",
+                 "--email-config", email_yaml(store, port))
+    line = _assert_failed_and_ops_told(
+        store, r, inbox, says=rf"failed in cell \d+ of the executed notebook \(storeops\.{kind}\.\w+\(ctx\)\): IbisTypeError")
+    assert line["outputs"] == [str(store / "reports" / kind / "2026" / f"{kind}-{label}.ipynb")]
     assert Path(line["outputs"][0]).is_file()  # the executed notebook is kept, to see what failed
 
 
@@ -127,6 +129,44 @@ def test_smtp_down_publishes_queues_and_delivers_once(store, smtp_server):
     assert again.returncode == 0 and again.stdout.strip() == "0 queued report(s) sent, 0 still queued"
     assert len(inbox.messages) == 1 and inbox.envelopes[0][1] == ["gm@example.com", "ops@example.com"]
     assert [x["status"] for x in _runs(store)] == ["failed", "sent"]
+
+
+def test_a_report_sent_by_hand_leaves_the_queue(store, smtp_server):
+    inbox, port = smtp_server
+    settings = Path(email_yaml(store, port))
+    live = settings.read_text(encoding="utf-8")
+    with socket_closed() as dead_port:
+        settings.write_text(live.replace(f"port: {port}", f"port: {dead_port}") + "retry: {attempts: 1}\n",
+                            encoding="utf-8")
+        assert storeops(store, "run", "daily", "--date", DAY, "--send", "--email-config", str(settings)).returncode
+    settings.write_text(live, encoding="utf-8")
+    report = store / "reports" / "daily" / "2026" / f"daily-{DAY}.html"
+    assert storeops(store, "send", str(report), "--email-config", str(settings)).returncode == 0
+    again = storeops(store, "send", "--queued", "--email-config", str(settings))
+    assert again.stdout.strip() == "0 queued report(s) sent, 0 still queued" and len(inbox.messages) == 1
+
+
+def test_an_unreadable_queue_entry_is_kept_not_sent(store, smtp_server):
+    inbox, port = smtp_server
+    outbox = store / "reports" / ".outbox"
+    outbox.mkdir(parents=True)
+    (outbox / f"daily-{DAY}.json").write_text('{"report": ', encoding="utf-8")  # cut short
+    r = storeops(store, "send", "--queued", "--email-config", email_yaml(store, port))
+    assert r.returncode == 1 and "Traceback" not in r.stderr and "is unreadable (JSONDecodeError)" in r.stderr
+    assert [p.name for p in outbox.iterdir()] == [f"daily-{DAY}.unreadable"] and inbox.messages == []
+
+
+@pytest.mark.parametrize("where, setting, says", [
+    ("email.yaml", "retry: 3\n", "retry must be like {attempts: 3, wait_s: 5}, not 3"),
+    ("store.yaml", "reports:\n  timeout_s: 10m\n", "reports.timeout_s must be seconds (600) or per kind"),
+])
+def test_bad_fault_settings_are_one_line(store, smtp_server, where, setting, says):
+    _, port = smtp_server
+    settings = Path(email_yaml(store, port))
+    target = settings if where == "email.yaml" else store / "params" / "store.yaml"
+    target.write_text(target.read_text(encoding="utf-8") + setting, encoding="utf-8")
+    r = storeops(store, "run", "daily", "--date", DAY, "--send", "--email-config", str(settings))
+    assert r.returncode == 1 and says in r.stderr and len(r.stderr.strip().splitlines()) == 1
 
 
 class socket_closed:

@@ -244,7 +244,7 @@ def _repeats(raw: pd.DataFrame, groups: pd.Series, lines: list[int], order_cols:
                                     f"{lines[int(first_at.iloc[p])]} and {v.iloc[p]!r} here: which is right "
                                     f"cannot be told, so the order is not loaded")
     block = (groups != groups.shift()).cumsum()
-    later = block != block.groupby(groups, dropna=False).transform("first")
+    later = (block != block.groupby(groups, dropna=False).transform("first")) & groups.notna()
     start = pos.groupby(groups, dropna=False).transform("first")
     repeats = {p: f"order {groups.iloc[p]} again: its lines were listed from line {lines[int(start.iloc[p])]}"
                for p in pos[later]}
@@ -334,11 +334,14 @@ def _chunks(rows, at: int | None):
     """Rows in lists of about CHUNK_ROWS; for a multi-line layout (an order's lines in column ``at``)
     a chunk ends only where an order does."""
     chunk: list[tuple[int, list]] = []
+    last = None  # the order of the last line that names one: blank or short lines never end a chunk
     for line, cells in rows:
-        if len(chunk) >= CHUNK_ROWS and (at is None or _cell_key(chunk[-1][1], at) != _cell_key(cells, at)):
+        key = _cell_key(cells, at) if at is not None else None
+        if len(chunk) >= CHUNK_ROWS and (at is None or (key is not None and key != last)):
             yield chunk
             chunk = []
         chunk.append((line, cells))
+        last = key if key is not None else last
     if chunk:
         yield chunk
 
@@ -421,17 +424,21 @@ def _earlier_chunks(raw: pd.DataFrame, groups: pd.Series, lines: list[int], orde
     """An order this chunk lists again after an earlier chunk did: a repeat, or a conflict when its
     values differ (and then the earlier lines must go too: ``load.contradicted``)."""
     firsts = (~groups.duplicated()).to_numpy().nonzero()[0]
+    earlier = set()
     for pos, g, values in zip(firsts, groups.iloc[firsts], raw[order_cols].iloc[firsts].itertuples(index=False,
                                                                                                    name=None)):
+        if g is None:
+            continue  # no order id: its own column rejects the line
         # a hash is enough to notice a contradiction; the second reading keeps the values to name it
         sig = values if g in load.spoiled else hash(values)
         if g not in load.orders:
             load.orders[g] = (lines[pos], sig)
             continue
         line, before = load.orders[g]
+        earlier.add(g)
         for i in (i for i in range(len(groups)) if groups.iat[i] == g):
             repeats.setdefault(i, f"order {g} again: its lines were listed from line {line}")
-        if before == sig:
+        if before == sig or all(v == "" for v in values):  # a copy of item lines only says nothing new
             continue
         if g not in load.spoiled:
             load.contradicted[g] = lines[pos]
@@ -441,6 +448,10 @@ def _earlier_chunks(raw: pd.DataFrame, groups: pd.Series, lines: list[int], orde
         conflicts.setdefault(pos, f"order {g} is given {order_cols[diff]} {before[diff]!r} on line {line} and "
                                   f"{values[diff]!r} here: which is right cannot be told, so the order is not "
                                   f"loaded")
+    for pos in conflicts:  # a copy contradicting itself further down: its first listing cannot stand either
+        g = groups.iat[pos]
+        if g in earlier and g not in load.spoiled:
+            load.contradicted.setdefault(g, lines[pos])
 
 
 def _write_rejects(cfg: Config, path: Path, columns: list[str], rejected: list[tuple[int, str, list]]) -> Path:

@@ -67,14 +67,15 @@ def per_agent(t: Tables, p: Period) -> pd.DataFrame:
     return g.order_by([g.sessions.desc(), g.agent]).execute()
 
 
-def chat_sample(t: Tables, day: _dt.date, n: int = 10) -> pd.DataFrame:
-    """聊天记录抽查: n sessions of the day drawn at random with the date as seed (same n on every re-run).
+def chat_sample(t: Tables, p: Period, n: int = 10) -> pd.DataFrame:
+    """聊天记录抽查: n sessions of the period drawn at random with its first day as seed (the same n on
+    every re-run).
 
     Masked here, where they are fetched, so no report cell ever holds them: the buyer's id, and in
     the transcript every phone number and every id of one of the store's buyers."""
-    s = _sessions(t, Period.day(day))
+    s = _sessions(t, p)
     ids = sorted(s.session_id.execute().tolist())
-    pick = random.Random(day.toordinal()).sample(ids, min(n, len(ids)))
+    pick = random.Random(p.start.toordinal()).sample(ids, min(n, len(ids)))
     rows = s.filter(s.session_id.isin(pick)).select(
         "session_id", "started_at", "agent", "buyer_id", "first_response_s", "transcript").execute()
     rows = rows.set_index("session_id").loc[pick].reset_index()

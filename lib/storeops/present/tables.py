@@ -37,10 +37,16 @@ def esc(v: object) -> str:
     return html.escape("" if v is None else str(v))
 
 
-def section(key: str, lang: Lang, anchor: str) -> Html:
-    """A section heading and the question it answers, from the catalog."""
-    return Html(f'<section id="{anchor}"><h2>{esc(text(key + ".heading", lang))}</h2>'
-                f'<p class="so-question">{esc(text(key + ".question", lang))}</p></section>')
+def section(key: str, lang: Lang, anchor: str, kind: str = "daily") -> Html:
+    """A section heading and the question it answers, from the catalog: ``<key>.heading.<kind>`` and
+    ``<key>.question.<kind>`` where a review kind words them its own way (a week is not "yesterday"),
+    else ``<key>.heading`` and ``<key>.question``."""
+    from storeops.present.i18n import CATALOG
+
+    q = f"{key}.question.{kind}" if f"{key}.question.{kind}" in CATALOG else f"{key}.question"
+    h = f"{key}.heading.{kind}" if f"{key}.heading.{kind}" in CATALOG else f"{key}.heading"
+    return Html(f'<section id="{anchor}"><h2>{esc(text(h, lang))}</h2>'
+                f'<p class="so-question">{esc(text(q, lang))}</p></section>')
 
 
 def note(message: str, kind: str = "") -> Html:
@@ -109,17 +115,18 @@ def data_table(df: pd.DataFrame, cols: Sequence[Col], lang: Lang, *, row_class: 
 class KpiRow:
     metric: Metric
     value: object
-    dod: float | None
-    wow: float | None
-    w4: float | None = None
+    changes: tuple[float | None, ...]  # against each comparison of the review (reviews.compare)
     target: float | None = None
     attainment: float | None = None
     flag: str | None = None
 
 
-def kpi_table(rows: Sequence[KpiRow], lang: Lang) -> Html:
-    """Value, 环比, 同比, vs the 4-week same-day mean, target and attainment, anomaly flag."""
-    keys = ("col.metric", "col.value", "col.dod", "col.wow", "col.w4", "col.target", "col.attainment", "col.flag")
+def kpi_table(rows: Sequence[KpiRow], lang: Lang, period_kind: str = "day") -> Html:
+    """Value, its changes against the period's comparisons (环比, 同比, …), target and attainment, flag."""
+    from storeops.reviews import compare
+
+    keys = ("col.metric", "col.value", *(f"cmp.{period_kind}.{k}" for k in compare.keys(period_kind)),
+            "col.target", "col.attainment", "col.flag")
     head = "".join(f"<th>{esc(text(k, lang))}</th>" for k in keys)
     body = []
     for r in rows:
@@ -128,7 +135,7 @@ def kpi_table(rows: Sequence[KpiRow], lang: Lang) -> Html:
         cells = [
             f'<th scope="row">{esc(m.label(lang))}</th>',
             f'<td class="so-num">{esc(formats.value(r.value, m.unit, lang))}</td>',
-            *(f'<td class="so-num {trend_class(c, m.up_is_good)}">{formats.change(c)}</td>' for c in (r.dod, r.wow, r.w4)),
+            *(f'<td class="so-num {trend_class(c, m.up_is_good)}">{formats.change(c)}</td>' for c in r.changes),
             f'<td class="so-num">{esc(formats.money(r.target, lang) if r.target else formats.DASH)}</td>',
             f'<td class="so-num">{formats.pct(r.attainment)}</td>',
             f'<td class="so-flag">{esc(flag)}</td>',

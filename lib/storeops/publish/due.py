@@ -50,18 +50,17 @@ def run_due(cfg: Config, day: _dt.date, *, send: bool = False, email_config: str
 
 
 def _queued(cfg: Config, email_config: str | None) -> list[Outcome]:
+    from storeops.errors import StoreopsError
     from storeops.publish import mail, outbox
 
     if not outbox.pending(cfg):
         return []
-    out = []
-    for d in outbox.deliver(cfg, mail.load_email_config(email_config, cfg)):
-        s = mail.summary_of(d.report) if d.report.is_file() else {"kind": d.report.stem, "period": None}
-        p = s["period"]
-        period = Period(_dt.date.fromisoformat(p["start"]), _dt.date.fromisoformat(p["end"])) if p else None
-        out.append(Outcome(f"{s['kind']} (queued mail)", period, "failed" if d.error else "ok",
-                           d.error or f"sent {d.report}"))
-    return out
+    try:
+        delivered = outbox.deliver(cfg, mail.load_email_config(email_config, cfg))
+    except StoreopsError as e:  # the reports due still run
+        return [Outcome("queued mail", None, "failed", str(e))]
+    return [Outcome("queued mail", None, "failed" if d.error else "ok", d.error or f"sent {d.report}")
+            for d in delivered]
 
 
 def _run(cfg: Config, day: _dt.date, send: bool, email_config: str | None) -> list[Outcome]:
@@ -77,7 +76,7 @@ def _run(cfg: Config, day: _dt.date, send: bool, email_config: str | None) -> li
             outcomes.append(Outcome(d.kind, d.period, "skipped", f"the {d.kind} report is not built yet"))
             continue
         try:
-            result = run.publish(cfg, d.kind, report_date=d.period.end, send=send, email_config=email_config)
+            result = run.publish(cfg, d.kind, period=d.period, send=send, email_config=email_config)
             outcomes.append(Outcome(d.kind, d.period, "ok", str(result.html)))
         except StoreopsError as e:
             outcomes.append(Outcome(d.kind, d.period, "failed", str(e)))

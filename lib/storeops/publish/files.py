@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import uuid
 from pathlib import Path
 
 from storeops.errors import ReportError
@@ -12,7 +13,7 @@ from storeops.errors import ReportError
 
 def write(path: Path, text: str) -> None:
     """Write ``text`` to a temporary name beside ``path``, then rename it into place."""
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")  # two writers never share one
     try:
         with tmp.open("w", encoding="utf-8") as f:
             f.write(text)

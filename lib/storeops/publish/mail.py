@@ -12,6 +12,7 @@ never written to any output or log.
 from __future__ import annotations
 
 import base64
+import datetime as _dt
 import html
 import os
 import re
@@ -82,11 +83,14 @@ def load_email_config(path: str | Path | None, cfg: Config) -> EmailConfig:
     if not raw.get("from"):
         raise ConfigError(f"{p}: 'from' (the sender address) is required")
     retry = raw.get("retry") or {}
+    try:
+        attempts, wait_s = max(1, int(retry.get("attempts", 3))), max(0.0, float(retry.get("wait_s", 5)))
+    except (AttributeError, TypeError, ValueError):
+        raise ConfigError(f"{p}: retry must be like {{attempts: 3, wait_s: 5}}, not {retry!r}") from None
     return EmailConfig(p, str(smtp.get("host", "localhost")), int(smtp.get("port", 25)), tls,
                        str(smtp.get("user") or ""), str(smtp.get("password_env", "STOREOPS_SMTP_PASSWORD")),
                        str(raw["from"]), {k: list(v or []) for k, v in (raw.get("recipients") or {}).items()},
-                       list(raw.get("ops") or []), max(1, int(retry.get("attempts", 3))),
-                       max(0.0, float(retry.get("wait_s", 5))))
+                       list(raw.get("ops") or []), attempts, wait_s)
 
 
 def summary_of(report: Path) -> dict[str, Any]:
@@ -104,25 +108,43 @@ def _chart(report_html: str) -> bytes | None:
 
 
 def subject(cfg: Config, s: dict[str, Any]) -> str:
-    """``[店铺名] 日报 2026-11-26 · 支付金额 ¥12.3万 (+4.1%)``; the change is against the same weekday last week."""
+    """``[店铺名] 日报 2026-11-26 · 支付金额 ¥12.3万 (+4.1%)``; the change is the review's headline
+    comparison (reviews.compare.HEADLINE: the same weekday last week for a daily)."""
     lang = s.get("lang", cfg.language)
     kind = text(f"{s['kind']}.kind", lang)
-    period = s["period"]["end"] if s["period"]["start"] == s["period"]["end"] else \
-        f"{s['period']['start']}–{s['period']['end']}"
+    period = _label(s)
     out = f"[{cfg.name(lang)}] {kind} {period}"
     paid = s.get("metrics", {}).get("paid_amount")
     if paid is not None:
-        change = (s.get("comparisons") or {}).get("wow", {}).get("paid_amount")
+        change = _headline(s)[1].get("paid_amount")
         out += f" · {registry.get('paid_amount').label(lang).split(' (')[0]} {formats.money(paid, lang)}"
         if change is not None:
             out += f" ({formats.change(change)})"
     return out
 
 
+def _label(s: dict[str, Any]) -> str:
+    """What the report calls its period: 2026-11-26, 2026-W47, 2026-11."""
+    from storeops.periods import Period
+    from storeops.reviews import compare
+
+    start, end = (_dt.date.fromisoformat(s["period"][k]) for k in ("start", "end"))
+    return Period(start, end, compare.PERIOD_KIND.get(s["kind"], "day")).label
+
+
+def _headline(s: dict[str, Any]) -> tuple[str, dict[str, float | None]]:
+    """(catalog key of its label, {metric id: change}) of the comparison a report's mail quotes."""
+    from storeops.reviews import compare
+
+    kind = compare.PERIOD_KIND[s["kind"]]
+    key = compare.HEADLINE[kind]
+    return f"cmp.{kind}.{key}", (s.get("comparisons") or {}).get(key, {})
+
+
 def digest(cfg: Config, s: dict[str, Any], chart_cid: str | None) -> tuple[str, str]:
     """(HTML with inlined CSS, plain text) of the digest: headline KPIs, the action list, one chart."""
     lang = s.get("lang", cfg.language)
-    m, wow = s.get("metrics", {}), (s.get("comparisons") or {}).get("wow", {})
+    (basis, wow), m = _headline(s), s.get("metrics", {})
     rows, lines = [], []
     for k in DIGEST_KPIS:
         if k not in m:
@@ -137,7 +159,7 @@ def digest(cfg: Config, s: dict[str, Any], chart_cid: str | None) -> tuple[str, 
         lines.append(f"{metric.label(lang)}: {v} ({formats.change(c)})")
     acts = [(text(f"actions.{a}", lang), m.get(f"action_{a}")) for a in ACTIONS if m.get(f"action_{a}")]
     title = subject(cfg, s)
-    wow_h = text("col.wow", lang)
+    wow_h = text(basis, lang)
     act_html = ("".join(f"<li><b>{n}</b> {html.escape(label)}</li>" for label, n in acts)
                 or f"<li>{html.escape(text('actions.none', lang))}</li>")
     chart = f'<p><img src="cid:{chart_cid[1:-1]}" alt="{html.escape(text("trends.heading", lang))}" ' \
@@ -207,38 +229,58 @@ def failure_notice(cfg: Config, ecfg: EmailConfig, kind: str, period: str, error
     return msg
 
 
+class Unconfirmed(MailError):
+    """The message was handed over but the server never confirmed it: it may have arrived, so it
+    is neither retried nor queued (a reader must not get it twice)."""
+
+
 def send(ecfg: EmailConfig, msg: EmailMessage, timeout: float = 30) -> None:
-    """Deliver ``msg`` over SMTP as configured, trying ``ecfg.attempts`` times with growing waits
-    (a refused login is not retried: it will not get better); errors name the server and the
-    user, never the password."""
+    """Deliver ``msg`` over SMTP as configured. Reaching the server and logging in are tried
+    ``ecfg.attempts`` times with growing waits (a refused login is not: it will not get better);
+    once the message is handed over it is never sent again. Errors name the server and the user,
+    never the password."""
     password = ecfg.password()
     where = f"{ecfg.host}:{ecfg.port}"
     for attempt in range(1, ecfg.attempts + 1):
         try:
-            _send_once(ecfg, msg, password, timeout)
-            return
+            smtp = _connect(ecfg, password, timeout)
+            break
         except smtplib.SMTPAuthenticationError as e:
             raise MailError(f"could not log in to {where} as {ecfg.user!r}: the server refused the password in "
                             f"${ecfg.password_env} ({e.smtp_code})") from None
+        except UnicodeEncodeError:
+            raise MailError(f"could not log in to {where} as {ecfg.user!r}: the password in ${ecfg.password_env} "
+                            f"has characters an SMTP login cannot carry (non-ASCII)") from None
         except (OSError, smtplib.SMTPException) as e:
             reason = str(e).replace(password, "***") if password else str(e)
             if attempt == ecfg.attempts:
                 raise MailError(f"could not send via {where} after {attempt} tries: {type(e).__name__}: "
                                 f"{reason}") from None
             time.sleep(ecfg.wait_s * 2 ** (attempt - 1))
+    try:
+        with smtp:
+            smtp.send_message(msg)
+    except smtplib.SMTPResponseException as e:  # the server answered no: nothing was delivered
+        raise MailError(f"{where} refused the message: {e.smtp_code} {e.smtp_error!r}") from None
+    except (OSError, smtplib.SMTPException) as e:
+        raise Unconfirmed(f"{where} did not confirm the message ({type(e).__name__}): it may have arrived; "
+                          f"check before sending it again with `storeops send`") from None
 
 
-def _send_once(ecfg: EmailConfig, msg: EmailMessage, password: str | None, timeout: float) -> None:
+def _connect(ecfg: EmailConfig, password: str | None, timeout: float) -> smtplib.SMTP:
     if ecfg.tls == "ssl":
         smtp = smtplib.SMTP_SSL(ecfg.host, ecfg.port, timeout=timeout, context=ssl.create_default_context())
     else:
         smtp = smtplib.SMTP(ecfg.host, ecfg.port, timeout=timeout)
-    with smtp:
+    try:
         if ecfg.tls == "starttls":
             smtp.starttls(context=ssl.create_default_context())
         if password is not None:
             smtp.login(ecfg.user, password)
-        smtp.send_message(msg)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
 
 
 def recipients(ecfg: EmailConfig, kind: str, to: list[str] | None) -> list[str]:

@@ -31,10 +31,19 @@ def put(cfg: Config, report: Path, to: list[str], error: str) -> Path:
     from storeops.publish import files, manifest
 
     folder(cfg).mkdir(parents=True, exist_ok=True)
-    entry = folder(cfg) / f"{report.name.removesuffix('.html')}.json"
+    entry = entry_for(cfg, report)
     files.write(entry, json.dumps({"report": str(report), "to": to, "queued_at": manifest.now(), "error": error},
                                   ensure_ascii=False))
     return entry
+
+
+def entry_for(cfg: Config, report: Path) -> Path:
+    return folder(cfg) / f"{report.name.removesuffix('.html')}.json"
+
+
+def discard(cfg: Config, report: Path) -> None:
+    """Forget a queued send of ``report``: it has just been delivered another way."""
+    entry_for(cfg, report).unlink(missing_ok=True)
 
 
 def pending(cfg: Config) -> list[Path]:
@@ -43,7 +52,7 @@ def pending(cfg: Config) -> list[Path]:
 
 def deliver(cfg: Config, ecfg) -> list[Delivery]:
     """Send every queued report; what still fails stays queued with its new error."""
-    from storeops.publish import mail, manifest
+    from storeops.publish import files, mail, manifest
 
     out = []
     for entry in pending(cfg):
@@ -52,22 +61,34 @@ def deliver(cfg: Config, ecfg) -> list[Delivery]:
             os.rename(entry, claimed)
         except FileNotFoundError:
             continue  # another deliverer has it
-        item = json.loads(claimed.read_text(encoding="utf-8"))
-        report = Path(item["report"])
+        try:
+            item = json.loads(claimed.read_text(encoding="utf-8"))
+            report, to = Path(item["report"]), list(item["to"])
+        except (ValueError, KeyError, TypeError, OSError) as e:
+            os.rename(claimed, entry.with_suffix(".unreadable"))  # kept for a person, never sent blindly
+            out.append(Delivery(entry, f"{entry.name} is unreadable ({type(e).__name__}); kept as "
+                                       f"{entry.with_suffix('.unreadable').name}"))
+            continue
         try:
             if not report.is_file():
                 raise mail.MailError(f"{report}: the queued report is gone")
-            mail.send(ecfg, mail.build_message(cfg, ecfg, report, item["to"]))
-        except mail.MailError as e:
-            item["error"] = str(e)
-            claimed.write_text(json.dumps(item, ensure_ascii=False), encoding="utf-8")
-            os.rename(claimed, entry)
+            mail.send(ecfg, mail.build_message(cfg, ecfg, report, to))
+        except mail.Unconfirmed as e:  # it may have arrived: not sent again
+            os.rename(claimed, entry.with_suffix(".unconfirmed"))
             out.append(Delivery(report, str(e)))
             continue
+        except mail.MailError as e:
+            files.write(entry, json.dumps({**item, "error": str(e)}, ensure_ascii=False))
+            claimed.unlink(missing_ok=True)
+            out.append(Delivery(report, str(e)))
+            continue
+        except BaseException:
+            os.rename(claimed, entry)  # not sent: back in the queue
+            raise
         with contextlib.suppress(OSError):
             claimed.unlink()
         s = mail.summary_of(report)
-        manifest.append(cfg, kind=s["kind"], period=s["period"], parameters={"send": True, "to": item["to"]},
-                        start=item["queued_at"], status="sent", outputs=[str(report)])
+        manifest.append(cfg, kind=s["kind"], period=s["period"], parameters={"send": True, "to": to},
+                        start=item.get("queued_at", manifest.now()), status="sent", outputs=[str(report)])
         out.append(Delivery(report, None))
     return out

@@ -17,9 +17,11 @@ from storeops import resources
 from storeops.config import Config
 from storeops.errors import ReportError, StoreopsError
 from storeops.present.i18n import text
+from storeops.periods import Period
 from storeops.publish import execute, export, files, summary
+from storeops.reviews.context import resolve
 
-KINDS = ("daily",)
+KINDS = ("daily", "weekly")
 #: what every review notebook's `parameters` cell declares (tests/test_notebooks.py checks)
 PARAMETERS = ("report_date", "config", "lang", "allow_incomplete")
 
@@ -40,28 +42,29 @@ def outputs(cfg: Config, kind: str, period_label: str, year: int, lang: str) -> 
     return folder / f"{stem}.html", folder / f"{stem}.ipynb", summary.beside(folder / f"{stem}.html")
 
 
-def run_report(cfg: Config, kind: str, *, report_date: _dt.date | None = None, lang: str | None = None,
+def run_report(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = None, lang: str | None = None,
                notebook: str | Path | None = None, allow_incomplete: bool = False) -> RunResult:
-    """Execute ``notebooks/<kind>.ipynb`` for ``report_date`` (default yesterday) and publish it.
+    """Execute ``notebooks/<kind>.ipynb`` for ``period`` (a day, ``2026-W47``…; default the last
+    complete one) and publish it.
 
-    Before executing, the freshness guard: a day without orders or traffic is
-    refused (ReportError, nothing published) unless ``allow_incomplete``, which
-    publishes with a banner naming what is missing.
+    Before executing, the freshness guard: a period with a day without orders or traffic is
+    refused (ReportError, nothing published) unless ``allow_incomplete``, which publishes with
+    a banner naming what is missing.
     """
     if kind not in KINDS:
         raise ReportError(f"unknown report kind {kind!r}; known: {', '.join(KINDS)}")
-    day = report_date or cfg.yesterday()
+    p = resolve(kind, cfg, period)
     lang = lang or cfg.language
     nb_path = Path(notebook) if notebook else resources.notebook(cfg.root, kind)
     if not nb_path.is_file():
         raise ReportError(f"notebook {nb_path} not found")
-    _guard(cfg, day, allow_incomplete)
-    html_path, nb_out, summary_path = outputs(cfg, kind, day.isoformat(), day.year, lang)
+    _guard(cfg, p, allow_incomplete)
+    html_path, nb_out, summary_path = outputs(cfg, kind, p.label, int(p.label[:4]), lang)
     nb_out.parent.mkdir(parents=True, exist_ok=True)
     for stale in (html_path, summary_path):
         stale.unlink(missing_ok=True)  # a failed re-run must not leave the old report looking current
 
-    params = dict(zip(PARAMETERS, (day.isoformat(), str(cfg.path), lang, allow_incomplete)))
+    params = dict(zip(PARAMETERS, (p.label, str(cfg.path), lang, allow_incomplete)))
     # from the store folder, wherever the notebook is
     execute.execute(nb_path, nb_out, params, cwd=cfg.root, timeout=timeout_s(cfg, kind),
                     log=cfg.reports_dir / ".logs" / f"{nb_out.stem}.kernel.log")
@@ -70,7 +73,7 @@ def run_report(cfg: Config, kind: str, *, report_date: _dt.date | None = None, l
     if data is None:
         raise ReportError(f"{nb_path.name} ran but emitted no summary (storeops.{kind}.summary(ctx) missing?); "
                           f"executed notebook kept at {nb_out}", notebook=str(nb_out))
-    title = text(f"{kind}.title", lang, store=cfg.name(lang), date=day.isoformat())
+    title = text(f"{kind}.title", lang, store=cfg.name(lang), date=p.label)
     page = export.to_html(nb, title=title, lang="zh-CN" if lang == "zh" else "en", footer=text("footer", lang),
                           toc=text("toc", lang))
     try:  # both whole or neither: the archive and the mail pair a report with its summary
@@ -86,23 +89,30 @@ def run_report(cfg: Config, kind: str, *, report_date: _dt.date | None = None, l
 def timeout_s(cfg: Config, kind: str) -> int:
     """The longest one cell of a ``kind`` report may run: ``reports.timeout_s`` in store.yaml, a number
     or one per kind (``{daily: 600, monthly: 1800}``); a hanging cell ends the run as a failure."""
+    from storeops.errors import ConfigError
+
     t = (cfg.raw.get("reports") or {}).get("timeout_s", execute.TIMEOUT_S)
-    return int(t.get(kind, execute.TIMEOUT_S) if isinstance(t, dict) else t)
+    try:
+        return int(t.get(kind, execute.TIMEOUT_S) if isinstance(t, dict) else t)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{cfg.path}: reports.timeout_s must be seconds (600) or per kind ({{daily: 600}}), "
+                          f"not {t!r}") from None
 
 
-def _guard(cfg: Config, day: _dt.date, allow_incomplete: bool) -> None:
-    from storeops import daily, warehouse
+def _guard(cfg: Config, period: Period, allow_incomplete: bool) -> None:
+    from storeops import warehouse
+    from storeops.reviews.context import incomplete_message, missing_tables
 
     con = warehouse.connect(cfg, read_only=True)
     try:
-        missing = daily.missing_tables(con, day)
+        missing = missing_tables(con, period)
     finally:
         con.disconnect()
     if missing and not allow_incomplete:
-        raise ReportError(daily.incomplete_message(missing, day))
+        raise ReportError(incomplete_message(missing, period))
 
 
-def publish(cfg: Config, kind: str, *, report_date: _dt.date | None = None, lang: str | None = None,
+def publish(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = None, lang: str | None = None,
             notebook: str | Path | None = None, allow_incomplete: bool = False, send: bool = False,
             to: list[str] | None = None, email_config: str | Path | None = None) -> RunResult:
     """Run a report as the scheduler does: under its lock, logged to runs.jsonl, the archive
@@ -111,15 +121,17 @@ def publish(cfg: Config, kind: str, *, report_date: _dt.date | None = None, lang
     whose mail could not go out is queued (publish.outbox) and the error raised."""
     from storeops.publish import archive, mail, manifest, outbox
 
-    day = report_date or cfg.yesterday()
-    period = {"start": day.isoformat(), "end": day.isoformat()}
-    params = {"report_date": day.isoformat(), "lang": lang or cfg.language, "allow_incomplete": allow_incomplete,
+    if kind not in KINDS:
+        raise ReportError(f"unknown report kind {kind!r}; known: {', '.join(KINDS)}")
+    p = resolve(kind, cfg, period)
+    period = {"start": p.start.isoformat(), "end": p.end.isoformat()}
+    params = {"report_date": p.label, "lang": lang or cfg.language, "allow_incomplete": allow_incomplete,
               "notebook": str(notebook) if notebook else None, "send": send, "to": to, "config": str(cfg.path)}
     start = manifest.now()
     ecfg = mail.load_email_config(email_config, cfg) if send else None  # bad mail settings: fail before running
     try:
-        with manifest.lock(cfg, kind, day.isoformat()):
-            result = run_report(cfg, kind, report_date=day, lang=lang, notebook=notebook,
+        with manifest.lock(cfg, kind, p.label):
+            result = run_report(cfg, kind, period=p, lang=lang, notebook=notebook,
                                 allow_incomplete=allow_incomplete)
             archive.build(cfg)
     except StoreopsError as e:
@@ -128,7 +140,7 @@ def publish(cfg: Config, kind: str, *, report_date: _dt.date | None = None, lang
                         outputs=kept, error=str(e))
         if ecfg and ecfg.ops and isinstance(e, ReportError):
             try:
-                mail.send(ecfg, mail.failure_notice(cfg, ecfg, kind, day.isoformat(), str(e)))
+                mail.send(ecfg, mail.failure_notice(cfg, ecfg, kind, p.label, str(e)))
             except StoreopsError as notice_error:
                 raise ReportError(f"{e}; and the failure notice could not be sent: {notice_error}") from None
         raise
@@ -137,9 +149,14 @@ def publish(cfg: Config, kind: str, *, report_date: _dt.date | None = None, lang
         to = mail.recipients(ecfg, kind, to)
         try:
             mail.send(ecfg, mail.build_message(cfg, ecfg, result.html, to))
+            outbox.discard(cfg, result.html)  # an earlier failed send of this report is done with now
+        except mail.Unconfirmed as e:
+            manifest.append(cfg, kind=kind, period=period, parameters=params, start=start, status="failed",
+                            outputs=published, error=str(e))
+            raise
         except mail.MailError as e:
             queued = outbox.put(cfg, result.html, to, str(e))
-            error = (f"{kind} {day} is published but was not mailed: {e}; queued as {queued.name}: the next "
+            error = (f"{kind} {p.label} is published but was not mailed: {e}; queued as {queued.name}: the next "
                      f"`storeops run due --send` or `storeops send --queued` delivers it")
             manifest.append(cfg, kind=kind, period=period, parameters=params, start=start, status="failed",
                             outputs=published, error=error)

@@ -1,0 +1,1 @@
+"""What every review (daily, weekly, monthly) shares: the comparisons of its period (compare)."""

@@ -1,0 +1,248 @@
+"""The review context: the period under review (a day, an ISO week or a month), the warehouse,
+the language, and what the sections have shown (for summary.json and the glossary).
+
+>>> ctx = storeops.daily.context("2026-11-26", lang="en")   # doctest: +SKIP
+>>> ctx.period, ctx.kind
+(Period(2026-11-26, 2026-11-26, 'day'), 'daily')
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import ibis
+import pandas as pd
+
+from storeops import config as _config
+from storeops import warehouse
+from storeops.metrics import ads as _ads
+from storeops.metrics import anomalies, coverage, inventory, plan
+from storeops.metrics import products as _prod
+from storeops.metrics import registry, sales
+from storeops.metrics.base import evaluate, in_period
+from storeops.periods import Period
+from storeops.present import tables
+from storeops.present.i18n import Lang, text
+from storeops.present.tables import Html
+from storeops.reviews import compare
+
+#: a review kind's period kind, and back
+KINDS = {"daily": "day", "weekly": "week", "monthly": "month"}
+
+#: the headline KPIs, in the order the table shows them
+KPI_IDS = ["order_amount", "orders", "ordering_buyers", "paid_amount", "paid_orders", "paying_buyers",
+           "payment_rate", "uv", "pv", "conversion", "atv", "aov", "uv_value", "ad_cost", "store_roas",
+           "refund_amount"]
+#: tables without which there is no daily review; the others may be empty
+REQUIRED = ("orders", "traffic")
+ANOMALY_MARGIN = 0.10
+
+
+def kpi_values(t: warehouse.Tables, p: Period) -> dict[str, Any]:
+    """The headline KPIs for one period, in one query."""
+    exprs = {k: sales.BLOCK[k](t, p) for k in KPI_IDS if k in sales.BLOCK}
+    exprs["ad_cost"] = _ads.ad_cost(t, p)
+    exprs["store_roas"] = _ads.store_roas(t, p)
+    return evaluate(exprs)
+
+
+def missing_tables(con: ibis.BaseBackend, period: Period, names=REQUIRED) -> dict[str, list[_dt.date]]:
+    """{table: the days of ``period`` it has no rows for}, for the tables among ``names`` that need
+    them. Orders are always needed; another table only if the store tracks it (rows in the 30 days
+    before the period): a store that never loads traffic has no visitor figures (metrics.coverage),
+    one whose traffic stopped is stale."""
+    from storeops import schema
+
+    out = {}
+    for name in names:
+        t = con.table(name)
+        col = t[schema.table(name).date_column]
+        have = set(pd.to_datetime(t.filter(in_period(col, period)).select(d=col.cast("date")).distinct()
+                                  .d.execute()).dt.date)
+        gaps = [d for d in period.dates() if d not in have]
+        if not gaps:
+            continue
+        before = Period.day(period.start - _dt.timedelta(days=1)).trailing(coverage.WINDOW_DAYS)
+        if name == "orders" or t.filter(in_period(col, before)).count().execute():
+            out[name] = gaps
+    return out
+
+
+@dataclass
+class ReviewContext:
+    """Everything a section needs: settings, warehouse, the period, the language, what was shown."""
+
+    cfg: _config.Config
+    con: ibis.BaseBackend
+    period: Period
+    lang: Lang
+    incomplete: dict[str, list[_dt.date]] = field(default_factory=dict)  # table → days without rows
+    shown: dict[str, Any] = field(default_factory=dict)
+    glossary_ids: list[str] = field(default_factory=list)
+    computed: dict = field(default_factory=dict, repr=False)
+    #: relative changes of the headline KPIs per comparison (reviews.compare): {"dod": {id: change}, …}
+    comparisons: dict[str, dict[str, float | None]] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        """daily, weekly or monthly: the review the period makes."""
+        return {v: k for k, v in KINDS.items()}[self.period.kind]
+
+    @property
+    def day(self) -> _dt.date:
+        """The period's last day: stock, open orders and tickets are as of its end."""
+        return self.period.end
+
+    @property
+    def cutoff(self) -> _dt.datetime:
+        """The end of the period: everything is as of this moment."""
+        return _dt.datetime.combine(self.period.end_exclusive, _dt.time())
+
+    @property
+    def margin(self) -> float:
+        return float(self.cfg.thresholds.get("anomaly_margin", ANOMALY_MARGIN))
+
+    @cached_property
+    def t(self) -> warehouse.Tables:
+        return warehouse.Tables(self.con)
+
+    def values(self, p: Period) -> dict[str, Any]:
+        """The headline KPIs of ``p``, computed once per period."""
+        key = (p.start, p.end)
+        if key not in self.computed:
+            self.computed[key] = kpi_values(self.t, p)
+        return self.computed[key]
+
+    @cached_property
+    def coverage(self) -> dict[str, bool]:
+        """Which kinds of data the store tracks around the report day (metrics.coverage)."""
+        return coverage.tracked(self.t, self.period)
+
+    @cached_property
+    def untracked(self) -> set[str]:
+        """Metric ids the data cannot support: shown as "—", left out of summary.json."""
+        return coverage.untracked_metrics(self.coverage)
+
+    def gaps(self, *keys: str) -> Html:
+        """One line per coverage rule among ``keys`` whose data is not tracked."""
+        out = Html("")
+        for k in keys:
+            if not self.coverage[k]:
+                out += tables.note(text(f"coverage.{k}", self.lang, load=coverage.RULES[k].load), "so-gap")
+        return out
+
+    def tracks(self, *keys: str) -> bool:
+        """Whether the data of every coverage rule among ``keys`` is tracked (a misspelt rule fails)."""
+        return all(self.coverage[k] for k in keys)
+
+    @cached_property
+    def target(self) -> float | None:
+        return plan.target(self.t, self.period)
+
+    @cached_property
+    def reference(self) -> anomalies.Reference:
+        festivals = (self.cfg.raw.get("calendar") or {}).get("festivals")
+        return anomalies.reference(self.day, festivals, self.t.campaigns.execute())
+
+    @cached_property
+    def flags(self) -> dict[str, str | None]:
+        """Anomaly flags: a day against comparable days (anomalies.reference: festival and campaign
+        aware), a week or month against the range of the ones before (the w4 / m3 comparison)."""
+        now = self.values(self.period)
+        if self.period.kind == "day":
+            refs = [self.values(Period.day(d)) for d in self.reference.days]
+        else:
+            refs = [self.values(p) for p in compare.BASES[self.period.kind][-1].periods(self.period)]
+        return {k: None if k in self.untracked else anomalies.flag(now[k], [r[k] for r in refs], self.margin)
+                for k in KPI_IDS}
+
+    @cached_property
+    def stock(self) -> pd.DataFrame:
+        return inventory.stock_status(self.t, self.day)
+
+    @cached_property
+    def product_perf(self) -> pd.DataFrame:
+        perf = _prod.performance(self.t, self.period)
+        no_sku = perf.product_id == _prod.NO_SKU
+        perf.loc[no_sku, "title"] = text("products.no_sku", self.lang)
+        return perf
+
+    @cached_property
+    def ad_table(self) -> pd.DataFrame:
+        return _ads.by_campaign(self.t, self.period)
+
+    @cached_property
+    def breakeven(self) -> tuple[float | None, float | None]:
+        """(break-even ROAS, gross margin rate): the margin from store.yaml if set, else from sales."""
+        margin = self.cfg.thresholds.get("gross_margin_rate")
+        if margin is None:
+            margin = evaluate({"m": _ads.gross_margin_rate(self.t, self.period)})["m"]
+        margin = float(margin) if margin is not None else None
+        return _ads.breakeven_roas(margin), margin
+
+    def show(self, metric_id: str, value: Any, glossary: str | None = None) -> None:
+        """Record a figure the report shows: it goes into summary.json, its definition into the glossary."""
+        self.shown[metric_id] = value
+        self.explain(glossary or metric_id)
+
+    def explain(self, metric_id: str) -> None:
+        if metric_id in registry.METRICS and metric_id not in self.glossary_ids:
+            self.glossary_ids.append(metric_id)
+
+
+def open_context(kind: str, period: str | _dt.date | Period | None = None, config: str | None = None,
+                 lang: Lang | None = None, allow_incomplete: bool = False) -> ReviewContext:
+    """Open the warehouse read-only and fix the period: a label (``2026-11-26``, ``2026-W47``,
+    ``2026-11``) or, by default, the last complete one in store time.
+
+    Without ``allow_incomplete``, a period missing orders or traffic on any day is refused here
+    too, so a notebook run by hand behaves like ``storeops run``.
+    """
+    from storeops.errors import ReportError
+
+    cfg = _config.load(config or None)
+    p = resolve(kind, cfg, period)
+    con = warehouse.connect(cfg, read_only=True)
+    missing = missing_tables(con, p)
+    if missing and not allow_incomplete:
+        con.disconnect()
+        raise ReportError(incomplete_message(missing, p))
+    return ReviewContext(cfg, con, p, lang or cfg.language, incomplete=missing)
+
+
+def resolve(kind: str, cfg: _config.Config, period: str | _dt.date | Period | None) -> Period:
+    """The period a ``kind`` review covers, from a label, a date or nothing (the last complete one)."""
+    from storeops.errors import ReportError
+
+    if isinstance(period, Period):
+        p = period
+    elif isinstance(period, _dt.date):
+        p = Period.day(period)
+    elif period:
+        try:
+            p = Period.parse(str(period))
+        except ValueError as e:
+            raise ReportError(f"{period!r} is no period: expected 2026-11-26, 2026-W47 or 2026-11 ({e})") from None
+    else:
+        today = cfg.today()
+        p = {"day": Period.day(cfg.yesterday()), "week": Period.week_of(today - _dt.timedelta(days=7)),
+             "month": Period.month_of(today.replace(day=1) - _dt.timedelta(days=1))}[KINDS[kind]]
+    if p.kind != KINDS[kind]:
+        raise ReportError(f"a {kind} review covers a {KINDS[kind]}, not {p.label} (e.g. "
+                          f"{ {'day': '2026-11-26', 'week': '2026-W47', 'month': '2026-11'}[KINDS[kind]] })")
+    return p
+
+
+def incomplete_message(missing: dict[str, list[_dt.date]], period: Period) -> str:
+    return (f"no data for {period.label} in {_listed(missing, period)}: load it first, "
+            f"or run with --allow-incomplete to publish with a warning banner")
+
+
+def _listed(missing: dict[str, list[_dt.date]], period: Period) -> str:
+    """``orders, traffic`` for a day; ``orders (11-18, 11-19), traffic (11-18)`` for a longer period."""
+    if period.days == 1:
+        return ", ".join(missing)
+    return ", ".join(f"{t} ({', '.join(f'{d:%m-%d}' for d in days)})" for t, days in missing.items())

@@ -1,0 +1,376 @@
+"""The sections every review is made of, for any period: a day, an ISO week, a month.
+
+Each section returns HTML (heading, the question it answers, tables and charts) and
+records the figures it shows with ``ctx.show`` so that summary.json and the glossary hold
+exactly what the reader saw. A review (daily.py, weekly.py) says which sections, in what order.
+
+>>> ctx = storeops.daily.context("2026-11-26", lang="en")  # doctest: +SKIP
+>>> storeops.daily.kpis(ctx)                                # the KPI table
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from storeops.metrics import ads as _ads
+from storeops.metrics import bridge as _bridge, fulfilment as _ful, inventory, plan
+from storeops.metrics import products as _prod
+from storeops.metrics import registry, sales, service as _svc, traffic as _traffic
+from storeops.metrics.base import evaluate
+from storeops.present import charts, formats, tables
+from storeops.present.i18n import text, weekday
+from storeops.present.tables import Col, Html
+from storeops.publish import summary as _summary
+from storeops.reviews import compare
+from storeops.reviews.context import KPI_IDS, ReviewContext, _listed
+
+TOP_ROWS = 3  # rows of each action item shown in the list
+
+
+def _t(ctx: ReviewContext, key: str, **fmt: object) -> str:
+    """Catalog text as the review's kind words it (``<key>.<kind>``), else as every review does."""
+    from storeops.present.i18n import CATALOG
+
+    return text(f"{key}.{ctx.kind}" if f"{key}.{ctx.kind}" in CATALOG else key, ctx.lang, **fmt)
+
+
+def _section(ctx: ReviewContext, key: str) -> Html:
+    """A section's heading and question; the question as the review's kind words it, where it differs."""
+    return tables.section(key, ctx.lang, key, ctx.kind)
+
+
+def header(ctx: ReviewContext) -> Html:
+    p = ctx.period
+    title = text(f"{ctx.kind}.title", ctx.lang, store=ctx.cfg.name(ctx.lang), date=p.label)
+    sub = text(f"{ctx.kind}.subtitle", ctx.lang, weekday=weekday(p.end, ctx.lang), date=p.end.isoformat(),
+               start=p.start.isoformat(), end=p.end.isoformat(), tz=ctx.cfg.timezone)
+    banner = tables.banner(text("banner.incomplete", ctx.lang, tables=_listed(ctx.incomplete, p), date=p.label)) \
+        if ctx.incomplete else ""
+    return Html(f'<header class="so-header"><h1>{tables.esc(title)}</h1><p class="so-sub">{tables.esc(sub)}</p>'
+                f"{banner}</header>")
+
+
+# ---------------------------------------------------------------- action list
+
+
+def action_items(ctx: ReviewContext) -> list[tables.Action]:
+    """今日待办: every rule of the action list whose data is tracked, with its count and most pressing rows."""
+    def orders_top(df):
+        return ", ".join(f"{r.order_id} ({r.hours:.0f}h)" for r in df.head(TOP_ROWS).itertuples())
+
+    def tickets_top(df):
+        return ", ".join(f"{r.ticket_id} {r.kind} ({r.age_h:.0f}h)" for r in df.head(TOP_ROWS).itertuples())
+
+    items = []
+    if ctx.tracks("shipping"):
+        backlog = _ful.overdue(ctx.t, ctx.cutoff, 48)
+        breached, at_risk = backlog[backlog.hours >= 72], backlog[backlog.hours < 72]
+        urgent = _ful.urgent_orders(ctx.t, ctx.cutoff)
+        items += [tables.Action("ship_breached", len(breached), "fulfilment", orders_top(breached)),
+                  tables.Action("ship_at_risk", len(at_risk), "fulfilment", orders_top(at_risk)),
+                  tables.Action("urgent", len(urgent), "fulfilment", orders_top(urgent))]
+    if ctx.tracks("tickets"):
+        open_t = _svc.open_tickets(ctx.t, ctx.cutoff, min_age_h=20)
+        t_breached, t_risk = open_t[open_t.age_h >= 24], open_t[open_t.age_h < 24]
+        items += [tables.Action("tickets_breached", len(t_breached), "service", tickets_top(t_breached)),
+                  tables.Action("tickets_at_risk", len(t_risk), "service", tickets_top(t_risk))]
+    if ctx.tracks("inventory"):
+        hot = inventory.hot_short(ctx.stock)
+        items.append(tables.Action("hot_short", len(hot), "products", ", ".join(
+            f"{r.sku} ({r.days_cover:.1f}/{r.lead_time_days}d)" for r in hot.head(TOP_ROWS).itertuples())))
+    if ctx.tracks("inventory", "product_traffic"):
+        oos = inventory.out_of_stock_with_visitors(ctx.t, ctx.day, ctx.stock)
+        items.append(tables.Action("oos_visited", len(oos), "products",
+                                   ", ".join(f"{r.sku} (UV {r.uv})" for r in oos.head(TOP_ROWS).itertuples())))
+    be, _ = ctx.breakeven
+    low_ads = ctx.ad_table[ctx.ad_table.roas < be] if be else ctx.ad_table.iloc[0:0]
+    items.append(tables.Action("ads_below_breakeven", len(low_ads), "ads", ", ".join(
+        f"{r.channel}·{r.campaign} ({r.roas:.2f})" for r in low_ads.head(TOP_ROWS).itertuples())))
+    flagged = [k for k, f in ctx.flags.items() if f]
+    items.append(tables.Action("anomalies", len(flagged), "kpis", ", ".join(
+        f"{registry.get(k).label(ctx.lang)} {text('flag.' + ctx.flags[k], ctx.lang)}" for k in flagged[:TOP_ROWS])))
+    return items
+
+
+def actions(ctx: ReviewContext) -> Html:
+    items = action_items(ctx)
+    for a in items:
+        ctx.shown[f"action_{a.key}"] = a.count
+    return (_section(ctx, "actions") + tables.action_list(items, ctx.lang)
+            + ctx.gaps("shipping", "tickets", "inventory", "product_traffic"))
+
+
+# ---------------------------------------------------------------- KPIs
+
+
+def kpis(ctx: ReviewContext) -> Html:
+    """核心指标: value, 环比, 同比, vs the mean of the last 4 same weekdays, target, anomaly flag."""
+    now = ctx.values(ctx.period)
+    bases = compare.keys(ctx.period.kind)
+    changes = compare.changes(ctx.period, ctx.values, KPI_IDS)
+    rows = []
+    for mid in KPI_IDS:
+        if mid in ctx.untracked:  # "—", and absent from summary.json: never a figure the data cannot give
+            rows.append(tables.KpiRow(registry.get(mid), None, (None,) * len(bases)))
+            continue
+        v = now[mid]
+        row = tables.KpiRow(registry.get(mid), v, tuple(changes[b][mid] for b in bases), flag=ctx.flags[mid])
+        ctx.show(mid, v)
+        for b in bases:
+            ctx.comparisons.setdefault(b, {})[mid] = changes[b][mid]
+        if mid == "paid_amount":
+            att = plan.attainment(v, ctx.target)
+            row = tables.KpiRow(row.metric, v, row.changes, ctx.target, att, row.flag)
+            ctx.show("target", ctx.target)
+            ctx.show("attainment", att)
+        rows.append(row)
+    ctx.explain("anomaly")
+    margin = formats.pct(ctx.margin)
+    ref = ctx.reference if ctx.period.kind == "day" else None
+    if ref is None:
+        remark = text(f"kpis.reference.{ctx.period.kind}", ctx.lang, margin=margin)
+    elif ref.basis == "weekday":
+        remark = text("kpis.reference.weekday", ctx.lang, margin=margin)
+    else:
+        remark = text("kpis.reference.event", ctx.lang, event=ref.event, ref=ref.days[0].isoformat(), margin=margin)
+    return (_section(ctx, "kpis") + tables.kpi_table(rows, ctx.lang, ctx.period.kind)
+            + tables.note(remark)
+            + ctx.gaps("buyers", "traffic", "refund_times", "ads"))
+
+
+# ---------------------------------------------------------------- GMV bridge
+
+
+def bridge(ctx: ReviewContext) -> Html:
+    """支付金额拆解 against the same weekday last week: UV, conversion and ATV parts that add up to the change."""
+    out = _section(ctx, "bridge")
+    if not ctx.tracks("buyers", "traffic"):
+        return out + ctx.gaps("buyers", "traffic")
+    b = _bridge.gmv_bridge(ctx.values(compare.headline(ctx.period)), ctx.values(ctx.period))
+    if b is None:
+        return out + tables.note(_t(ctx, "bridge.none"))
+    for k in _bridge.PARTS:
+        ctx.show(k, b[k])
+    parts = [(text(f"chart.{k}", ctx.lang), float(b[k])) for k in _bridge.PARTS]
+    chart = charts.waterfall(float(b["before"]), parts, float(b["after"]),
+                             (_t(ctx, "bridge.before"), _t(ctx, "bridge.after")), ctx.lang)
+    df = pd.DataFrame({"metric": [registry.get(k).label(ctx.lang) for k in _bridge.PARTS],
+                       "value": [b[k] for k in _bridge.PARTS]})
+    return out + chart + tables.data_table(df, [Col("metric", "col.metric"), Col("value", "col.value", "money")],
+                                           ctx.lang)
+
+
+# ---------------------------------------------------------------- trends
+
+
+def trends(ctx: ReviewContext) -> Html:
+    """近28天: paid amount, UV and conversion; month to date against target, pace, month-end forecast."""
+    df = sales.by_day(ctx.t, ctx.period.trailing(28))
+    labels = {k: text(f"chart.{k}", ctx.lang) for k in ("paid_amount", "uv", "conversion", "ma7")}
+    panels = [k for k in ("uv", "conversion") if k not in ctx.untracked]
+    chart = charts.trends(df, ctx.day, ctx.lang, labels, panels)
+    mtd = plan.month_to_date(ctx.t, ctx.day)
+    for k, v in mtd.items():
+        ctx.show(k, v)
+    rows = pd.DataFrame({"metric": [registry.get(k).label(ctx.lang) for k in mtd],
+                         "value": [formats.value(v, registry.get(k).unit, ctx.lang) for k, v in mtd.items()]})
+    return (_section(ctx, "trends") + chart + ctx.gaps("buyers", "traffic")
+            + tables.data_table(rows, [Col("metric", "col.metric"), Col("value", "col.value")], ctx.lang))
+
+
+# ---------------------------------------------------------------- traffic
+
+
+def traffic(ctx: ReviewContext) -> Html:
+    """流量来源: UV, PV and share of the store total per source."""
+    out = _section(ctx, "traffic")
+    df = _traffic.by_source(ctx.t, ctx.period)
+    if df.empty:
+        return out + tables.note(text("traffic.none", ctx.lang))
+    ctx.explain("uv")
+    cols = [Col("source", "col.source"), Col("uv", "uv", "count"), Col("pv", "pv", "count"),
+            Col("share", "col.share", "rate")]
+    if ctx.tracks("source_sales"):
+        cols += [Col("paid_amount", "source_paid_amount", "money"), Col("conversion", "source_conversion", "rate")]
+        ctx.explain("source_paid_amount")
+        ctx.explain("source_conversion")
+    return out + tables.data_table(df, cols, ctx.lang) + ctx.gaps("source_sales")
+
+
+# ---------------------------------------------------------------- customer service
+
+
+def service(ctx: ReviewContext) -> Html:
+    """客服: consulting buyers, inquiry conversion, response times, per agent, QA sample, tickets."""
+    out = _section(ctx, "service")
+    p = ctx.period
+    v = evaluate({"consultations": _svc.consultations(ctx.t, p), "consult_conversion": _svc.consult_conversion(ctx.t, p),
+                  "first_response": _svc.first_response(ctx.t, p), "response_3min": _svc.response_3min(ctx.t, p),
+                  "ticket_sla": _svc.ticket_sla(ctx.t, p)})
+    if not ctx.tracks("buyers"):  # a chat cannot be matched to an order without buyer ids
+        v["consult_conversion"] = None
+    if v["consultations"]:
+        for k in ("consultations", "consult_conversion", "first_response", "response_3min"):
+            if k not in ctx.untracked:
+                ctx.show(k, v[k])
+        head = pd.DataFrame({"metric": [registry.get(k).label(ctx.lang) for k in list(v)[:4]],
+                             "value": [formats.value(v[k], registry.get(k).unit, ctx.lang) for k in list(v)[:4]]})
+        out += tables.data_table(head, [Col("metric", "col.metric"), Col("value", "col.value")], ctx.lang)
+        agent_cols = [Col("agent", "col.agent"), Col("sessions", "col.sessions", "count"),
+                      Col("consultations", "consultations", "count"),
+                      Col("consult_conversion", "consult_conversion", "rate"),
+                      Col("first_response", "first_response", "seconds"), Col("response_3min", "response_3min", "rate")]
+        out += tables.data_table(_svc.per_agent(ctx.t, p), [c for c in agent_cols if c.header not in ctx.untracked],
+                                 ctx.lang) + ctx.gaps("buyers")
+        sample = _svc.chat_sample(ctx.t, ctx.period)
+        sample["score"] = ""
+        sample["remark"] = ""
+        out += tables.subheading(text("service.sample", ctx.lang))
+        out += tables.data_table(sample, [
+            Col("started_at", "col.time", "datetime"), Col("agent", "col.agent"), Col("buyer_id", "col.buyer"),
+            Col("first_response_s", "first_response", "seconds"), Col("transcript", "col.transcript"),
+            Col("score", "col.score"), Col("remark", "col.remark")], ctx.lang, css="so-sample")
+    else:
+        out += tables.note(text("service.none", ctx.lang))
+    out += tables.subheading(text("service.tickets", ctx.lang))
+    if not ctx.tracks("tickets"):
+        return out + ctx.gaps("tickets")
+    open_all = _svc.open_tickets(ctx.t, ctx.cutoff)
+    ctx.show("tickets_open", len(open_all))
+    if v["ticket_sla"] is not None:
+        ctx.show("ticket_sla", v["ticket_sla"])
+        out += tables.note(f"{registry.get('ticket_sla').label(ctx.lang)}: {formats.pct(v['ticket_sla'])} · "
+                           f"{registry.get('tickets_open').label(ctx.lang)}: {len(open_all)}")
+    late = open_all[open_all.age_h >= 24]
+    if late.empty:
+        out += tables.note(text("service.tickets_none", ctx.lang))
+    else:
+        out += tables.data_table(late, [Col("ticket_id", "col.ticket"), Col("order_id", "col.order"),
+                                        Col("kind", "col.kind"), Col("opened_at", "col.time", "datetime"),
+                                        Col("age_h", "col.age_h", "hours")], ctx.lang)
+    return out
+
+
+# ---------------------------------------------------------------- fulfilment
+
+
+def fulfilment(ctx: ReviewContext) -> Html:
+    """订单与物流: funnel, backlog by age, 72 h compliance, urgent orders."""
+    out = _section(ctx, "fulfilment")
+    f = _ful.funnel(ctx.t, ctx.period)
+    funnel = pd.DataFrame({"stage": [text(f"funnel.{k}", ctx.lang) for k in f], "count": list(f.values()),
+                           "share": [v / f["created"] if f["created"] else None for v in f.values()]})
+    if not ctx.tracks("shipping"):  # no shipping times: no shipped stage, backlog or 72 h figure to judge
+        funnel = funnel[funnel.index < 2]
+    out += tables.data_table(funnel, [Col("stage", "col.stage"), Col("count", "col.count", "count"),
+                                      Col("share", "col.share", "rate")], ctx.lang)
+    if not ctx.tracks("shipping"):
+        return out + ctx.gaps("shipping")
+    backlog = _ful.ship_backlog(ctx.t, ctx.cutoff)
+    for k, n in backlog.items():
+        ctx.show(f"ship_backlog_{k}", n, glossary="ship_backlog")
+    bl = pd.DataFrame({"bucket": [text(f"bucket.{k}", ctx.lang) for k in backlog], "count": list(backlog.values())})
+    out += tables.data_table(bl, [Col("bucket", "col.bucket"), Col("count", "ship_backlog", "count")], ctx.lang,
+                             row_class=pd.Series(["", "", "so-warn", "so-bad-row"]))
+    s72 = _ful.ship_72h(ctx.t, ctx.period)
+    ctx.show("ship_72h", s72["rate"])
+    out += tables.note(f"{registry.get('ship_72h').label(ctx.lang)}: {formats.pct(s72['rate'])} "
+                       f"({s72['on_time']}/{s72['due']})")
+    urgent = _ful.urgent_orders(ctx.t, ctx.cutoff)
+    ctx.show("urgent_orders", len(urgent))
+    out += tables.subheading(registry.get("urgent_orders").label(ctx.lang))
+    if urgent.empty:
+        return out + tables.note(text("fulfilment.urgent_none", ctx.lang))
+    return out + tables.data_table(urgent.head(20), [
+        Col("order_id", "col.order"), Col("buyer_id", "col.buyer"), Col("paid_at", "col.paid_at", "datetime"),
+        Col("hours", "col.age_h", "hours"), Col("province", "col.province")], ctx.lang)
+
+
+# ---------------------------------------------------------------- ads
+
+
+def ads(ctx: ReviewContext) -> Html:
+    """推广: per channel and campaign against break-even ROAS; month-to-date spend pacing."""
+    out = _section(ctx, "ads")
+    df = ctx.ad_table
+    if df.empty:
+        return out + tables.note(text("ads.none", ctx.lang))
+    be, margin = ctx.breakeven
+    ctx.show("breakeven_roas", be)
+    for k in ("roas", "ctr", "cpc", "ad_cvr"):
+        ctx.explain(k)
+    out += tables.note(text("ads.breakeven", ctx.lang, value=formats.value(be, "ratio", ctx.lang),
+                            margin=formats.pct(margin)))
+    below = (df.roas < be) if be else pd.Series([False] * len(df))
+    out += tables.data_table(df, [
+        Col("channel", "col.channel"), Col("campaign", "col.campaign"), Col("cost", "ad_cost", "money"),
+        Col("impressions", "col.impressions", "count"), Col("clicks", "col.clicks", "count"),
+        Col("ctr", "ctr", "rate"), Col("cpc", "cpc", "money"), Col("ad_cvr", "ad_cvr", "rate"),
+        Col("gmv", "col.gmv", "money"), Col("roas", "roas", "ratio")], ctx.lang,
+        row_class=below.map({True: "so-bad-row", False: ""}))
+    pace = _ads.spend_pacing(ctx.t, ctx.period)
+    ctx.show("spend_pacing", pace["pacing"])
+    cost = formats.money(pace["mtd_cost"], ctx.lang)
+    if pace["budget"]:
+        return out + tables.note(text("ads.pacing", ctx.lang, cost=cost, budget=formats.money(pace["budget"], ctx.lang),
+                                      pacing=formats.pct(pace["pacing"])))
+    return out + tables.note(text("ads.pacing_none", ctx.lang, cost=cost))
+
+
+# ---------------------------------------------------------------- products
+
+
+def products(ctx: ReviewContext) -> Html:
+    """商品: top 10 by paid amount, high-UV low-conversion products, stock warnings."""
+    out = _section(ctx, "products")
+    perf = ctx.product_perf
+    cols = [Col("title", "col.product"), Col("paid_amount", "paid_amount", "money"), Col("units", "col.units", "count")]
+    if ctx.tracks("product_traffic"):
+        cols.append(Col("uv", "uv", "count"))
+    if ctx.tracks("product_traffic", "buyers"):
+        cols.append(Col("conversion", "product_conversion", "rate"))
+        ctx.explain("product_conversion")
+    top = _prod.top(perf)
+    out += tables.subheading(text("products.top", ctx.lang))
+    out += tables.data_table(top, cols, ctx.lang) if not top.empty else tables.note(text("products.none", ctx.lang))
+    out += tables.subheading(text("products.low_conv", ctx.lang))
+    if ctx.tracks("product_traffic", "buyers", "traffic"):
+        low = _prod.high_uv_low_conversion(perf, ctx.values(ctx.period)["conversion"])
+        out += tables.data_table(low, cols, ctx.lang) if not low.empty else tables.note(
+            text("products.low_conv_none", ctx.lang))
+    else:
+        out += ctx.gaps("product_traffic", "buyers", "traffic")
+    if not ctx.tracks("inventory"):
+        return out + tables.subheading(text("products.hot_short", ctx.lang)) + ctx.gaps("inventory")
+    stock_cols = [Col("sku", "col.sku"), Col("title", "col.product"), Col("on_hand", "col.on_hand", "count"),
+                  Col("velocity", "velocity", "ratio"), Col("days_cover", "days_cover", "ratio"),
+                  Col("lead_time_days", "col.lead_time", "count")]
+    for k in ("velocity", "days_cover", "sales_class"):
+        ctx.explain(k)
+    hot = inventory.hot_short(ctx.stock)
+    out += tables.subheading(text("products.hot_short", ctx.lang))
+    out += tables.data_table(hot.head(20), stock_cols, ctx.lang) if not hot.empty else tables.note(
+        text("actions.none", ctx.lang))
+    out += tables.subheading(text("products.oos", ctx.lang))
+    if not ctx.tracks("product_traffic"):
+        return out + ctx.gaps("product_traffic")
+    oos = inventory.out_of_stock_with_visitors(ctx.t, ctx.day, ctx.stock)
+    if oos.empty:
+        return out + tables.note(text("products.oos_none", ctx.lang))
+    oos = oos.assign(sales_class=oos.sales_class.map(lambda c: text(f"class.{c}", ctx.lang)))
+    return out + tables.data_table(oos.head(20), [Col("sku", "col.sku"), Col("title", "col.product"),
+                                                  Col("uv", "uv", "count"), Col("sales_class", "sales_class")], ctx.lang)
+
+
+# ---------------------------------------------------------------- glossary and summary
+
+
+def glossary(ctx: ReviewContext) -> Html:
+    """指标说明: the registry's definition of every metric shown above."""
+    return _section(ctx, "glossary") + tables.glossary(
+        [registry.get(m) for m in ctx.glossary_ids], ctx.lang)
+
+
+def summary(ctx: ReviewContext) -> None:
+    """Hand the shown figures to the runner, which writes them to summary.json."""
+    _summary.emit(ctx.kind, ctx.period, ctx.lang, ctx.shown, ctx.comparisons)

@@ -1,0 +1,72 @@
+"""The weekly review end to end: storeops run weekly on the demo store, in zh and en, every section,
+and its summary.json against the metric functions (a week is the sum of its days)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from storeops import config, warehouse
+from storeops.periods import Period
+from storeops.publish import mail
+from storeops.reviews.context import kpi_values
+from tests.conftest import BIN
+
+pytestmark = pytest.mark.e2e
+WEEK = "2026-W47"  # Monday 2026-11-16 to Sunday 2026-11-22
+SECTIONS = ("actions", "kpis", "days", "bridge", "traffic", "ads", "service", "fulfilment", "products", "glossary")
+
+
+@pytest.fixture(scope="module", params=["zh", "en"])
+def published(request, demo_project):
+    lang = request.param
+    r = subprocess.run([BIN / "storeops", "run", "weekly", "--week", WEEK, "--lang", lang, "--config",
+                        demo_project / "params" / "store.yaml"], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    html_path = Path(r.stdout.strip().splitlines()[-1])
+    return lang, html_path, html_path.read_text(encoding="utf-8")
+
+
+def test_paths_and_every_section(published, demo_project):
+    lang, html_path, page = published
+    stem = f"weekly-{WEEK}" + ("" if lang == "zh" else ".en")
+    assert html_path == demo_project / "reports" / "weekly" / "2026" / f"{stem}.html"
+    for anchor in SECTIONS:
+        assert f'id="{anchor}"' in page, anchor
+    for sign in ("Traceback", "nan", "None", "NaN"):
+        assert not re.search(rf"\b{sign}\b", re.sub(r'src="data:[^"]+"', "", page)), sign
+    assert "storeops.weekly" not in page and "<script" not in page
+    if lang == "zh":
+        assert "周报 2026-W47" in page and "环比(上周)" in page and "同比(去年同周)" in page and "逐日表现" in page
+    else:
+        assert "Weekly review 2026-W47" in page and "vs last week" in page and "Day by day" in page
+
+
+def test_summary_is_the_week_and_the_sum_of_its_days(published, demo_project):
+    lang, html_path, _ = published
+    s = json.loads(html_path.with_name(html_path.name.replace(".html", ".summary.json")).read_text())
+    assert s["kind"] == "weekly" and s["period"] == {"start": "2026-11-16", "end": "2026-11-22"}
+    cfg = config.load(demo_project / "params" / "store.yaml")
+    con = warehouse.connect(cfg, read_only=True)
+    try:
+        t = warehouse.Tables(con)
+        week = Period.parse(WEEK)
+        days = [kpi_values(t, Period.day(d))["paid_amount"] for d in week.dates()]
+        assert Decimal(str(s["metrics"]["paid_amount"])) == sum(days)  # to the cent
+        last = kpi_values(t, week.previous())["paid_amount"]
+        assert s["comparisons"]["wow"]["paid_amount"] == pytest.approx(float(sum(days) / last - 1))
+        assert set(s["comparisons"]) == {"wow", "yoy", "w4"}
+        # the bridge against last week adds up to the change, to the cent
+        parts = [Decimal(str(s["metrics"][k])) for k in ("bridge_uv", "bridge_conversion", "bridge_atv")]
+        assert sum(parts) == sum(days) - last
+    finally:
+        con.disconnect()
+    change = s["comparisons"]["wow"]["paid_amount"]
+    assert mail.subject(cfg, s).startswith(f"[{cfg.name(lang)}] {'周报' if lang == 'zh' else 'Weekly review'} "
+                                           f"2026-W47 · ")
+    assert mail.subject(cfg, s).endswith(f"({'+' if change > 0 else '−'}{abs(change) * 100:.1f}%)")

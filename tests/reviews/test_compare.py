@@ -1,0 +1,59 @@
+"""A week and a month against their comparisons, on hand-worked paid amounts (METRICS.md).
+
+paid on       amount  ISO week   month
+2025-03-04      75    2025-W10   2025-03
+2025-12-10      30    2025-W50   2025-12
+2026-01-15      90    2026-W03   2026-01
+2026-02-03      60    2026-W06   2026-02
+2026-02-10     100    2026-W07   2026-02
+2026-02-17      80    2026-W08   2026-02
+2026-02-25     120    2026-W09   2026-02
+2026-03-03     100    2026-W10   2026-03
+2026-03-07      50    2026-W10   2026-03
+
+2026-W10 = 150: vs W09 (120) +25 %; vs 2025-W10 (75) +100 %; vs the mean of W09..W06 (90) +66.67 %.
+2026-03 = 150: vs February (360) −58.33 %; vs March 2025 (75) +100 %; vs the mean of Feb, Jan, Dec
+(360, 90, 30 → 160) −6.25 %.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from storeops.periods import Period
+from storeops.reviews import compare
+from storeops.reviews.context import kpi_values
+from tests.conftest import load
+
+PAID = [("2025-03-04", 75), ("2025-12-10", 30), ("2026-01-15", 90), ("2026-02-03", 60), ("2026-02-10", 100),
+        ("2026-02-17", 80), ("2026-02-25", 120), ("2026-03-03", 100), ("2026-03-07", 50)]
+
+
+@pytest.fixture
+def t(con):
+    return load(con, orders=[dict(order_id=f"o{i}", buyer_id=f"b{i}", created_at=f"{day} 10:00",
+                                  paid_at=f"{day} 10:05", goods_amount=str(a), paid_amount=str(a))
+                             for i, (day, a) in enumerate(PAID)])
+
+
+def _changes(t, label):
+    return {k: v["paid_amount"] for k, v in compare.changes(Period.parse(label), lambda p: kpi_values(t, p),
+                                                            ["paid_amount"]).items()}
+
+
+def test_a_week_against_last_week_last_year_and_4_weeks(t):
+    assert kpi_values(t, Period.parse("2026-W10"))["paid_amount"] == 150
+    assert _changes(t, "2026-W10") == pytest.approx({"wow": 0.25, "yoy": 1.0, "w4": 150 / 90 - 1})
+
+
+def test_a_month_against_last_month_last_year_and_3_months(t):
+    assert _changes(t, "2026-03") == pytest.approx({"mom": 150 / 360 - 1, "yoy": 1.0, "m3": -0.0625})
+
+
+def test_a_day_keeps_its_comparisons(t):
+    # 2026-03-03, a Tuesday (100): the day before and the Tuesday before sold 0, from which no change
+    # can be given; the 4 Tuesdays before sold 0, 80, 100, 60 (mean 60): +66.67 %
+    assert _changes(t, "2026-03-03") == pytest.approx({"dod": None, "wow": None, "w4": 100 / 60 - 1})
+    assert compare.headline(Period.parse("2026-03-03")) == Period.day("2026-02-24")
+    assert compare.headline(Period.parse("2026-W10")) == Period.parse("2026-W09")
+    assert compare.headline(Period.parse("2026-03")) == Period.parse("2026-02")
