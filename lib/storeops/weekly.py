@@ -40,4 +40,4 @@ def days(ctx: ReviewContext) -> Html:
     cols += [Col(k, k, registry.get(k).unit) for k in panels]
     # no day stands out in a week: nothing is drawn in the accent colour
     return (tables.section("days", ctx.lang, "days", ctx.kind) + charts.trends(df, None, ctx.lang, labels, panels)
-            + tables.data_table(shown, cols, ctx.lang) + ctx.gaps("buyers", "traffic"))
+            + tables.data_table("days", shown, cols, ctx.lang) + ctx.gaps("buyers", "traffic"))

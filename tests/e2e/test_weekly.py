@@ -41,6 +41,7 @@ def test_paths_and_every_section(published, demo_project):
     for sign in ("Traceback", "nan", "None", "NaN"):
         assert not re.search(rf"\b{sign}\b", re.sub(r'src="data:[^"]+"', "", page)), sign
     assert "storeops.weekly" not in page and "<script" not in page
+    assert len(re.findall(r'<img[^>]* src="data:image/png;base64,', page)) == 2  # the 7 days and the bridge
     if lang == "zh":
         assert "周报 2026-W47" in page and "环比(上周)" in page and "同比(去年同周)" in page and "逐日表现" in page
     else:

@@ -1,6 +1,7 @@
-"""Rendered tables: escaped, formatted, coloured by whether up is good (snapshot-style)."""
+"""Rendered tables: escaped, formatted, coloured as the reader reads changes (snapshot-style)."""
 
 import pandas as pd
+import pytest
 
 from storeops.metrics import registry
 from storeops.present import tables
@@ -10,12 +11,28 @@ from storeops.present.tables import Col
 def test_data_table_escapes_and_formats():
     df = pd.DataFrame({"title": ["<b>T恤</b> & 衬衫"], "paid_amount": [123456.0], "conversion": [0.05123],
                        "uv": [None]})
-    html = tables.data_table(df, [Col("title", "col.product"), Col("paid_amount", "paid_amount", "money"),
+    html = tables.data_table("top", df, [Col("title", "col.product"), Col("paid_amount", "paid_amount", "money"),
                                   Col("conversion", "conversion", "rate"), Col("uv", "uv", "count")], "zh").html
     assert "<b>" not in html and "&lt;b&gt;T恤&lt;/b&gt; &amp; 衬衫" in html
     assert '<td class="so-num">¥12.3万</td>' in html and '<td class="so-num">5.1%</td>' in html
     assert '<td class="so-num">—</td>' in html
     assert "<th class=\"\">商品</th>" in html and "支付金额" in html
+
+
+def test_tables_carry_their_data():
+    a = tables.data_table("by_source", pd.DataFrame({"source": ["搜索"], "uv": [60]}, index=[7]),
+                          [Col("source", "col.source"), Col("uv", "uv", "count")], "en")
+    b = tables.data_table("by_source", pd.DataFrame({"source": ["推荐"], "uv": [50]}),
+                          [Col("source", "col.source"), Col("uv", "uv", "count")], "en")
+    both = tables.section("traffic", "en", "traffic") + a + tables.note("x") + b
+    assert list(both.data) == ["by_source", "by_source_2"]  # the same name twice: numbered, nothing lost
+    assert both.data["by_source"].to_dict("records") == [{"source": "搜索", "uv": 60}]
+    assert both.html.count("<table") == 2
+    kpis = tables.kpi_table([tables.KpiRow(registry.get("paid_amount"), 100, (0.1, -0.2, None), flag="low")],
+                            "en", "week")
+    assert kpis.data["kpis"].to_dict("records") == [{"metric": "paid_amount", "value": 100.0, "wow": 0.1,
+                                                      "yoy": -0.2, "w4": None, "target": None,
+                                                      "attainment": None, "flag": "low"}]
 
 
 def test_kpi_row_colours():
@@ -26,6 +43,31 @@ def test_kpi_row_colours():
     assert 'so-good">+10.0%' in paid and 'so-bad">−20.0%' in paid and "▼ unusually low" in paid
     assert 'so-bad">+10.0%' in ref and 'so-good">−20.0%' in ref  # fewer refunds is good news
     assert 'class="so-anomaly"' in paid and "so-anomaly" not in ref
+
+
+def test_kpi_row_colours_in_the_market_convention():
+    # 红涨绿跌: a rise is red and ▲ whether it is good news or not, a fall green and ▼
+    up = tables.KpiRow(registry.get("paid_amount"), 100, (0.1, -0.2, 0.0001))
+    refunds = tables.KpiRow(registry.get("refund_amount"), 100, (0.1, -0.2, None))
+    html = tables.kpi_table([up, refunds], "zh", "day", "market").html
+    paid, ref = html.split("<tr data-metric=")[1:]
+    assert 'so-up">▲+10.0%' in paid and 'so-down">▼−20.0%' in paid and 'so-flat">0.0%' in paid
+    assert 'so-up">▲+10.0%' in ref and 'so-down">▼−20.0%' in ref
+
+
+@pytest.mark.parametrize("settings, lang, convention", [
+    ({}, "zh", "market"), ({}, "en", "outcome"), ({"present": {"colours": "outcome"}}, "zh", "outcome"),
+    ({"present": {"colours": "market"}}, "en", "market"),
+])
+def test_the_colour_convention_follows_the_reader(settings, lang, convention):
+    assert tables.colours(settings, lang) == convention
+
+
+def test_a_misspelt_colour_convention_is_refused():
+    from storeops.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="present.colours must be one of market, outcome, not 'red'"):
+        tables.colours({"present": {"colours": "red"}}, "zh")
 
 
 def test_action_list():

@@ -83,8 +83,10 @@ def trends(df: pd.DataFrame, report_day: _dt.date, lang: Lang, labels: dict[str,
 
 
 def waterfall(start: float, parts: list[tuple[str, float]], end: float, labels: tuple[str, str],
-              lang: Lang) -> Chart:
-    """A bridge from ``start`` to ``end`` through signed ``parts`` (which add up to end − start)."""
+              lang: Lang, convention: str = "outcome") -> Chart:
+    """A bridge from ``start`` to ``end`` through signed ``parts`` (which add up to end − start); a
+    part that adds is green, one that takes away red — the other way round under the market
+    convention (红涨绿跌, present.tables.colours)."""
     theme.apply()
     names = [labels[0]] + [n for n, _ in parts] + [labels[1]]
     bottoms, heights, colors = [0.0], [start], [theme.MUTED]
@@ -92,7 +94,8 @@ def waterfall(start: float, parts: list[tuple[str, float]], end: float, labels: 
     for _, v in parts:
         bottoms.append(level if v >= 0 else level + v)
         heights.append(abs(v))
-        colors.append(theme.GOOD if v >= 0 else theme.BAD)
+        colors.append((theme.GOOD if v >= 0 else theme.BAD) if convention != "market" else
+                      (theme.BAD if v >= 0 else theme.GOOD))
         level += v
     bottoms.append(0.0)
     heights.append(end)

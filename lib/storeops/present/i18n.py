@@ -38,6 +38,12 @@ CATALOG: dict[str, dict[str, str]] = {
     "bridge.question.weekly": _e("与上周相比，支付金额的变化来自访客、转化还是客单价？三部分之和等于变化额。",
                                  "Against last week, did the change in paid amount come from visitors, conversion "
                                  "or spend per buyer? The three parts add up to the change."),
+    "legend.market": _e("颜色：红涨绿跌（▲ 上升，▼ 下降），不代表好坏。",
+                        "Colours: red for a rise, green for a fall (▲ up, ▼ down), as Chinese dashboards show them; "
+                        "not good or bad."),
+    "legend.outcome": _e("颜色：绿色表示对店铺有利的变化，红色表示不利（如退款上升为红）。",
+                         "Colours: green when a change is good for the store, red when it is bad (more refunds are "
+                         "red)."),
     "days.heading": _e("逐日表现", "Day by day"),
     "days.question": _e("本周7天每天的支付金额、访客和转化率。", "Paid amount, visitors and conversion on each of the 7 days."),
     "col.date": _e("日期", "Date"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -19,9 +19,12 @@ from storeops.present.i18n import Lang, text
 
 @dataclass(frozen=True)
 class Html:
-    """A piece of report HTML that displays itself in a notebook and in the exported page."""
+    """A piece of report HTML that displays itself in a notebook and in the exported page, and
+    carries the tables it shows: ``section.data["by_source"]`` is the DataFrame behind that table,
+    for an analyst's next cell (filter it, plot it with seaborn)."""
 
     html: str
+    data: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
 
     def _repr_html_(self) -> str:
         return self.html
@@ -30,7 +33,14 @@ class Html:
         return self.html
 
     def __add__(self, other: object) -> Html:
-        return Html(self.html + str(other if not hasattr(other, "_repr_html_") else other._repr_html_()))
+        more = other.data if isinstance(other, Html) else {}
+        data = dict(self.data)
+        for name, df in more.items():
+            key, n = name, 2
+            while key in data:  # the same table twice in one section: by_source, by_source_2
+                key, n = f"{name}_{n}", n + 1
+            data[key] = df
+        return Html(self.html + str(other if not hasattr(other, "_repr_html_") else other._repr_html_()), data)
 
 
 def esc(v: object) -> str:
@@ -62,10 +72,44 @@ def banner(message: str) -> Html:
     return Html(f'<div class="so-banner" role="alert">{esc(message)}</div>')
 
 
-def trend_class(change: float | None, up_is_good: bool | None) -> str:
-    if change is None or up_is_good is None or abs(change) < 0.0005:
+#: how changes are coloured: "market" — 红涨绿跌, red up and green down with ▲/▼, as 生意参谋 and
+#: Chinese dashboards do (a Chinese reader takes green as "fell"); "outcome" — green when the change
+#: is good for the store, red when it is bad. ``present.colours`` in store.yaml; by default market
+#: in zh, outcome in en.
+COLOURS = ("market", "outcome")
+
+
+def colours(settings: dict, lang: Lang) -> str:
+    """The colour convention of a report in ``lang`` under the store's ``present`` settings."""
+    chosen = (settings.get("present") or {}).get("colours")
+    if chosen is None:
+        return "market" if lang == "zh" else "outcome"
+    if chosen not in COLOURS:
+        from storeops.errors import ConfigError
+
+        raise ConfigError(f"present.colours must be one of {', '.join(COLOURS)}, not {chosen!r}")
+    return chosen
+
+
+def trend_class(change: float | None, up_is_good: bool | None, convention: str = "outcome") -> str:
+    if change is None or abs(change) < 0.0005:
+        return "so-flat"
+    if convention == "market":
+        return "so-up" if change > 0 else "so-down"
+    if up_is_good is None:
         return "so-flat"
     return "so-good" if (change > 0) == up_is_good else "so-bad"
+
+
+def trend(change: float | None, convention: str = "outcome") -> str:
+    """A change as text: +4.1%, with ▲/▼ under the market convention (colour is never the only cue)."""
+    if convention != "market" or change is None or abs(change) < 0.0005:
+        return formats.change(change)
+    return ("▲" if change > 0 else "▼") + formats.change(change)
+
+
+def legend(convention: str, lang: Lang) -> Html:
+    return note(text(f"legend.{convention}", lang), "so-legend")
 
 
 @dataclass(frozen=True)
@@ -94,9 +138,10 @@ def _cell(v: Any, unit: str, lang: Lang) -> tuple[str, str]:
     return esc(formats.value(v, unit, lang)), "so-num"
 
 
-def data_table(df: pd.DataFrame, cols: Sequence[Col], lang: Lang, *, row_class: pd.Series | None = None,
-               css: str = "") -> Html:
-    """A frame as a scrollable table, formatted per column; ``row_class`` marks rows (e.g. below break-even)."""
+def data_table(name: str, df: pd.DataFrame, cols: Sequence[Col], lang: Lang, *,
+               row_class: pd.Series | None = None, css: str = "") -> Html:
+    """A frame as a scrollable table, formatted per column; ``row_class`` marks rows (e.g. below
+    break-even). The frame rides along as ``.data[name]``."""
     head = "".join(f'<th class="{"so-num" if c.unit not in ("text", "datetime") else ""}">{esc(c.label(lang))}</th>'
                    for c in cols)
     body = []
@@ -108,7 +153,7 @@ def data_table(df: pd.DataFrame, cols: Sequence[Col], lang: Lang, *, row_class: 
         rc = f' class="{row_class.iloc[i]}"' if row_class is not None and row_class.iloc[i] else ""
         body.append(f"<tr{rc}>{''.join(cells)}</tr>")
     return Html(f'<div class="so-scroll"><table class="so-table {css}"><thead><tr>{head}</tr></thead>'
-                f'<tbody>{"".join(body)}</tbody></table></div>')
+                f'<tbody>{"".join(body)}</tbody></table></div>', {name: df.reset_index(drop=True)})
 
 
 @dataclass(frozen=True)
@@ -121,7 +166,7 @@ class KpiRow:
     flag: str | None = None
 
 
-def kpi_table(rows: Sequence[KpiRow], lang: Lang, period_kind: str = "day") -> Html:
+def kpi_table(rows: Sequence[KpiRow], lang: Lang, period_kind: str = "day", convention: str = "outcome") -> Html:
     """Value, its changes against the period's comparisons (环比, 同比, …), target and attainment, flag."""
     from storeops.reviews import compare
 
@@ -135,15 +180,19 @@ def kpi_table(rows: Sequence[KpiRow], lang: Lang, period_kind: str = "day") -> H
         cells = [
             f'<th scope="row">{esc(m.label(lang))}</th>',
             f'<td class="so-num">{esc(formats.value(r.value, m.unit, lang))}</td>',
-            *(f'<td class="so-num {trend_class(c, m.up_is_good)}">{formats.change(c)}</td>' for c in r.changes),
+            *(f'<td class="so-num {trend_class(c, m.up_is_good, convention)}">{trend(c, convention)}</td>'
+              for c in r.changes),
             f'<td class="so-num">{esc(formats.money(r.target, lang) if r.target else formats.DASH)}</td>',
             f'<td class="so-num">{formats.pct(r.attainment)}</td>',
             f'<td class="so-flag">{esc(flag)}</td>',
         ]
         cls = ' class="so-anomaly"' if r.flag else ""
         body.append(f'<tr data-metric="{esc(m.id)}"{cls}>{"".join(cells)}</tr>')
+    data = pd.DataFrame([{"metric": r.metric.id, "value": None if r.value is None else float(r.value),
+                          **dict(zip(compare.keys(period_kind), r.changes)), "target": r.target,
+                          "attainment": r.attainment, "flag": r.flag} for r in rows])
     return Html(f'<div class="so-scroll"><table class="so-table so-kpis"><thead><tr>{head}</tr></thead>'
-                f'<tbody>{"".join(body)}</tbody></table></div>')
+                f'<tbody>{"".join(body)}</tbody></table></div>', {"kpis": data})
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")  # reports render off-screen, under cron too
+# Reports render off-screen, under cron too. Under a Jupyter kernel the inline backend stays, so an
+# analyst's own plots show (explore.ipynb); the charts here close their figures, so a report never
+# shows one twice.
+if "ipykernel" not in sys.modules:
+    matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402

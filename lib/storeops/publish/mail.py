@@ -29,7 +29,7 @@ import css_inline
 from storeops.config import Config, read_yaml
 from storeops.errors import ConfigError, StoreopsError
 from storeops.metrics import registry
-from storeops.present import formats
+from storeops.present import formats, tables
 from storeops.present.i18n import text
 from storeops.publish import summary as _summary
 
@@ -145,6 +145,7 @@ def digest(cfg: Config, s: dict[str, Any], chart_cid: str | None) -> tuple[str, 
     """(HTML with inlined CSS, plain text) of the digest: headline KPIs, the action list, one chart."""
     lang = s.get("lang", cfg.language)
     (basis, wow), m = _headline(s), s.get("metrics", {})
+    convention = tables.colours(cfg.raw, lang)  # as the report colours its changes
     rows, lines = [], []
     for k in DIGEST_KPIS:
         if k not in m:
@@ -152,11 +153,10 @@ def digest(cfg: Config, s: dict[str, Any], chart_cid: str | None) -> tuple[str, 
         metric = registry.get(k)
         v = formats.value(m[k], metric.unit, lang)
         c = wow.get(k)
-        cls = "good" if c is not None and metric.up_is_good is not None and (c > 0) == metric.up_is_good else \
-            ("bad" if c is not None and metric.up_is_good is not None and abs(c) >= 0.0005 else "flat")
+        shown = tables.trend(c, convention)
         rows.append(f'<tr><th>{html.escape(metric.label(lang))}</th><td class="num">{html.escape(v)}</td>'
-                    f'<td class="num {cls}">{formats.change(c)}</td></tr>')
-        lines.append(f"{metric.label(lang)}: {v} ({formats.change(c)})")
+                    f'<td class="num {tables.trend_class(c, metric.up_is_good, convention)}">{shown}</td></tr>')
+        lines.append(f"{metric.label(lang)}: {v} ({shown})")
     acts = [(text(f"actions.{a}", lang), m.get(f"action_{a}")) for a in ACTIONS if m.get(f"action_{a}")]
     title = subject(cfg, s)
     wow_h = text(basis, lang)
@@ -171,7 +171,8 @@ body {{ font-family: -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans
 h1 {{ font-size: 18px; margin: 0 0 12px; }} h2 {{ font-size: 15px; margin: 18px 0 6px; }}
 table {{ border-collapse: collapse; width: 100%; max-width: 600px; font-size: 14px; }}
 th, td {{ padding: 5px 6px; border-bottom: 1px solid #e4e7eb; text-align: left; }}
-.num {{ text-align: right; }} .good {{ color: #15803d; }} .bad {{ color: #b91c1c; }} .flat {{ color: #7b8794; }}
+.num {{ text-align: right; }} .so-good, .so-down {{ color: #15803d; }} .so-bad, .so-up {{ color: #b91c1c; }}
+.so-flat {{ color: #7b8794; }}
 ul {{ padding-left: 18px; margin: 0; }} li {{ margin: 3px 0; }} .note {{ color: #7b8794; font-size: 12px; }}
 </style></head><body>
 <h1>{html.escape(title)}</h1>
@@ -179,6 +180,7 @@ ul {{ padding-left: 18px; margin: 0; }} li {{ margin: 3px 0; }} .note {{ color: 
 <h2>{html.escape(text("kpis.heading", lang))}</h2>
 <table><tr><th></th><th class="num">{html.escape(text("col.value", lang))}</th>
 <th class="num">{html.escape(wow_h)}</th></tr>{"".join(rows)}</table>
+<p class="note">{html.escape(text(f"legend.{convention}", lang))}</p>
 {chart}
 <p class="note">{html.escape(attached)}</p>
 </body></html>"""

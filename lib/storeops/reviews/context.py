@@ -101,6 +101,11 @@ class ReviewContext:
         """The end of the period: everything is as of this moment."""
         return _dt.datetime.combine(self.period.end_exclusive, _dt.time())
 
+    @cached_property
+    def colours(self) -> str:
+        """How changes are coloured (present.tables.colours): 红涨绿跌 in zh unless the store says otherwise."""
+        return tables.colours(self.cfg.raw, self.lang)
+
     @property
     def margin(self) -> float:
         return float(self.cfg.thresholds.get("anomaly_margin", ANOMALY_MARGIN))

@@ -133,8 +133,8 @@ def kpis(ctx: ReviewContext) -> Html:
         remark = text("kpis.reference.weekday", ctx.lang, margin=margin)
     else:
         remark = text("kpis.reference.event", ctx.lang, event=ref.event, ref=ref.days[0].isoformat(), margin=margin)
-    return (_section(ctx, "kpis") + tables.kpi_table(rows, ctx.lang, ctx.period.kind)
-            + tables.note(remark)
+    return (_section(ctx, "kpis") + tables.kpi_table(rows, ctx.lang, ctx.period.kind, ctx.colours)
+            + tables.note(remark) + tables.legend(ctx.colours, ctx.lang)
             + ctx.gaps("buyers", "traffic", "refund_times", "ads"))
 
 
@@ -153,10 +153,10 @@ def bridge(ctx: ReviewContext) -> Html:
         ctx.show(k, b[k])
     parts = [(text(f"chart.{k}", ctx.lang), float(b[k])) for k in _bridge.PARTS]
     chart = charts.waterfall(float(b["before"]), parts, float(b["after"]),
-                             (_t(ctx, "bridge.before"), _t(ctx, "bridge.after")), ctx.lang)
+                             (_t(ctx, "bridge.before"), _t(ctx, "bridge.after")), ctx.lang, ctx.colours)
     df = pd.DataFrame({"metric": [registry.get(k).label(ctx.lang) for k in _bridge.PARTS],
                        "value": [b[k] for k in _bridge.PARTS]})
-    return out + chart + tables.data_table(df, [Col("metric", "col.metric"), Col("value", "col.value", "money")],
+    return out + chart + tables.data_table("bridge", df, [Col("metric", "col.metric"), Col("value", "col.value", "money")],
                                            ctx.lang)
 
 
@@ -175,7 +175,7 @@ def trends(ctx: ReviewContext) -> Html:
     rows = pd.DataFrame({"metric": [registry.get(k).label(ctx.lang) for k in mtd],
                          "value": [formats.value(v, registry.get(k).unit, ctx.lang) for k, v in mtd.items()]})
     return (_section(ctx, "trends") + chart + ctx.gaps("buyers", "traffic")
-            + tables.data_table(rows, [Col("metric", "col.metric"), Col("value", "col.value")], ctx.lang))
+            + tables.data_table("month_to_date", rows, [Col("metric", "col.metric"), Col("value", "col.value")], ctx.lang))
 
 
 # ---------------------------------------------------------------- traffic
@@ -194,7 +194,7 @@ def traffic(ctx: ReviewContext) -> Html:
         cols += [Col("paid_amount", "source_paid_amount", "money"), Col("conversion", "source_conversion", "rate")]
         ctx.explain("source_paid_amount")
         ctx.explain("source_conversion")
-    return out + tables.data_table(df, cols, ctx.lang) + ctx.gaps("source_sales")
+    return out + tables.data_table("by_source", df, cols, ctx.lang) + ctx.gaps("source_sales")
 
 
 # ---------------------------------------------------------------- customer service
@@ -215,18 +215,18 @@ def service(ctx: ReviewContext) -> Html:
                 ctx.show(k, v[k])
         head = pd.DataFrame({"metric": [registry.get(k).label(ctx.lang) for k in list(v)[:4]],
                              "value": [formats.value(v[k], registry.get(k).unit, ctx.lang) for k in list(v)[:4]]})
-        out += tables.data_table(head, [Col("metric", "col.metric"), Col("value", "col.value")], ctx.lang)
+        out += tables.data_table("service", head, [Col("metric", "col.metric"), Col("value", "col.value")], ctx.lang)
         agent_cols = [Col("agent", "col.agent"), Col("sessions", "col.sessions", "count"),
                       Col("consultations", "consultations", "count"),
                       Col("consult_conversion", "consult_conversion", "rate"),
                       Col("first_response", "first_response", "seconds"), Col("response_3min", "response_3min", "rate")]
-        out += tables.data_table(_svc.per_agent(ctx.t, p), [c for c in agent_cols if c.header not in ctx.untracked],
+        out += tables.data_table("per_agent", _svc.per_agent(ctx.t, p), [c for c in agent_cols if c.header not in ctx.untracked],
                                  ctx.lang) + ctx.gaps("buyers")
         sample = _svc.chat_sample(ctx.t, ctx.period)
         sample["score"] = ""
         sample["remark"] = ""
         out += tables.subheading(text("service.sample", ctx.lang))
-        out += tables.data_table(sample, [
+        out += tables.data_table("chat_sample", sample, [
             Col("started_at", "col.time", "datetime"), Col("agent", "col.agent"), Col("buyer_id", "col.buyer"),
             Col("first_response_s", "first_response", "seconds"), Col("transcript", "col.transcript"),
             Col("score", "col.score"), Col("remark", "col.remark")], ctx.lang, css="so-sample")
@@ -245,7 +245,7 @@ def service(ctx: ReviewContext) -> Html:
     if late.empty:
         out += tables.note(text("service.tickets_none", ctx.lang))
     else:
-        out += tables.data_table(late, [Col("ticket_id", "col.ticket"), Col("order_id", "col.order"),
+        out += tables.data_table("late_tickets", late, [Col("ticket_id", "col.ticket"), Col("order_id", "col.order"),
                                         Col("kind", "col.kind"), Col("opened_at", "col.time", "datetime"),
                                         Col("age_h", "col.age_h", "hours")], ctx.lang)
     return out
@@ -262,7 +262,7 @@ def fulfilment(ctx: ReviewContext) -> Html:
                            "share": [v / f["created"] if f["created"] else None for v in f.values()]})
     if not ctx.tracks("shipping"):  # no shipping times: no shipped stage, backlog or 72 h figure to judge
         funnel = funnel[funnel.index < 2]
-    out += tables.data_table(funnel, [Col("stage", "col.stage"), Col("count", "col.count", "count"),
+    out += tables.data_table("funnel", funnel, [Col("stage", "col.stage"), Col("count", "col.count", "count"),
                                       Col("share", "col.share", "rate")], ctx.lang)
     if not ctx.tracks("shipping"):
         return out + ctx.gaps("shipping")
@@ -270,7 +270,7 @@ def fulfilment(ctx: ReviewContext) -> Html:
     for k, n in backlog.items():
         ctx.show(f"ship_backlog_{k}", n, glossary="ship_backlog")
     bl = pd.DataFrame({"bucket": [text(f"bucket.{k}", ctx.lang) for k in backlog], "count": list(backlog.values())})
-    out += tables.data_table(bl, [Col("bucket", "col.bucket"), Col("count", "ship_backlog", "count")], ctx.lang,
+    out += tables.data_table("backlog", bl, [Col("bucket", "col.bucket"), Col("count", "ship_backlog", "count")], ctx.lang,
                              row_class=pd.Series(["", "", "so-warn", "so-bad-row"]))
     s72 = _ful.ship_72h(ctx.t, ctx.period)
     ctx.show("ship_72h", s72["rate"])
@@ -281,7 +281,7 @@ def fulfilment(ctx: ReviewContext) -> Html:
     out += tables.subheading(registry.get("urgent_orders").label(ctx.lang))
     if urgent.empty:
         return out + tables.note(text("fulfilment.urgent_none", ctx.lang))
-    return out + tables.data_table(urgent.head(20), [
+    return out + tables.data_table("urgent_orders", urgent.head(20), [
         Col("order_id", "col.order"), Col("buyer_id", "col.buyer"), Col("paid_at", "col.paid_at", "datetime"),
         Col("hours", "col.age_h", "hours"), Col("province", "col.province")], ctx.lang)
 
@@ -302,7 +302,7 @@ def ads(ctx: ReviewContext) -> Html:
     out += tables.note(text("ads.breakeven", ctx.lang, value=formats.value(be, "ratio", ctx.lang),
                             margin=formats.pct(margin)))
     below = (df.roas < be) if be else pd.Series([False] * len(df))
-    out += tables.data_table(df, [
+    out += tables.data_table("campaigns", df, [
         Col("channel", "col.channel"), Col("campaign", "col.campaign"), Col("cost", "ad_cost", "money"),
         Col("impressions", "col.impressions", "count"), Col("clicks", "col.clicks", "count"),
         Col("ctr", "ctr", "rate"), Col("cpc", "cpc", "money"), Col("ad_cvr", "ad_cvr", "rate"),
@@ -332,11 +332,11 @@ def products(ctx: ReviewContext) -> Html:
         ctx.explain("product_conversion")
     top = _prod.top(perf)
     out += tables.subheading(text("products.top", ctx.lang))
-    out += tables.data_table(top, cols, ctx.lang) if not top.empty else tables.note(text("products.none", ctx.lang))
+    out += tables.data_table("top_products", top, cols, ctx.lang) if not top.empty else tables.note(text("products.none", ctx.lang))
     out += tables.subheading(text("products.low_conv", ctx.lang))
     if ctx.tracks("product_traffic", "buyers", "traffic"):
         low = _prod.high_uv_low_conversion(perf, ctx.values(ctx.period)["conversion"])
-        out += tables.data_table(low, cols, ctx.lang) if not low.empty else tables.note(
+        out += tables.data_table("low_conversion", low, cols, ctx.lang) if not low.empty else tables.note(
             text("products.low_conv_none", ctx.lang))
     else:
         out += ctx.gaps("product_traffic", "buyers", "traffic")
@@ -349,7 +349,7 @@ def products(ctx: ReviewContext) -> Html:
         ctx.explain(k)
     hot = inventory.hot_short(ctx.stock)
     out += tables.subheading(text("products.hot_short", ctx.lang))
-    out += tables.data_table(hot.head(20), stock_cols, ctx.lang) if not hot.empty else tables.note(
+    out += tables.data_table("hot_short", hot.head(20), stock_cols, ctx.lang) if not hot.empty else tables.note(
         text("actions.none", ctx.lang))
     out += tables.subheading(text("products.oos", ctx.lang))
     if not ctx.tracks("product_traffic"):
@@ -358,7 +358,7 @@ def products(ctx: ReviewContext) -> Html:
     if oos.empty:
         return out + tables.note(text("products.oos_none", ctx.lang))
     oos = oos.assign(sales_class=oos.sales_class.map(lambda c: text(f"class.{c}", ctx.lang)))
-    return out + tables.data_table(oos.head(20), [Col("sku", "col.sku"), Col("title", "col.product"),
+    return out + tables.data_table("out_of_stock", oos.head(20), [Col("sku", "col.sku"), Col("title", "col.product"),
                                                   Col("uv", "uv", "count"), Col("sales_class", "sales_class")], ctx.lang)
 
 

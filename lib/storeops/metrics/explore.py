@@ -1,0 +1,87 @@
+"""The analyst's way in (notebooks/explore.ipynb): any period metric for any list of periods as one
+DataFrame, and a period against another by traffic source or by category.
+
+>>> ctx = storeops.weekly.context("2026-W47")                                     # doctest: +SKIP
+>>> storeops.metrics.frame(ctx.t, ["paid_amount", "conversion"], ctx.period.before(8))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Iterable
+
+import ibis.expr.types as ir
+import pandas as pd
+
+from storeops.metrics import ads, sales, service, traffic
+from storeops.metrics.base import evaluate, in_period
+from storeops.periods import Period
+from storeops.warehouse import Tables
+
+#: every metric that is one figure for a period, by its METRICS.md id
+SCALARS: dict[str, Callable[[Tables, Period], ir.Scalar]] = {
+    **sales.BLOCK, "ad_cost": ads.ad_cost, "store_roas": ads.store_roas, "gross_margin_rate": ads.gross_margin_rate,
+    **{f.__name__: f for f in (service.consultations, service.consult_conversion, service.first_response,
+                               service.response_3min, service.ticket_sla)},
+}
+
+
+def frame(t: Tables, ids: list[str], periods: Iterable[Period | _dt.date | str]) -> pd.DataFrame:
+    """One row per period (oldest first; a date or a label such as ``2026-W47`` is read as its period),
+    one column per metric id, as floats; ``period`` is the row's label."""
+    unknown = [i for i in ids if i not in SCALARS]
+    if unknown:
+        raise KeyError(f"no period metric {', '.join(unknown)}; known: {', '.join(sorted(SCALARS))}")
+    ps = sorted((_period(p) for p in periods), key=lambda p: p.start)
+    rows = []
+    for p in ps:
+        v = evaluate({i: SCALARS[i](t, p) for i in ids})
+        rows.append({"period": p.label, "start": p.start, "end": p.end,
+                     **{i: None if v[i] is None else float(v[i]) for i in ids}})
+    return pd.DataFrame(rows, columns=["period", "start", "end", *ids])
+
+
+def _period(p: Period | _dt.date | str) -> Period:
+    if isinstance(p, Period):
+        return p
+    return Period.day(p) if isinstance(p, _dt.date) else Period.parse(p)
+
+
+def by_category(t: Tables, p: Period) -> pd.DataFrame:
+    """Per product category: paid amount (Σ line amounts of orders paid in ``p``), paying buyers
+    (distinct within the category), visitors (Σ of its products' visitors: one who saw two of its
+    products counts twice, as 生意参谋's product figures add up) and conversion = buyers ÷ visitors."""
+    o = t.orders.filter(in_period(t.orders.paid_at, p))
+    o = o.select("order_id", buyer_id=sales.buyer(o))
+    cat = t.products.select("sku", "product_id", "category")
+    lines = t.order_items.join(o, "order_id").join(cat, "sku")
+    sold = lines.group_by("category").aggregate(paid_amount=lines.amount.sum(), buyers=lines.buyer_id.nunique())
+    pt = t.product_traffic.filter(in_period(t.product_traffic.date, p))
+    spu = t.products.group_by("product_id").aggregate(category=t.products.category.max())
+    seen = pt.join(spu, "product_id").group_by("category").aggregate(uv=pt.uv.sum())
+    df = sold.outer_join(seen, "category").execute()
+    df["category"] = df.category.fillna(df.pop("category_right"))
+    df["paid_amount"] = df.paid_amount.fillna(0).astype(float)
+    df[["buyers", "uv"]] = df[["buyers", "uv"]].fillna(0).astype(int)
+    df["conversion"] = df.buyers / df.uv.where(df.uv > 0)
+    return df.sort_values(["paid_amount", "category"], ascending=[False, True]).reset_index(drop=True)
+
+
+def against(now: pd.DataFrame, before: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Two periods' tables side by side on ``key``: each figure now, before and its change."""
+    both = now.merge(before, on=key, how="outer", suffixes=("", "_before"), sort=False)  # in ``now``'s order
+    for c in ("uv", "paid_amount", "conversion"):
+        if c in now and f"{c}_before" in both:
+            was = both[f"{c}_before"].astype(float)
+            both[f"{c}_change"] = both[c].astype(float) / was.where(was != 0) - 1
+    return both
+
+
+def change_by_source(t: Tables, p: Period, before: Period) -> pd.DataFrame:
+    """Traffic by source (metrics.traffic.by_source) in ``p`` against ``before``."""
+    return against(traffic.by_source(t, p), traffic.by_source(t, before), "source")
+
+
+def change_by_category(t: Tables, p: Period, before: Period) -> pd.DataFrame:
+    """Sales and conversion by category in ``p`` against ``before``."""
+    return against(by_category(t, p), by_category(t, before), "category")

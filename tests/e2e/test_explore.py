@@ -1,0 +1,25 @@
+"""notebooks/explore.ipynb, the analyst's starting point, runs end to end on the demo store."""
+
+from __future__ import annotations
+
+import nbformat
+import papermill
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.e2e
+
+
+def test_explore_runs_end_to_end(demo_project, tmp_path):
+    out = tmp_path / "explore.ipynb"
+    papermill.execute_notebook(str(ROOT / "notebooks" / "explore.ipynb"), str(out), kernel_name="storeops",
+                               parameters={"week": "2026-W47", "config": str(demo_project / "params" / "store.yaml")},
+                               cwd=str(demo_project), progress_bar=False)
+    nb = nbformat.read(out, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    texts = "\n".join(o.get("data", {}).get("text/plain", "") for o in outputs)
+    assert "2026-W36" in texts and "2026-W47" in texts  # the 12 weeks
+    assert "source" in texts and "category" in texts and "['by_source']" in texts  # a section's .data
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 2  # the two seaborn charts

@@ -1,0 +1,72 @@
+"""The analyst's frames (metrics.explore), on hand-worked data.
+
+Sales by category on D = 2026-03-10 and the day before:
+sku  product  category     D: order  buyer  line amount      D−1: order  buyer  amount
+a1   P1       裙              o1     x      100                   o4     z      140
+a2   P1       裙              o2     x       80
+a1   P1       裙              o3     y      100
+b1   P2       裤              o1     x       50
+Product visitors on D: P1 10, P2 4; on D−1: P1 5.
+D:   裙 paid 280, buyers {x, y} = 2, visitors 10, conversion 0.20; 裤 paid 50, buyers 1, visitors 4, 0.25.
+D−1: 裙 paid 140, buyers 1, visitors 5, conversion 0.20 → 裙 paid +100 %, conversion ±0 %; 裤 new.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import pytest
+
+from storeops.metrics import explore
+from storeops.periods import Period
+from tests.conftest import load
+from tests.reviews.test_compare import t as weeks  # noqa: F401 — the hand-worked weeks and months
+
+D = Period.day("2026-03-10")
+
+
+def _order(oid, buyer, day):
+    ts = f"{day} 12:00"
+    return dict(order_id=oid, buyer_id=buyer, created_at=ts, paid_at=ts, goods_amount="1", paid_amount="1")
+
+
+def _line(oid, sku, amount):
+    return dict(order_id=oid, line_no=1 if oid != "o1" or sku == "a1" else 2, sku=sku, qty=1, unit_price=amount,
+                amount=amount, refund_qty=0)
+
+
+@pytest.fixture
+def t(con):
+    return load(
+        con,
+        orders=[_order("o1", "x", "2026-03-10"), _order("o2", "x", "2026-03-10"), _order("o3", "y", "2026-03-10"),
+                _order("o4", "z", "2026-03-09")],
+        order_items=[_line("o1", "a1", "100"), _line("o1", "b1", "50"), _line("o2", "a2", "80"),
+                     _line("o3", "a1", "100"), _line("o4", "a1", "140")],
+        products=[dict(sku="a1", product_id="P1", title="裙A", category="裙"),
+                  dict(sku="a2", product_id="P1", title="裙A", category="裙"),
+                  dict(sku="b1", product_id="P2", title="裤B", category="裤")],
+        product_traffic=[dict(date=d, product_id=p, uv=u, pv=u, cart_adds=0, favorites=0)
+                         for d, p, u in (("2026-03-10", "P1", 10), ("2026-03-10", "P2", 4), ("2026-03-09", "P1", 5))],
+    )
+
+
+def test_by_category(t):
+    df = explore.by_category(t, D)
+    assert df[["category", "paid_amount", "buyers", "uv"]].values.tolist() == [["裙", 280.0, 2, 10], ["裤", 50.0, 1, 4]]
+    assert df.conversion.tolist() == pytest.approx([0.20, 0.25])
+
+
+def test_a_day_against_the_day_before_by_category(t):
+    df = explore.change_by_category(t, D, D.previous()).set_index("category")
+    assert df.loc["裙", ["paid_amount_change", "conversion_change"]].tolist() == pytest.approx([1.0, 0.0])
+    assert df.loc["裤", ["paid_amount_before", "paid_amount_change"]].isna().all()  # nothing the day before
+
+
+def test_frame_of_any_periods(weeks):  # noqa: F811
+    # paid: W09 120, March 150, W10 150, 2026-03-03 100 — oldest first, whatever the order asked
+    df = explore.frame(weeks, ["paid_amount"], ["2026-W10", _dt.date(2026, 3, 3), Period.parse("2026-03"), "2026-W09"])
+    assert df[["period", "paid_amount"]].values.tolist() == [["2026-W09", 120.0], ["2026-03", 150.0],
+                                                            ["2026-W10", 150.0], ["2026-03-03", 100.0]]
+    with pytest.raises(KeyError, match="no period metric gmv; known: "):
+        explore.frame(weeks, ["gmv"], [D])
