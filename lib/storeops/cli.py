@@ -86,6 +86,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from storeops.publish import due, run
 
     cfg = _config.load(args.config)
+    if args.week and args.kind != "weekly":
+        raise StoreopsError(f"--week is for the weekly review, not {args.kind}")
+    if args.week and args.date:
+        raise StoreopsError("give --week or --date, not both")
     if args.kind == "due":
         day = args.date or cfg.today()
         failed = 0
@@ -93,8 +97,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
             print(f"{o.kind:<14} {o.period or '-'}  {o.status:<7} {o.detail}", file=sys.stderr if o.status == "failed" else sys.stdout)
             failed += o.status == "failed"
         return 1 if failed else 0
-    if args.week and args.kind != "weekly":
-        raise StoreopsError(f"--week is for the weekly review, not the {args.kind}")
     period = args.week or args.date
     if args.kind == "weekly" and args.date and not args.week:
         from storeops.periods import Period

@@ -13,11 +13,11 @@ import datetime as _dt
 
 from storeops.present.i18n import Lang
 from storeops.reviews.context import ReviewContext, open_context
-from storeops.reviews.sections import (actions, ads, bridge, fulfilment, glossary, header, kpis, products, service,
-                                       summary, traffic, trends)
+from storeops.reviews.sections import (actions, ads, bridge, fulfilment, glossary, header, kpis, overview, products,
+                                       service, summary, traffic, trends)
 
-__all__ = ["context", "header", "actions", "kpis", "bridge", "trends", "traffic", "service", "fulfilment", "ads",
-           "products", "glossary", "summary"]
+__all__ = ["context", "header", "overview", "actions", "kpis", "bridge", "trends", "traffic", "service",
+           "fulfilment", "ads", "products", "glossary", "summary"]
 
 
 def context(report_date: str | _dt.date | None = None, config: str | None = None, lang: Lang | None = None,

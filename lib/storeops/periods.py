@@ -60,6 +60,8 @@ class Period:
             return cls.iso_week(int(m[1]), int(m[2]))
         if m := re.fullmatch(r"(\d{4})-(\d{2})", label.strip()):
             return cls.month_of(_dt.date(int(m[1]), int(m[2]), 1))
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", label.strip()):  # not 2026W47, which Python reads as a day
+            raise ValueError(f"{label!r}: expected a day (2026-11-26), an ISO week (2026-W47) or a month (2026-11)")
         return cls.day(label.strip())
 
     @property

@@ -16,11 +16,11 @@ from storeops.present import charts, tables
 from storeops.present.i18n import Lang, text, weekday
 from storeops.present.tables import Col, Html
 from storeops.reviews.context import ReviewContext, open_context
-from storeops.reviews.sections import (actions, ads, bridge, fulfilment, glossary, header, kpis, products, service,
-                                       summary, traffic)
+from storeops.reviews.sections import (actions, ads, bridge, drivers, fulfilment, glossary, header, kpis, overview,
+                                       products, service, summary, traffic)
 
-__all__ = ["context", "header", "actions", "kpis", "days", "bridge", "traffic", "service", "fulfilment", "ads",
-           "products", "glossary", "summary"]
+__all__ = ["context", "header", "overview", "actions", "kpis", "days", "bridge", "drivers", "traffic", "service",
+           "fulfilment", "ads", "products", "glossary", "summary"]
 
 
 def context(week: str | Period | None = None, config: str | None = None, lang: Lang | None = None,
@@ -39,5 +39,5 @@ def days(ctx: ReviewContext) -> Html:
     cols = [Col("date", "col.date"), Col("weekday", "col.weekday"), Col("paid_amount", "paid_amount", "money")]
     cols += [Col(k, k, registry.get(k).unit) for k in panels]
     # no day stands out in a week: nothing is drawn in the accent colour
-    return (tables.section("days", ctx.lang, "days", ctx.kind) + charts.trends(df, None, ctx.lang, labels, panels)
+    return (tables.section("days", ctx.lang, "days", ctx.kind) + charts.trends(df, None, ctx.lang, labels, panels, mean=False)
             + tables.data_table("days", shown, cols, ctx.lang) + ctx.gaps("buyers", "traffic"))

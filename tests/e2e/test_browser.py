@@ -69,7 +69,7 @@ def test_reads_well(browser, pages, name, width):
     assert all(shown <= width for *_, shown in images)
     if name == "report":
         assert len(images) == 2
-        assert page.locator("nav.so-toc a").count() == 10
+        assert page.locator("nav.so-toc a").count() == 11  # the overview and 10 sections
         assert page.title().startswith("测试服饰店 · 日报 2026-11-26")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"

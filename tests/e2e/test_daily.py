@@ -16,6 +16,7 @@ from storeops.metrics import fulfilment, plan
 from storeops.periods import Period
 from storeops.reviews.context import ReviewContext, kpi_values
 from tests.conftest import BIN
+from tests.e2e.overview import assert_figures_match
 
 pytestmark = pytest.mark.e2e
 DAY = "2026-11-26"
@@ -26,7 +27,7 @@ def run(project: Path, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=600)
 
 
-SECTIONS = ("actions", "kpis", "bridge", "trends", "traffic", "service", "fulfilment", "ads", "products", "glossary")
+SECTIONS = ("overview", "actions", "kpis", "bridge", "trends", "traffic", "service", "fulfilment", "ads", "products", "glossary")
 HOSTILE = "<script>alert(1)</script> 电话13812345678"
 
 
@@ -80,6 +81,12 @@ def test_buyers_and_phones_masked_and_data_escaped(published):
     assert "13812345678" not in page and "138****5678" in page
     assert not re.search(r"\btb\d{9}\b", page)  # buyer ids appear masked only
     assert re.search(r"tb\d\*{6}\d{2}", page)
+
+
+def test_every_figure_of_the_overview_is_in_summary_json(published):
+    lang, html_path, page = published
+    s = json.loads(html_path.with_name(html_path.name.replace(".html", ".summary.json")).read_text())
+    assert assert_figures_match(page, s, "market" if lang == "zh" else "outcome") >= 5
 
 
 def test_summary_equals_the_metric_functions(published, demo_project):

@@ -16,10 +16,11 @@ from storeops.periods import Period
 from storeops.publish import mail
 from storeops.reviews.context import kpi_values
 from tests.conftest import BIN
+from tests.e2e.overview import assert_figures_match
 
 pytestmark = pytest.mark.e2e
 WEEK = "2026-W47"  # Monday 2026-11-16 to Sunday 2026-11-22
-SECTIONS = ("actions", "kpis", "days", "bridge", "traffic", "ads", "service", "fulfilment", "products", "glossary")
+SECTIONS = ("overview", "actions", "kpis", "days", "bridge", "drivers", "traffic", "ads", "service", "fulfilment", "products", "glossary")
 
 
 @pytest.fixture(scope="module", params=["zh", "en"])
@@ -46,6 +47,12 @@ def test_paths_and_every_section(published, demo_project):
         assert "周报 2026-W47" in page and "环比(上周)" in page and "同比(去年同周)" in page and "逐日表现" in page
     else:
         assert "Weekly review 2026-W47" in page and "vs last week" in page and "Day by day" in page
+
+
+def test_every_figure_of_the_overview_is_in_summary_json(published):
+    lang, html_path, page = published
+    s = json.loads(html_path.with_name(html_path.name.replace(".html", ".summary.json")).read_text())
+    assert assert_figures_match(page, s, "market" if lang == "zh" else "outcome") >= 5
 
 
 def test_summary_is_the_week_and_the_sum_of_its_days(published, demo_project):

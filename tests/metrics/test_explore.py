@@ -70,3 +70,40 @@ def test_frame_of_any_periods(weeks):  # noqa: F811
                                                             ["2026-W10", 150.0], ["2026-03-03", 100.0]]
     with pytest.raises(KeyError, match="no period metric gmv; known: "):
         explore.frame(weeks, ["gmv"], [D])
+
+
+def test_contributions_add_up_to_the_change(t):
+    # 裙 280 − 140 = +140, 裤 50 − 0 = +50; the store's paid amount (made up here) rose by 200.00:
+    # 10.00 is nobody's (shipping, order discounts)
+    from decimal import Decimal
+
+    df = explore.contributions(explore.by_category(t, D), explore.by_category(t, D.previous()), "category",
+                               Decimal("200.00"))
+    assert df.values.tolist() == [["裙", Decimal("280.00"), Decimal("140.00"), Decimal("140.00")],
+                                  ["裤", Decimal("50.00"), Decimal("0"), Decimal("50.00")],
+                                  [explore.OTHER, None, None, Decimal("10.00")]]
+    assert sum(df.change) == Decimal("200.00")
+
+
+def test_lines_without_a_category_are_one_row(con):
+    # P9 has no category and both sales (90) and visitors (3); SKU zz is unknown to products (sold 10)
+    t = load(con, orders=[_order("o1", "x", "2026-03-10")],
+             order_items=[dict(order_id="o1", line_no=1, sku="p9", qty=1, unit_price="90", amount="90", refund_qty=0),
+                          dict(order_id="o1", line_no=2, sku="zz", qty=1, unit_price="10", amount="10", refund_qty=0)],
+             products=[dict(sku="p9", product_id="P9", title="无类目")],
+             product_traffic=[dict(date="2026-03-10", product_id="P9", uv=3, pv=3, cart_adds=0, favorites=0)])
+    df = explore.by_category(t, D)
+    assert df[["category", "paid_amount", "buyers", "uv"]].values.tolist() == [[explore.NO_CATEGORY, 100.0, 1, 3]]
+
+
+def test_a_category_gone_is_zero_now_and_a_source_without_paid_amount_is_zero():
+    import pandas as pd
+    from decimal import Decimal
+
+    now = pd.DataFrame({"category": ["裙"], "paid_amount": [100.0], "uv": [10], "conversion": [0.1]})
+    before = pd.DataFrame({"category": ["裙", "裤"], "paid_amount": [50.0, 60.0], "uv": [5, 6], "conversion": [0.2, 0.1]})
+    both = explore.against(now, before, "category").set_index("category")
+    assert both.loc["裤", ["paid_amount", "paid_amount_change", "uv_change"]].tolist() == [0, -1.0, -1.0]
+    src = pd.DataFrame({"source": ["搜索", "直通车"], "paid_amount": [Decimal("30.00"), None]})
+    df = explore.contributions(src, src.iloc[:1], "source", Decimal("5.00"))
+    assert df.change.tolist() == [Decimal("0.00"), Decimal("0"), Decimal("5.00")]

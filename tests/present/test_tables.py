@@ -28,6 +28,8 @@ def test_tables_carry_their_data():
     assert list(both.data) == ["by_source", "by_source_2"]  # the same name twice: numbered, nothing lost
     assert both.data["by_source"].to_dict("records") == [{"source": "搜索", "uv": 60}]
     assert both.html.count("<table") == 2
+    phone = tables.data_table("t", pd.DataFrame({"title": ["客服电话13812345678"]}), [Col("title", "col.product")], "zh")
+    assert phone.data["t"].title.tolist() == ["客服电话138****5678"]  # .data is masked as the cells are
     kpis = tables.kpi_table([tables.KpiRow(registry.get("paid_amount"), 100, (0.1, -0.2, None), flag="low")],
                             "en", "week")
     assert kpis.data["kpis"].to_dict("records") == [{"metric": "paid_amount", "value": 100.0, "wow": 0.1,

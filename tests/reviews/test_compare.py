@@ -18,6 +18,8 @@ paid on       amount  ISO week   month
 
 from __future__ import annotations
 
+import datetime as _dt
+
 import pytest
 
 from storeops.periods import Period
@@ -57,3 +59,11 @@ def test_a_day_keeps_its_comparisons(t):
     assert compare.headline(Period.parse("2026-03-03")) == Period.day("2026-02-24")
     assert compare.headline(Period.parse("2026-W10")) == Period.parse("2026-W09")
     assert compare.headline(Period.parse("2026-03")) == Period.parse("2026-02")
+
+
+def test_periods_before_the_data_began_are_not_compared_with(t):
+    # as if the store's data began on 2026-02-09: W06 (from 02-02) is left out of the 4-week mean,
+    # which becomes (120 + 80 + 100) / 3 = 100 → +50 %; 2025-W10 is left out: no 同比 to give
+    since = lambda p: p.start >= _dt.date(2026, 2, 9)  # noqa: E731
+    got = compare.changes(Period.parse("2026-W10"), lambda p: kpi_values(t, p), ["paid_amount"], since)
+    assert {k: v["paid_amount"] for k, v in got.items()} == pytest.approx({"wow": 0.25, "yoy": None, "w4": 0.5})

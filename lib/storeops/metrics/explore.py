@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 
 import ibis.expr.types as ir
 import pandas as pd
@@ -47,17 +48,24 @@ def _period(p: Period | _dt.date | str) -> Period:
     return Period.day(p) if isinstance(p, _dt.date) else Period.parse(p)
 
 
+#: the category of lines without one (a SKU without a category, or unknown to products)
+NO_CATEGORY = "#no-category"
+
+
 def by_category(t: Tables, p: Period) -> pd.DataFrame:
     """Per product category: paid amount (Σ line amounts of orders paid in ``p``), paying buyers
     (distinct within the category), visitors (Σ of its products' visitors: one who saw two of its
     products counts twice, as 生意参谋's product figures add up) and conversion = buyers ÷ visitors."""
     o = t.orders.filter(in_period(t.orders.paid_at, p))
     o = o.select("order_id", buyer_id=sales.buyer(o))
-    cat = t.products.select("sku", "product_id", "category")
-    lines = t.order_items.join(o, "order_id").join(cat, "sku")
+    cat = t.products.select("sku", category=t.products.category.coalesce(NO_CATEGORY))
+    # a line whose SKU has no category, or is not in products at all, is sold under NO_CATEGORY
+    lines = t.order_items.join(o, "order_id").left_join(cat, "sku")
+    lines = lines.mutate(category=lines.category.coalesce(NO_CATEGORY))
     sold = lines.group_by("category").aggregate(paid_amount=lines.amount.sum(), buyers=lines.buyer_id.nunique())
     pt = t.product_traffic.filter(in_period(t.product_traffic.date, p))
-    spu = t.products.group_by("product_id").aggregate(category=t.products.category.max())
+    spu = t.products.group_by("product_id").aggregate(
+        category=t.products.category.max().coalesce(NO_CATEGORY))
     seen = pt.join(spu, "product_id").group_by("category").aggregate(uv=pt.uv.sum())
     df = sold.outer_join(seen, "category").execute()
     df["category"] = df.category.fillna(df.pop("category_right"))
@@ -70,6 +78,10 @@ def by_category(t: Tables, p: Period) -> pd.DataFrame:
 def against(now: pd.DataFrame, before: pd.DataFrame, key: str) -> pd.DataFrame:
     """Two periods' tables side by side on ``key``: each figure now, before and its change."""
     both = now.merge(before, on=key, how="outer", suffixes=("", "_before"), sort=False)  # in ``now``'s order
+    gone = ~both[key].isin(now[key])  # sold or seen before, not now: 0 now, not unknown
+    for c in ("uv", "pv", "paid_amount", "buyers", "paying_buyers"):
+        if c in now:
+            both.loc[gone, c] = 0
     for c in ("uv", "paid_amount", "conversion"):
         if c in now and f"{c}_before" in both:
             was = both[f"{c}_before"].astype(float)
@@ -85,3 +97,27 @@ def change_by_source(t: Tables, p: Period, before: Period) -> pd.DataFrame:
 def change_by_category(t: Tables, p: Period, before: Period) -> pd.DataFrame:
     """Sales and conversion by category in ``p`` against ``before``."""
     return against(by_category(t, p), by_category(t, before), "category")
+
+
+#: the row that makes contributions add up to the store's change: what no category or source carries
+OTHER = "#other"
+
+
+def contributions(now: pd.DataFrame, before: pd.DataFrame, key: str, total_change: Decimal) -> pd.DataFrame:
+    """Each ``key``'s part in the change of paid amount: its paid amount now, before, and the
+    difference, largest rise first; then a row ``OTHER`` with what the parts leave of
+    ``total_change`` (shipping, order-level discounts, sales no category or source carries, sources
+    that overlap), so the column adds up to the store's change to the cent."""
+    def cents(df: pd.DataFrame) -> pd.Series:  # a source without a paid amount sold nothing it could show
+        return df.set_index(key).paid_amount.map(
+            lambda v: Decimal(0) if v is None or pd.isna(v) else Decimal(str(round(float(v), 2))))
+
+    a, b = cents(now), cents(before)
+    keys = list(dict.fromkeys([*a.index, *b.index]))
+    rows = [{key: k, "now": a.get(k, Decimal(0)), "before": b.get(k, Decimal(0))} for k in keys]
+    for r in rows:
+        r["change"] = r["now"] - r["before"]
+    rows.sort(key=lambda r: (-r["change"], str(r[key])))
+    rows.append({key: OTHER, "now": None, "before": None,
+                 "change": total_change - sum((r["change"] for r in rows), Decimal(0))})
+    return pd.DataFrame(rows, columns=[key, "now", "before", "change"])

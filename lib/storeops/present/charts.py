@@ -42,8 +42,8 @@ def _money_axis(ax, lang: Lang) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formats.money(v, lang)))
 
 
-def trends(df: pd.DataFrame, report_day: _dt.date, lang: Lang, labels: dict[str, str],
-           panels: Sequence[str] = ("uv", "conversion")) -> Chart:
+def trends(df: pd.DataFrame, report_day: _dt.date | None, lang: Lang, labels: dict[str, str],
+           panels: Sequence[str] = ("uv", "conversion"), mean: bool = True) -> Chart:
     """Stacked panels over the same days: paid amount (bars, 7-day mean), then ``panels`` (visitors,
     conversion: a store whose data has no visitors gets no empty 0–0 panel).
 
@@ -60,11 +60,12 @@ def trends(df: pd.DataFrame, report_day: _dt.date, lang: Lang, labels: dict[str,
     axes = list(axes[:, 0])
     ax = axes[0]
     sns.barplot(x=x, y=df.paid_amount.astype(float).to_numpy(), hue=x, palette=accent, legend=False, ax=ax)
-    ax.plot(x, df.paid_amount.astype(float).rolling(7, min_periods=1).mean(), color=theme.INK, lw=1.4,
-            label=labels["ma7"])
+    if mean:  # the 7-day mean line: off where the chart shows fewer days than it needs (a week)
+        ax.plot(x, df.paid_amount.astype(float).rolling(7, min_periods=1).mean(), color=theme.INK, lw=1.4,
+                label=labels["ma7"])
+        ax.legend(loc="upper left", frameon=False)
     ax.set_ylabel(labels["paid_amount"])
     _money_axis(ax, lang)
-    ax.legend(loc="upper left", frameon=False)
     for ax, col in zip(axes[1:], panels):
         fmt = fmts[col]
         y = df[col].astype(float).to_numpy()
@@ -74,8 +75,9 @@ def trends(df: pd.DataFrame, report_day: _dt.date, lang: Lang, labels: dict[str,
             ax.plot([x[i]], [y[i]], "o", color=theme.ACCENT, ms=6)
         ax.set_ylabel(labels[col])
         ax.yaxis.set_major_formatter(FuncFormatter(fmt))
-    axes[-1].set_xticks(x[::4])
-    axes[-1].set_xticklabels([f"{d.month}/{d.day}" for d in days[::4]])
+    step = 1 if len(days) <= 14 else 4
+    axes[-1].set_xticks(x[::step])
+    axes[-1].set_xticklabels([f"{d.month}/{d.day}" for d in days[::step]])
     fig.align_ylabels(axes)
     fig.tight_layout()
     names = " / ".join(labels[k] for k in ("paid_amount", *panels))

@@ -88,6 +88,13 @@ def value(v: Number, unit: str, lang: Lang) -> str:
     return count(v, lang)
 
 
+def signed_money(v: Number, lang: Lang) -> str:
+    """A money change with its sign: +¥1.3万 / −¥578.98."""
+    if missing(v):
+        return DASH
+    return ("+" if float(v) >= 0 else "−") + money(abs(v), lang)
+
+
 def relative_change(now: Number, before: Number) -> float | None:
     """(now − before) ÷ before; None when either is missing or before is 0."""
     if missing(now) or missing(before) or float(before) == 0:

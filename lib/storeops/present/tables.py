@@ -153,7 +153,16 @@ def data_table(name: str, df: pd.DataFrame, cols: Sequence[Col], lang: Lang, *,
         rc = f' class="{row_class.iloc[i]}"' if row_class is not None and row_class.iloc[i] else ""
         body.append(f"<tr{rc}>{''.join(cells)}</tr>")
     return Html(f'<div class="so-scroll"><table class="so-table {css}"><thead><tr>{head}</tr></thead>'
-                f'<tbody>{"".join(body)}</tbody></table></div>', {name: df.reset_index(drop=True)})
+                f'<tbody>{"".join(body)}</tbody></table></div>', {name: _masked(df)})
+
+
+def _masked(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame as ``.data`` carries it: its text masked as the cells are (phone numbers)."""
+    out = df.reset_index(drop=True)
+    for c in out.columns:
+        if pd.api.types.is_object_dtype(out[c]) or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].map(lambda v: mask.phones(v) if isinstance(v, str) else v)
+    return out
 
 
 @dataclass(frozen=True)

@@ -101,8 +101,8 @@ def summary_of(report: Path) -> dict[str, Any]:
 
 
 def _chart(report_html: str) -> bytes | None:
-    """The trend chart of the report (the first image of its trends section)."""
-    start = report_html.find('id="trends"')
+    """The trend chart of the report: the first image of its trends (daily) or day-by-day (weekly) section."""
+    start = max(report_html.find('id="trends"'), report_html.find('id="days"'))
     m = re.search(r'src="data:image/png;base64,([^"]+)"', report_html[start:] if start >= 0 else report_html)
     return base64.b64decode(m.group(1)) if m else None
 

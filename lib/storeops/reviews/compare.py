@@ -47,14 +47,17 @@ def reference(values: list[Any]) -> Any:
     return sum(present) / len(present) if present else None
 
 
-def changes(period: Period, values: Callable[[Period], dict[str, Any]], ids: list[str]
-            ) -> dict[str, dict[str, float | None]]:
-    """{basis key: {metric id: relative change}} of ``period``'s figures against each basis."""
+def changes(period: Period, values: Callable[[Period], dict[str, Any]], ids: list[str],
+            covered: Callable[[Period], bool] = lambda p: True) -> dict[str, dict[str, float | None]]:
+    """{basis key: {metric id: relative change}} of ``period``'s figures against each basis. Only
+    periods the data ``covered`` wholly count: a week half before the store's first order would
+    drag a 4-week mean down (and hide a bad week); with none left, there is no change to give."""
     now = values(period)
     out = {}
     for b in BASES[period.kind]:
-        refs = [values(p) for p in b.periods(period)]
-        out[b.key] = {k: formats.relative_change(now[k], reference([r[k] for r in refs])) for k in ids}
+        refs = [values(p) for p in b.periods(period) if covered(p)]
+        out[b.key] = {k: formats.relative_change(now[k], reference([r[k] for r in refs])) if refs else None
+                      for k in ids}
     return out
 
 

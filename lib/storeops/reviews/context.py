@@ -122,6 +122,16 @@ class ReviewContext:
         return self.computed[key]
 
     @cached_property
+    def first_day(self) -> _dt.date | None:
+        """The first day the warehouse has a paid order: the store's data begins there."""
+        v = self.t.orders.paid_at.min().execute()
+        return None if v is None or pd.isna(v) else pd.Timestamp(v).date()
+
+    def covered(self, p: Period) -> bool:
+        """Whether the data covers ``p`` whole: periods before the store's data began are not compared with."""
+        return self.first_day is not None and p.start >= self.first_day
+
+    @cached_property
     def coverage(self) -> dict[str, bool]:
         """Which kinds of data the store tracks around the report day (metrics.coverage)."""
         return coverage.tracked(self.t, self.period)
@@ -158,9 +168,9 @@ class ReviewContext:
         aware), a week or month against the range of the ones before (the w4 / m3 comparison)."""
         now = self.values(self.period)
         if self.period.kind == "day":
-            refs = [self.values(Period.day(d)) for d in self.reference.days]
+            refs = [self.values(Period.day(d)) for d in self.reference.days if self.covered(Period.day(d))]
         else:
-            refs = [self.values(p) for p in compare.BASES[self.period.kind][-1].periods(self.period)]
+            refs = [self.values(p) for p in compare.BASES[self.period.kind][-1].periods(self.period) if self.covered(p)]
         return {k: None if k in self.untracked else anomalies.flag(now[k], [r[k] for r in refs], self.margin)
                 for k in KPI_IDS}
 

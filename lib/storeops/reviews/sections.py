@@ -10,9 +10,12 @@ exactly what the reader saw. A review (daily.py, weekly.py) says which sections,
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 
 from storeops.metrics import ads as _ads
+from storeops.metrics import explore as _explore
 from storeops.metrics import bridge as _bridge, fulfilment as _ful, inventory, plan
 from storeops.metrics import products as _prod
 from storeops.metrics import registry, sales, service as _svc, traffic as _traffic
@@ -92,8 +95,73 @@ def action_items(ctx: ReviewContext) -> list[tables.Action]:
     return items
 
 
+def _actions(ctx: ReviewContext) -> list[tables.Action]:
+    """The action items, worked out once per review (the overview and the action list both show them)."""
+    if "actions" not in ctx.computed:
+        ctx.computed["actions"] = action_items(ctx)
+    return ctx.computed["actions"]
+
+
+# ---------------------------------------------------------------- overview
+
+
+def overview(ctx: ReviewContext) -> Html:
+    """概述: a paragraph from templates (no language model) — the paid amount and how it moved, the
+    target, what moved it most (the bridge), what is flagged and what needs doing. Every figure in it
+    is recorded with ``ctx.show`` (so summary.json holds it) and marked ``data-figure`` in the HTML,
+    where a test finds each and checks it against summary.json."""
+    p, lang = ctx.period, ctx.lang
+    now = ctx.values(p)
+    basis = compare.HEADLINE[p.kind]
+    change = compare.changes(p, ctx.values, ["paid_amount"], ctx.covered)[basis]["paid_amount"]
+    ctx.show("paid_amount", now["paid_amount"])
+    ctx.comparisons.setdefault(basis, {})["paid_amount"] = change
+
+    def fig(key: str, shown: str) -> str:
+        return f'<span data-figure="{tables.esc(key)}">{tables.esc(shown)}</span>'
+
+    money = registry.get("paid_amount").unit
+    paid = fig("paid_amount", formats.value(now["paid_amount"], money, lang))
+    parts = [text("overview.sales", lang, paid=paid, basis=tables.esc(text(f"cmp.{p.kind}.{basis}", lang)),
+                  change=fig(f"comparisons.{basis}.paid_amount", tables.trend(change, ctx.colours)))
+             if change is not None else text("overview.sales_only", lang, paid=paid)]
+    if ctx.target:
+        att = plan.attainment(now["paid_amount"], ctx.target)
+        ctx.show("attainment", att)
+        parts.append(text("overview.target", lang, attainment=fig("attainment", formats.pct(att))))
+    b = _bridge.gmv_bridge(ctx.values(compare.headline(p)), now) if ctx.tracks("buyers", "traffic") else None
+    if b is not None and b["change"]:
+        for k in _bridge.PARTS:
+            ctx.show(k, b[k])
+        up = b["change"] > 0
+        along = sorted((k for k in _bridge.PARTS if b[k] and (b[k] > 0) == up), key=lambda k: -abs(b[k]))
+        against = sorted((k for k in _bridge.PARTS if b[k] and (b[k] > 0) != up), key=lambda k: -abs(b[k]))
+
+        def part(k: str) -> dict[str, str]:
+            return {"part": tables.esc(text(f"overview.{k}", lang)), "amount": fig(k, formats.signed_money(b[k], lang))}
+
+        if along:  # what moved it most, in the direction it moved; then the largest push the other way
+            tail = (text("overview.bridge_against", lang, **part(against[0])) if against else
+                    text("overview.bridge_then", lang, **part(along[1])) if len(along) > 1 else
+                    text("overview.end", lang))
+            parts.append(text("overview.bridge", lang, **part(along[0])) + tail)
+    flagged = [k for k in KPI_IDS if ctx.flags.get(k)]
+    if flagged:
+        parts.append(text("overview.flagged", lang, metrics=("、" if lang == "zh" else ", ").join(
+            tables.esc(text(f"overview.{ctx.flags[k]}", lang, metric=registry.get(k).label(lang))) for k in flagged)))
+    todo = [a for a in _actions(ctx) if a.count]
+    for a in todo:
+        ctx.shown[f"action_{a.key}"] = a.count
+    items = ("；" if lang == "zh" else "; ").join(
+        f"{fig('action_' + a.key, str(a.count))} {tables.esc(text('actions.' + a.key, lang))}" for a in todo[:3])
+    if len(todo) > 3:
+        items += text("overview.more", lang, n=len(todo) - 3)
+    parts.append(text("overview.todo", lang, items=items) if todo else text("overview.nothing", lang))
+    return _section(ctx, "overview") + Html(f'<p class="so-overview">{" ".join(parts)}</p>')
+
+
 def actions(ctx: ReviewContext) -> Html:
-    items = action_items(ctx)
+    items = _actions(ctx)
     for a in items:
         ctx.shown[f"action_{a.key}"] = a.count
     return (_section(ctx, "actions") + tables.action_list(items, ctx.lang)
@@ -107,7 +175,7 @@ def kpis(ctx: ReviewContext) -> Html:
     """核心指标: value, 环比, 同比, vs the mean of the last 4 same weekdays, target, anomaly flag."""
     now = ctx.values(ctx.period)
     bases = compare.keys(ctx.period.kind)
-    changes = compare.changes(ctx.period, ctx.values, KPI_IDS)
+    changes = compare.changes(ctx.period, ctx.values, KPI_IDS, ctx.covered)
     rows = []
     for mid in KPI_IDS:
         if mid in ctx.untracked:  # "—", and absent from summary.json: never a figure the data cannot give
@@ -158,6 +226,45 @@ def bridge(ctx: ReviewContext) -> Html:
                        "value": [b[k] for k in _bridge.PARTS]})
     return out + chart + tables.data_table("bridge", df, [Col("metric", "col.metric"), Col("value", "col.value", "money")],
                                            ctx.lang)
+
+
+# ---------------------------------------------------------------- drivers
+
+
+def drivers(ctx: ReviewContext) -> Html:
+    """变化归因: the change in paid amount against the headline comparison (the bridge's), by category
+    and, where the data has per-source paid amount, by traffic source: the 5 largest rises and falls,
+    the rest, and what no category or source carries, adding up to the change to the cent."""
+    out = _section(ctx, "drivers")
+    p, before = ctx.period, compare.headline(ctx.period)
+    total = sum((Decimal(str(ctx.values(x)["paid_amount"] or 0)) * sign for x, sign in ((p, 1), (before, -1))),
+                Decimal(0))
+    cat = _explore.contributions(_explore.by_category(ctx.t, p), _explore.by_category(ctx.t, before), "category",
+                                 total)
+    out += tables.subheading(_t(ctx, "drivers.by_category")) + _drivers_table(ctx, "drivers_by_category", cat,
+                                                                              "category")
+    out += tables.subheading(_t(ctx, "drivers.by_source"))
+    if not ctx.tracks("source_sales"):
+        return out + ctx.gaps("source_sales")
+    src = _explore.contributions(_traffic.by_source(ctx.t, p), _traffic.by_source(ctx.t, before), "source", total)
+    return out + _drivers_table(ctx, "drivers_by_source", src, "source")
+
+
+def _drivers_table(ctx: ReviewContext, name: str, df: pd.DataFrame, key: str) -> Html:
+    """The 5 largest rises and falls, one row for the rest, one for what nobody carries, and the total."""
+    lang = ctx.lang
+    parts, other = df[df[key] != _explore.OTHER], df[df[key] == _explore.OTHER]
+    ups, downs = parts[parts.change > 0].head(5), parts[parts.change < 0].tail(5)
+    rest = parts.drop(ups.index.union(downs.index))
+    rows = pd.concat([ups, downs])
+    rows[key] = rows[key].replace({_explore.NO_CATEGORY: text("drivers.none", lang)})
+    extra = [{key: text("drivers.rest", lang, n=len(rest)), "change": sum(rest.change, Decimal(0))}] if len(rest) else []
+    extra += [{key: text(f"drivers.other.{key}", lang), "change": other.change.iloc[0]},
+              {key: text("drivers.total", lang), "change": df.change.sum()}]
+    shown = pd.concat([rows, pd.DataFrame(extra)], ignore_index=True)
+    return tables.data_table(name, shown, [Col(key, f"col.{key}"), Col("now", "col.now", "money"),
+                                           Col("before", "col.before", "money"),
+                                           Col("change", "col.change", "money")], lang)
 
 
 # ---------------------------------------------------------------- trends
