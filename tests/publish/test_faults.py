@@ -131,6 +131,25 @@ def test_smtp_down_publishes_queues_and_delivers_once(store, smtp_server):
     assert [x["status"] for x in _runs(store)] == ["failed", "sent"]
 
 
+def test_the_next_run_due_delivers_the_queue_once(store, smtp_server):
+    inbox, port = smtp_server
+    settings = Path(email_yaml(store, port))
+    live = settings.read_text(encoding="utf-8")
+    with socket_closed() as dead_port:
+        settings.write_text(live.replace(f"port: {port}", f"port: {dead_port}") + "retry: {attempts: 1}\n",
+                            encoding="utf-8")
+        assert storeops(store, "run", "daily", "--date", DAY, "--send", "--email-config", str(settings)).returncode
+    settings.write_text(live, encoding="utf-8")
+    # Friday 2026-11-27: the queued daily of the 25th goes first, then the daily of the 26th
+    r = storeops(store, "run", "due", "--date", "2026-11-27", "--send", "--email-config", str(settings))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[0].startswith("queued mail    -  ok      sent ") and f"daily-{DAY}.html" in r.stdout
+    subjects = [m["Subject"] for m in inbox.messages]
+    assert len(subjects) == 2 and DAY in subjects[0] and "2026-11-26" in subjects[1]
+    again = storeops(store, "run", "due", "--date", "2026-11-27", "--send", "--email-config", str(settings))
+    assert "queued mail" not in again.stdout and len(inbox.messages) == 3  # only the re-run daily, never the 25th
+
+
 def test_a_report_sent_by_hand_leaves_the_queue(store, smtp_server):
     inbox, port = smtp_server
     settings = Path(email_yaml(store, port))
