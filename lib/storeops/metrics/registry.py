@@ -78,7 +78,8 @@ METRICS: dict[str, Metric] = {m.id: m for m in (
        "SKUs with ≥ 1 unit paid in the last 30 days ÷ SKUs on sale"),
     # Plan
     _m("target", "目标", "Target", "money",
-       "当月支付金额目标 × 当日季节权重", "Month GMV target × the day's seasonal weight", None),
+       "当月支付金额目标 × 期内各日季节权重之和",
+       "Month GMV target × the seasonal weights of the period's days", None),
     _m("attainment", "目标完成率", "Attainment", "rate", "支付金额 ÷ 目标", "Paid amount ÷ target"),
     _m("mtd_paid_amount", "月累计支付金额", "Month-to-date paid amount", "money",
        "本月1日至报告日的支付金额", "Paid amount from the 1st of the month to the report day"),
@@ -110,17 +111,18 @@ METRICS: dict[str, Metric] = {m.id: m for m in (
     _m("response_3min", "3分钟响应率", "3-minute response rate", "rate",
        "首次响应 ≤ 180 秒的会话 ÷ 会话数", "Chats answered within 180 s ÷ chats"),
     _m("ticket_sla", "问题订单24小时处理率", "24 h ticket resolution", "rate",
-       "24小时时限于当日到期的工单中按时解决的比例",
+       "24小时时限在本期内到期的工单中按时解决的比例",
        "Of the tickets whose 24 h deadline fell in the period, the share resolved by it"),
     _m("tickets_open", "未结工单", "Open tickets", "count",
-       "截至报告日24:00仍未解决的工单数", "Tickets still open at the end of the report day", False),
+       "截至本期最后一天24:00仍未解决的工单数", "Tickets still open at the end of the period's last day", False),
     # Fulfilment
     _m("ship_backlog", "待发货", "Awaiting shipment", "count",
        "截至24:00已付款、未发货、未关闭/未全额退款的订单，按付款后小时数分段",
        "Orders paid, not shipped, not cancelled or fully refunded at the cut-off, by hours since payment", False),
     _m("ship_72h", "72小时发货率", "Shipped within 72 h", "rate",
-       "72小时时限于报告日到期的订单（即3天前付款）中按时发货的比例",
-       "Of the orders whose 72 h deadline fell on the report day (paid 3 days before), the share shipped in time"),
+       "72小时时限在本期内到期的订单中按时发货的比例（日报即3天前付款的订单）",
+       "Of the orders whose 72 h deadline fell in the period (for a day: those paid 3 days before), the share "
+       "shipped in time"),
     _m("urgent_orders", "加急订单", "Urgent orders", "count",
        "待发货的加急订单，最早付款的在前", "Urgent orders awaiting shipment, oldest first", False),
     # Advertising
@@ -148,9 +150,10 @@ METRICS: dict[str, Metric] = {m.id: m for m in (
     _m("product_conversion", "商品转化率", "Product conversion", "rate",
        "购买该商品的支付买家数 ÷ 商品访客数", "Paying buyers of the product ÷ its visitors"),
     _m("anomaly", "异常", "Anomaly", "count",
-       "指标超出可比日（近4个同星期日；节日/活动日为上一次同类活动）区间 ±阈值",
-       "A figure outside the range of comparable days (last 4 same weekdays; the previous like event on festival "
-       "and campaign days) by more than the margin in store.yaml", None),
+       "指标超出可比期区间 ±阈值：日报为近4个同星期日（节日/活动日为上一次同类活动），周报为前4周，月报为前3个月",
+       "A figure outside the range of comparable periods by more than the margin in store.yaml: for a day the last "
+       "4 same weekdays (the previous like event on festival and campaign days), for a week the 4 weeks before, "
+       "for a month the 3 months before", None),
 )}
 
 
