@@ -131,8 +131,9 @@ def test_smtp_down_publishes_queues_and_delivers_once(store, smtp_server):
     assert [x["status"] for x in _runs(store)] == ["failed", "sent"]
 
 
-def test_the_next_run_due_delivers_the_queue_once(store, smtp_server):
-    inbox, port = smtp_server
+def _queued_while_down(store: Path, port: int) -> Path:
+    """The daily of DAY published while the SMTP server is down (so queued); returns the mail settings,
+    pointing at the live server again."""
     settings = Path(email_yaml(store, port))
     live = settings.read_text(encoding="utf-8")
     with socket_closed() as dead_port:
@@ -140,6 +141,13 @@ def test_the_next_run_due_delivers_the_queue_once(store, smtp_server):
                             encoding="utf-8")
         assert storeops(store, "run", "daily", "--date", DAY, "--send", "--email-config", str(settings)).returncode
     settings.write_text(live, encoding="utf-8")
+    assert [p.name for p in (store / "reports" / ".outbox").iterdir()] == [f"daily-{DAY}.json"]
+    return settings
+
+
+def test_the_next_run_due_delivers_the_queue_once(store, smtp_server):
+    inbox, port = smtp_server
+    settings = _queued_while_down(store, port)
     # Friday 2026-11-27: the queued daily of the 25th goes first, then the daily of the 26th
     r = storeops(store, "run", "due", "--date", "2026-11-27", "--send", "--email-config", str(settings))
     assert r.returncode == 0, r.stderr
@@ -152,13 +160,7 @@ def test_the_next_run_due_delivers_the_queue_once(store, smtp_server):
 
 def test_a_report_sent_by_hand_leaves_the_queue(store, smtp_server):
     inbox, port = smtp_server
-    settings = Path(email_yaml(store, port))
-    live = settings.read_text(encoding="utf-8")
-    with socket_closed() as dead_port:
-        settings.write_text(live.replace(f"port: {port}", f"port: {dead_port}") + "retry: {attempts: 1}\n",
-                            encoding="utf-8")
-        assert storeops(store, "run", "daily", "--date", DAY, "--send", "--email-config", str(settings)).returncode
-    settings.write_text(live, encoding="utf-8")
+    settings = _queued_while_down(store, port)
     report = store / "reports" / "daily" / "2026" / f"daily-{DAY}.html"
     assert storeops(store, "send", str(report), "--email-config", str(settings)).returncode == 0
     again = storeops(store, "send", "--queued", "--email-config", str(settings))

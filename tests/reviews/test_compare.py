@@ -67,3 +67,15 @@ def test_periods_before_the_data_began_are_not_compared_with(t):
     since = lambda p: p.start >= _dt.date(2026, 2, 9)  # noqa: E731
     got = compare.changes(Period.parse("2026-W10"), lambda p: kpi_values(t, p), ["paid_amount"], since)
     assert {k: v["paid_amount"] for k, v in got.items()} == pytest.approx({"wow": 0.25, "yoy": None, "w4": 0.5})
+
+
+def test_a_week_is_flagged_outside_the_range_of_the_4_weeks_before(t, con, tmp_path):
+    # 2026-W10 paid 150; the 4 weeks before paid 120, 80, 100, 60: the range ±10 % is 54 to 132 → high
+    from storeops import config
+    from storeops.reviews.context import ReviewContext
+    from tests.conftest import write_config
+
+    ctx = ReviewContext(config.load(write_config(tmp_path)), con, Period.parse("2026-W10"), "en")
+    assert ctx.flags["paid_amount"] == "high"
+    # 2026-W08 (80) against W07..W04 (100, 60, 0, 0): the range is 0 to 110 → not flagged
+    assert ReviewContext(ctx.cfg, con, Period.parse("2026-W08"), "en").flags["paid_amount"] is None

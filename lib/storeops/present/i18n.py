@@ -285,5 +285,11 @@ def text(key: str, lang: Lang, **fmt: object) -> str:
     return entry[lang].format(**fmt) if fmt else entry[lang]
 
 
+def worded(key: str, kind: str, lang: Lang, **fmt: object) -> str:
+    """The entry ``<key>.<kind>`` where a review kind words it its own way (a week is not
+    "yesterday"), else ``<key>``, as :func:`text` gives it."""
+    return text(f"{key}.{kind}" if f"{key}.{kind}" in CATALOG else key, lang, **fmt)
+
+
 def weekday(d, lang: Lang) -> str:
     return text("weekday", lang).split()[d.weekday()]

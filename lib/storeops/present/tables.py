@@ -14,7 +14,7 @@ import pandas as pd
 
 from storeops.metrics.registry import Metric
 from storeops.present import formats, mask
-from storeops.present.i18n import Lang, text
+from storeops.present.i18n import Lang, text, worded
 
 
 @dataclass(frozen=True)
@@ -48,15 +48,10 @@ def esc(v: object) -> str:
 
 
 def section(key: str, lang: Lang, anchor: str, kind: str = "daily") -> Html:
-    """A section heading and the question it answers, from the catalog: ``<key>.heading.<kind>`` and
-    ``<key>.question.<kind>`` where a review kind words them its own way (a week is not "yesterday"),
-    else ``<key>.heading`` and ``<key>.question``."""
-    from storeops.present.i18n import CATALOG
-
-    q = f"{key}.question.{kind}" if f"{key}.question.{kind}" in CATALOG else f"{key}.question"
-    h = f"{key}.heading.{kind}" if f"{key}.heading.{kind}" in CATALOG else f"{key}.heading"
-    return Html(f'<section id="{anchor}"><h2>{esc(text(h, lang))}</h2>'
-                f'<p class="so-question">{esc(text(q, lang))}</p></section>')
+    """A section heading and the question it answers, from the catalog, as the review's kind words
+    them (``<key>.question.weekly``, i18n.worded)."""
+    return Html(f'<section id="{anchor}"><h2>{esc(worded(key + ".heading", kind, lang))}</h2>'
+                f'<p class="so-question">{esc(worded(key + ".question", kind, lang))}</p></section>')
 
 
 def note(message: str, kind: str = "") -> Html:

@@ -21,20 +21,13 @@ from storeops.metrics import products as _prod
 from storeops.metrics import registry, sales, service as _svc, traffic as _traffic
 from storeops.metrics.base import evaluate
 from storeops.present import charts, formats, tables
-from storeops.present.i18n import text, weekday
+from storeops.present.i18n import text, weekday, worded
 from storeops.present.tables import Col, Html
 from storeops.publish import summary as _summary
 from storeops.reviews import compare
 from storeops.reviews.context import KPI_IDS, ReviewContext, _listed
 
 TOP_ROWS = 3  # rows of each action item shown in the list
-
-
-def _t(ctx: ReviewContext, key: str, **fmt: object) -> str:
-    """Catalog text as the review's kind words it (``<key>.<kind>``), else as every review does."""
-    from storeops.present.i18n import CATALOG
-
-    return text(f"{key}.{ctx.kind}" if f"{key}.{ctx.kind}" in CATALOG else key, ctx.lang, **fmt)
 
 
 def _section(ctx: ReviewContext, key: str) -> Html:
@@ -216,16 +209,16 @@ def bridge(ctx: ReviewContext) -> Html:
         return out + ctx.gaps("buyers", "traffic")
     b = _bridge.gmv_bridge(ctx.values(compare.headline(ctx.period)), ctx.values(ctx.period))
     if b is None:
-        return out + tables.note(_t(ctx, "bridge.none"))
+        return out + tables.note(worded("bridge.none", ctx.kind, ctx.lang))
     for k in _bridge.PARTS:
         ctx.show(k, b[k])
     parts = [(text(f"chart.{k}", ctx.lang), float(b[k])) for k in _bridge.PARTS]
-    chart = charts.waterfall(float(b["before"]), parts, float(b["after"]),
-                             (_t(ctx, "bridge.before"), _t(ctx, "bridge.after")), ctx.lang, ctx.colours)
+    ends = (worded("bridge.before", ctx.kind, ctx.lang), worded("bridge.after", ctx.kind, ctx.lang))
+    chart = charts.waterfall(float(b["before"]), parts, float(b["after"]), ends, ctx.lang, ctx.colours)
     df = pd.DataFrame({"metric": [registry.get(k).label(ctx.lang) for k in _bridge.PARTS],
                        "value": [b[k] for k in _bridge.PARTS]})
-    return out + chart + tables.data_table("bridge", df, [Col("metric", "col.metric"), Col("value", "col.value", "money")],
-                                           ctx.lang)
+    return out + chart + tables.data_table("bridge", df, [Col("metric", "col.metric"),
+                                                          Col("value", "col.value", "money")], ctx.lang)
 
 
 # ---------------------------------------------------------------- drivers
@@ -241,9 +234,9 @@ def drivers(ctx: ReviewContext) -> Html:
                 Decimal(0))
     cat = _explore.contributions(_explore.by_category(ctx.t, p), _explore.by_category(ctx.t, before), "category",
                                  total)
-    out += tables.subheading(_t(ctx, "drivers.by_category")) + _drivers_table(ctx, "drivers_by_category", cat,
-                                                                              "category")
-    out += tables.subheading(_t(ctx, "drivers.by_source"))
+    out += tables.subheading(worded("drivers.by_category", ctx.kind, ctx.lang))
+    out += _drivers_table(ctx, "drivers_by_category", cat, "category")
+    out += tables.subheading(worded("drivers.by_source", ctx.kind, ctx.lang))
     if not ctx.tracks("source_sales"):
         return out + ctx.gaps("source_sales")
     src = _explore.contributions(_traffic.by_source(ctx.t, p), _traffic.by_source(ctx.t, before), "source", total)
