@@ -21,7 +21,9 @@ def ctx(con, tmp_path):
          ads=[dict(date="2026-03-10", channel="直通车", campaign="A", impressions=1, clicks=1, cost="100", orders=1,
                    gmv="400"),
               dict(date="2026-03-10", channel="直通车", campaign="B", impressions=1, clicks=1, cost="150", orders=1,
-                   gmv="150")])
+                   gmv="150")],
+         campaigns=[dict(campaign_id="c1", theme="春促", start_date="2026-03-17", end_date="2026-03-18"),
+                    dict(campaign_id="c2", theme="38节", start_date="2026-03-18", end_date="2026-03-20")])
     cfg = config.load(write_config(tmp_path))  # gross_margin_rate 0.5 -> break-even ROAS 2.0
     return ReviewContext(cfg, con, Period.day("2026-03-10"), "en")
 
@@ -31,6 +33,7 @@ def test_action_items(ctx):
     # orders (see tests/metrics/test_fulfilment.py): f4 waited 120 h, f3 66 h; f4 and f9 are urgent
     # tickets (tests/metrics/test_service.py): k2 open 28 h, k4 open 22 h at the cut-off
     # ads: B returns 1.0 < 2.0; no inventory or product traffic is loaded, so no stock items are judged
+    # campaigns starting soon are the weekly's and monthly's (they have a campaigns section)
     assert {k: v for k, v in got.items() if k != "anomalies"} == {
         "ship_breached": 1, "ship_at_risk": 1, "urgent": 2, "tickets_breached": 1, "tickets_at_risk": 1,
         "ads_below_breakeven": 1}
@@ -38,6 +41,13 @@ def test_action_items(ctx):
     top = {a.key: a.top for a in action_items(ctx)}
     assert top["ship_breached"] == "f4 (120h)" and top["urgent"] == "f4 (120h), f9 (1h)"
     assert top["ads_below_breakeven"] == "直通车·B (1.00)"
+
+
+def test_a_weeks_highlights_name_the_campaigns_starting_next_week(ctx):
+    # the week 03-09 … 03-15: 春促 starts 03-17, within the 7 days after; 38节 on 03-18 too; none later
+    week = ReviewContext(ctx.cfg, ctx.con, Period.parse("2026-W11"), "en")
+    got = {a.key: a for a in action_items(week)}
+    assert got["campaigns_next"].count == 2 and got["campaigns_next"].top == "春促 (03-17), 38节 (03-18)"
 
 
 def test_missing_tables(con):

@@ -16,11 +16,12 @@ from storeops.present import charts, tables
 from storeops.present.i18n import Lang, text, weekday
 from storeops.present.tables import Col, Html
 from storeops.reviews.context import ReviewContext, open_context
-from storeops.reviews.sections import (actions, ads, bridge, drivers, fulfilment, glossary, header, kpis, overview,
-                                       products, service, summary, traffic)
+from storeops.reviews.sections import (actions, ads, bridge, campaigns, categories, drivers, fulfilment, glossary,
+                                       header, kpis, overview, service, summary, traffic)
+from storeops.reviews.stock import inventory
 
-__all__ = ["context", "header", "overview", "actions", "kpis", "days", "bridge", "drivers", "traffic", "service",
-           "fulfilment", "ads", "products", "glossary", "summary"]
+__all__ = ["context", "header", "overview", "actions", "kpis", "days", "bridge", "drivers", "categories", "traffic",
+           "ads", "campaigns", "service", "fulfilment", "inventory", "glossary", "summary"]
 
 
 def context(week: str | Period | None = None, config: str | None = None, lang: Lang | None = None,

@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
+import storeops
 from storeops import config, warehouse
+from storeops.metrics import campaigns, inventory, sales, service
+from storeops.metrics.base import evaluate
 from storeops.periods import Period
 from storeops.publish import mail
 from storeops.reviews.context import kpi_values
@@ -20,7 +23,8 @@ from tests.e2e.overview import assert_figures_match
 
 pytestmark = pytest.mark.e2e
 WEEK = "2026-W47"  # Monday 2026-11-16 to Sunday 2026-11-22
-SECTIONS = ("overview", "actions", "kpis", "days", "bridge", "drivers", "traffic", "ads", "service", "fulfilment", "products", "glossary")
+SECTIONS = ("overview", "actions", "kpis", "days", "bridge", "drivers", "categories", "traffic", "ads", "campaigns",
+            "service", "fulfilment", "inventory", "glossary")
 
 
 @pytest.fixture(scope="module", params=["zh", "en"])
@@ -76,3 +80,36 @@ def test_summary_is_the_week_and_the_sum_of_its_days(published, demo_project):
     assert mail.subject(cfg, s).startswith(f"[{cfg.name(lang)}] {'周报' if lang == 'zh' else 'Weekly review'} "
                                            f"2026-W47 · ")
     assert mail.subject(cfg, s).endswith(f"({'+' if change > 0 else '−'}{abs(change) * 100:.1f}%)")
+
+
+def test_stock_service_and_assortment_figures_are_the_metric_functions(published, demo_project):
+    lang, html_path, page = published
+    s = json.loads(html_path.with_name(html_path.name.replace(".html", ".summary.json")).read_text())["metrics"]
+    cfg = config.load(demo_project / "params" / "store.yaml")
+    con = warehouse.connect(cfg, read_only=True)
+    try:
+        t, week = warehouse.Tables(con), Period.parse(WEEK)
+        assert s["sell_ratio"] == pytest.approx(evaluate({"r": sales.sell_ratio(t, week)})["r"])
+        days = inventory.stockout_days(t, week)
+        assert s["stockout_rate"] == pytest.approx(days.out_days.sum() / days.days.sum())
+        assert s["dsr_item"] == service.dsr_change(t, week).now.iloc[0]
+    finally:
+        con.disconnect()
+    for heading in (("类目表现", "未来7天开始的活动", "问题订单按类型", "店铺评分", "按销售分级", "未来14天预计到货")
+                    if lang == "zh" else ("By category", "Starting in the next 7 days", "Tickets by kind",
+                                          "Store ratings (DSR)", "By sales class", "due in the next 14 days")):
+        assert heading in page, heading
+
+
+def test_the_campaigns_of_a_week_with_one(demo_project):
+    """W45 (11-02 … 11-08) falls in 双11 (10-31 … 11-11): the section shows it judged to 11-08."""
+    ctx = storeops.weekly.context("2026-W45", str(demo_project / "params" / "store.yaml"), "en")
+    try:
+        html = storeops.weekly.campaigns(ctx)
+        ran = html.data["campaigns_ran"]
+        expected = campaigns.results(ctx.t, ctx.period)
+        assert ran.campaign_id.tolist() == ["C2026D11"] == expected.campaign_id.tolist()
+        assert ran.lift.iloc[0] == expected.lift.iloc[0] and ran.days.iloc[0] == 9  # 10-31 … 11-08
+        assert "running" in str(html) and f"{expected.roi.iloc[0]:.2f}" in str(html)
+    finally:
+        ctx.con.disconnect()

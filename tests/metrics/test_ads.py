@@ -74,3 +74,12 @@ def test_spend_pacing(t):
 def test_pacing_without_budget(con):
     t = load(con, ads=[_ad("2026-03-10", "直通车", "A", 1, 1, "5.00", 0, "0")])
     assert ads.spend_pacing(t, D) == {"mtd_cost": 5.0, "budget": None, "pacing": None}
+
+
+def test_by_channel_against_the_day_before(t):
+    df = ads.by_channel(t, D, D.previous()).set_index("channel")
+    assert df.index.tolist() == ["直通车", "淘宝客"]
+    assert df.loc["直通车", ["cost", "gmv", "roas", "cost_before"]].tolist() == pytest.approx([250, 550, 2.2, 999])
+    assert df.loc["直通车", "cost_change"] == pytest.approx(250 / 999 - 1)
+    assert df.loc["直通车", "roas_change"] == pytest.approx(2.2 / (1 / 999) - 1)
+    assert df.loc["淘宝客", ["roas", "cost_before", "cost_change"]].isna().all()  # no spend: no ROAS, no change

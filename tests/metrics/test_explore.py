@@ -53,7 +53,8 @@ def t(con):
 
 def test_by_category(t):
     df = explore.by_category(t, D)
-    assert df[["category", "paid_amount", "buyers", "uv"]].values.tolist() == [["裙", 280.0, 2, 10], ["裤", 50.0, 1, 4]]
+    assert df[["category", "paid_amount", "units", "buyers", "uv"]].values.tolist() == [["裙", 280.0, 3, 2, 10],
+                                                                                       ["裤", 50.0, 1, 1, 4]]
     assert df.conversion.tolist() == pytest.approx([0.20, 0.25])
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from storeops.metrics import inventory
+from storeops.periods import Period
 from tests.conftest import load
 
 DAY = _dt.date(2026, 3, 28)
@@ -68,3 +69,22 @@ def test_warnings(t):
 ])
 def test_sales_class(amounts, expected):
     assert inventory.sales_class(pd.Series(amounts)).tolist() == expected
+
+
+def test_stockout_days_by_sku(t):
+    # the week 03-22 … 03-28: A ran out on 03-27 and 03-28, C never had stock
+    df = inventory.stockout_days(t, Period(_dt.date(2026, 3, 22), DAY, "custom"))
+    assert df[["sku", "days", "out_days"]].values.tolist() == [["C", 7, 7], ["A", 7, 2], ["B", 7, 0], ["D", 7, 0]]
+    assert df.stockout_rate.tolist() == pytest.approx([1, 2 / 7, 0, 0])
+
+
+def test_by_class_and_slow_movers(t):
+    s = inventory.stock_status(t, DAY)
+    g = inventory.by_class(s).set_index("sales_class")
+    assert g.index.tolist() == ["hot", "slow"]
+    assert g.loc["hot", ["skus", "on_hand", "out_of_stock", "short", "overstock"]].tolist() == [1, 0, 1, 1, 0]
+    # B 200 days of cover is overstock; C is out of stock; D has no sales, so no finite cover
+    assert g.loc["slow", ["skus", "on_hand", "out_of_stock", "short", "overstock"]].tolist() == [3, 150, 1, 0, 1]
+    assert inventory.slow_movers(s, DAY).sku.tolist() == ["D"]  # stock and no sale in 30 days; C has no stock
+    launched = s.assign(launched_on=_dt.date(2026, 3, 1))  # 27 days before: new, given no time to sell yet
+    assert inventory.slow_movers(launched, DAY).empty

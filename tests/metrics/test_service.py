@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
+import pandas as pd
 import pytest
 
 from storeops.metrics import service
@@ -106,3 +107,24 @@ def test_chat_sample_masks_buyers_and_phones_where_it_fetches_them(con):
     (row,) = service.chat_sample(t, D).itertuples()
     assert row.buyer_id == "tbl**02"
     assert row.transcript == "我是tbl**02，帮tbz*****01问一下，电话139****5678，不是tbnobody"
+
+
+def test_tickets_by_kind(t):
+    # k1 退款: due on D, in time; k2 物流异常: due, late, still open; k3 退换货: due, late (25 h), closed;
+    # k4 催发货: opened on D, due tomorrow, open at the cut-off
+    df = service.tickets_by_kind(t, D, CUTOFF).set_index("kind")
+    assert df.index[0] == "催发货"  # most opened first
+    assert df.loc[["退款", "物流异常", "退换货", "催发货"], ["opened", "due", "in_time", "open"]].values.tolist() == [
+        [0, 1, 1, 0], [0, 1, 0, 1], [0, 1, 0, 0], [1, 0, 0, 1]]
+    assert df.loc[["退款", "物流异常", "退换货"], "sla"].tolist() == [1.0, 0.0, 0.0]
+    assert pd.isna(df.loc["催发货", "sla"])  # nothing due: no rate
+
+
+def test_dsr_change_over_a_period(con):
+    t = load(con, ratings=[dict(date="2026-03-08", dsr_item=4.8, dsr_service=4.7, dsr_logistics=4.6),
+                           dict(date="2026-03-09", dsr_item=4.9, dsr_service=4.7, dsr_logistics=4.5)])
+    # a period of 03-09 … 03-10: the last score by 03-10 (03-09's) against the last by 03-08
+    df = service.dsr_change(t, Period(_dt.date(2026, 3, 9), _dt.date(2026, 3, 10), "custom")).set_index("score")
+    assert df.now.tolist() == [4.9, 4.7, 4.5] and df.before.tolist() == [4.8, 4.7, 4.6]
+    assert df.change.tolist() == pytest.approx([0.1, 0.0, -0.1])
+    assert service.dsr_change(t, Period.day("2026-03-01")).now.isna().all()  # nothing reported yet: no score

@@ -32,8 +32,9 @@ def t(con):
                      dict(order_id="o1", line_no=2, sku="a2", qty=1, unit_price="50", amount="50", refund_qty=0),
                      dict(order_id="o2", line_no=1, sku="a1", qty=1, unit_price="100", amount="100", refund_qty=0)],
         products=[dict(sku="a1", product_id="P1", title="T恤", status="on_sale"),
-                  dict(sku="a2", product_id="P2", title="衬衫", status="on_sale"),
-                  dict(sku="a3", product_id="P3", title="外套", status="on_sale")],
+                  dict(sku="a2", product_id="P2", title="衬衫", status="on_sale", launched_on="2026-02-01"),
+                  dict(sku="a3", product_id="P3", title="外套", status="on_sale", launched_on="2026-03-01"),
+                  dict(sku="a4", product_id="P4", title="旧款", status="off_sale", launched_on="2026-03-05")],
         product_traffic=[dict(date="2026-03-10", product_id=p, uv=u, pv=u, cart_adds=0, favorites=0)
                          for p, u in (("P1", 40), ("P2", 100), ("P3", 200))],
     )
@@ -61,3 +62,12 @@ def test_top_and_high_uv_low_conversion(t):
     # top quarter by UV: ≥ the 75th percentile of (40, 100, 200) = 150 -> P3; 0 % < half of 4 %
     assert products.high_uv_low_conversion(perf, 0.04).product_id.tolist() == ["P3"]
     assert products.high_uv_low_conversion(perf, None).empty
+
+
+def test_bottom_and_new_products(t):
+    perf, shelf = products.performance(t, D), products.on_sale(t)
+    assert sorted(shelf.product_id) == ["P1", "P2", "P3"]
+    assert products.bottom(perf, shelf).product_id.tolist() == ["P3", "P2", "P1"]  # P4 is off sale
+    # launched in the 30 days to 03-10: P3 (03-01, its 10th day); P2 (02-01) is 37 days old
+    new = products.new_products(perf, shelf, D.end)
+    assert new[["product_id", "title", "paid_amount", "uv", "days_on_sale"]].values.tolist() == [["P3", "外套", 0, 200, 10]]

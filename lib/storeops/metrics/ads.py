@@ -62,3 +62,20 @@ def spend_pacing(t: Tables, p: Period) -> dict[str, float | None]:
     expected = budget * mtd.days / month.days if budget else None
     return {"mtd_cost": float(v["cost"]), "budget": budget,
             "pacing": float(v["cost"]) / expected if expected else None}
+
+
+def by_channel(t: Tables, p: Period, before: Period) -> pd.DataFrame:
+    """Per channel: spend, attributed GMV and ROAS in ``p`` and in ``before``, and their relative changes."""
+    def one(q: Period) -> pd.DataFrame:
+        a = _ads(t, q)
+        g = a.group_by("channel").aggregate(cost=a.cost.sum(), gmv=a.gmv.sum()).execute()
+        g[["cost", "gmv"]] = g[["cost", "gmv"]].astype(float)
+        g["roas"] = g.gmv / g.cost.where(g.cost > 0)
+        return g
+
+    df = one(p).merge(one(before), on="channel", how="outer", suffixes=("", "_before"))
+    df[["cost", "gmv"]] = df[["cost", "gmv"]].fillna(0.0)
+    for c in ("cost", "roas"):
+        was = df[f"{c}_before"]
+        df[f"{c}_change"] = df[c] / was.where(was != 0) - 1
+    return df.sort_values(["cost", "channel"], ascending=[False, True]).reset_index(drop=True)

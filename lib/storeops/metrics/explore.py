@@ -53,7 +53,7 @@ NO_CATEGORY = "#no-category"
 
 
 def by_category(t: Tables, p: Period) -> pd.DataFrame:
-    """Per product category: paid amount (Σ line amounts of orders paid in ``p``), paying buyers
+    """Per product category: paid amount (Σ line amounts of orders paid in ``p``), units, paying buyers
     (distinct within the category), visitors (Σ of its products' visitors: one who saw two of its
     products counts twice, as 生意参谋's product figures add up) and conversion = buyers ÷ visitors."""
     o = t.orders.filter(in_period(t.orders.paid_at, p))
@@ -62,7 +62,8 @@ def by_category(t: Tables, p: Period) -> pd.DataFrame:
     # a line whose SKU has no category, or is not in products at all, is sold under NO_CATEGORY
     lines = t.order_items.join(o, "order_id").left_join(cat, "sku")
     lines = lines.mutate(category=lines.category.coalesce(NO_CATEGORY))
-    sold = lines.group_by("category").aggregate(paid_amount=lines.amount.sum(), buyers=lines.buyer_id.nunique())
+    sold = lines.group_by("category").aggregate(paid_amount=lines.amount.sum(), units=lines.qty.sum(),
+                                                 buyers=lines.buyer_id.nunique())
     pt = t.product_traffic.filter(in_period(t.product_traffic.date, p))
     spu = t.products.group_by("product_id").aggregate(
         category=t.products.category.max().coalesce(NO_CATEGORY))
@@ -70,7 +71,7 @@ def by_category(t: Tables, p: Period) -> pd.DataFrame:
     df = sold.outer_join(seen, "category").execute()
     df["category"] = df.category.fillna(df.pop("category_right"))
     df["paid_amount"] = df.paid_amount.fillna(0).astype(float)
-    df[["buyers", "uv"]] = df[["buyers", "uv"]].fillna(0).astype(int)
+    df[["units", "buyers", "uv"]] = df[["units", "buyers", "uv"]].fillna(0).astype(int)
     df["conversion"] = df.buyers / df.uv.where(df.uv > 0)
     return df.sort_values(["paid_amount", "category"], ascending=[False, True]).reset_index(drop=True)
 
@@ -79,7 +80,7 @@ def against(now: pd.DataFrame, before: pd.DataFrame, key: str) -> pd.DataFrame:
     """Two periods' tables side by side on ``key``: each figure now, before and its change."""
     both = now.merge(before, on=key, how="outer", suffixes=("", "_before"), sort=False)  # in ``now``'s order
     gone = ~both[key].isin(now[key])  # sold or seen before, not now: 0 now, not unknown
-    for c in ("uv", "pv", "paid_amount", "buyers", "paying_buyers"):
+    for c in ("uv", "pv", "paid_amount", "units", "buyers", "paying_buyers"):
         if c in now:
             both.loc[gone, c] = 0
     for c in ("uv", "paid_amount", "conversion"):

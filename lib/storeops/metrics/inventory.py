@@ -12,6 +12,10 @@ from storeops.periods import Period
 from storeops.warehouse import Tables
 
 HOT, STEADY = 0.80, 0.95
+#: a slow SKU with more days of cover than this is overstock (METRICS.md stock_warning)
+OVERSTOCK_DAYS = 90
+#: a SKU launched this recently has had no time to sell: neither a slow mover nor overstock for lack of sales
+NEW_DAYS = 30
 
 
 def _units_by_day(t: Tables, p: Period) -> pd.DataFrame:
@@ -43,32 +47,38 @@ def sales_class(amount_30: pd.Series) -> pd.Series:
 
 
 def stock_status(t: Tables, day: _dt.date) -> pd.DataFrame:
-    """Per SKU on sale on ``day``: on hand, velocity, class, days of cover, lead time.
+    """Per SKU on sale on ``day``: on hand, velocity, σ of daily units, class, days of cover, and the
+    product's purchasing settings (supplier, unit cost, lead time, MOQ, case pack).
 
     velocity = units paid over the 28 days to ``day`` ÷ days in stock among them;
     a day counts as in stock when it ended with stock or the SKU sold that day
-    (a SKU that sold out in the afternoon was on sale that day).
+    (a SKU that sold out in the afternoon was on sale that day). σ is the sample
+    standard deviation of the units paid on those in-stock days (0 with fewer than two).
     """
     w28, w30 = Period.day(day).trailing(28), Period.day(day).trailing(30)
     sold = _units_by_day(t, w30)
     inv = t.inventory.filter(in_period(t.inventory.date, w28)).execute()
     prods = t.products.filter(t.products.status == "on_sale").select(
-        "sku", "product_id", "title", "color", "size", "lead_time_days").execute().set_index("sku")
+        "sku", "product_id", "title", "category", "color", "size", "supplier", "unit_cost", "launched_on",
+        "lead_time_days", "moq", "case_pack").execute().set_index("sku")
 
-    s28 = sold[pd.to_datetime(sold.date).dt.date >= w28.start]
+    sold["date"] = pd.to_datetime(sold["date"]).dt.date
+    inv["date"] = pd.to_datetime(inv["date"]).dt.date
+    s28 = sold[sold.date >= w28.start]
     units_28 = s28.groupby("sku").units.sum()
     stocked = inv[inv.on_hand > 0][["sku", "date"]]
     sold_days = s28[s28.units > 0][["sku", "date"]]
-    for df in (stocked, sold_days):
-        df["date"] = pd.to_datetime(df["date"]).dt.date
-    in_stock_days = pd.concat([stocked, sold_days]).drop_duplicates().groupby("sku").size()
-    on_hand = inv[pd.to_datetime(inv.date).dt.date == day].set_index("sku").on_hand
+    days_in = pd.concat([stocked, sold_days]).drop_duplicates()
+    daily = days_in.merge(s28[["sku", "date", "units"]], on=["sku", "date"], how="left").fillna({"units": 0})
+    in_stock_days = days_in.groupby("sku").size()
+    on_hand = inv[inv.date == day].set_index("sku").on_hand
 
     out = prods.copy()
     out["on_hand"] = on_hand.reindex(out.index)
     out["units_28"] = units_28.reindex(out.index).fillna(0).astype(int)
     out["in_stock_days"] = in_stock_days.reindex(out.index).fillna(0).astype(int)
     out["velocity"] = (out.units_28 / out.in_stock_days.replace(0, np.nan))
+    out["sigma"] = daily.groupby("sku").units.std(ddof=1).reindex(out.index).fillna(0.0)
     out["amount_30"] = sold.groupby("sku").amount.sum().astype(float).reindex(out.index).fillna(0)
     out["sales_class"] = sales_class(out.amount_30)
     out["days_cover"] = out.on_hand / out.velocity.replace(0, np.nan)
@@ -87,3 +97,42 @@ def out_of_stock_with_visitors(t: Tables, day: _dt.date, status: pd.DataFrame) -
     uv = pt.filter(pt.date == day).select("product_id", "uv").execute()
     oos = status[status.on_hand == 0].merge(uv, on="product_id", how="inner")
     return oos[oos.uv > 0].sort_values(["uv", "sku"], ascending=[False, True])
+
+
+def stockout_days(t: Tables, p: Period) -> pd.DataFrame:
+    """Per SKU on sale with a stock count in ``p``: days counted, days that ended with nothing on hand,
+    and the stock-out rate (缺货率 = stock-out SKU-days ÷ SKU-days on sale); SKUs with a stock-out first."""
+    on_sale = t.products.filter(t.products.status == "on_sale").select("sku", "title")
+    inv = t.inventory.filter(in_period(t.inventory.date, p)).join(on_sale, "sku")
+    g = inv.group_by(["sku", "title"]).aggregate(days=inv.count(), out_days=(inv.on_hand <= 0).sum()).execute()
+    g["out_days"] = g.out_days.fillna(0).astype(int)
+    g["stockout_rate"] = g.out_days / g.days
+    return g.sort_values(["out_days", "sku"], ascending=[False, True]).reset_index(drop=True)
+
+
+def is_new(launched_on: pd.Series, day: _dt.date) -> pd.Series:
+    """Launched in the ``NEW_DAYS`` days to ``day`` (no launch date: not new)."""
+    return launched_on.map(lambda d: d is not None and d == d and 0 <= (day - pd.Timestamp(d).date()).days < NEW_DAYS)
+
+
+def slow_movers(status: pd.DataFrame, day: _dt.date) -> pd.DataFrame:
+    """Clearance candidates: SKUs on sale with stock, no sale in 30 days and launched before that,
+    most stock value first."""
+    s = status[(status.amount_30 <= 0) & (status.on_hand > 0) & ~is_new(status.launched_on, day)].copy()
+    s["stock_value"] = (s.on_hand * s.unit_cost.astype(float)).round(2)
+    return s.sort_values(["stock_value", "sku"], ascending=[False, True])
+
+
+def by_class(status: pd.DataFrame) -> pd.DataFrame:
+    """Per sales class: SKUs, units on hand, stock value at cost, and how many are out of stock,
+    will run out before a new order lands (days of cover < lead time) or are overstock (slow, > 90 days)."""
+    s = status.assign(stock=status.on_hand.fillna(0).clip(lower=0))
+    s["value"] = s.stock * s.unit_cost.astype(float)
+    s["out"] = s.on_hand.fillna(1) <= 0
+    s["short"] = s.days_cover < s.lead_time_days
+    s["over"] = (s.sales_class == "slow") & (s.days_cover > OVERSTOCK_DAYS)
+    g = s.groupby("sales_class").agg(skus=("sku", "size"), on_hand=("stock", "sum"), stock_value=("value", "sum"),
+                                     out_of_stock=("out", "sum"), short=("short", "sum"), overstock=("over", "sum"))
+    g = g.reindex([c for c in ("hot", "steady", "slow") if c in g.index]).reset_index()
+    g["stock_value"] = g.stock_value.round(2)
+    return g

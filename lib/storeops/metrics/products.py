@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+
 import pandas as pd
 
 from storeops.metrics.base import in_period
+from storeops.metrics.inventory import is_new
 from storeops.metrics.sales import buyer
 from storeops.periods import Period
 from storeops.warehouse import Tables
@@ -55,3 +58,33 @@ def high_uv_low_conversion(perf: pd.DataFrame, store_conversion: float | None) -
     seen = perf[perf.uv > 0]
     busy = seen[seen.uv >= seen.uv.quantile(0.75)]
     return busy[busy.conversion.fillna(0) < 0.5 * store_conversion].sort_values("uv", ascending=False)
+
+
+def on_sale(t: Tables) -> pd.DataFrame:
+    """Products (SPU) with a SKU on sale: product_id, title, the earliest launch date."""
+    p = t.products.filter(t.products.status == "on_sale")
+    df = p.group_by("product_id").aggregate(title=p.title.max(), launched_on=p.launched_on.min()).execute()
+    df["launched_on"] = pd.to_datetime(df.launched_on).dt.date
+    return df
+
+
+def bottom(perf: pd.DataFrame, shelf: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """The n products on sale that sold least (nothing at all counts), most visited first among equals."""
+    df = _with_sales(shelf, perf)
+    return df.sort_values(["paid_amount", "uv", "product_id"], ascending=[True, False, True]).head(n)
+
+
+def _with_sales(shelf: pd.DataFrame, perf: pd.DataFrame) -> pd.DataFrame:
+    """Products of ``shelf`` with their figures from ``perf``; one that neither sold nor was seen has 0s."""
+    df = shelf.merge(perf.drop(columns="title"), on="product_id", how="left")
+    df["paid_amount"] = df.paid_amount.fillna(0.0)
+    df[["units", "buyers", "uv"]] = df[["units", "buyers", "uv"]].fillna(0).astype(int)
+    return df
+
+
+def new_products(perf: pd.DataFrame, shelf: pd.DataFrame, day: _dt.date) -> pd.DataFrame:
+    """Products on sale launched in the 30 days to ``day`` (inventory.NEW_DAYS), with how they sold; newest first."""
+    new = shelf[is_new(shelf.launched_on, day)]
+    df = _with_sales(new, perf)
+    df["days_on_sale"] = df.launched_on.map(lambda d: (day - d).days + 1)
+    return df.sort_values(["launched_on", "product_id"], ascending=[False, True]).reset_index(drop=True)

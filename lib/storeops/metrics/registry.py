@@ -147,6 +147,42 @@ METRICS: dict[str, Metric] = {m.id: m for m in (
        "按近30天支付金额排序，累计占比 ≤80% 为热销，≤95% 为常销，其余及无销售为滞销",
        "SKUs ranked by 30-day paid amount: cumulative share ≤ 80 % hot, ≤ 95 % steady, rest (and no sale) slow", None),
     _m("days_cover", "可售天数", "Days of cover", "count", "库存 ÷ 日均销量", "On hand ÷ daily sales rate"),
+    _m("stockout_rate", "缺货率", "Stock-out rate", "rate",
+       "日终库存为0的SKU天数 ÷ 在售SKU天数", "SKU-days ending with nothing on hand ÷ SKU-days on sale", False),
+    _m("on_order", "在途", "On order", "count",
+       "未到货采购单的 Σ(采购数量 − 已到数量)", "Σ (qty ordered − qty received) of open purchase orders", None),
+    _m("safety_stock", "安全库存", "Safety stock", "count",
+       "z × σ(近28天有货日的日销量) × √采购周期；z 由分级服务水平得出（热销95% → 1.645，常销90% → 1.28，滞销80% → 0.84）",
+       "z × σ(daily units on the in-stock days of the last 28) × √lead time; z from the class's service level "
+       "(hot 95 % → 1.645, steady 90 % → 1.28, slow 80 % → 0.84)", None),
+    _m("reorder_point", "补货点", "Reorder point", "count",
+       "日均销量 × 采购周期 + 安全库存", "Daily sales rate × lead time + safety stock", None),
+    _m("suggested_qty", "建议补货量", "Suggested order", "count",
+       "max(0, 日均销量 × (采购周期 + 备货天数) + 安全库存 − 库存 − 在途)，向上取整到起订量和箱规",
+       "max(0, daily rate × (lead time + cover days) + safety stock − on hand − on order), rounded up to the MOQ "
+       "and whole cases", None),
+    _m("stock_warning", "库存状态", "Stock status", "count",
+       "立即补货：库存+在途 < 补货点；关注：7天内（下次补货表前）将低于补货点；积压：滞销且可售天数 > 90 或30天无销售；"
+       "紧急：库存+在途撑不到采购周期（今天下单也会断货）",
+       "reorder now: on hand + on order < reorder point; watch: will fall below it within 7 days (before the "
+       "next table); overstock: slow with over 90 days of cover or no sale; urgent: on hand + on order last "
+       "less than the lead time (it runs out even if ordered today)", None),
+    _m("ledger", "进销存", "Stock ledger", "count",
+       "期初（期前一日日终库存）+ 入库（期内到货）− 销售（期内支付件数）+ 退货（期内退款件数）= 应有期末；"
+       "差异 = 盘点期末 − 应有期末（件数与成本金额）",
+       "opening (on hand at the end of the day before) + received (POs received) − sold (units paid) + returned "
+       "(units refunded) = expected closing; difference = counted closing − expected, in units and at cost", None),
+    _m("campaign_roi", "活动投产比", "Campaign ROI", "ratio",
+       "活动期间支付金额 ÷ 活动成本（固定费用 + 期间推广花费 + 活动订单优惠 + 活动包邮订单运费成本）",
+       "Paid amount on the campaign's days ÷ its cost (fixed cost + ad spend on its days + discounts of its "
+       "orders + shipping cost of its free-shipping orders)"),
+    _m("campaign_lift", "活动增量", "Campaign lift", "money",
+       "活动期间支付金额 − 基线（活动开始前4周同星期日的日均支付金额 × 活动天数）",
+       "Paid amount on its days − baseline (the mean paid amount of the same weekdays in the 4 weeks before it, "
+       "for each of its days)"),
+    _m("dsr", "店铺评分", "Store ratings (DSR)", "ratio",
+       "平台公布的描述相符、服务态度、物流服务评分，及与上期末相比的变化",
+       "The platform's item, service and logistics scores, and their change since the end of the period before"),
     _m("product_conversion", "商品转化率", "Product conversion", "rate",
        "购买该商品的支付买家数 ÷ 商品访客数", "Paying buyers of the product ÷ its visitors"),
     _m("anomaly", "异常", "Anomaly", "count",

@@ -121,3 +121,40 @@ def open_tickets(t: Tables, cutoff: _dt.datetime, min_age_h: float = 0) -> pd.Da
     out = open_.mutate(age_h=age).filter(ibis._.age_h >= min_age_h)
     return out.select("ticket_id", "order_id", "kind", "severity", "opened_at", "age_h").order_by(
         ibis.desc("age_h")).execute()
+
+
+def tickets_by_kind(t: Tables, p: Period, cutoff: _dt.datetime) -> pd.DataFrame:
+    """Per ticket kind (complaint, refund, …): tickets opened in ``p``; those whose 24 h ran out in ``p``
+    and how many of them were resolved in time (``sla`` as ticket_sla judges them); open at the cut-off."""
+    k = t.cs_tickets
+    deadline = k.opened_at + ibis.interval(hours=TICKET_SLA_H)
+    c = moment(cutoff)
+    g = k.group_by("kind").aggregate(
+        opened=in_period(k.opened_at, p).sum(),
+        due=((deadline >= p.start) & (deadline < p.end_exclusive)).sum(),
+        in_time=((deadline >= p.start) & (deadline < p.end_exclusive) & k.resolved_at.notnull()
+                 & (k.resolved_at <= deadline)).sum(),
+        open=((k.opened_at < c) & (k.resolved_at.isnull() | (k.resolved_at >= c))).sum()).execute()
+    g[["opened", "due", "in_time", "open"]] = g[["opened", "due", "in_time", "open"]].fillna(0).astype(int)
+    g["sla"] = g.in_time / g.due.where(g.due > 0)
+    g = g[(g.opened > 0) | (g.due > 0) | (g.open > 0)]
+    return g.sort_values(["opened", "kind"], ascending=[False, True]).reset_index(drop=True)
+
+
+DSR = ("dsr_item", "dsr_service", "dsr_logistics")
+
+
+def dsr_change(t: Tables, p: Period) -> pd.DataFrame:
+    """Each DSR score as last reported by the end of ``p`` and by the end of the day before it, and the change."""
+    r = t.ratings
+
+    def last(by: _dt.date) -> pd.Series:
+        df = r.filter(r.date <= by).order_by(ibis.desc("date")).limit(1).execute()
+        return df.iloc[0] if len(df) else pd.Series(dtype=object)
+
+    now, before = last(p.end), last(p.start - _dt.timedelta(days=1))
+    rows = [{"score": k, "now": now.get(k), "before": before.get(k)} for k in DSR]
+    df = pd.DataFrame(rows)
+    df[["now", "before"]] = df[["now", "before"]].astype(float)
+    df["change"] = df.now - df.before
+    return df

@@ -113,7 +113,7 @@ class Col:
 
     name: str
     header: str
-    unit: str = "text"  # text | money | count | rate | ratio | seconds | hours | datetime
+    unit: str = "text"  # text | money | count | rate | ratio | seconds | hours | datetime | date | change | delta
 
     def label(self, lang: Lang) -> str:
         from storeops.metrics import registry
@@ -130,6 +130,12 @@ def _cell(v: Any, unit: str, lang: Lang) -> tuple[str, str]:
         return (formats.DASH if formats.missing(v) else f"{float(v):.1f}"), "so-num"
     if unit == "datetime":
         return (formats.DASH if formats.missing(v) else esc(pd.Timestamp(v).strftime("%m-%d %H:%M"))), ""
+    if unit == "date":
+        return (formats.DASH if formats.missing(v) else esc(pd.Timestamp(v).strftime("%Y-%m-%d"))), ""
+    if unit == "change":
+        return formats.change(v), "so-num"
+    if unit == "delta":  # an absolute difference with its sign (a DSR score, units)
+        return (formats.DASH if formats.missing(v) else f"{float(v):+.2f}".replace("-", "−")), "so-num"
     return esc(formats.value(v, unit, lang)), "so-num"
 
 
@@ -137,7 +143,7 @@ def data_table(name: str, df: pd.DataFrame, cols: Sequence[Col], lang: Lang, *,
                row_class: pd.Series | None = None, css: str = "") -> Html:
     """A frame as a scrollable table, formatted per column; ``row_class`` marks rows (e.g. below
     break-even). The frame rides along as ``.data[name]``."""
-    head = "".join(f'<th class="{"so-num" if c.unit not in ("text", "datetime") else ""}">{esc(c.label(lang))}</th>'
+    head = "".join(f'<th class="{"so-num" if c.unit not in ("text", "datetime", "date") else ""}">{esc(c.label(lang))}</th>'
                    for c in cols)
     body = []
     for i, (_, r) in enumerate(df.iterrows()):

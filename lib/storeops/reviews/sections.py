@@ -15,6 +15,7 @@ from decimal import Decimal
 import pandas as pd
 
 from storeops.metrics import ads as _ads
+from storeops.metrics import campaigns as _camp
 from storeops.metrics import explore as _explore
 from storeops.metrics import bridge as _bridge, fulfilment as _ful, inventory, plan
 from storeops.metrics import products as _prod
@@ -82,6 +83,10 @@ def action_items(ctx: ReviewContext) -> list[tables.Action]:
     low_ads = ctx.ad_table[ctx.ad_table.roas < be] if be else ctx.ad_table.iloc[0:0]
     items.append(tables.Action("ads_below_breakeven", len(low_ads), "ads", ", ".join(
         f"{r.channel}·{r.campaign} ({r.roas:.2f})" for r in low_ads.head(TOP_ROWS).itertuples())))
+    if ctx.period.kind != "day":  # the reviews with a campaigns section
+        soon = _camp.starting(ctx.t, ctx.day)
+        items.append(tables.Action("campaigns_next", len(soon), "campaigns", ", ".join(
+            f"{r.theme} ({r.start_date:%m-%d})" for r in soon.head(TOP_ROWS).itertuples())))
     flagged = [k for k, f in ctx.flags.items() if f]
     items.append(tables.Action("anomalies", len(flagged), "kpis", ", ".join(
         f"{registry.get(k).label(ctx.lang)} {text('flag.' + ctx.flags[k], ctx.lang)}" for k in flagged[:TOP_ROWS])))
@@ -348,7 +353,29 @@ def service(ctx: ReviewContext) -> Html:
         out += tables.data_table("late_tickets", late, [Col("ticket_id", "col.ticket"), Col("order_id", "col.order"),
                                         Col("kind", "col.kind"), Col("opened_at", "col.time", "datetime"),
                                         Col("age_h", "col.age_h", "hours")], ctx.lang)
-    return out
+    if p.kind == "day":
+        return out
+    out += tables.subheading(text("service.by_kind", ctx.lang)) + tables.data_table(
+        "tickets_by_kind", _svc.tickets_by_kind(ctx.t, p, ctx.cutoff),
+        [Col("kind", "col.kind"), Col("opened", "col.opened", "count"), Col("due", "col.due", "count"),
+         Col("in_time", "col.in_time", "count"), Col("sla", "ticket_sla", "rate"), Col("open", "col.open", "count")],
+        ctx.lang)
+    return out + dsr(ctx)
+
+
+def dsr(ctx: ReviewContext) -> Html:
+    """店铺评分: each DSR score at the period's end and its change since the end of the period before."""
+    out = tables.subheading(text("service.dsr", ctx.lang))
+    d = _svc.dsr_change(ctx.t, ctx.period)
+    if d.now.isna().all():
+        return out + tables.note(text("service.dsr_none", ctx.lang))
+    ctx.explain("dsr")
+    for r in d.itertuples():
+        ctx.shown[r.score] = r.now
+    d = d.assign(name=[text(f"dsr.{k}", ctx.lang) for k in d.score])
+    return out + tables.data_table("dsr", d, [Col("name", "col.score_name"), Col("now", "col.now", "ratio"),
+                                              Col("before", "col.before", "ratio"),
+                                              Col("change", "col.change", "delta")], ctx.lang)
 
 
 # ---------------------------------------------------------------- fulfilment
@@ -408,6 +435,12 @@ def ads(ctx: ReviewContext) -> Html:
         Col("ctr", "ctr", "rate"), Col("cpc", "cpc", "money"), Col("ad_cvr", "ad_cvr", "rate"),
         Col("gmv", "col.gmv", "money"), Col("roas", "roas", "ratio")], ctx.lang,
         row_class=below.map({True: "so-bad-row", False: ""}))
+    if ctx.period.kind != "day":
+        ch = _ads.by_channel(ctx.t, ctx.period, ctx.period.previous())
+        out += tables.subheading(text("ads.by_channel", ctx.lang)) + tables.data_table("by_channel", ch, [
+            Col("channel", "col.channel"), Col("cost", "ad_cost", "money"), Col("cost_before", "col.cost_before", "money"),
+            Col("cost_change", "col.cost_change", "change"), Col("roas", "roas", "ratio"),
+            Col("roas_change", "col.roas_change", "change")], ctx.lang)
     pace = _ads.spend_pacing(ctx.t, ctx.period)
     ctx.show("spend_pacing", pace["pacing"])
     cost = formats.money(pace["mtd_cost"], ctx.lang)
@@ -460,6 +493,74 @@ def products(ctx: ReviewContext) -> Html:
     oos = oos.assign(sales_class=oos.sales_class.map(lambda c: text(f"class.{c}", ctx.lang)))
     return out + tables.data_table("out_of_stock", oos.head(20), [Col("sku", "col.sku"), Col("title", "col.product"),
                                                   Col("uv", "uv", "count"), Col("sales_class", "sales_class")], ctx.lang)
+
+
+# ---------------------------------------------------------------- categories and products (week, month)
+
+
+def categories(ctx: ReviewContext) -> Html:
+    """类目与商品: by category against the period before; top and bottom 10 products; new products; 动销率."""
+    p, lang = ctx.period, ctx.lang
+    out = _section(ctx, "categories") + tables.subheading(text("categories.by_category", lang))
+    cat = _explore.change_by_category(ctx.t, p, p.previous())
+    cat["category"] = cat.category.replace({_explore.NO_CATEGORY: text("drivers.none", lang)})
+    cols = [Col("category", "col.category"), Col("paid_amount", "paid_amount", "money"),
+            Col("paid_amount_change", "col.paid_change", "change"), Col("units", "col.units", "count")]
+    if ctx.tracks("product_traffic", "buyers"):
+        cols += [Col("uv", "uv", "count"), Col("conversion", "product_conversion", "rate"),
+                 Col("conversion_change", "col.conversion_change", "change")]
+        ctx.explain("product_conversion")
+    out += tables.data_table("by_category", cat, cols, lang)
+    perf, shelf = ctx.product_perf, _prod.on_sale(ctx.t)
+    prod_cols = [Col("title", "col.product"), Col("paid_amount", "paid_amount", "money"),
+                 Col("units", "col.units", "count")]
+    if ctx.tracks("product_traffic"):
+        prod_cols.append(Col("uv", "uv", "count"))
+    top = _prod.top(perf)
+    out += tables.subheading(text("categories.top", lang))
+    out += tables.data_table("top_products", top, prod_cols, lang) if not top.empty else tables.note(
+        text("products.none", lang))
+    out += tables.subheading(text("categories.bottom", lang))
+    out += tables.data_table("bottom_products", _prod.bottom(perf, shelf), prod_cols, lang)
+    new = _prod.new_products(perf, shelf, ctx.day)
+    out += tables.subheading(text("categories.new", lang))
+    out += tables.data_table("new_products", new, [Col("title", "col.product"), Col("launched_on", "col.launched", "date"),
+                                                   Col("days_on_sale", "col.days_on_sale", "count"), *prod_cols[1:]],
+                             lang) if not new.empty else tables.note(text("categories.new_none", lang))
+    ratio = evaluate({"r": sales.sell_ratio(ctx.t, p)})["r"]
+    ctx.show("sell_ratio", ratio)
+    return out + tables.note(text("categories.sell_ratio", lang, value=formats.pct(ratio)))
+
+
+# ---------------------------------------------------------------- campaigns
+
+
+def campaigns(ctx: ReviewContext) -> Html:
+    """活动: the campaigns of the period with cost, ROI and lift, and those starting in the next 7 days."""
+    lang = ctx.lang
+    out = _section(ctx, "campaigns") + tables.subheading(text("campaigns.ran", lang))
+    ran = _camp.results(ctx.t, ctx.period)
+    if ran.empty:
+        out += tables.note(text("campaigns.none", lang))
+    else:
+        ctx.explain("campaign_roi")
+        ctx.explain("campaign_lift")
+        shown = ran.assign(state=ran.running.map({True: text("campaigns.running", lang),
+                                                  False: text("campaigns.ended", lang)}))
+        out += tables.data_table("campaigns_ran", shown, [
+            Col("theme", "col.theme"), Col("start_date", "col.start", "date"), Col("end_date", "col.end", "date"),
+            Col("state", "col.status"), Col("cost", "col.cost", "money"), Col("uv", "uv", "count"),
+            Col("conversion", "conversion", "rate"), Col("paid_amount", "paid_amount", "money"),
+            Col("roi", "campaign_roi", "ratio"), Col("baseline", "col.baseline", "money"),
+            Col("lift", "campaign_lift", "money")], lang)
+    out += tables.subheading(text("campaigns.next", lang))
+    soon = _camp.starting(ctx.t, ctx.day)
+    if soon.empty:
+        return out + tables.note(text("campaigns.next_none", lang))
+    return out + tables.data_table("campaigns_next", soon, [Col("theme", "col.theme"), Col("kind", "col.kind"),
+                                                            Col("start_date", "col.start", "date"),
+                                                            Col("end_date", "col.end", "date"),
+                                                            Col("fixed_cost", "col.cost", "money")], lang)
 
 
 # ---------------------------------------------------------------- glossary and summary

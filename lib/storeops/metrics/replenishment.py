@@ -1,0 +1,235 @@
+"""Replenishment (补货) and the stock ledger (进销存): METRICS.md#inventory-and-replenishment.
+
+The Thursday table says per SKU what to order, how much and how urgently; the ledger
+reconciles what was bought, sold, returned and counted. Settings come from the
+``replenishment`` block of params/store.yaml (:class:`Settings`).
+
+>>> s = Settings.from_config(cfg.raw)                     # doctest: +SKIP
+>>> table(inventory.stock_status(t, day), on_order(t, day), s, day)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass, field
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from storeops.metrics.base import in_period
+from storeops.metrics.inventory import OVERSTOCK_DAYS, is_new
+from storeops.periods import Period
+from storeops.warehouse import Tables
+
+CLASSES = ("hot", "steady", "slow")
+#: statuses, most pressing first (the table's order after the SKUs that run out before an order lands)
+STATUSES = ("reorder", "watch", "overstock", "no_count", "ok")
+#: days to the next Thursday's table: a SKU that will fall below its reorder point before then is watched
+WATCH_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Settings:
+    """``replenishment:`` in store.yaml; every key optional.
+
+    service_level: {hot: 0.95, steady: 0.90, slow: 0.80}   # → z of the safety stock
+    cover_days: {hot: 28, steady: 21, slow: 7}             # stock to order beyond the lead time
+    lead_time_days: 15                                     # for products without one (listed in the report)
+    moq: 1                                                 # minimum order, where a product has none
+    case_pack: 1                                           # units per case, where a product has none
+    overstock_days: 90                                     # slow SKUs with more days of cover than this
+    stock_falls_at: payment                                # or shipment, where on_hand is physical stock
+    """
+
+    service_level: dict[str, float] = field(default_factory=lambda: {"hot": 0.95, "steady": 0.90, "slow": 0.80})
+    cover_days: dict[str, float] = field(default_factory=lambda: {"hot": 28, "steady": 21, "slow": 7})
+    lead_time_days: int = 15
+    moq: int = 1
+    case_pack: int = 1
+    overstock_days: float = OVERSTOCK_DAYS
+    stock_falls_at: str = "payment"
+
+    @classmethod
+    def from_config(cls, raw: dict[str, Any], where: str = "store.yaml") -> Settings:
+        from storeops.errors import ConfigError
+
+        block = raw.get("replenishment") or {}
+        base = cls()
+        unknown = set(block) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise ConfigError(f"{where}: replenishment.{sorted(unknown)[0]} is no setting; known: "
+                              f"{', '.join(cls.__dataclass_fields__)}")
+
+        def per_class(key: str, ok, expected: str) -> dict[str, float]:
+            given = block.get(key) or {}
+            if not isinstance(given, dict) or set(given) - set(CLASSES):
+                raise ConfigError(f"{where}: replenishment.{key} must map hot / steady / slow to {expected}, "
+                                  f"not {given!r}")
+            out = {**getattr(base, key), **given}
+            bad = [c for c, v in out.items() if not isinstance(v, (int, float)) or isinstance(v, bool) or not ok(v)]
+            if bad:
+                raise ConfigError(f"{where}: replenishment.{key}.{bad[0]} must be {expected}, not {out[bad[0]]!r}")
+            return {c: float(v) for c, v in out.items()}
+
+        def count(key: str, least: int) -> int:
+            v = block.get(key, getattr(base, key))
+            if not isinstance(v, int) or isinstance(v, bool) or v < least:
+                raise ConfigError(f"{where}: replenishment.{key} must be a whole number ≥ {least}, not {v!r}")
+            return v
+
+        falls = block.get("stock_falls_at", base.stock_falls_at)
+        if falls not in ("payment", "shipment"):
+            raise ConfigError(f"{where}: replenishment.stock_falls_at must be payment or shipment, not {falls!r}")
+        over = block.get("overstock_days", base.overstock_days)
+        if not isinstance(over, (int, float)) or isinstance(over, bool) or over <= 0:
+            raise ConfigError(f"{where}: replenishment.overstock_days must be a number of days, not {over!r}")
+        return cls(per_class("service_level", lambda v: 0.5 <= v < 1, "a service level between 0.5 and 1"),
+                   per_class("cover_days", lambda v: v >= 0, "days ≥ 0"), count("lead_time_days", 0),
+                   count("moq", 1), count("case_pack", 1), float(over), falls)
+
+    def z(self, sales_class: str) -> float:
+        """The safety factor of a class's service level: 0.95 → 1.645 (METRICS.md rounds it to 1.65)."""
+        return NormalDist().inv_cdf(self.service_level[sales_class])
+
+
+def on_order(t: Tables, day: _dt.date) -> pd.DataFrame:
+    """Open purchase-order lines at the end of ``day``: ordered by then and not received by then;
+    ``qty`` = qty_ordered − what was received without a receipt date (a PO received after ``day``
+    was still wholly on order)."""
+    po = t.purchase_orders
+    open_ = po.filter((po.ordered_on <= day) & (po.received_on.isnull() | (po.received_on > day)))
+    df = open_.select("po_id", "sku", "qty_ordered", "qty_received", "received_on", "expected_on").execute()
+    df["qty"] = df.qty_ordered - np.where(df.received_on.isna(), df.qty_received, 0)
+    df = df[df.qty > 0]
+    df["expected_on"] = pd.to_datetime(df.expected_on).dt.date
+    return df[["po_id", "sku", "qty", "expected_on"]].sort_values(["expected_on", "po_id", "sku"],
+                                                                   na_position="last").reset_index(drop=True)
+
+
+def table(status: pd.DataFrame, pos: pd.DataFrame, s: Settings, day: _dt.date) -> pd.DataFrame:
+    """The replenishment table: per SKU on sale (inventory.stock_status), its open orders, safety stock,
+    reorder point, days of cover, expected stock-out, suggested quantity and status, most urgent first.
+
+    - A SKU without sales history has velocity 0: no safety stock, no order, never a NaN.
+    - Negative on-hand in the data counts as 0 (``on_hand`` keeps what the data says).
+    - A product without a lead time takes ``s.lead_time_days``; ``lead_time_set`` says which did.
+    - ``urgent``: on hand and on order together last fewer days than the lead time: it runs out
+      before an order placed today can land, whatever is ordered.
+    """
+    df = status.copy()
+    open_qty = pos.groupby("sku").qty.sum()
+    df["on_order"] = open_qty.reindex(df.sku).fillna(0).astype(int).to_numpy()
+    plans = pos.dropna(subset=["expected_on"]).groupby("sku").apply(
+        lambda g: "; ".join(f"{d:%m-%d} ×{q}" for d, q in zip(g.expected_on, g.qty)), include_groups=False)
+    df["arrivals"] = plans.reindex(df.sku).fillna("").to_numpy()
+    df["next_arrival"] = pos.groupby("sku").expected_on.min().reindex(df.sku).to_numpy()
+    df["lead_time_set"] = df.lead_time_days.notna()
+    df["lead_time_days"] = df.lead_time_days.fillna(s.lead_time_days).astype(int)
+    df["moq"] = df.moq.fillna(s.moq).astype(int).clip(lower=1)
+    df["case_pack"] = df.case_pack.fillna(s.case_pack).astype(int).clip(lower=1)
+    df["unit_cost"] = df.unit_cost.astype(float)
+    v = df.velocity.fillna(0.0)
+    df["velocity"] = v
+    counted = df.on_hand.notna()
+    stock = df.on_hand.fillna(0).clip(lower=0)
+    df["z"] = df.sales_class.map(s.z)
+    df["safety_stock"] = df.z * df.sigma * np.sqrt(df.lead_time_days)
+    df["reorder_point"] = v * df.lead_time_days + df.safety_stock
+    df["days_cover"] = (stock / v.where(v > 0)).where(counted)
+    df["stockout_date"] = [day + _dt.timedelta(days=math.floor(c)) if c == c else None for c in df.days_cover]
+    cover = df.sales_class.map(s.cover_days)
+    need = v * (df.lead_time_days + cover) + df.safety_stock - stock - df.on_order
+    df["suggested_qty"] = [_rounded(n, m, c) if ok else 0
+                           for n, m, c, ok in zip(need, df.moq, df.case_pack, counted)]
+    df["order_value"] = (df.suggested_qty * df.unit_cost).round(2)
+    df["stock_value"] = (stock * df.unit_cost).round(2)
+    position = stock + df.on_order
+    df["urgent"] = counted & (v > 0) & (position < v * df.lead_time_days)
+    idle = (v == 0) & (stock > 0) & ~is_new(df.launched_on, day)  # on the shelf, not new, sold nothing in 28 days
+    overstock = (df.sales_class == "slow") & ((df.days_cover > s.overstock_days) | idle)
+    df["status"] = np.select(
+        [~counted, (v > 0) & (position < df.reorder_point), overstock,
+         (v > 0) & (position - WATCH_DAYS * v < df.reorder_point)],
+        ["no_count", "reorder", "overstock", "watch"], "ok")
+    rank = df.status.map({k: i for i, k in enumerate(STATUSES)})
+    df = df.assign(_u=~df.urgent, _r=rank, _c=df.days_cover.fillna(np.inf)).sort_values(
+        ["_u", "_r", "_c", "sku"]).drop(columns=["_u", "_r", "_c"])
+    return df.reset_index(drop=True)
+
+
+def _rounded(need: float, moq: int, case_pack: int) -> int:
+    """An order for ``need`` units: nothing if none is needed, else at least the MOQ, in whole cases."""
+    if not need > 1e-9:
+        return 0
+    return int(math.ceil(max(need, moq) / case_pack - 1e-9) * case_pack)
+
+
+def totals(plan: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Per ``by`` (sales_class or status): SKUs, units on hand, stock value at cost, units and value to order."""
+    g = plan.groupby(by, sort=False).agg(skus=("sku", "size"), on_hand=("on_hand", lambda x: x.fillna(0).clip(lower=0).sum()),
+                                          stock_value=("stock_value", "sum"), suggested_qty=("suggested_qty", "sum"),
+                                          order_value=("order_value", "sum"))
+    order = CLASSES if by == "sales_class" else STATUSES
+    g = g.reindex([k for k in order if k in g.index]).reset_index()
+    g[["stock_value", "order_value"]] = g[["stock_value", "order_value"]].round(2)
+    return g
+
+
+# ---------------------------------------------------------------- the stock ledger
+
+
+LEDGER = ["opening", "received", "sold", "returned", "expected", "counted", "difference"]
+
+
+def ledger(t: Tables, p: Period, stock_falls_at: str = "payment") -> pd.DataFrame:
+    """进销存 per SKU for ``p``: opening (on hand at the end of the day before ``p``) + received
+    (purchase orders received in ``p``) − sold (units paid in ``p``; shipped, where stock falls at
+    shipment) + returned (refund_qty of orders refunded in ``p``) = expected closing; counted (on hand
+    at the end of ``p``); difference = counted − expected, in units and at unit cost.
+
+    A SKU without a snapshot at either end has no expected or counted figure (NaN), never a made-up 0.
+    """
+    before = p.start - _dt.timedelta(days=1)
+    inv = t.inventory.filter(t.inventory.date.isin([before, p.end])).select("date", "sku", "on_hand").execute()
+    inv["date"] = pd.to_datetime(inv["date"]).dt.date
+    snap = inv.pivot_table(index="sku", columns="date", values="on_hand", aggfunc="sum")
+    o = t.orders
+    moved_at = o.shipped_at if stock_falls_at == "shipment" else o.paid_at
+    lines = t.order_items.filter(t.order_items.sku.notnull())
+    sold = lines.semi_join(o.filter(in_period(moved_at, p)).select("order_id"), "order_id")
+    sold = sold.group_by("sku").aggregate(sold=sold.qty.sum()).execute().set_index("sku").sold
+    back = lines.semi_join(o.filter(in_period(o.refunded_at, p)).select("order_id"), "order_id")
+    back = back.group_by("sku").aggregate(returned=back.refund_qty.sum()).execute().set_index("sku").returned
+    po = t.purchase_orders
+    got = po.filter(in_period(po.received_on, p))
+    got = got.group_by("sku").aggregate(received=got.qty_received.sum()).execute().set_index("sku").received
+    prods = t.products.select("sku", "title", "category", "unit_cost").execute().set_index("sku")
+    skus = sorted(set(prods.index) | set(snap.index) | set(sold.index) | set(back.index) | set(got.index))
+    df = prods.reindex(skus)
+    df["opening"] = snap[before].reindex(skus) if before in snap else np.nan
+    df["received"] = got.reindex(skus).fillna(0).astype(int)
+    df["sold"] = sold.reindex(skus).fillna(0).astype(int)
+    df["returned"] = back.reindex(skus).fillna(0).astype(int)
+    df["expected"] = df.opening + df.received - df.sold + df.returned
+    df["counted"] = snap[p.end].reindex(skus) if p.end in snap else np.nan
+    df["difference"] = df.counted - df.expected
+    df["unit_cost"] = df.unit_cost.astype(float)
+    for c in LEDGER:
+        df[f"{c}_value"] = (df[c] * df.unit_cost).round(2)
+    return df.rename_axis("sku").reset_index()
+
+
+def ledger_totals(led: pd.DataFrame, by: str = "category") -> pd.DataFrame:
+    """The ledger summed per ``by``, over the SKUs counted at both ends (``skus``; ``uncounted`` the rest)."""
+    whole = led.expected.notna() & led.counted.notna()
+    df = led.assign(**{by: led[by].fillna("—")})
+    cols = LEDGER + [f"{c}_value" for c in LEDGER]
+    g = df[whole].groupby(by)[cols].sum()
+    g["skus"] = df[whole].groupby(by).size()
+    g["uncounted"] = df[~whole].groupby(by).size().reindex(g.index).fillna(0).astype(int)
+    g = g.reindex(sorted(set(g.index) | set(df[~whole][by]))).fillna(0)
+    g[[f"{c}_value" for c in LEDGER]] = g[[f"{c}_value" for c in LEDGER]].round(2)
+    return g.reset_index()
