@@ -63,6 +63,11 @@ def run_weekly(root: Path) -> list[str]:
     return [str(BIN / "storeops"), "run", "weekly", "--week", WEEK, "--config", str(root / "params" / "store.yaml")]
 
 
+def run_replenishment(root: Path) -> list[str]:
+    return [str(BIN / "storeops"), "run", "replenishment", "--date", DAY, "--config",
+            str(root / "params" / "store.yaml")]
+
+
 def ingest_throughput(root: Path, repeat: int) -> dict:
     """Canonical-CSV ingest speed: the demo's orders written as orders.csv, ingested into a fresh warehouse."""
     import shutil
@@ -137,6 +142,7 @@ def main() -> None:
     tiers = [("floor (empty notebook)", run_daily(roots[scales[0]], ROOT / "benchmarks" / "floor.ipynb"))]
     tiers += [(f"daily, scale {s:g}", run_daily(roots[s], ROOT / "notebooks" / "daily.ipynb")) for s in scales]
     tiers += [(f"weekly, scale {s:g}", run_weekly(roots[s])) for s in scales]
+    tiers += [(f"replenishment, scale {s:g}", run_replenishment(roots[s])) for s in scales]
     results: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in tiers}
     for _ in range(args.repeat):  # interleaved, so drift on a noisy machine hits every tier alike
         for name, cmd in tiers:
@@ -144,7 +150,8 @@ def main() -> None:
 
     floor_wall = statistics.median(w for w, _ in results[tiers[0][0]])
     floor_rss = statistics.median(r for _, r in results[tiers[0][0]])
-    print(f"\nstoreops run daily --date {DAY} / weekly --week {WEEK}: median of {args.repeat} runs")
+    print(f"\nstoreops run daily --date {DAY} / weekly --week {WEEK} / replenishment --date {DAY}: "
+          f"median of {args.repeat} runs")
     print(f"{'tier':<26}{'wall s':>9}{'× floor':>9}{'peak MB':>10}{'× floor':>9}   (peak: the largest process, CLI or kernel)")
     summary = {}
     for name, _ in tiers:

@@ -215,18 +215,20 @@ def parser() -> argparse.ArgumentParser:
     g.set_defaults(func=_cmd_ingest)
 
     r = cmd("run", "execute a review notebook and publish its HTML")
-    r.add_argument("kind", choices=["daily", "weekly", "due"],
+    r.add_argument("kind", choices=["daily", "weekly", "replenishment", "due"],
                    help="which review; `due`: everything due on --date (default today): the daily for the day "
                         "before, the weekly on Mondays, replenishment on Thursdays, the monthly on the 1st")
     r.add_argument("--date", type=_date, default=None,
                    help="report day (default: yesterday, store time); with `due`, the day of the run; with "
-                        "`weekly`, the week holding it")
+                        "`weekly`, the week holding it; with `replenishment`, the day of the stock count "
+                        "(default: today)")
     r.add_argument("--week", default=None, metavar="YYYY-Www",
                    help="the ISO week of a weekly review, e.g. 2026-W47 (default: the last complete week)")
     r.add_argument("--lang", choices=["zh", "en"], default=None, help="report language (default: store.yaml)")
     r.add_argument("--notebook", default=None, help="run this notebook instead of notebooks/<kind>.ipynb")
     r.add_argument("--allow-incomplete", action="store_true",
-                   help="publish even when orders or traffic are missing for the day, with a warning banner")
+                   help="publish even when orders or traffic (for replenishment: the stock count) are missing, "
+                        "with a warning banner")
     r.add_argument("--send", action="store_true", help="mail the report (params/email.yaml); a failed one never is")
     r.add_argument("--to", nargs="+", default=None, help="recipients instead of those in email.yaml")
     r.add_argument("--email-config", default=None, help="mail settings (default: params/email.yaml)")

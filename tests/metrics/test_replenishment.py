@@ -137,7 +137,7 @@ def test_edge_cases_give_no_nan(plan):
 def test_totals_by_status_and_class(plan):
     by = rep.totals(plan.reset_index(), "status").set_index("status")
     assert by.index.tolist() == ["reorder", "watch", "overstock", "no_count", "ok"]
-    assert by.loc["ok"].tolist() == [3, 30, 180, 0, 0]
+    assert by.loc["ok"].tolist() == [3, 27, 180, 0, 0]  # N 30, X −3 (worth 0), Z 0
     assert by.loc["reorder"].tolist() == [1, 6, 60, 60, 600]
     cls = rep.totals(plan.reset_index(), "sales_class").set_index("sales_class")
     assert cls.skus.to_dict() == {"hot": 1, "steady": 1, "slow": 5}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -31,16 +32,30 @@ def cli(project, *args):
                           capture_output=True, text=True, timeout=600)
 
 
-def test_run_due_runs_what_is_built_and_skips_the_rest(demo_project):
+def test_run_due_on_a_thursday_runs_the_replenishment_table(demo_project):
     before = len(manifest.read(config.load(demo_project / "params" / "store.yaml")))
     r = cli(demo_project, "run", "due", "--date", "2026-11-26")  # Thursday: daily for the 25th, replenishment
     assert r.returncode == 0, r.stderr
     lines = manifest.read(config.load(demo_project / "params" / "store.yaml"))[before:]
-    assert [(x["kind"], x["status"]) for x in lines] == [("daily", "ok"), ("replenishment", "skipped")]
+    assert [(x["kind"], x["status"]) for x in lines] == [("daily", "ok"), ("replenishment", "ok")]
     assert lines[0]["period"] == {"start": "2026-11-25", "end": "2026-11-25"}
     assert lines[0]["outputs"][0].endswith("daily-2026-11-25.html")
-    assert lines[1]["error"] == "the replenishment report is not built yet"
+    assert lines[1]["period"] == {"start": "2026-11-26", "end": "2026-11-26"}  # the stock counted that morning
+    assert [Path(o).name for o in lines[1]["outputs"]] == [
+        "replenishment-2026-11-26.html", "replenishment-2026-11-26.ipynb", "replenishment-2026-11-26.summary.json",
+        "replenishment-2026-11-26.xlsx"]
+    assert all(Path(o).is_file() for o in lines[1]["outputs"])
     assert "daily          2026-11-25  ok" in r.stdout
+
+
+def test_run_due_skips_what_is_not_built(demo_project):
+    cfg = config.load(demo_project / "params" / "store.yaml")
+    before = len(manifest.read(cfg))
+    r = cli(demo_project, "run", "due", "--date", "2026-11-01")  # the 1st: the daily and the monthly
+    assert r.returncode == 0, r.stderr
+    lines = manifest.read(cfg)[before:]
+    assert [(x["kind"], x["status"]) for x in lines] == [("daily", "ok"), ("monthly", "skipped")]
+    assert lines[1]["error"] == "the monthly report is not built yet"
 
 
 def test_run_due_fails_when_a_due_report_fails(demo_project):

@@ -168,11 +168,13 @@ def _rounded(need: float, moq: int, case_pack: int) -> int:
 
 
 def totals(plan: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Per ``by`` (sales_class or status): SKUs, units on hand, stock value at cost, units and value to order."""
-    g = plan.groupby(by, sort=False).agg(skus=("sku", "size"), on_hand=("on_hand", lambda x: x.fillna(0).clip(lower=0).sum()),
+    """Per ``by`` (sales_class, status, supplier): SKUs, units on hand as counted (a negative count
+    included, as the table shows it), stock value at cost (a negative count is worth 0), units and
+    value to order."""
+    g = plan.groupby(by, sort=False).agg(skus=("sku", "size"), on_hand=("on_hand", "sum"),
                                           stock_value=("stock_value", "sum"), suggested_qty=("suggested_qty", "sum"),
                                           order_value=("order_value", "sum"))
-    order = CLASSES if by == "sales_class" else STATUSES
+    order = {"sales_class": CLASSES, "status": STATUSES}.get(by, sorted(g.index))
     g = g.reindex([k for k in order if k in g.index]).reset_index()
     g[["stock_value", "order_value"]] = g[["stock_value", "order_value"]].round(2)
     return g

@@ -13,13 +13,18 @@ from pathlib import Path
 
 from storeops.config import Config
 from storeops.metrics import registry
+from storeops.present.tables import Col
 from storeops.present import formats
 from storeops.present.i18n import text
 from storeops.publish import files, summary
 from storeops.publish.export import TEMPLATES
 
 #: figures shown per report in the archive
-HEADLINE = ("paid_amount", "uv", "conversion", "atv", "attainment")
+#: the figures each report's row shows (a review's sales; the replenishment table's order)
+HEADLINE = tuple(Col(m, m, registry.get(m).unit) for m in ("paid_amount", "uv", "conversion", "atv", "attainment"))
+HEADLINES = {"replenishment": (Col("skus_reorder", "actions.replenish_reorder", "count"),
+                               Col("suggested_qty", "suggested_qty", "count"),
+                               Col("order_value", "col.order_value", "money"))}
 KINDS = ("daily", "weekly", "replenishment", "monthly")
 
 
@@ -56,17 +61,16 @@ def build(cfg: Config) -> Path:
     for e in entries(cfg.reports_dir):
         rel = os.path.relpath(e.html, cfg.reports_dir)
         period = e.end if e.start == e.end else f"{e.start} – {e.end}"
-        cells = "".join(
-            f'<td class="so-num">{html.escape(formats.value(e.metrics.get(m), registry.get(m).unit, lang))}</td>'
-            for m in HEADLINE)
+        cells = "".join(f'<td class="so-num">{html.escape(formats.value(e.metrics.get(c.name), c.unit, lang))}</td>'
+                        for c in HEADLINES.get(e.kind, HEADLINE))
         rows_by_kind.setdefault(e.kind, []).append(
             f'<tr><th scope="row"><a href="{html.escape(rel)}">{html.escape(period)}</a></th>'
             f"<td>{html.escape(e.lang)}</td>{cells}</tr>")
-    head = "".join(f'<th class="so-num">{html.escape(registry.get(m).label(lang))}</th>' for m in HEADLINE)
     period_h, lang_h = ("日期", "语言") if lang == "zh" else ("Period", "Language")
     sections = []
     for kind in sorted(rows_by_kind, key=lambda k: KINDS.index(k) if k in KINDS else 99):
         label = text(f"{kind}.kind", lang) if kind in KINDS else kind
+        head = "".join(f'<th class="so-num">{html.escape(c.label(lang))}</th>' for c in HEADLINES.get(kind, HEADLINE))
         sections.append(
             f'<section id="{html.escape(kind)}"><h2>{html.escape(label)}</h2><div class="so-scroll">'
             f'<table class="so-table"><thead><tr><th>{period_h}</th><th>{lang_h}</th>{head}</tr></thead>'

@@ -11,12 +11,12 @@ from pathlib import Path
 from storeops.errors import ReportError
 
 
-def write(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary name beside ``path``, then rename it into place."""
+def write(path: Path, content: str | bytes) -> None:
+    """Write ``content`` (text as UTF-8) to a temporary name beside ``path``, then rename it into place."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")  # two writers never share one
     try:
-        with tmp.open("w", encoding="utf-8") as f:
-            f.write(text)
+        with tmp.open("wb") as f:
+            f.write(content.encode("utf-8") if isinstance(content, str) else content)
             f.flush()
             os.fsync(f.fileno())
         tmp.replace(path)

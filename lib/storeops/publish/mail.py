@@ -37,8 +37,9 @@ DIGEST_LIMIT = 100_000  # bytes of HTML; Gmail clips a message body at about 102
 #: what the digest shows, in order
 DIGEST_KPIS = ("paid_amount", "paid_orders", "paying_buyers", "uv", "conversion", "atv", "ad_cost", "store_roas",
                "refund_amount")
+XLSX = "vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ACTIONS = ("ship_breached", "ship_at_risk", "urgent", "tickets_breached", "tickets_at_risk", "hot_short",
-           "oos_visited", "ads_below_breakeven", "anomalies")
+           "oos_visited", "ads_below_breakeven", "anomalies", "replenish_urgent", "replenish_reorder")
 
 
 class MailError(StoreopsError):
@@ -114,8 +115,12 @@ def subject(cfg: Config, s: dict[str, Any]) -> str:
     kind = text(f"{s['kind']}.kind", lang)
     period = _label(s)
     out = f"[{cfg.name(lang)}] {kind} {period}"
-    paid = s.get("metrics", {}).get("paid_amount")
-    if paid is not None:
+    m = s.get("metrics", {})
+    paid = m.get("paid_amount")
+    if "order_value" in m and "suggested_qty" in m:  # the replenishment table: what it asks to order
+        out += " · " + text("replenishment.subject", lang, units=formats.count(m["suggested_qty"], lang),
+                            value=formats.money(m["order_value"], lang))
+    elif paid is not None:
         change = _headline(s)[1].get("paid_amount")
         out += f" · {registry.get('paid_amount').label(lang).split(' (')[0]} {formats.money(paid, lang)}"
         if change is not None:
@@ -165,6 +170,10 @@ def digest(cfg: Config, s: dict[str, Any], chart_cid: str | None) -> tuple[str, 
     chart = f'<p><img src="cid:{chart_cid[1:-1]}" alt="{html.escape(text("trends.heading", lang))}" ' \
             f'width="600" style="max-width:100%;height:auto"></p>' if chart_cid else ""
     attached = text("mail.attached", lang)
+    kpi_html = f"""<h2>{html.escape(text("kpis.heading", lang))}</h2>
+<table><tr><th></th><th class="num">{html.escape(text("col.value", lang))}</th>
+<th class="num">{html.escape(wow_h)}</th></tr>{"".join(rows)}</table>
+<p class="note">{html.escape(text(f"legend.{convention}", lang))}</p>""" if rows else ""
     page = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><style>
 body {{ font-family: -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif; color: #1f2933;
        margin: 0; padding: 12px; }}
@@ -177,16 +186,13 @@ ul {{ padding-left: 18px; margin: 0; }} li {{ margin: 3px 0; }} .note {{ color: 
 </style></head><body>
 <h1>{html.escape(title)}</h1>
 <h2>{html.escape(text("actions.heading", lang))}</h2><ul>{act_html}</ul>
-<h2>{html.escape(text("kpis.heading", lang))}</h2>
-<table><tr><th></th><th class="num">{html.escape(text("col.value", lang))}</th>
-<th class="num">{html.escape(wow_h)}</th></tr>{"".join(rows)}</table>
-<p class="note">{html.escape(text(f"legend.{convention}", lang))}</p>
+{kpi_html}
 {chart}
 <p class="note">{html.escape(attached)}</p>
 </body></html>"""
     plain = "\n".join([title, "", text("actions.heading", lang) + ":",
                        *([f"- {n} {label}" for label, n in acts] or [f"- {text('actions.none', lang)}"]), "",
-                       text("kpis.heading", lang) + f" ({wow_h}):", *lines, "", attached])
+                       *([text("kpis.heading", lang) + f" ({wow_h}):", *lines, ""] if rows else []), attached])
     return css_inline.inline(page), plain
 
 
@@ -217,6 +223,9 @@ def build_message(cfg: Config, ecfg: EmailConfig, report: Path, to: list[str]) -
                                          filename="trend.png", disposition="inline")
     msg.add_attachment(page, subtype="html", charset="utf-8", cte="base64", disposition="attachment",
                        filename=report.name)
+    book = report.with_name(report.name.removesuffix(".html") + ".xlsx")
+    if book.is_file():  # the replenishment table's workbook, for purchasing
+        msg.add_attachment(book.read_bytes(), maintype="application", subtype=XLSX, filename=book.name)
     return msg
 
 

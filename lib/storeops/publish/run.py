@@ -21,7 +21,7 @@ from storeops.periods import Period
 from storeops.publish import execute, export, files, summary
 from storeops.reviews.context import resolve
 
-KINDS = ("daily", "weekly")
+KINDS = ("daily", "weekly", "replenishment")
 #: what every review notebook's `parameters` cell declares (tests/test_notebooks.py checks)
 PARAMETERS = ("report_date", "config", "lang", "allow_incomplete")
 
@@ -32,6 +32,8 @@ class RunResult:
     notebook: Path
     summary: Path
     metrics: dict
+    #: files published beside the report for its readers (the replenishment table's workbook)
+    extra: tuple[Path, ...] = ()
 
 
 def outputs(cfg: Config, kind: str, period_label: str, year: int, lang: str) -> tuple[Path, Path, Path]:
@@ -58,10 +60,10 @@ def run_report(cfg: Config, kind: str, *, period: Period | str | _dt.date | None
     nb_path = Path(notebook) if notebook else resources.notebook(cfg.root, kind)
     if not nb_path.is_file():
         raise ReportError(f"notebook {nb_path} not found")
-    _guard(cfg, p, allow_incomplete)
+    _guard(cfg, kind, p, allow_incomplete)
     html_path, nb_out, summary_path = outputs(cfg, kind, p.label, int(p.label[:4]), lang)
     nb_out.parent.mkdir(parents=True, exist_ok=True)
-    for stale in (html_path, summary_path):
+    for stale in (html_path, summary_path, html_path.with_name(html_path.name.removesuffix(".html") + ".xlsx")):
         stale.unlink(missing_ok=True)  # a failed re-run must not leave the old report looking current
 
     params = dict(zip(PARAMETERS, (p.label, str(cfg.path), lang, allow_incomplete)))
@@ -76,14 +78,32 @@ def run_report(cfg: Config, kind: str, *, period: Period | str | _dt.date | None
     title = text(f"{kind}.title", lang, store=cfg.name(lang), date=p.label)
     page = export.to_html(nb, title=title, lang="zh-CN" if lang == "zh" else "en", footer=text("footer", lang),
                           toc=text("toc", lang))
-    try:  # both whole or neither: the archive and the mail pair a report with its summary
+    extra = _extra(cfg, kind, p, lang, allow_incomplete, html_path)
+    try:  # all whole or none: the archive and the mail pair a report with its summary (and workbook)
+        for path, content in extra.items():
+            files.write(path, content)
         files.write(html_path, page)
         summary.write(summary_path, data)
     except ReportError as e:
-        html_path.unlink(missing_ok=True)
+        for path in (html_path, *extra):
+            path.unlink(missing_ok=True)
         raise ReportError(f"{e}; nothing published, executed notebook kept at {nb_out}", notebook=str(nb_out)) \
             from None
-    return RunResult(html_path, nb_out, summary_path, data["metrics"])
+    return RunResult(html_path, nb_out, summary_path, data["metrics"], tuple(extra))
+
+
+def _extra(cfg: Config, kind: str, p: Period, lang: str, allow_incomplete: bool, html_path: Path) -> dict[Path, bytes]:
+    """What a kind publishes beside its report: the replenishment table as an Excel workbook for
+    purchasing, from the same library function and data as the notebook's table."""
+    if kind != "replenishment":
+        return {}
+    from storeops import replenishment
+
+    try:
+        content = replenishment.workbook_for(cfg, p.start, lang, allow_incomplete)
+    except Exception as e:  # the report ran; a workbook that cannot be made must not pass unseen
+        raise ReportError(f"the replenishment workbook could not be made: {type(e).__name__}: {e}") from None
+    return {html_path.with_name(html_path.name.removesuffix(".html") + ".xlsx"): content}
 
 
 def timeout_s(cfg: Config, kind: str) -> int:
@@ -99,13 +119,13 @@ def timeout_s(cfg: Config, kind: str) -> int:
                           f"not {t!r}") from None
 
 
-def _guard(cfg: Config, period: Period, allow_incomplete: bool) -> None:
+def _guard(cfg: Config, kind: str, period: Period, allow_incomplete: bool) -> None:
     from storeops import warehouse
-    from storeops.reviews.context import incomplete_message, missing_tables
+    from storeops.reviews.context import incomplete_message, missing_for
 
     con = warehouse.connect(cfg, read_only=True)
     try:
-        missing = missing_tables(con, period)
+        missing = missing_for(kind, con, period)
     finally:
         con.disconnect()
     if missing and not allow_incomplete:
@@ -144,7 +164,7 @@ def publish(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = 
             except StoreopsError as notice_error:
                 raise ReportError(f"{e}; and the failure notice could not be sent: {notice_error}") from None
         raise
-    published = [str(result.html), str(result.notebook), str(result.summary)]
+    published = [str(result.html), str(result.notebook), str(result.summary), *map(str, result.extra)]
     if ecfg:
         to = mail.recipients(ecfg, kind, to)
         try:

@@ -35,8 +35,8 @@ BASES: dict[str, tuple[Basis, ...]] = {
 }
 #: the comparison a mail subject and digest quote, per period kind
 HEADLINE = {"day": "wow", "week": "wow", "month": "mom"}
-#: a review kind's period kind
-PERIOD_KIND = {"daily": "day", "weekly": "week", "monthly": "month"}
+#: the period each review covers
+PERIOD_KIND = {"daily": "day", "weekly": "week", "monthly": "month", "replenishment": "day"}
 
 
 def reference(values: list[Any]) -> Any:

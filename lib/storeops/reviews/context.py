@@ -29,8 +29,9 @@ from storeops.present.i18n import Lang, text
 from storeops.present.tables import Html
 from storeops.reviews import compare
 
-#: a review kind's period kind, and back
-KINDS = {"daily": "day", "weekly": "week", "monthly": "month"}
+KINDS = compare.PERIOD_KIND
+#: the review a period makes when none is named
+_REVIEW_OF = {"day": "daily", "week": "weekly", "month": "monthly"}
 
 #: the headline KPIs, in the order the table shows them
 KPI_IDS = ["order_amount", "orders", "ordering_buyers", "paid_amount", "paid_orders", "paying_buyers",
@@ -49,11 +50,12 @@ def kpi_values(t: warehouse.Tables, p: Period) -> dict[str, Any]:
     return evaluate(exprs)
 
 
-def missing_tables(con: ibis.BaseBackend, period: Period, names=REQUIRED) -> dict[str, list[_dt.date]]:
+def missing_tables(con: ibis.BaseBackend, period: Period, names=REQUIRED,
+                   always=("orders",)) -> dict[str, list[_dt.date]]:
     """{table: the days of ``period`` it has no rows for}, for the tables among ``names`` that need
-    them. Orders are always needed; another table only if the store tracks it (rows in the 30 days
-    before the period): a store that never loads traffic has no visitor figures (metrics.coverage),
-    one whose traffic stopped is stale."""
+    them. Those in ``always`` are always needed; another table only if the store tracks it (rows in
+    the 30 days before the period): a store that never loads traffic has no visitor figures
+    (metrics.coverage), one whose traffic stopped is stale."""
     from storeops import schema
 
     out = {}
@@ -66,7 +68,7 @@ def missing_tables(con: ibis.BaseBackend, period: Period, names=REQUIRED) -> dic
         if not gaps:
             continue
         before = Period.day(period.start - _dt.timedelta(days=1)).trailing(coverage.WINDOW_DAYS)
-        if name == "orders" or t.filter(in_period(col, before)).count().execute():
+        if name in always or t.filter(in_period(col, before)).count().execute():
             out[name] = gaps
     return out
 
@@ -85,11 +87,13 @@ class ReviewContext:
     computed: dict = field(default_factory=dict, repr=False)
     #: relative changes of the headline KPIs per comparison (reviews.compare): {"dod": {id: change}, …}
     comparisons: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    #: the review (KINDS); empty: the one the period makes (a day → daily)
+    review: str = ""
 
     @property
     def kind(self) -> str:
-        """daily, weekly or monthly: the review the period makes."""
-        return {v: k for k, v in KINDS.items()}[self.period.kind]
+        """daily, weekly, monthly or replenishment: the review being made."""
+        return self.review or _REVIEW_OF[self.period.kind]
 
     @property
     def day(self) -> _dt.date:
@@ -221,11 +225,21 @@ def open_context(kind: str, period: str | _dt.date | Period | None = None, confi
     cfg = _config.load(config or None)
     p = resolve(kind, cfg, period)
     con = warehouse.connect(cfg, read_only=True)
-    missing = missing_tables(con, p)
+    missing = missing_for(kind, con, p)
     if missing and not allow_incomplete:
         con.disconnect()
         raise ReportError(incomplete_message(missing, p))
-    return ReviewContext(cfg, con, p, lang or cfg.language, incomplete=missing)
+    return ReviewContext(cfg, con, p, lang or cfg.language, incomplete=missing, review=kind)
+
+
+def missing_for(kind: str, con: ibis.BaseBackend, p: Period) -> dict[str, list[_dt.date]]:
+    """What a ``kind`` review of ``p`` lacks. A review needs orders (and traffic, where tracked) on
+    every day of its period; the replenishment table needs the day's stock count, and orders to
+    the day before (the day itself may still be under way)."""
+    if kind != "replenishment":
+        return missing_tables(con, p)
+    return {**missing_tables(con, p, ("inventory",), always=("inventory",)),
+            **missing_tables(con, Period.day(p.start - _dt.timedelta(days=1)), ("orders",))}
 
 
 def resolve(kind: str, cfg: _config.Config, period: str | _dt.date | Period | None) -> Period:
@@ -241,6 +255,8 @@ def resolve(kind: str, cfg: _config.Config, period: str | _dt.date | Period | No
             p = Period.parse(str(period))
         except ValueError as e:
             raise ReportError(f"{period!r} is no period: expected 2026-11-26, 2026-W47 or 2026-11 ({e})") from None
+    elif kind == "replenishment":  # the stock as counted this morning
+        p = Period.day(cfg.today())
     else:
         today = cfg.today()
         p = {"day": Period.day(cfg.yesterday()), "week": Period.week_of(today - _dt.timedelta(days=7)),
@@ -258,6 +274,6 @@ def incomplete_message(missing: dict[str, list[_dt.date]], period: Period) -> st
 
 def _listed(missing: dict[str, list[_dt.date]], period: Period) -> str:
     """``orders, traffic`` for a day; ``orders (11-18, 11-19), traffic (11-18)`` for a longer period."""
-    if period.days == 1:
+    if all(days == [period.start] for days in missing.values()):  # a day: the day is the one it lacks
         return ", ".join(missing)
     return ", ".join(f"{t} ({', '.join(f'{d:%m-%d}' for d in days)})" for t, days in missing.items())

@@ -1,0 +1,207 @@
+"""The Thursday replenishment table (补货需求表): what notebooks/replenishment.ipynb calls.
+
+Per SKU on sale, as counted on the report day: what to order, how much, from whom and how
+urgently (metrics.replenishment), with last week's stock ledger (进销存). The runner also
+writes the table as an Excel workbook for purchasing (:func:`workbook`).
+
+>>> ctx = storeops.replenishment.context("2026-11-26", lang="en")  # doctest: +SKIP
+>>> storeops.replenishment.table(ctx).data["replenishment"]        # the whole table
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import pandas as pd
+
+from storeops import config as _config
+from storeops.metrics import replenishment as _rep
+from storeops.periods import Period
+from storeops.present import formats, tables, workbook as _wb
+from storeops.present.i18n import Lang, text
+from storeops.present.tables import Col, Html
+from storeops.reviews.context import ReviewContext, open_context
+from storeops.reviews.sections import glossary, header, summary
+
+__all__ = ["context", "header", "overview", "table", "ledger", "glossary", "summary", "workbook"]
+
+#: the columns of the table, in the report and in the workbook
+COLUMNS = [Col("sku", "col.sku"), Col("title", "col.product"), Col("color", "col.color"), Col("size", "col.size"),
+           Col("supplier", "col.supplier"), Col("sales_class", "col.class"), Col("state", "col.status"),
+           Col("velocity", "velocity", "ratio"), Col("sigma", "col.sigma", "ratio"),
+           Col("on_hand", "col.on_hand", "count"), Col("on_order", "on_order", "count"),
+           Col("arrivals", "col.arrivals"), Col("lead_time_days", "col.lead_time", "count"),
+           Col("safety_stock", "safety_stock", "ratio"), Col("reorder_point", "reorder_point", "ratio"),
+           Col("days_cover", "days_cover", "ratio"), Col("stockout_date", "col.stockout_date", "date"),
+           Col("moq", "col.moq", "count"), Col("case_pack", "col.case_pack", "count"),
+           Col("suggested_qty", "suggested_qty", "count"), Col("unit_cost", "col.unit_cost", "money"),
+           Col("order_value", "col.order_value", "money")]
+SUMS = ("on_hand", "on_order", "suggested_qty", "order_value")
+
+
+def context(report_date: str | _dt.date | None = None, config: str | None = None, lang: Lang | None = None,
+            allow_incomplete: bool = False) -> ReviewContext:
+    """The stock as counted on ``report_date`` (default: today, store time); a day without a stock
+    count, or without orders the day before, is refused unless ``allow_incomplete``."""
+    return open_context("replenishment", report_date, config, lang, allow_incomplete)
+
+
+def settings(ctx: ReviewContext) -> _rep.Settings:
+    return _rep.Settings.from_config(ctx.cfg.raw, str(ctx.cfg.path))
+
+
+def plan(ctx: ReviewContext) -> pd.DataFrame:
+    """The replenishment table (metrics.replenishment.table), worked out once per report."""
+    if "plan" not in ctx.computed:
+        ctx.computed["plan"] = _rep.table(ctx.stock, _rep.on_order(ctx.t, ctx.day), settings(ctx), ctx.day)
+    return ctx.computed["plan"]
+
+
+def _shown(df: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """The table as a reader sees it: class and status in words, urgent SKUs marked."""
+    state = [text(f"status.{s}", lang) + (" · " + text("status.urgent", lang) if u else "")
+             for s, u in zip(df.status, df.urgent)]
+    return df.assign(sales_class=df.sales_class.map(lambda c: text(f"class.{c}", lang)), state=state)
+
+
+def overview(ctx: ReviewContext) -> Html:
+    """概览: counts and value at cost by status and by class; what runs out even if ordered today;
+    the hot SKUs' arrivals from open purchase orders."""
+    lang, p = ctx.lang, plan(ctx)
+    for k in ("stock_warning", "suggested_qty", "on_order", "sales_class"):
+        ctx.explain(k)
+    urgent = p[p.urgent]
+    counts = p.status.value_counts()
+    for s in _rep.STATUSES:
+        ctx.shown[f"skus_{s}"] = int(counts.get(s, 0))
+    ctx.shown.update(skus_urgent=len(urgent), action_replenish_urgent=len(urgent),
+                     action_replenish_reorder=int(counts.get("reorder", 0)),
+                     suggested_qty=int(p.suggested_qty.sum()), order_value=round(float(p.order_value.sum()), 2),
+                     stock_value=round(float(p.stock_value.sum()), 2))
+    cols = [Col("skus", "col.skus", "count"), Col("on_hand", "col.on_hand", "count"),
+            Col("stock_value", "col.stock_value", "money"), Col("suggested_qty", "suggested_qty", "count"),
+            Col("order_value", "col.order_value", "money")]
+    by_status = _rep.totals(p, "status")
+    by_status["status"] = by_status.status.map(lambda s: text(f"status.{s}", lang))
+    by_class = _rep.totals(p, "sales_class")
+    by_class["sales_class"] = by_class.sales_class.map(lambda c: text(f"class.{c}", lang))
+    out = tables.section("replenishment_overview", lang, "overview", ctx.kind)
+    out += tables.note(text("replenishment.totals", lang, skus=len(p), units=formats.count(p.suggested_qty.sum(), lang),
+                            value=formats.money(p.order_value.sum(), lang)))
+    out += tables.data_table("by_status", by_status, [Col("status", "col.status"), *cols], lang)
+    out += tables.data_table("by_class", by_class, [Col("sales_class", "col.class"), *cols], lang)
+    out += tables.subheading(text("replenishment.urgent", lang))
+    out += tables.data_table("urgent", _shown(urgent, lang), [
+        Col("sku", "col.sku"), Col("title", "col.product"), Col("supplier", "col.supplier"),
+        Col("on_hand", "col.on_hand", "count"), Col("on_order", "on_order", "count"),
+        Col("days_cover", "days_cover", "ratio"), Col("stockout_date", "col.stockout_date", "date"),
+        Col("lead_time_days", "col.lead_time", "count"), Col("suggested_qty", "suggested_qty", "count")], lang) \
+        if not urgent.empty else tables.note(text("replenishment.urgent_none", lang))
+    hot = p[(p.sales_class == "hot") & (p.on_order > 0)].sort_values(["next_arrival", "sku"])
+    out += tables.subheading(text("replenishment.hot_arrivals", lang))
+    out += tables.data_table("hot_arrivals", hot, [  # what purchasing reads first, first
+        Col("sku", "col.sku"), Col("arrivals", "col.arrivals"), Col("on_order", "on_order", "count"),
+        Col("on_hand", "col.on_hand", "count"), Col("days_cover", "days_cover", "ratio"),
+        Col("title", "col.product"), Col("supplier", "col.supplier")], lang) \
+        if not hot.empty else tables.note(text("replenishment.hot_arrivals_none", lang))
+    return out
+
+
+def table(ctx: ReviewContext) -> Html:
+    """补货需求表: every SKU with a suggested order or a warning (all SKUs in the workbook), most urgent first;
+    the products without a lead time, and stock counts below zero, each named in a line."""
+    lang, p = ctx.lang, plan(ctx)
+    for k in ("velocity", "safety_stock", "reorder_point", "days_cover"):
+        ctx.explain(k)
+    default_lead = settings(ctx).lead_time_days
+    decide = p[(p.status != "ok") | p.urgent | (p.suggested_qty > 0)]
+    out = tables.section("replenishment_table", lang, "table", ctx.kind)
+    out += tables.note(text("replenishment.shown", lang, n=len(decide), total=len(p)))
+    unset = p[~p.lead_time_set]
+    if len(unset):
+        out += tables.note(text("replenishment.no_lead_time", lang, n=len(unset), days=default_lead,
+                                skus=_few(unset.sku)), "so-gap")
+    negative = p[p.on_hand < 0]
+    if len(negative):
+        out += tables.note(text("replenishment.negative", lang, n=len(negative), skus=_few(negative.sku)), "so-gap")
+    if p.status.eq("no_count").any():
+        out += tables.note(text("replenishment.no_count", lang, n=int(p.status.eq("no_count").sum())), "so-gap")
+    rows = _shown(decide, lang)
+    marks = pd.Series(["so-bad-row" if urgent else "so-warn" if status == "reorder" else ""
+                       for urgent, status in zip(rows.urgent, rows.status)])
+    return out + tables.data_table("replenishment", rows, COLUMNS, lang, row_class=marks)
+
+
+def _few(skus: pd.Series, n: int = 10) -> str:
+    listed = ", ".join(skus.head(n))
+    return listed + (f" … (+{len(skus) - n})" if len(skus) > n else "")
+
+
+def ledger_period(day: _dt.date) -> Period:
+    """The last complete ISO week before ``day``: the ledger the table shows."""
+    return Period.week_of(day - _dt.timedelta(days=day.weekday() + 1))
+
+
+def ledger(ctx: ReviewContext) -> Html:
+    """进销存: last week's stock ledger by category, and the SKUs whose count differs most from it."""
+    lang = ctx.lang
+    p = ledger_period(ctx.day)
+    led = _rep.ledger(ctx.t, p, settings(ctx).stock_falls_at)
+    ctx.explain("ledger")
+    out = tables.section("ledger", lang, "ledger", ctx.kind)
+    out += tables.note(text("ledger.period", lang, week=p.label, start=p.start.isoformat(), end=p.end.isoformat()))
+    by_cat = _rep.ledger_totals(led)
+    whole = by_cat[[*_rep.LEDGER, *(f"{c}_value" for c in _rep.LEDGER), "skus", "uncounted"]].sum()
+    ctx.shown.update(ledger_difference=int(whole["difference"]), ledger_difference_value=round(whole["difference_value"], 2),
+                     ledger_uncounted=int(whole["uncounted"]))
+    total = pd.DataFrame([{"category": text("workbook.total", lang), **whole.to_dict()}])
+    shown = pd.concat([by_cat, total], ignore_index=True)
+    units = [Col(c, f"ledger.{c}", "count") for c in _rep.LEDGER]
+    out += tables.data_table("ledger_by_category", shown, [Col("category", "col.category"), *units,
+                                                            Col("difference_value", "col.difference_value", "money"),
+                                                            Col("uncounted", "col.uncounted", "count")], lang)
+    if whole["uncounted"]:
+        out += tables.note(text("ledger.uncounted", lang, n=int(whole["uncounted"])), "so-gap")
+    diff = led[led.difference.fillna(0) != 0].assign(size=lambda d: d.difference_value.abs())
+    diff = diff.sort_values(["size", "sku"], ascending=[False, True]).head(20)
+    out += tables.subheading(text("ledger.largest", lang))
+    if diff.empty:
+        return out + tables.note(text("ledger.none", lang))
+    return out + tables.data_table("ledger_differences", diff, [Col("sku", "col.sku"), Col("title", "col.product"),
+                                                                *units, Col("difference_value", "col.difference_value",
+                                                                            "money")], lang)
+
+
+def workbook(ctx: ReviewContext) -> bytes:
+    """补货需求表.xlsx: a summary sheet (by status, by class, by supplier), then one sheet per supplier
+    with its SKUs, the suggested quantity highlighted and a totals row."""
+    lang, p = ctx.lang, plan(ctx)
+    rows = _shown(p, lang)
+    none = text("workbook.no_supplier", lang)
+    rows["supplier"] = rows.supplier.fillna(none)
+    sums = [Col("skus", "col.skus", "count"), Col("on_hand", "col.on_hand", "count"),
+            Col("stock_value", "col.stock_value", "money"), Col("suggested_qty", "suggested_qty", "count"),
+            Col("order_value", "col.order_value", "money")]
+    by = {k: _rep.totals(p, k) for k in ("status", "sales_class")}
+    by["status"]["status"] = by["status"].status.map(lambda s: text(f"status.{s}", lang))
+    by["sales_class"]["sales_class"] = by["sales_class"].sales_class.map(lambda c: text(f"class.{c}", lang))
+    supplier = _rep.totals(p.assign(supplier=rows.supplier), "supplier")
+    sheets = [_wb.Sheet(text("workbook.summary", lang), supplier, [Col("supplier", "col.supplier"), *sums],
+                        sums=[c.name for c in sums], highlight="suggested_qty"),
+              _wb.Sheet(text("workbook.by_status", lang), by["status"], [Col("status", "col.status"), *sums],
+                        sums=[c.name for c in sums]),
+              _wb.Sheet(text("workbook.by_class", lang), by["sales_class"], [Col("sales_class", "col.class"), *sums],
+                        sums=[c.name for c in sums])]
+    cols = [c for c in COLUMNS if c.name != "supplier"]
+    for name, df in rows.groupby("supplier", sort=True):
+        sheets.append(_wb.Sheet(name, df, cols, sums=SUMS, highlight="suggested_qty"))
+    return _wb.build(sheets, lang)
+
+
+def workbook_for(cfg: _config.Config, day: _dt.date, lang: Lang, allow_incomplete: bool) -> bytes:
+    """The workbook for ``day`` as the runner writes it beside the report."""
+    ctx = open_context("replenishment", day, str(cfg.path), lang, allow_incomplete)
+    try:
+        return workbook(ctx)
+    finally:
+        ctx.con.disconnect()
