@@ -277,6 +277,7 @@ def generate(con: ibis.BaseBackend, *, days: int = 730, seed: int = 7, scale: fl
                 write(name, pa.concat_tables(parts, promote_options="permissive"))
         month_buf.clear()
 
+    restock: dict[_dt.date, np.ndarray] = {}
     dates = [first + _dt.timedelta(days=i) for i in range(days)]
     for d in progress(dates, "demo: days", unit="day"):
         if d.day == 1 and d != first:
@@ -290,7 +291,8 @@ def generate(con: ibis.BaseBackend, *, days: int = 730, seed: int = 7, scale: fl
         lam = lam / max(1e-9, (share * seasonal * live).sum()) * (share * live).sum()
         expected_gmv_c[d] = float((lam * price_c).sum())
 
-        # --- stock: arrivals, then sales capped by what is on hand
+        # --- stock: arrivals and returns, then sales capped by what is on hand
+        on_hand += restock.pop(d, 0)  # refunded units go back on the shelf the day of the refund
         arrivals = [po for po in open_po if po["arrives"] == d]
         for po in arrivals:
             on_hand[po["i"]] += po["qty"]
@@ -398,6 +400,10 @@ def generate(con: ibis.BaseBackend, *, days: int = 730, seed: int = 7, scale: fl
         line_refund_qty = np.where(full_refund[line_order], line_qty,
                                    np.where(refund[line_order] & (np.arange(len(line_order)) == order_first_line[line_order]),
                                             line_qty, 0))
+        back = line_refund_qty > 0
+        for when, i, q in zip(refunded_at[line_order[back]].astype("datetime64[D]").tolist(), line_sku[back],
+                              line_refund_qty[back]):
+            restock.setdefault(when, np.zeros(n_sku, np.int64))[i] += q
 
         status = np.full(n_all, "paid", dtype=object)
         status[~paid] = np.where(np.isnat(cancelled[~paid]), "pending_payment", "closed")

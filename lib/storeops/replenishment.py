@@ -98,6 +98,10 @@ def overview(ctx: ReviewContext) -> Html:
         Col("lead_time_days", "col.lead_time", "count"), Col("suggested_qty", "suggested_qty", "count")], lang) \
         if not urgent.empty else tables.note(text("replenishment.urgent_none", lang))
     hot = p[(p.sales_class == "hot") & (p.on_order > 0)].sort_values(["next_arrival", "sku"])
+    late = p[p.overdue > 0]
+    ctx.shown["skus_overdue"] = len(late)
+    if len(late):
+        out += tables.note(text("replenishment.overdue", lang, n=len(late), units=int(late.overdue.sum())), "so-gap")
     out += tables.subheading(text("replenishment.hot_arrivals", lang))
     out += tables.data_table("hot_arrivals", hot, [  # what purchasing reads first, first
         Col("sku", "col.sku"), Col("arrivals", "col.arrivals"), Col("on_order", "on_order", "count"),
@@ -124,6 +128,9 @@ def table(ctx: ReviewContext) -> Html:
     negative = p[p.on_hand < 0]
     if len(negative):
         out += tables.note(text("replenishment.negative", lang, n=len(negative), skus=_few(negative.sku)), "so-gap")
+    no_cost = p[p.unit_cost.isna()]
+    if len(no_cost):
+        out += tables.note(text("replenishment.no_cost", lang, n=len(no_cost), skus=_few(no_cost.sku)), "so-gap")
     if p.status.eq("no_count").any():
         out += tables.note(text("replenishment.no_count", lang, n=int(p.status.eq("no_count").sum())), "so-gap")
     rows = _shown(decide, lang)
@@ -156,7 +163,7 @@ def ledger(ctx: ReviewContext) -> Html:
                      ledger_uncounted=int(whole["uncounted"]))
     total = pd.DataFrame([{"category": text("workbook.total", lang), **whole.to_dict()}])
     shown = pd.concat([by_cat, total], ignore_index=True)
-    units = [Col(c, f"ledger.{c}", "count") for c in _rep.LEDGER]
+    units = [Col(c, f"ledger.{c}", "int") for c in _rep.LEDGER]
     out += tables.data_table("ledger_by_category", shown, [Col("category", "col.category"), *units,
                                                             Col("difference_value", "col.difference_value", "money"),
                                                             Col("uncounted", "col.uncounted", "count")], lang)
@@ -165,8 +172,8 @@ def ledger(ctx: ReviewContext) -> Html:
     diff = led[led.difference.fillna(0) != 0].assign(size=lambda d: d.difference_value.abs())
     diff = diff.sort_values(["size", "sku"], ascending=[False, True]).head(20)
     out += tables.subheading(text("ledger.largest", lang))
-    if diff.empty:
-        return out + tables.note(text("ledger.none", lang))
+    if diff.empty:  # "no difference" only where something was counted at both ends
+        return out + (tables.note(text("ledger.none", lang)) if whole["skus"] else Html(""))
     return out + tables.data_table("ledger_differences", diff, [Col("sku", "col.sku"), Col("title", "col.product"),
                                                                 *units, Col("difference_value", "col.difference_value",
                                                                             "money")], lang)

@@ -74,3 +74,14 @@ def test_a_running_campaign_is_judged_so_far(t):
 def test_starting_next_week(t):
     assert campaigns.starting(t, WEEK.end).campaign_id.tolist() == ["C2"]
     assert campaigns.results(t, Period.parse("2026-W44")).empty  # none ran: an empty table, not an error
+
+
+def test_baseline_uses_only_days_the_data_covers(t, con):
+    # drop the orders of 10-13 … 10-26: 11-10's baseline days 11-03 and 10-27 remain (¥100 each),
+    # so its baseline is still ¥100 a day: mean over the covered days, never a ¥0 day before the data
+    con.raw_sql("DELETE FROM orders WHERE paid_at < TIMESTAMP '2026-10-27 00:00'")
+    c = campaigns.results(t, WEEK).iloc[0]
+    assert [c.baseline, c.lift] == [300, 300]
+    con.raw_sql("DELETE FROM orders WHERE paid_at < TIMESTAMP '2026-11-09 00:00'")  # data from 11-09: none
+    c = campaigns.results(t, WEEK).iloc[0]
+    assert c.baseline is None and c.lift is None and c.lift_per_yuan is None and c.roi == pytest.approx(600 / 233)

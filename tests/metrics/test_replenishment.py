@@ -1,9 +1,10 @@
-"""The replenishment table and the stock ledger, worked by hand. Report day D = Thu 2026-11-26;
-its 28 days are 10-30 … 11-26 (index 0 … 27), its 30 days start 10-28.
+"""The replenishment table and the stock ledger, worked by hand. Report day D = Thu 2026-11-26: the
+stock counted that day, sales to the day before: its 28 days are 10-29 … 11-25, its 30 days 10-27 … 11-25.
+(Day i below is 10-30 + i.)
 
 SKU  cost lead moq case  on hand                    paid in the 28 days              class
 H    10   9    50  12    8 every day, 6 on D        2 units (¥100) on even days: 28   hot    (1,400 of 1,700)
-S    5    —    —   4     40; 18 on 11-19; 11 on D   1 unit (¥10) every day: 28      steady (before it 82 %)
+S    5    —    —   4     40; 18 on 11-19; 11 on D   1 unit (¥10) every day (10-29 on): 28   steady (82 % before)
 L    8    20   30  10    500 every day              2 units (¥20) on 11-20           slow   (before it 99 %)
 N    6    0    —   —     30 every day               — (launched 11-20)               slow
 X    1    10   —   —     −3 every day               —                                slow
@@ -68,6 +69,7 @@ def t(con):
         if i % 2 == 0:
             sale(f"h{i}", _day(i), "H", 2, "100",
                  **(dict(refund_amount="50", refunded_at="2026-11-22 10:00") if i == 0 else {}))
+    for i in range(-1, 28):
         sale(f"s{i}", _day(i), "S", 1, "10")
     sale("l1", _dt.date(2026, 11, 20), "L", 2, "20")
 
@@ -89,7 +91,8 @@ def t(con):
 
 @pytest.fixture
 def plan(t):
-    return rep.table(inventory.stock_status(t, D), rep.on_order(t, D), rep.Settings(), D).set_index("sku")
+    return rep.table(inventory.stock_status(t, D, sales_to=D - _dt.timedelta(days=1)), rep.on_order(t, D),
+                     rep.Settings(), D).set_index("sku")
 
 
 def test_on_order_counts_open_lines_only(t):
@@ -113,6 +116,12 @@ def test_velocity_sigma_safety_stock_and_reorder_point(plan):
 def test_suggested_quantity_rounds_to_moq_and_case_pack(plan):
     assert plan.suggested_qty.to_dict() == {"H": 60, "S": 16, "L": 0, "M": 0, "N": 0, "X": 0, "Z": 0}
     assert plan.loc["H", "order_value"] == 600 and plan.loc["S", "order_value"] == 80
+
+
+def test_sales_are_counted_to_the_day_before_the_count(t):
+    # S's sale on D itself (the morning of the count) is not in its 28 days: 10-29 … 11-25, 28 units
+    s = inventory.stock_status(t, D, sales_to=D - _dt.timedelta(days=1)).set_index("sku")
+    assert s.loc["S", "units_28"] == 28 and s.loc["S", "on_hand"] == 11  # the count of D
 
 
 def test_status_urgency_and_order(plan):
@@ -184,3 +193,39 @@ def test_ledger_by_shipment_counts_what_left(t, con):
     con.raw_sql("UPDATE orders SET shipped_at = TIMESTAMP '2026-11-21 09:00' WHERE order_id = 's0'")
     led = rep.ledger(t, WEEK, "shipment").set_index("sku")
     assert led.loc["L", "sold"] == 0 and led.loc["S", "sold"] == 1  # paid 10-30, shipped in the week
+
+
+def test_overdue_orders_are_marked_and_no_orders_is_no_crash(t):
+    later = D + _dt.timedelta(days=4)  # 11-30: po1 (due 11-29) has not come
+    pos = rep.on_order(t, later)
+    plan = rep.table(inventory.stock_status(t, D, D - _dt.timedelta(days=1)), pos, rep.Settings(), later).set_index("sku")
+    assert plan.loc["H", "arrivals"] == "11-29 ×2!" and plan.loc["H", "overdue"] == 2
+    assert plan.loc["S", "arrivals"] == "12-05 ×10" and plan.loc["S", "overdue"] == 0
+    none = rep.table(inventory.stock_status(t, D), pos.iloc[0:0], rep.Settings(), D)
+    assert (none.arrivals == "").all() and (none.on_order == 0).all() and none.next_arrival.isna().all()
+
+
+def test_a_sku_out_of_stock_all_28_days_keeps_its_demand(con):
+    # O sold 10 units on 10-01 … 10-10 with stock on those days, then nothing on hand to D:
+    # no in-stock day in the 28, so its rate comes from the 90 days: 10 units ÷ 10 days = 1 a day.
+    days = [_dt.date(2026, 10, 1) + _dt.timedelta(days=i) for i in range(57)]
+    t = load(con, inventory=[dict(date=d.isoformat(), sku="O", on_hand=5 if d.day <= 10 and d.month == 10 else 0)
+                             for d in days],
+             orders=[dict(order_id=f"o{i}", buyer_id="b", created_at=f"2026-10-{i:02d} 10:00",
+                          paid_at=f"2026-10-{i:02d} 10:00", goods_amount="10", paid_amount="10") for i in range(1, 11)],
+             order_items=[dict(order_id=f"o{i}", line_no=1, sku="O", qty=1, unit_price="10", amount="10", refund_qty=0)
+                          for i in range(1, 11)],
+             products=[dict(sku="O", product_id="PO", title="TO", status="on_sale", lead_time_days=10,
+                            unit_cost="4")])
+    s = inventory.stock_status(t, D, D - _dt.timedelta(days=1)).set_index("sku")
+    assert s.loc["O", "in_stock_days"] == 0 and s.loc["O", "velocity"] == 1 and s.loc["O", "velocity_days"] == 90
+    plan = rep.table(s.reset_index(), rep.on_order(t, D), rep.Settings(), D).set_index("sku")
+    # slow (no sale in 30 days): ROP = 1 × 10 + 0; nothing on hand or on order: reorder, urgent,
+    # 1 × (10 + 7) = 17 units
+    assert plan.loc["O", ["status", "urgent", "suggested_qty"]].tolist() == ["reorder", True, 17]
+
+
+def test_ledger_totals_count_a_category_nobody_counted(t, con):
+    con.raw_sql("DELETE FROM inventory WHERE sku IN ('L', 'N') AND date = DATE '2026-11-19'")
+    g = rep.ledger_totals(rep.ledger(t, WEEK)).set_index("category")
+    assert g.loc["pants", ["skus", "uncounted", "difference"]].tolist() == [0, 2, 0]

@@ -58,9 +58,12 @@ def results(t: Tables, p: Period) -> pd.DataFrame:
       + shipping_cost of its free-shipping orders (shipping_fee 0)
     - uv, paying buyers, conversion and paid_amount of the store on its days; roi = paid ÷ cost
     - baseline = Σ over its days of the mean paid amount of the same weekday in the 4 weeks
-      before it; lift = paid − baseline; lift_per_yuan = lift ÷ cost
+      before it (those of the 4 the data covers; none covered: no baseline, no lift);
+      lift = paid − baseline; lift_per_yuan = lift ÷ cost
     """
     rows = []
+    first = t.orders.paid_at.min().execute()
+    first = None if first is None or pd.isna(first) else pd.Timestamp(first).date()
     for c in overlapping(t, p).itertuples():
         days = Period(c.start_date, min(c.end_date, p.end), "custom")
         o = t.orders.filter((t.orders.campaign_id == c.campaign_id) & in_period(t.orders.paid_at, days))
@@ -69,22 +72,27 @@ def results(t: Tables, p: Period) -> pd.DataFrame:
                       "paid": sales.paid_amount(t, days), "ads": total(t.ads.filter(in_period(t.ads.date, days)).cost),
                       "discounts": total(o.discount_amount), "free_shipping": total(free.shipping_cost.coalesce(0)),
                       "orders": scalar(o.count())})
-        base_days = {d: baseline_days(d, c.start_date) for d in days.dates()}
-        earliest = min(min(b) for b in base_days.values())
-        history = daily_paid(t, Period(earliest, c.start_date - _dt.timedelta(days=1), "custom"))
-        baseline = sum(sum(history[b] for b in bs) / BASELINE_WEEKS for bs in base_days.values())
+        # only days the data covers: a day before the store's data began is unknown, not ¥0
+        base_days = {d: [b for b in baseline_days(d, c.start_date) if first and b >= first] for d in days.dates()}
+        if all(base_days.values()):
+            earliest = min(min(b) for b in base_days.values())
+            history = daily_paid(t, Period(earliest, c.start_date - _dt.timedelta(days=1), "custom"))
+            baseline = sum(sum(history[b] for b in bs) / len(bs) for bs in base_days.values())
+        else:
+            baseline = None
         fixed = float(c.fixed_cost) if c.fixed_cost is not None and c.fixed_cost == c.fixed_cost else 0.0
         cost = round(fixed + float(v["ads"]) + float(v["discounts"]) + float(v["free_shipping"]), 2)
         paid = float(v["paid"])
-        lift = round(paid - baseline, 2)
+        lift = round(paid - baseline, 2) if baseline is not None else None
         rows.append({"campaign_id": c.campaign_id, "theme": c.theme, "kind": c.kind, "start_date": c.start_date,
                      "end_date": c.end_date, "days": days.days, "running": c.end_date > p.end,
                      "fixed_cost": fixed, "ad_cost": float(v["ads"]), "discounts": float(v["discounts"]),
                      "free_shipping": float(v["free_shipping"]), "cost": cost, "campaign_orders": v["orders"],
                      "uv": v["uv"], "paying_buyers": v["buyers"],
                      "conversion": v["buyers"] / v["uv"] if v["uv"] and v["buyers"] is not None else None,
-                     "paid_amount": paid, "roi": paid / cost if cost else None, "baseline": round(baseline, 2),
-                     "lift": lift, "lift_per_yuan": lift / cost if cost else None})
+                     "paid_amount": paid, "roi": paid / cost if cost else None,
+                     "baseline": round(baseline, 2) if baseline is not None else None,
+                     "lift": lift, "lift_per_yuan": lift / cost if cost and lift is not None else None})
     cols = ["campaign_id", "theme", "kind", "start_date", "end_date", "days", "running", "fixed_cost", "ad_cost",
             "discounts", "free_shipping", "cost", "campaign_orders", "uv", "paying_buyers", "conversion",
             "paid_amount", "roi", "baseline", "lift", "lift_per_yuan"]

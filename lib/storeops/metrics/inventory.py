@@ -16,6 +16,8 @@ HOT, STEADY = 0.80, 0.95
 OVERSTOCK_DAYS = 90
 #: a SKU launched this recently has had no time to sell: neither a slow mover nor overstock for lack of sales
 NEW_DAYS = 30
+#: the longer window a SKU out of stock for all of the last 28 days takes its sales rate from
+LONG_DAYS = 90
 
 
 def _units_by_day(t: Tables, p: Period) -> pd.DataFrame:
@@ -46,40 +48,49 @@ def sales_class(amount_30: pd.Series) -> pd.Series:
     return pd.Series(cls, index=a.index).reindex(amount_30.index)
 
 
-def stock_status(t: Tables, day: _dt.date) -> pd.DataFrame:
-    """Per SKU on sale on ``day``: on hand, velocity, σ of daily units, class, days of cover, and the
-    product's purchasing settings (supplier, unit cost, lead time, MOQ, case pack).
+def stock_status(t: Tables, day: _dt.date, sales_to: _dt.date | None = None) -> pd.DataFrame:
+    """Per SKU on sale: on hand at the end of ``day``, velocity, σ of daily units, class, days of
+    cover, and the product's purchasing settings (supplier, unit cost, lead time, MOQ, case pack).
+    Sales are counted to ``sales_to`` (default ``day``; the Thursday table counts to the day before
+    the morning's stock count).
 
-    velocity = units paid over the 28 days to ``day`` ÷ days in stock among them;
-    a day counts as in stock when it ended with stock or the SKU sold that day
-    (a SKU that sold out in the afternoon was on sale that day). σ is the sample
-    standard deviation of the units paid on those in-stock days (0 with fewer than two).
+    velocity = units paid over the 28 days ÷ days in stock among them; a day counts as in stock
+    when it ended with stock or the SKU sold that day (a SKU that sold out in the afternoon was
+    on sale that day). A SKU out of stock on all 28 days takes its rate from the in-stock days of
+    the last 90 (``velocity_days``): a best seller stuck at zero is not a SKU without demand.
+    σ is the sample standard deviation of the units paid on the in-stock days of the 28 (0 with
+    fewer than two).
     """
-    w28, w30 = Period.day(day).trailing(28), Period.day(day).trailing(30)
-    sold = _units_by_day(t, w30)
-    inv = t.inventory.filter(in_period(t.inventory.date, w28)).execute()
+    end = sales_to or day
+    w28, w30, w90 = (Period.day(end).trailing(n) for n in (28, 30, LONG_DAYS))
+    sold = _units_by_day(t, w90)
+    inv = t.inventory.filter(in_period(t.inventory.date, Period(w90.start, max(day, end), "custom"))).execute()
     prods = t.products.filter(t.products.status == "on_sale").select(
         "sku", "product_id", "title", "category", "color", "size", "supplier", "unit_cost", "launched_on",
         "lead_time_days", "moq", "case_pack").execute().set_index("sku")
-
     sold["date"] = pd.to_datetime(sold["date"]).dt.date
     inv["date"] = pd.to_datetime(inv["date"]).dt.date
-    s28 = sold[sold.date >= w28.start]
-    units_28 = s28.groupby("sku").units.sum()
-    stocked = inv[inv.on_hand > 0][["sku", "date"]]
-    sold_days = s28[s28.units > 0][["sku", "date"]]
-    days_in = pd.concat([stocked, sold_days]).drop_duplicates()
-    daily = days_in.merge(s28[["sku", "date", "units"]], on=["sku", "date"], how="left").fillna({"units": 0})
-    in_stock_days = days_in.groupby("sku").size()
-    on_hand = inv[inv.date == day].set_index("sku").on_hand
 
+    def in_stock(w: Period) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
+        """Units paid, days in stock, and units on each in-stock day, per SKU over ``w``."""
+        s = sold[(sold.date >= w.start) & (sold.date <= w.end)]
+        i = inv[(inv.date >= w.start) & (inv.date <= w.end)]
+        days_in = pd.concat([i[i.on_hand > 0][["sku", "date"]], s[s.units > 0][["sku", "date"]]]).drop_duplicates()
+        daily = days_in.merge(s[["sku", "date", "units"]], on=["sku", "date"], how="left").fillna({"units": 0})
+        return s.groupby("sku").units.sum(), days_in.groupby("sku").size(), daily
+
+    units_28, days_28, daily = in_stock(w28)
+    units_90, days_90, _ = in_stock(w90)
     out = prods.copy()
-    out["on_hand"] = on_hand.reindex(out.index)
+    out["on_hand"] = inv[inv.date == day].set_index("sku").on_hand.reindex(out.index)
     out["units_28"] = units_28.reindex(out.index).fillna(0).astype(int)
-    out["in_stock_days"] = in_stock_days.reindex(out.index).fillna(0).astype(int)
-    out["velocity"] = (out.units_28 / out.in_stock_days.replace(0, np.nan))
+    out["in_stock_days"] = days_28.reindex(out.index).fillna(0).astype(int)
+    long = units_90.reindex(out.index).fillna(0) / days_90.reindex(out.index).replace(0, np.nan)
+    out["velocity"] = (out.units_28 / out.in_stock_days.replace(0, np.nan)).fillna(long.where(out.in_stock_days == 0))
+    out["velocity_days"] = np.where(out.in_stock_days > 0, 28, np.where(out.velocity.notna(), LONG_DAYS, 0))
     out["sigma"] = daily.groupby("sku").units.std(ddof=1).reindex(out.index).fillna(0.0)
-    out["amount_30"] = sold.groupby("sku").amount.sum().astype(float).reindex(out.index).fillna(0)
+    s30 = sold[sold.date >= w30.start]
+    out["amount_30"] = s30.groupby("sku").amount.sum().astype(float).reindex(out.index).fillna(0)
     out["sales_class"] = sales_class(out.amount_30)
     out["days_cover"] = out.on_hand / out.velocity.replace(0, np.nan)
     return out.reset_index()
@@ -111,8 +122,9 @@ def stockout_days(t: Tables, p: Period) -> pd.DataFrame:
 
 
 def is_new(launched_on: pd.Series, day: _dt.date) -> pd.Series:
-    """Launched in the ``NEW_DAYS`` days to ``day`` (no launch date: not new)."""
-    return launched_on.map(lambda d: d is not None and d == d and 0 <= (day - pd.Timestamp(d).date()).days < NEW_DAYS)
+    """Launched in the ``NEW_DAYS`` days to ``day``, or later (no launch date: not new). A report of
+    a past day sees today's products: one launched after that day had had no time to sell."""
+    return launched_on.map(lambda d: d is not None and d == d and (day - pd.Timestamp(d).date()).days < NEW_DAYS)
 
 
 def slow_movers(status: pd.DataFrame, day: _dt.date) -> pd.DataFrame:
@@ -123,14 +135,14 @@ def slow_movers(status: pd.DataFrame, day: _dt.date) -> pd.DataFrame:
     return s.sort_values(["stock_value", "sku"], ascending=[False, True])
 
 
-def by_class(status: pd.DataFrame) -> pd.DataFrame:
+def by_class(status: pd.DataFrame, overstock_days: float = OVERSTOCK_DAYS) -> pd.DataFrame:
     """Per sales class: SKUs, units on hand, stock value at cost, and how many are out of stock,
     will run out before a new order lands (days of cover < lead time) or are overstock (slow, > 90 days)."""
     s = status.assign(stock=status.on_hand.fillna(0).clip(lower=0))
     s["value"] = s.stock * s.unit_cost.astype(float)
     s["out"] = s.on_hand.fillna(1) <= 0
     s["short"] = s.days_cover < s.lead_time_days
-    s["over"] = (s.sales_class == "slow") & (s.days_cover > OVERSTOCK_DAYS)
+    s["over"] = (s.sales_class == "slow") & (s.days_cover > overstock_days)
     g = s.groupby("sales_class").agg(skus=("sku", "size"), on_hand=("stock", "sum"), stock_value=("value", "sum"),
                                      out_of_stock=("out", "sum"), short=("short", "sum"), overstock=("over", "sum"))
     g = g.reindex([c for c in ("hot", "steady", "slow") if c in g.index]).reset_index()

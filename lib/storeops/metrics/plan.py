@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
+import math
 
 import pandas as pd
 
@@ -34,8 +35,13 @@ def month_target(t: Tables, month: _dt.date, category: str = "*") -> decimal.Dec
     return None if v is None or v != v else decimal.Decimal(v)
 
 
-def seasonal_weights(t: Tables, month: _dt.date) -> pd.Series:
-    """Each day's share of the month (sums to 1), from the store's own history."""
+def seasonal_weights(t: Tables, month: _dt.date, festivals: dict | None = None) -> pd.Series:
+    """Each day's share of the month (sums to 1), from the store's own history.
+
+    A festival whose date moves (a list of dates in ``calendar.festivals``, such as the Spring
+    Festival) takes last year's weight of its own previous date, and the day that held it last
+    year becomes an ordinary day: the shape follows the festival, not the day of the month.
+    """
     m = Period.month_of(month)
     history = daily_paid(t, Period(m.start - _dt.timedelta(days=56), m.start - _dt.timedelta(days=1)))
     if (history > 0).sum() < 28:
@@ -44,27 +50,71 @@ def seasonal_weights(t: Tables, month: _dt.date) -> pd.Series:
     profile = profile / profile.mean()
     wd = pd.Series([profile.get(d.weekday(), 1.0) for d in m.dates()], index=m.dates())
     shape = pd.Series(1.0, index=m.dates())
-    ly = Period.month_of(m.start.replace(year=m.start.year - 1))
-    last_year = daily_paid(t, ly)
-    if (last_year > 0).all():
-        ly_wd = pd.Series([profile.get(d.weekday(), 1.0) for d in ly.dates()], index=ly.dates())
-        ly_shape = last_year / ly_wd
-        ly_shape = ly_shape / ly_shape.mean()
+    ly_shape = _shape(t, Period.month_of(m.start.replace(year=m.start.year - 1)), profile)
+    if ly_shape is not None:
         by_dom = {d.day: v for d, v in ly_shape.items()}
         shape = pd.Series([by_dom.get(d.day, 1.0) for d in m.dates()], index=m.dates())
+    for spec in (festivals or {}).values():
+        if isinstance(spec, str):  # the same day every year: the day of the month already carries it
+            continue
+        dates = sorted(d if isinstance(d, _dt.date) else _dt.date.fromisoformat(str(d)) for d in spec)
+        for was in dates:  # its day of the month a year ago is an ordinary day now
+            if (was.year, was.month) == (m.start.year - 1, m.start.month) and was.day <= m.days:
+                shape[m.start.replace(day=was.day)] = 1.0
+        for now in (d for d in dates if m.start <= d <= m.end):
+            before = [d for d in dates if d.year == now.year - 1]
+            ratio = _shape(t, Period.month_of(before[-1]), profile) if before else None
+            if ratio is not None:
+                shape[now] = float(ratio[before[-1]])
     w = wd * shape
     return w / w.sum()
 
 
-def target(t: Tables, p: Period) -> float | None:
-    """目标: Σ over the period's days of month target × the day's seasonal weight."""
+def _shape(t: Tables, month: Period, profile: pd.Series) -> pd.Series | None:
+    """A past month's daily paid amount with the weekday effect taken out, relative to its mean
+    (None unless every day sold: a month the store was not trading tells nothing)."""
+    paid = daily_paid(t, month)
+    if not (paid > 0).all():
+        return None
+    wd = pd.Series([profile.get(d.weekday(), 1.0) for d in month.dates()], index=month.dates())
+    shape = paid / wd
+    return shape / shape.mean()
+
+
+def split(total: decimal.Decimal, weights: pd.Series) -> pd.Series:
+    """``total`` shared by ``weights`` in whole cents that add up to it exactly: each part rounded
+    down, the cents left over going to the largest remainders (the earlier day on a tie)."""
+    cents = int((decimal.Decimal(total) * 100).to_integral_value(decimal.ROUND_HALF_UP))
+    w = weights.astype(float) / float(weights.sum())
+    raw = w * cents
+    base = raw.apply(math.floor).astype(int)
+    left = cents - int(base.sum())
+    order = sorted(range(len(raw)), key=lambda i: (-(raw.iloc[i] - base.iloc[i]), i))
+    for i in order[:left]:
+        base.iloc[i] += 1
+    return base.map(lambda c: decimal.Decimal(c) / 100)
+
+
+def day_targets(t: Tables, month: _dt.date, festivals: dict | None = None,
+                edited: dict[_dt.date, pd.Series] | None = None) -> pd.Series | None:
+    """The month's target per day: the plan file the GM may have edited (storeops.targets) if there
+    is one, else the month target split by seasonal weight to the cent; None without a target."""
+    start = month.replace(day=1)
+    if edited and start in edited:
+        return edited[start]
+    mt = month_target(t, start)
+    return None if mt is None else split(mt, seasonal_weights(t, start, festivals))
+
+
+def target(t: Tables, p: Period, festivals: dict | None = None,
+           edited: dict[_dt.date, pd.Series] | None = None) -> float | None:
+    """目标: Σ over the period's days of their targets (day_targets)."""
     out = 0.0
     for month_start in sorted({d.replace(day=1) for d in p.dates()}):
-        mt = month_target(t, month_start)
-        if mt is None:
+        days = day_targets(t, month_start, festivals, edited)
+        if days is None:
             return None
-        w = seasonal_weights(t, month_start)
-        out += float(mt) * float(w[[d for d in p.dates() if d.replace(day=1) == month_start]].sum())
+        out += float(sum(days[d] for d in p.dates() if d.replace(day=1) == month_start))
     return out
 
 
@@ -75,21 +125,26 @@ def attainment(paid: float | decimal.Decimal | None, tgt: float | None) -> float
     return float(paid) / tgt
 
 
-def month_to_date(t: Tables, day: _dt.date) -> dict[str, float | None]:
+def month_to_date(t: Tables, day: _dt.date, festivals: dict | None = None,
+                  edited: dict[_dt.date, pd.Series] | None = None) -> dict[str, float | None]:
     """Month-to-date paid amount against the month's target.
 
-    pacing = MTD paid ÷ (month target × Σ seasonal weights of the days elapsed);
-    forecast_month = MTD paid + the remaining days at the MTD run rate, weighted
-    by their seasonal weights = MTD paid ÷ Σ weights elapsed.
+    pacing = MTD paid ÷ the targets of the days elapsed; forecast_month = MTD paid + the
+    remaining days at the MTD run rate, weighted by their share of the month's target
+    = MTD paid ÷ (the elapsed days' share of the target); with no target, by seasonal weight.
     """
     month = Period.month_of(day)
     mtd = daily_paid(t, Period(month.start, day)).sum()
-    w = seasonal_weights(t, month.start)
+    days = day_targets(t, month.start, festivals, edited)
+    if days is not None and sum(days):
+        w = days.astype(float) / float(sum(days))
+    else:
+        w = seasonal_weights(t, month.start, festivals)
     elapsed = float(w[[d for d in w.index if d <= day]].sum())
-    mt = month_target(t, month.start)
+    mt = float(sum(days)) if days is not None else None
     return {
         "mtd_paid_amount": float(mtd),
-        "month_target": float(mt) if mt is not None else None,
-        "pacing": float(mtd) / (float(mt) * elapsed) if mt and elapsed else None,
+        "month_target": mt,
+        "pacing": float(mtd) / (mt * elapsed) if mt and elapsed else None,
         "forecast_month": float(mtd) / elapsed if elapsed else None,
     }

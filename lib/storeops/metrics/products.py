@@ -84,7 +84,7 @@ def _with_sales(shelf: pd.DataFrame, perf: pd.DataFrame) -> pd.DataFrame:
 
 def new_products(perf: pd.DataFrame, shelf: pd.DataFrame, day: _dt.date) -> pd.DataFrame:
     """Products on sale launched in the 30 days to ``day`` (inventory.NEW_DAYS), with how they sold; newest first."""
-    new = shelf[is_new(shelf.launched_on, day)]
+    new = shelf[is_new(shelf.launched_on, day) & shelf.launched_on.map(lambda d: d is not None and d == d and d <= day)]
     df = _with_sales(new, perf)
     df["days_on_sale"] = df.launched_on.map(lambda d: (day - d).days + 1)
     return df.sort_values(["launched_on", "product_id"], ascending=[False, True]).reset_index(drop=True)

@@ -118,14 +118,25 @@ def table(status: pd.DataFrame, pos: pd.DataFrame, s: Settings, day: _dt.date) -
     - A product without a lead time takes ``s.lead_time_days``; ``lead_time_set`` says which did.
     - ``urgent``: on hand and on order together last fewer days than the lead time: it runs out
       before an order placed today can land, whatever is ordered.
+    - An order is suggested for the SKUs to reorder now or to watch (those that would fall below
+      their reorder point before the next Thursday), up to lead time + cover days of demand plus
+      safety stock (METRICS.md suggested_qty); a SKU above that line waits for a later table rather
+      than taking a small top-up every week, each rounded up to a whole MOQ.
+    - ``overdue``: units of purchase orders past their expected date and not received (``!`` in
+      ``arrivals``).
+    - A product without a unit cost has no order or stock value (NaN, never a made-up 0).
     """
     df = status.copy()
     open_qty = pos.groupby("sku").qty.sum()
     df["on_order"] = open_qty.reindex(df.sku).fillna(0).astype(int).to_numpy()
-    plans = pos.dropna(subset=["expected_on"]).groupby("sku").apply(
-        lambda g: "; ".join(f"{d:%m-%d} ×{q}" for d, q in zip(g.expected_on, g.qty)), include_groups=False)
-    df["arrivals"] = plans.reindex(df.sku).fillna("").to_numpy()
-    df["next_arrival"] = pos.groupby("sku").expected_on.min().reindex(df.sku).to_numpy()
+    dated = pos.dropna(subset=["expected_on"])
+    late = dated[dated.expected_on <= day]
+    df["overdue"] = late.groupby("sku").qty.sum().reindex(df.sku).fillna(0).astype(int).to_numpy()
+    plans: dict[str, list[str]] = {}
+    for r in dated.itertuples():  # overdue orders are marked: they were due and have not come
+        plans.setdefault(r.sku, []).append(f"{r.expected_on:%m-%d} ×{r.qty}" + ("!" if r.expected_on <= day else ""))
+    df["arrivals"] = [("; ".join(plans[k]) if k in plans else "") for k in df.sku]
+    df["next_arrival"] = dated.groupby("sku").expected_on.min().reindex(df.sku).to_numpy()
     df["lead_time_set"] = df.lead_time_days.notna()
     df["lead_time_days"] = df.lead_time_days.fillna(s.lead_time_days).astype(int)
     df["moq"] = df.moq.fillna(s.moq).astype(int).clip(lower=1)
@@ -142,10 +153,6 @@ def table(status: pd.DataFrame, pos: pd.DataFrame, s: Settings, day: _dt.date) -
     df["stockout_date"] = [day + _dt.timedelta(days=math.floor(c)) if c == c else None for c in df.days_cover]
     cover = df.sales_class.map(s.cover_days)
     need = v * (df.lead_time_days + cover) + df.safety_stock - stock - df.on_order
-    df["suggested_qty"] = [_rounded(n, m, c) if ok else 0
-                           for n, m, c, ok in zip(need, df.moq, df.case_pack, counted)]
-    df["order_value"] = (df.suggested_qty * df.unit_cost).round(2)
-    df["stock_value"] = (stock * df.unit_cost).round(2)
     position = stock + df.on_order
     df["urgent"] = counted & (v > 0) & (position < v * df.lead_time_days)
     idle = (v == 0) & (stock > 0) & ~is_new(df.launched_on, day)  # on the shelf, not new, sold nothing in 28 days
@@ -154,6 +161,10 @@ def table(status: pd.DataFrame, pos: pd.DataFrame, s: Settings, day: _dt.date) -
         [~counted, (v > 0) & (position < df.reorder_point), overstock,
          (v > 0) & (position - WATCH_DAYS * v < df.reorder_point)],
         ["no_count", "reorder", "overstock", "watch"], "ok")
+    due = df.status.isin(["reorder", "watch"])
+    df["suggested_qty"] = [_rounded(n, m, c) if ok else 0 for n, m, c, ok in zip(need, df.moq, df.case_pack, due)]
+    df["order_value"] = (df.suggested_qty * df.unit_cost).round(2)
+    df["stock_value"] = (stock * df.unit_cost).round(2)
     rank = df.status.map({k: i for i, k in enumerate(STATUSES)})
     df = df.assign(_u=~df.urgent, _r=rank, _c=df.days_cover.fillna(np.inf)).sort_values(
         ["_u", "_r", "_c", "sku"]).drop(columns=["_u", "_r", "_c"])
@@ -229,9 +240,9 @@ def ledger_totals(led: pd.DataFrame, by: str = "category") -> pd.DataFrame:
     whole = led.expected.notna() & led.counted.notna()
     df = led.assign(**{by: led[by].fillna("—")})
     cols = LEDGER + [f"{c}_value" for c in LEDGER]
-    g = df[whole].groupby(by)[cols].sum()
-    g["skus"] = df[whole].groupby(by).size()
-    g["uncounted"] = df[~whole].groupby(by).size().reindex(g.index).fillna(0).astype(int)
-    g = g.reindex(sorted(set(g.index) | set(df[~whole][by]))).fillna(0)
+    keys = sorted(set(df[by]))
+    g = df[whole].groupby(by)[cols].sum().reindex(keys).fillna(0)
+    g["skus"] = df[whole].groupby(by).size().reindex(keys).fillna(0).astype(int)
+    g["uncounted"] = df[~whole].groupby(by).size().reindex(keys).fillna(0).astype(int)
     g[[f"{c}_value" for c in LEDGER]] = g[[f"{c}_value" for c in LEDGER]].round(2)
     return g.reset_index()

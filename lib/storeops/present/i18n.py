@@ -376,6 +376,12 @@ CATALOG: dict[str, dict[str, str]] = {
                                      "{n} SKUs have no lead time and are planned with the default {days} days: {skus}."),
     "replenishment.negative": _e("{n} 个SKU的库存为负数（数据有误），按0计算：{skus}。",
                                  "{n} SKUs have a negative stock count (a data error), taken as 0: {skus}."),
+    "replenishment.no_cost": _e("{n} 个SKU没有成本价，补货金额与库存金额未计入：{skus}。",
+                                "{n} SKUs have no unit cost; their order and stock values are left out: {skus}."),
+    "replenishment.overdue": _e("{n} 个SKU有逾期未到的采购单（共 {units} 件，到货计划中标“!”）：请催货，在途按仍会到货计算。",
+                                "{n} SKUs have purchase orders past due ({units} units, marked “!” in the arrivals): "
+                                "chase them; they still count as on order."),
+    "categories.none": _e("本期没有商品销售。", "No product sold in this period."),
     "replenishment.no_count": _e("{n} 个SKU当天没有库存盘点数据，未计算补货。",
                                  "{n} SKUs have no stock count for the day and are not planned."),
     "status.reorder": _e("立即补货", "reorder now"),

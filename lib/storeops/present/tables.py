@@ -113,7 +113,7 @@ class Col:
 
     name: str
     header: str
-    unit: str = "text"  # text | money | count | rate | ratio | seconds | hours | datetime | date | change | delta
+    unit: str = "text"  # text | money | count | rate | ratio | seconds | hours | datetime | date | change | delta | int
 
     def label(self, lang: Lang) -> str:
         from storeops.metrics import registry
@@ -134,6 +134,8 @@ def _cell(v: Any, unit: str, lang: Lang) -> tuple[str, str]:
         return (formats.DASH if formats.missing(v) else esc(pd.Timestamp(v).strftime("%Y-%m-%d"))), ""
     if unit == "change":
         return formats.change(v), "so-num"
+    if unit == "int":  # a whole number in full, as a ledger is reconciled (never 1.2万)
+        return (formats.DASH if formats.missing(v) else f"{int(round(float(v))):,}".replace("-", "−")), "so-num"
     if unit == "delta":  # an absolute difference with its sign (a DSR score, units)
         return (formats.DASH if formats.missing(v) else f"{float(v):+.2f}".replace("-", "−")), "so-num"
     return esc(formats.value(v, unit, lang)), "so-num"

@@ -180,7 +180,9 @@ class ReviewContext:
 
     @cached_property
     def stock(self) -> pd.DataFrame:
-        return inventory.stock_status(self.t, self.day)
+        # the Thursday table is made in the morning of its stock count: sales to the day before
+        before = self.day - _dt.timedelta(days=1) if self.kind == "replenishment" else None
+        return inventory.stock_status(self.t, self.day, before)
 
     @cached_property
     def product_perf(self) -> pd.DataFrame:
@@ -274,6 +276,6 @@ def incomplete_message(missing: dict[str, list[_dt.date]], period: Period) -> st
 
 def _listed(missing: dict[str, list[_dt.date]], period: Period) -> str:
     """``orders, traffic`` for a day; ``orders (11-18, 11-19), traffic (11-18)`` for a longer period."""
-    if all(days == [period.start] for days in missing.values()):  # a day: the day is the one it lacks
+    if period.days == 1 and all(days == [period.start] for days in missing.values()):
         return ", ".join(missing)
     return ", ".join(f"{t} ({', '.join(f'{d:%m-%d}' for d in days)})" for t, days in missing.items())

@@ -519,7 +519,7 @@ def categories(ctx: ReviewContext) -> Html:
     top = _prod.top(perf)
     out += tables.subheading(text("categories.top", lang))
     out += tables.data_table("top_products", top, prod_cols, lang) if not top.empty else tables.note(
-        text("products.none", lang))
+        text("categories.none", lang))
     out += tables.subheading(text("categories.bottom", lang))
     out += tables.data_table("bottom_products", _prod.bottom(perf, shelf), prod_cols, lang)
     new = _prod.new_products(perf, shelf, ctx.day)

@@ -32,7 +32,7 @@ def inventory(ctx: ReviewContext) -> Html:
     for k in ("sales_class", "days_cover", "stockout_rate"):
         ctx.explain(k)
     out += tables.subheading(text("inventory.by_class", lang)) + tables.data_table(
-        "by_class", _classes(_inv.by_class(ctx.stock), lang),
+        "by_class", _classes(_inv.by_class(ctx.stock, _rep.Settings.from_config(ctx.cfg.raw).overstock_days), lang),
         [Col("sales_class", "col.class"), Col("skus", "col.skus", "count"), Col("on_hand", "col.on_hand", "count"),
          Col("stock_value", "col.stock_value", "money"), Col("out_of_stock", "col.out_of_stock", "count"),
          Col("short", "col.short", "count"), Col("overstock", "col.overstock", "count")], lang)
