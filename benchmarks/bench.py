@@ -1,4 +1,5 @@
-"""make bench: wall time and peak memory of `storeops run daily`, and of ingest, against floors, in one run.
+"""make bench: wall time and peak memory of each review (`storeops run daily`, weekly, replenishment,
+monthly), and of ingest, against floors, in one run.
 
 The floor is the same runner (papermill + nbconvert + summary) executing and
 exporting benchmarks/floor.ipynb, an empty parameterised notebook. Each tier is
@@ -26,6 +27,7 @@ BIN = Path(sys.executable).parent
 END = "2026-11-26"  # fixed, so cached warehouses stay valid
 DAY = END
 WEEK = "2026-W47"  # the last complete ISO week before END
+MONTH = "2026-10"  # the last complete month before END
 
 
 def measure(cmd: list[str]) -> tuple[float, float]:
@@ -61,6 +63,10 @@ def run_daily(root: Path, notebook: Path) -> list[str]:
 
 def run_weekly(root: Path) -> list[str]:
     return [str(BIN / "storeops"), "run", "weekly", "--week", WEEK, "--config", str(root / "params" / "store.yaml")]
+
+
+def run_monthly(root: Path) -> list[str]:
+    return [str(BIN / "storeops"), "run", "monthly", "--month", MONTH, "--config", str(root / "params" / "store.yaml")]
 
 
 def run_replenishment(root: Path) -> list[str]:
@@ -143,6 +149,7 @@ def main() -> None:
     tiers += [(f"daily, scale {s:g}", run_daily(roots[s], ROOT / "notebooks" / "daily.ipynb")) for s in scales]
     tiers += [(f"weekly, scale {s:g}", run_weekly(roots[s])) for s in scales]
     tiers += [(f"replenishment, scale {s:g}", run_replenishment(roots[s])) for s in scales]
+    tiers += [(f"monthly, scale {s:g}", run_monthly(roots[s])) for s in scales]
     results: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in tiers}
     for _ in range(args.repeat):  # interleaved, so drift on a noisy machine hits every tier alike
         for name, cmd in tiers:
@@ -150,8 +157,8 @@ def main() -> None:
 
     floor_wall = statistics.median(w for w, _ in results[tiers[0][0]])
     floor_rss = statistics.median(r for _, r in results[tiers[0][0]])
-    print(f"\nstoreops run daily --date {DAY} / weekly --week {WEEK} / replenishment --date {DAY}: "
-          f"median of {args.repeat} runs")
+    print(f"\nstoreops run daily --date {DAY} / weekly --week {WEEK} / replenishment --date {DAY} / monthly --month "
+          f"{MONTH}: median of {args.repeat} runs")
     print(f"{'tier':<26}{'wall s':>9}{'× floor':>9}{'peak MB':>10}{'× floor':>9}   (peak: the largest process, CLI or kernel)")
     summary = {}
     for name, _ in tiers:

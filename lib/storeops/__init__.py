@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-__all__ = ["daily", "weekly", "replenishment", "reviews", "demo", "ingest", "metrics", "present", "publish", "schema", "warehouse", "config", "periods"]
+__all__ = ["daily", "weekly", "monthly", "replenishment", "targets", "reviews", "demo", "ingest", "metrics", "present", "publish", "schema", "warehouse", "config", "periods"]
 __version__ = "0.1.0"
 
 

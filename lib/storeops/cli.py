@@ -88,8 +88,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     cfg = _config.load(args.config)
     if args.week and args.kind != "weekly":
         raise StoreopsError(f"--week is for the weekly review, not {args.kind}")
-    if args.week and args.date:
-        raise StoreopsError("give --week or --date, not both")
+    if args.month and args.kind != "monthly":
+        raise StoreopsError(f"--month is for the monthly review, not {args.kind}")
+    if sum(map(bool, (args.week, args.month, args.date))) > 1:
+        raise StoreopsError("give one of --date, --week, --month")
     if args.kind == "due":
         day = args.date or cfg.today()
         failed = 0
@@ -97,11 +99,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
             print(f"{o.kind:<14} {o.period or '-'}  {o.status:<7} {o.detail}", file=sys.stderr if o.status == "failed" else sys.stdout)
             failed += o.status == "failed"
         return 1 if failed else 0
-    period = args.week or args.date
-    if args.kind == "weekly" and args.date and not args.week:
+    period = args.week or args.month or args.date
+    if args.kind in ("weekly", "monthly") and args.date:
         from storeops.periods import Period
 
-        period = Period.week_of(args.date)
+        period = (Period.week_of if args.kind == "weekly" else Period.month_of)(args.date)
     result = run.publish(cfg, args.kind, period=period, lang=args.lang, notebook=args.notebook,
                          allow_incomplete=args.allow_incomplete, send=args.send, to=args.to,
                          email_config=args.email_config)
@@ -178,6 +180,39 @@ def _print_coverage(con, day: _dt.date) -> None:
             print(f"  {table + '.' + col:<34} {filled / rows:>7.1%}  ({filled:,} of {rows:,})")
 
 
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from storeops import targets
+
+    cfg = _config.load(args.config)
+    if bool(args.month) == bool(args.quarter):
+        raise StoreopsError("give --month YYYY-MM or --quarter YYYY-Qn")
+    if args.quarter:
+        if args.target is None:
+            raise StoreopsError("a quarter's plan needs --target (the quarter's GMV target)")
+        written = targets.make_quarter(cfg, args.quarter, args.target, args.force)
+    else:
+        try:
+            month = _dt.date.fromisoformat(args.month + "-01")
+        except ValueError:
+            raise StoreopsError(f"{args.month!r} is no month: expected YYYY-MM") from None
+        written = [targets.make(cfg, month, args.target, args.force)]
+    for p in written:
+        print(p)
+    return 0
+
+
+def _amount(v: str):
+    import decimal
+
+    try:
+        d = decimal.Decimal(v.replace(",", ""))
+    except decimal.InvalidOperation:
+        raise argparse.ArgumentTypeError(f"{v!r} is no amount") from None
+    if not d.is_finite() or d < 0:
+        raise argparse.ArgumentTypeError(f"{v!r} is no amount ≥ 0")
+    return d
+
+
 def _cmd_init(args: argparse.Namespace) -> int:
     from storeops import folder
 
@@ -215,15 +250,18 @@ def parser() -> argparse.ArgumentParser:
     g.set_defaults(func=_cmd_ingest)
 
     r = cmd("run", "execute a review notebook and publish its HTML")
-    r.add_argument("kind", choices=["daily", "weekly", "replenishment", "due"],
+    r.add_argument("kind", choices=["daily", "weekly", "replenishment", "monthly", "due"],
                    help="which review; `due`: everything due on --date (default today): the daily for the day "
                         "before, the weekly on Mondays, replenishment on Thursdays, the monthly on the 1st")
     r.add_argument("--date", type=_date, default=None,
                    help="report day (default: yesterday, store time); with `due`, the day of the run; with "
-                        "`weekly`, the week holding it; with `replenishment`, the day of the stock count "
+                        "`weekly` / `monthly`, the week / month holding it; with `replenishment`, the day of the "
+                        "stock count "
                         "(default: today)")
     r.add_argument("--week", default=None, metavar="YYYY-Www",
                    help="the ISO week of a weekly review, e.g. 2026-W47 (default: the last complete week)")
+    r.add_argument("--month", default=None, metavar="YYYY-MM",
+                   help="the month of a monthly review, e.g. 2026-11 (default: the last complete month)")
     r.add_argument("--lang", choices=["zh", "en"], default=None, help="report language (default: store.yaml)")
     r.add_argument("--notebook", default=None, help="run this notebook instead of notebooks/<kind>.ipynb")
     r.add_argument("--allow-incomplete", action="store_true",
@@ -253,6 +291,14 @@ def parser() -> argparse.ArgumentParser:
 
     c = cmd("check", "show each table's rows and latest date, and what the data tracks")
     c.set_defaults(func=_cmd_check)
+    pl = cmd("plan", "write the sales plan of a month (or a quarter's months) as params/targets/YYYY-MM.csv, "
+                     "one target per day, for the GM to edit; the daily and weekly take their targets from it")
+    pl.add_argument("--month", default=None, metavar="YYYY-MM")
+    pl.add_argument("--quarter", default=None, metavar="YYYY-Qn")
+    pl.add_argument("--target", type=_amount, default=None,
+                    help="the GMV target to split (default for a month: the targets table's)")
+    pl.add_argument("--force", action="store_true", help="replace a plan file that exists (and your edits in it)")
+    pl.set_defaults(func=_cmd_plan)
     return p
 
 

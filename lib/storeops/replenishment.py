@@ -20,6 +20,7 @@ from storeops.periods import Period
 from storeops.present import formats, tables, workbook as _wb
 from storeops.present.i18n import Lang, text
 from storeops.present.tables import Col, Html
+from storeops.reviews import stock
 from storeops.reviews.context import ReviewContext, open_context
 from storeops.reviews.sections import glossary, header, summary
 
@@ -151,32 +152,10 @@ def ledger_period(day: _dt.date) -> Period:
 
 def ledger(ctx: ReviewContext) -> Html:
     """进销存: last week's stock ledger by category, and the SKUs whose count differs most from it."""
-    lang = ctx.lang
     p = ledger_period(ctx.day)
-    led = _rep.ledger(ctx.t, p, settings(ctx).stock_falls_at)
-    ctx.explain("ledger")
-    out = tables.section("ledger", lang, "ledger", ctx.kind)
-    out += tables.note(text("ledger.period", lang, week=p.label, start=p.start.isoformat(), end=p.end.isoformat()))
-    by_cat = _rep.ledger_totals(led)
-    whole = by_cat[[*_rep.LEDGER, *(f"{c}_value" for c in _rep.LEDGER), "skus", "uncounted"]].sum()
-    ctx.shown.update(ledger_difference=int(whole["difference"]), ledger_difference_value=round(whole["difference_value"], 2),
-                     ledger_uncounted=int(whole["uncounted"]))
-    total = pd.DataFrame([{"category": text("workbook.total", lang), **whole.to_dict()}])
-    shown = pd.concat([by_cat, total], ignore_index=True)
-    units = [Col(c, f"ledger.{c}", "int") for c in _rep.LEDGER]
-    out += tables.data_table("ledger_by_category", shown, [Col("category", "col.category"), *units,
-                                                            Col("difference_value", "col.difference_value", "money"),
-                                                            Col("uncounted", "col.uncounted", "count")], lang)
-    if whole["uncounted"]:
-        out += tables.note(text("ledger.uncounted", lang, n=int(whole["uncounted"])), "so-gap")
-    diff = led[led.difference.fillna(0) != 0].assign(size=lambda d: d.difference_value.abs())
-    diff = diff.sort_values(["size", "sku"], ascending=[False, True]).head(20)
-    out += tables.subheading(text("ledger.largest", lang))
-    if diff.empty:  # "no difference" only where something was counted at both ends
-        return out + (tables.note(text("ledger.none", lang)) if whole["skus"] else Html(""))
-    return out + tables.data_table("ledger_differences", diff, [Col("sku", "col.sku"), Col("title", "col.product"),
-                                                                *units, Col("difference_value", "col.difference_value",
-                                                                            "money")], lang)
+    return (tables.section("ledger", ctx.lang, "ledger", ctx.kind)
+            + tables.note(text("ledger.period", ctx.lang, week=p.label, start=p.start.isoformat(), end=p.end.isoformat()))
+            + stock.ledger_tables(ctx, p, settings(ctx).stock_falls_at))
 
 
 def workbook(ctx: ReviewContext) -> bytes:

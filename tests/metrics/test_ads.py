@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 
 from storeops.metrics import ads
@@ -83,3 +84,15 @@ def test_by_channel_against_the_day_before(t):
     assert df.loc["直通车", "cost_change"] == pytest.approx(250 / 999 - 1)
     assert df.loc["直通车", "roas_change"] == pytest.approx(2.2 / (1 / 999) - 1)
     assert df.loc["淘宝客", ["roas", "cost_before", "cost_change"]].isna().all()  # no spend: no ROAS, no change
+
+
+def test_costs_and_spend_by_channel_per_period(t):
+    # D: spend 250, no discount, o1 ships free with no shipping cost recorded, paid 1,000 →
+    # marketing cost ratio 250 / 1,000; D−1: spend 999 and nothing paid: no ratio, ROAS 0
+    c = ads.costs(t, [D, D.previous()])
+    assert c.period.tolist() == ["2026-03-09", "2026-03-10"]  # oldest first
+    assert c.iloc[1][["ad_cost", "discounts", "free_shipping", "paid_amount", "marketing_cost_ratio", "store_roas"]
+                     ].tolist() == pytest.approx([250, 0, 0, 1000, 0.25, 4.0])
+    assert pd.isna(c.iloc[0].marketing_cost_ratio) and c.iloc[0].store_roas == 0
+    s = ads.spend_by_channel(t, [D.previous(), D]).set_index("channel")
+    assert s.loc["直通车"].tolist() == [999, 250] and s.loc["淘宝客"].tolist() == [0, 0]

@@ -39,7 +39,8 @@ def t(con):
              sale("o3", "2026-03-20 10:00", "B", 14, "140")]
     return load(
         con, inventory=inv, orders=[o for o, _ in sales], order_items=[i for _, i in sales],
-        products=[dict(sku=s, product_id=f"P{s}", title=f"T{s}", status="on_sale", lead_time_days=10) for s in "ABCD"],
+        products=[dict(sku=s, product_id=f"P{s}", title=f"T{s}", status="on_sale", lead_time_days=10, unit_cost=c)
+                  for s, c in zip("ABCD", ("10", "1", "5", "2"))],
         product_traffic=[dict(date="2026-03-28", product_id="PA", uv=30, pv=40, cart_adds=0, favorites=0),
                          dict(date="2026-03-28", product_id="PC", uv=0, pv=0, cart_adds=0, favorites=0)],
     )
@@ -88,3 +89,29 @@ def test_by_class_and_slow_movers(t):
     assert inventory.slow_movers(s, DAY).sku.tolist() == ["D"]  # stock and no sale in 30 days; C has no stock
     launched = s.assign(launched_on=_dt.date(2026, 3, 1))  # 27 days before: new, given no time to sell yet
     assert inventory.slow_movers(launched, DAY).empty
+
+
+def test_turnover_days_of_inventory_and_sell_through(t):
+    # unit costs A ¥10, B ¥1, C ¥5, D ¥2. COGS of March 1–28: A 27 × 10 + B 14 × 1 = 284.
+    # Stock at cost: 50 + 100 + 0 + 100 = 250 on days 1–26, 200 on 27–28 (A sold out): mean 6,900 / 28.
+    h = inventory.health(t, Period(_dt.date(2026, 3, 1), DAY, "custom"))
+    assert h["cogs"] == 284 and h["stock_value_mean"] == pytest.approx(6900 / 28)
+    assert h["turnover"] == pytest.approx(284 / (6900 / 28)) and h["days_inventory"] == pytest.approx(28 / h["turnover"])
+    assert h["sell_through"] is None  # no count on 02-28: no opening stock to sell through
+    # from 03-02: opening = the count of 03-01 (5 + 100 + 0 + 50 = 155), nothing received, 41 units sold
+    assert inventory.health(t, Period(_dt.date(2026, 3, 2), DAY, "custom"))["sell_through"] == pytest.approx(41 / 155)
+
+
+def test_aged_stock_by_days_since_the_last_sale(t, con):
+    # with stock at the end of 03-28: B (last sale 03-20, 8 days: not aged) and D (never sold). The data
+    # begins 03-10: D is known unsold for 18 days only, not aged
+    status = inventory.stock_status(t, DAY)
+    assert inventory.aged_stock(t, DAY, status).skus.tolist() == [0, 0, 0]
+    # with an order of 2025-11-01 the data begins there: D has gone 147 days unsold → 90+ (50 × ¥2)
+    load(con, orders=[dict(order_id="old", buyer_id="b", created_at="2025-11-01 10:00", paid_at="2025-11-01 10:00",
+                           goods_amount="1", paid_amount="1")])
+    a = inventory.aged_stock(t, DAY, status)
+    assert a.values.tolist() == [["30-59", 0, 0, 0.0], ["60-89", 0, 0, 0.0], ["90+", 1, 50, 100.0]]
+    # launched on 01-15 (after the data began): 72 days → 60-89
+    launched = status.assign(launched_on=_dt.date(2026, 1, 15))
+    assert inventory.aged_stock(t, DAY, launched).skus.tolist() == [0, 1, 0]

@@ -70,3 +70,46 @@ def test_month_to_date_pace_and_forecast(con):
     assert plan.month_to_date(t, _dt.date(2026, 3, 10)) == pytest.approx(
         {"mtd_paid_amount": 2000, "month_target": 31000, "pacing": 0.2, "forecast_month": 6200})
     assert plan.month_to_date(t, _dt.date(2026, 4, 2))["pacing"] is None  # no April target
+
+
+def test_split_adds_up_to_the_cent():
+    import decimal
+
+    import pandas as pd
+
+    parts = plan.split(decimal.Decimal("100.00"), pd.Series([1.0, 1.0, 1.0]))
+    # 10,000 cents ÷ 3 = 3,333.33 each: 3,333 each and the cent left over to the earliest
+    assert [str(v) for v in parts] == ["33.34", "33.33", "33.33"] and sum(parts) == decimal.Decimal("100.00")
+    parts = plan.split(decimal.Decimal("10.00"), pd.Series([2.0, 1.0, 0.0]))
+    assert [str(v) for v in parts] == ["6.67", "3.33", "0.00"]  # 666.67 → 666 + the cent; 333.33 → 333
+
+
+def test_a_moving_festival_takes_its_weight_with_it(con):
+    # ¥100 every day from 2024-11-01 to 2026-01-31, but ¥400 on the Spring Festival of 2025 (01-29):
+    # 4 ordinary days' worth. In 2026 it falls on 02-17.
+    days = [_dt.date(2024, 11, 1) + _dt.timedelta(days=i) for i in range(457)]
+    rows = [_paid(d, "400" if d == _dt.date(2025, 1, 29) else "100", i) for i, d in enumerate(days)]
+    t = load(con, orders=rows)
+    spring = {"春节": ["2025-01-29", "2026-02-17"]}
+    r = 4
+    feb = plan.seasonal_weights(t, _dt.date(2026, 2, 1), spring)
+    assert feb[_dt.date(2026, 2, 17)] == pytest.approx(r / (27 + r))  # the festival's day this year
+    assert feb[_dt.date(2026, 2, 18)] == pytest.approx(1 / (27 + r))
+    jan = plan.seasonal_weights(t, _dt.date(2026, 1, 1), spring)
+    assert jan[_dt.date(2026, 1, 29)] == pytest.approx(1 / 31)  # last year's festival day is ordinary now
+    # read as a date that recurs, the peak would have stayed on 01-29
+    assert plan.seasonal_weights(t, _dt.date(2026, 1, 1))[_dt.date(2026, 1, 29)] == pytest.approx(4 / 34)
+
+
+def test_a_quarter_splits_by_last_years_months(con):
+    import decimal
+
+    # Jan–Mar 2026 sold ¥100, ¥200 and ¥100 a day: 3,100, 5,600, 3,100 of 11,800
+    days = [_dt.date(2026, 1, 1) + _dt.timedelta(days=i) for i in range(90)]
+    t = load(con, orders=[_paid(d, "200" if d.month == 2 else "100", i) for i, d in enumerate(days)])
+    q = plan.quarter_split(t, _dt.date(2027, 1, 1), decimal.Decimal("118000"))
+    assert q == {_dt.date(2027, 1, 1): decimal.Decimal("31000.00"), _dt.date(2027, 2, 1): decimal.Decimal("56000.00"),
+                 _dt.date(2027, 3, 1): decimal.Decimal("31000.00")}
+    # no history for 2028's first quarter's year before: by days, 31 + 29 + 31 = 91
+    q = plan.quarter_split(t, _dt.date(2028, 1, 1), decimal.Decimal("91.00"))
+    assert list(q.values()) == [decimal.Decimal("31.00"), decimal.Decimal("29.00"), decimal.Decimal("31.00")]

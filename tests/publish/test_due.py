@@ -48,14 +48,15 @@ def test_run_due_on_a_thursday_runs_the_replenishment_table(demo_project):
     assert "daily          2026-11-25  ok" in r.stdout
 
 
-def test_run_due_skips_what_is_not_built(demo_project):
+def test_run_due_on_the_first_runs_the_monthly(demo_project):
     cfg = config.load(demo_project / "params" / "store.yaml")
     before = len(manifest.read(cfg))
-    r = cli(demo_project, "run", "due", "--date", "2026-11-01")  # the 1st: the daily and the monthly
+    r = cli(demo_project, "run", "due", "--date", "2026-11-01")  # the 1st: the daily and October's monthly
     assert r.returncode == 0, r.stderr
     lines = manifest.read(cfg)[before:]
-    assert [(x["kind"], x["status"]) for x in lines] == [("daily", "ok"), ("monthly", "skipped")]
-    assert lines[1]["error"] == "the monthly report is not built yet"
+    assert [(x["kind"], x["status"]) for x in lines] == [("daily", "ok"), ("monthly", "ok")]
+    assert lines[1]["period"] == {"start": "2026-10-01", "end": "2026-10-31"}
+    assert lines[1]["outputs"][0].endswith("monthly-2026-10.html")
 
 
 def test_run_due_fails_when_a_due_report_fails(demo_project):

@@ -77,8 +77,9 @@ def test_a_section_that_raises_is_never_mailed(store, smtp_server, kind):
     db = duckdb.connect(str(store / "data" / "warehouse.duckdb"))
     db.execute(f"DROP TABLE {broken}; CREATE TABLE {broken} (broken INTEGER)")
     db.close()
-    label = {"daily": DAY, "weekly": "2026-W47", "replenishment": DAY}[kind]
-    r = storeops(store, "run", kind, "--week" if kind == "weekly" else "--date", label, "--send",
+    label = {"daily": DAY, "weekly": "2026-W47", "replenishment": DAY, "monthly": "2026-10"}[kind]
+    flag = {"weekly": "--week", "monthly": "--month"}.get(kind, "--date")
+    r = storeops(store, "run", kind, flag, label, "--send",
                  "--email-config", email_yaml(store, port))
     line = _assert_failed_and_ops_told(
         store, r, inbox, says=rf"failed in cell \d+ of the executed notebook \(storeops\.{kind}\.\w+\(ctx\)\): \w+Error")

@@ -79,3 +79,30 @@ def by_channel(t: Tables, p: Period, before: Period) -> pd.DataFrame:
         was = df[f"{c}_before"]
         df[f"{c}_change"] = df[c] / was.where(was != 0) - 1
     return df.sort_values(["cost", "channel"], ascending=[False, True]).reset_index(drop=True)
+
+
+def costs(t: Tables, periods: list[Period]) -> pd.DataFrame:
+    """Operating cost per period (oldest first): ad spend, discounts (Σ discount_amount of orders paid),
+    free-shipping cost (Σ shipping_cost of orders paid with shipping_fee 0), paid amount, the
+    marketing cost ratio = (ad spend + discounts + free shipping) ÷ paid amount, and store ROAS."""
+    rows = []
+    for p in sorted(periods, key=lambda q: q.start):
+        o = t.orders.filter(in_period(t.orders.paid_at, p))
+        v = evaluate({"ad_cost": ad_cost(t, p), "discounts": total(o.discount_amount),
+                      "free_shipping": total(o.filter(o.shipping_fee == 0).shipping_cost.coalesce(0)),
+                      "paid_amount": total(o.paid_amount)})
+        v = {k: float(x) for k, x in v.items()}
+        spend = v["ad_cost"] + v["discounts"] + v["free_shipping"]
+        rows.append({"period": p.label, **v, "marketing_cost_ratio": spend / v["paid_amount"] if v["paid_amount"] else None,
+                     "store_roas": v["paid_amount"] / v["ad_cost"] if v["ad_cost"] else None})
+    return pd.DataFrame(rows)
+
+
+def spend_by_channel(t: Tables, periods: list[Period]) -> pd.DataFrame:
+    """Ad spend per channel (rows) and period (columns, oldest first); a channel silent in a period has 0."""
+    ps = sorted(periods, key=lambda q: q.start)
+    out = {}
+    for p in ps:
+        a = _ads(t, p)
+        out[p.label] = a.group_by("channel").aggregate(cost=a.cost.sum()).execute().set_index("channel").cost.astype(float)
+    return pd.DataFrame(out).fillna(0.0).rename_axis("channel").reset_index() if out else pd.DataFrame()

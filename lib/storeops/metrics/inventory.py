@@ -148,3 +148,60 @@ def by_class(status: pd.DataFrame, overstock_days: float = OVERSTOCK_DAYS) -> pd
     g = g.reindex([c for c in ("hot", "steady", "slow") if c in g.index]).reset_index()
     g["stock_value"] = g.stock_value.round(2)
     return g
+
+
+def health(t: Tables, p: Period) -> dict[str, float | None]:
+    """库存健康 over ``p``: cogs (Σ qty × unit_cost of the lines paid), mean daily stock value at cost
+    (Σ on hand × unit_cost per counted day, a negative count as 0), turnover = cogs ÷ that mean,
+    days_inventory = days ÷ turnover, sell_through = units sold ÷ (on hand the day before ``p`` +
+    units received in ``p``)."""
+    cost = t.products.select("sku", "unit_cost")
+    o = t.orders.filter(in_period(t.orders.paid_at, p)).select("order_id")
+    lines = t.order_items.semi_join(o, "order_id").join(cost, "sku")
+    sold = lines.aggregate(cogs=(lines.qty * lines.unit_cost).sum(), units=lines.qty.sum()).execute().iloc[0]
+    inv = t.inventory.filter(in_period(t.inventory.date, p)).join(cost, "sku")
+    daily = inv.group_by("date").aggregate(value=(inv.on_hand.clip(lower=0) * inv.unit_cost).sum()).execute()
+    before = p.start - _dt.timedelta(days=1)
+    opening = t.inventory.filter(t.inventory.date == before).on_hand.clip(lower=0).sum().execute()
+    po = t.purchase_orders
+    received = po.filter(in_period(po.received_on, p)).qty_received.sum().execute()
+    cogs = float(sold.cogs or 0)
+    mean_value = float(daily.value.astype(float).mean()) if len(daily) else None
+    turnover = cogs / mean_value if mean_value else None
+    base = None if opening is None or pd.isna(opening) else float(opening) + float(received or 0)
+    units = float(sold.units or 0)
+    return {"cogs": cogs, "stock_value_mean": mean_value, "turnover": turnover,
+            "days_inventory": p.days / turnover if turnover else None,
+            "sell_through": units / base if base else None}
+
+
+AGE_BUCKETS = (30, 60, 90)
+
+
+def aged_stock(t: Tables, day: _dt.date, status: pd.DataFrame) -> pd.DataFrame:
+    """库龄: SKUs with stock at the end of ``day`` by days without a paid sale — 30–59, 60–89, 90 or
+    more — with units and value at cost per bucket. A SKU never sold counts from its launch or from
+    the first day of the store's data, whichever is later: what the data cannot see is not aged."""
+    o = t.orders.filter(t.orders.paid_at < _dt.datetime.combine(day + _dt.timedelta(days=1), _dt.time()))
+    first = o.paid_at.min().execute()
+    first = None if first is None or pd.isna(first) else pd.Timestamp(first).date()
+    lines = t.order_items.join(o.select("order_id", "paid_at"), "order_id")
+    last = lines.group_by("sku").aggregate(last=lines.paid_at.max()).execute().set_index("sku")["last"]
+    s = status[status.on_hand > 0].copy()
+    since = []
+    for sku, launched in zip(s.sku, s.launched_on):
+        sold = last.get(sku)
+        if sold is not None and not pd.isna(sold):
+            since.append(pd.Timestamp(sold).date())
+        else:
+            known = [d for d in (first, None if launched is None or pd.isna(launched) else pd.Timestamp(launched).date())
+                     if d is not None]
+            since.append(max(known) if known else day)
+    s["idle_days"] = [(day - d).days for d in since]
+    s["value"] = s.on_hand * s.unit_cost.astype(float)
+    rows = []
+    for lo, hi in zip(AGE_BUCKETS, (*AGE_BUCKETS[1:], None)):
+        b = s[(s.idle_days >= lo) & ((s.idle_days < hi) if hi else True)]
+        rows.append({"bucket": f"{lo}+" if hi is None else f"{lo}-{hi - 1}", "skus": len(b),
+                     "units": int(b.on_hand.sum()), "value": round(float(b.value.sum()), 2)})
+    return pd.DataFrame(rows)

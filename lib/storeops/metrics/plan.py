@@ -39,8 +39,9 @@ def seasonal_weights(t: Tables, month: _dt.date, festivals: dict | None = None) 
     """Each day's share of the month (sums to 1), from the store's own history.
 
     A festival whose date moves (a list of dates in ``calendar.festivals``, such as the Spring
-    Festival) takes last year's weight of its own previous date, and the day that held it last
-    year becomes an ordinary day: the shape follows the festival, not the day of the month.
+    Festival) weighs as many ordinary days as its previous date sold last year (against that
+    month's median day), and the day that held it last year becomes an ordinary day: the shape
+    follows the festival, not the day of the month.
     """
     m = Period.month_of(month)
     history = daily_paid(t, Period(m.start - _dt.timedelta(days=56), m.start - _dt.timedelta(days=1)))
@@ -58,14 +59,15 @@ def seasonal_weights(t: Tables, month: _dt.date, festivals: dict | None = None) 
         if isinstance(spec, str):  # the same day every year: the day of the month already carries it
             continue
         dates = sorted(d if isinstance(d, _dt.date) else _dt.date.fromisoformat(str(d)) for d in spec)
+        ordinary = float(shape.median())
         for was in dates:  # its day of the month a year ago is an ordinary day now
             if (was.year, was.month) == (m.start.year - 1, m.start.month) and was.day <= m.days:
-                shape[m.start.replace(day=was.day)] = 1.0
+                shape[m.start.replace(day=was.day)] = ordinary
         for now in (d for d in dates if m.start <= d <= m.end):
             before = [d for d in dates if d.year == now.year - 1]
             ratio = _shape(t, Period.month_of(before[-1]), profile) if before else None
-            if ratio is not None:
-                shape[now] = float(ratio[before[-1]])
+            if ratio is not None:  # as many ordinary days' worth as it sold last year
+                shape[now] = ordinary * float(ratio[before[-1]] / ratio.median())
     w = wd * shape
     return w / w.sum()
 
@@ -92,7 +94,7 @@ def split(total: decimal.Decimal, weights: pd.Series) -> pd.Series:
     order = sorted(range(len(raw)), key=lambda i: (-(raw.iloc[i] - base.iloc[i]), i))
     for i in order[:left]:
         base.iloc[i] += 1
-    return base.map(lambda c: decimal.Decimal(c) / 100)
+    return base.map(lambda c: (decimal.Decimal(c) / 100).quantize(decimal.Decimal("0.01")))
 
 
 def day_targets(t: Tables, month: _dt.date, festivals: dict | None = None,
@@ -104,6 +106,16 @@ def day_targets(t: Tables, month: _dt.date, festivals: dict | None = None,
         return edited[start]
     mt = month_target(t, start)
     return None if mt is None else split(mt, seasonal_weights(t, start, festivals))
+
+
+def quarter_split(t: Tables, quarter_start: _dt.date, total: decimal.Decimal) -> dict[_dt.date, decimal.Decimal]:
+    """A quarter's target shared among its 3 months to the cent: by last year's paid amount of the
+    same months where the store sold in all three, else by their number of days."""
+    months = [Period.month_of(_dt.date(quarter_start.year, quarter_start.month + i, 1)) for i in range(3)]
+    last = [float(daily_paid(t, Period.month_of(m.start.replace(year=m.start.year - 1))).sum()) for m in months]
+    weights = pd.Series(last if all(v > 0 for v in last) else [m.days for m in months],
+                        index=[m.start for m in months], dtype=float)
+    return split(total, weights).to_dict()
 
 
 def target(t: Tables, p: Period, festivals: dict | None = None,

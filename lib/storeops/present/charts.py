@@ -117,3 +117,18 @@ def waterfall(start: float, parts: list[tuple[str, float]], end: float, labels: 
     ax.set_ylim(max(0, lo - (max(start, end) - lo) * 0.6), max(b + h for b, h in zip(bottoms, heights)) * 1.12)
     return _render(fig, " → ".join(f"{n} {formats.money(v, lang)}" for n, v in
                                    [(labels[0], start), *parts, (labels[1], end)]))
+
+
+def heatmap(values: pd.DataFrame, lang: Lang, xlabel: str, ylabel: str) -> Chart:
+    """Shares (0–1) as a heatmap, each cell labelled in %; a missing cell (a month not over yet) is blank."""
+    theme.apply()
+    fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(values) + 1.4))
+    sns.heatmap(values.astype(float), annot=values.astype(float).map(lambda v: "" if v != v else f"{v * 100:.0f}%"),
+                fmt="", cmap="Blues", vmin=0, vmax=max(0.05, float(np.nanmax(values.to_numpy(dtype=float))) if
+                                                       values.notna().any().any() else 1.0),
+                cbar=False, linewidths=0.5, linecolor="white", ax=ax, annot_kws={"fontsize": 7})
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.tick_params(axis="y", rotation=0)
+    fig.tight_layout()
+    return _render(fig, f"{ylabel} × {xlabel}")

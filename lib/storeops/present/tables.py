@@ -109,7 +109,8 @@ def legend(convention: str, lang: Lang) -> Html:
 
 @dataclass(frozen=True)
 class Col:
-    """A data-table column: the frame's column, its header (catalog key or metric), how to format it."""
+    """A data-table column: the frame's column, its header (catalog key, metric id, or ``#`` and the
+    text itself), how to format it."""
 
     name: str
     header: str
@@ -118,6 +119,8 @@ class Col:
     def label(self, lang: Lang) -> str:
         from storeops.metrics import registry
 
+        if self.header.startswith("#"):  # a literal header: a month label, 2026-10
+            return self.header[1:]
         if "." in self.header:  # a catalog key; otherwise a metric id
             return text(self.header, lang)
         return registry.get(self.header).label(lang)

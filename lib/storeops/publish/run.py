@@ -21,7 +21,7 @@ from storeops.periods import Period
 from storeops.publish import execute, export, files, summary
 from storeops.reviews.context import resolve
 
-KINDS = ("daily", "weekly", "replenishment")
+KINDS = ("daily", "weekly", "replenishment", "monthly")
 #: what every review notebook's `parameters` cell declares (tests/test_notebooks.py checks)
 PARAMETERS = ("report_date", "config", "lang", "allow_incomplete")
 

@@ -17,7 +17,7 @@ import ibis
 import pandas as pd
 
 from storeops import config as _config
-from storeops import warehouse
+from storeops import targets, warehouse
 from storeops.metrics import ads as _ads
 from storeops.metrics import anomalies, coverage, inventory, plan
 from storeops.metrics import products as _prod
@@ -158,13 +158,21 @@ class ReviewContext:
         return all(self.coverage[k] for k in keys)
 
     @cached_property
+    def festivals(self) -> dict | None:
+        return targets.festivals(self.cfg)
+
+    @cached_property
+    def plans(self) -> dict:
+        """The plan files (storeops.targets): daily targets the GM may have edited, by month."""
+        return targets.load(self.cfg)
+
+    @cached_property
     def target(self) -> float | None:
-        return plan.target(self.t, self.period)
+        return plan.target(self.t, self.period, self.festivals, self.plans)
 
     @cached_property
     def reference(self) -> anomalies.Reference:
-        festivals = (self.cfg.raw.get("calendar") or {}).get("festivals")
-        return anomalies.reference(self.day, festivals, self.t.campaigns.execute())
+        return anomalies.reference(self.day, self.festivals, self.t.campaigns.execute())
 
     @cached_property
     def flags(self) -> dict[str, str | None]:

@@ -204,6 +204,39 @@ def kpis(ctx: ReviewContext) -> Html:
             + ctx.gaps("buyers", "traffic", "refund_times", "ads"))
 
 
+# ---------------------------------------------------------------- day by day (week, month)
+
+
+def days(ctx: ReviewContext) -> Html:
+    """逐日: each day of the period — paid amount, visitors, conversion — as a chart and a table."""
+    df = sales.by_day(ctx.t, ctx.period)
+    shown = df.assign(date=[f"{d:%m-%d}" for d in df.day], weekday=[weekday(d, ctx.lang) for d in df.day])
+    labels = {k: text(f"chart.{k}", ctx.lang) for k in ("paid_amount", "uv", "conversion", "ma7")}
+    panels = [k for k in ("uv", "conversion") if k not in ctx.untracked]
+    cols = [Col("date", "col.date"), Col("weekday", "col.weekday"), Col("paid_amount", "paid_amount", "money")]
+    cols += [Col(k, k, registry.get(k).unit) for k in panels]
+    # no day stands out in a longer period: nothing is drawn in the accent colour; a week is too
+    # short for a 7-day mean
+    return (_section(ctx, "days") + charts.trends(df, None, ctx.lang, labels, panels, mean=ctx.period.days > 7)
+            + tables.data_table("days", shown, cols, ctx.lang) + ctx.gaps("buyers", "traffic"))
+
+
+def weekday_profile(ctx: ReviewContext) -> Html:
+    """星期分布: the mean paid amount, visitors and conversion of each weekday in the period."""
+    df = sales.by_day(ctx.t, ctx.period)
+    df["wd"] = [d.weekday() for d in df.day]
+    g = df.groupby("wd").agg(n=("day", "size"), paid_amount=("paid_amount", "mean"), uv=("uv", "mean"),
+                             buyers=("paying_buyers", "sum"), uv_sum=("uv", "sum")).reset_index()
+    g["conversion"] = g.buyers / g.uv_sum.where(g.uv_sum > 0)
+    g["weekday"] = [text("weekday", ctx.lang).split()[w] for w in g.wd]
+    g["share"] = g.paid_amount / g.paid_amount.mean() if g.paid_amount.mean() else None
+    cols = [Col("weekday", "col.weekday"), Col("n", "col.days", "count"), Col("paid_amount", "col.mean_paid", "money"),
+            Col("share", "col.vs_mean", "ratio")]
+    cols += [Col(k, k, registry.get(k).unit) for k in ("uv", "conversion") if k not in ctx.untracked]
+    return (tables.section("weekday_profile", ctx.lang, "weekday_profile", ctx.kind)
+            + tables.data_table("weekday_profile", g, cols, ctx.lang))
+
+
 # ---------------------------------------------------------------- GMV bridge
 
 
@@ -274,7 +307,7 @@ def trends(ctx: ReviewContext) -> Html:
     labels = {k: text(f"chart.{k}", ctx.lang) for k in ("paid_amount", "uv", "conversion", "ma7")}
     panels = [k for k in ("uv", "conversion") if k not in ctx.untracked]
     chart = charts.trends(df, ctx.day, ctx.lang, labels, panels)
-    mtd = plan.month_to_date(ctx.t, ctx.day)
+    mtd = plan.month_to_date(ctx.t, ctx.day, ctx.festivals, ctx.plans)
     for k, v in mtd.items():
         ctx.show(k, v)
     rows = pd.DataFrame({"metric": [registry.get(k).label(ctx.lang) for k in mtd],
@@ -540,6 +573,8 @@ def campaigns(ctx: ReviewContext) -> Html:
     lang = ctx.lang
     out = _section(ctx, "campaigns") + tables.subheading(text("campaigns.ran", lang))
     ran = _camp.results(ctx.t, ctx.period)
+    if ctx.period.kind == "month":  # the month's evaluation: what each yuan added, best first
+        ran = ran.sort_values("lift_per_yuan", ascending=False, na_position="last", kind="stable")
     if ran.empty:
         out += tables.note(text("campaigns.none", lang))
     else:
@@ -552,7 +587,7 @@ def campaigns(ctx: ReviewContext) -> Html:
             Col("state", "col.status"), Col("cost", "col.cost", "money"), Col("uv", "uv", "count"),
             Col("conversion", "conversion", "rate"), Col("paid_amount", "paid_amount", "money"),
             Col("roi", "campaign_roi", "ratio"), Col("baseline", "col.baseline", "money"),
-            Col("lift", "campaign_lift", "money")], lang)
+            Col("lift", "campaign_lift", "money"), Col("lift_per_yuan", "col.lift_per_yuan", "ratio")], lang)
     out += tables.subheading(text("campaigns.next", lang))
     soon = _camp.starting(ctx.t, ctx.day)
     if soon.empty:

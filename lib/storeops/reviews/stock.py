@@ -9,6 +9,7 @@ import datetime as _dt
 import pandas as pd
 
 from storeops.metrics import inventory as _inv
+from storeops.metrics import registry
 from storeops.metrics import replenishment as _rep
 from storeops.present import formats, tables
 from storeops.present.i18n import text
@@ -75,3 +76,66 @@ def arriving(ctx: ReviewContext, days: int = ARRIVING_DAYS) -> Html:
         Col("skus", "col.skus", "count"), Col("qty", "col.qty", "count")], ctx.lang,
         row_class=late.map({True: "so-bad-row", False: ""})) + (
         tables.note(text("inventory.overdue", ctx.lang, n=int(late.sum()))) if late.any() else Html(""))
+
+
+def ledger_tables(ctx: ReviewContext, p, stock_falls_at: str = "payment") -> Html:
+    """The stock ledger of ``p`` by category with a total row, and the SKUs whose count differs most."""
+    lang = ctx.lang
+    led = _rep.ledger(ctx.t, p, stock_falls_at)
+    ctx.explain("ledger")
+    out = Html("")
+    by_cat = _rep.ledger_totals(led)
+    whole = by_cat[[*_rep.LEDGER, *(f"{c}_value" for c in _rep.LEDGER), "skus", "uncounted"]].sum()
+    ctx.shown.update(ledger_difference=int(whole["difference"]), ledger_difference_value=round(whole["difference_value"], 2),
+                     ledger_uncounted=int(whole["uncounted"]))
+    total = pd.DataFrame([{"category": text("workbook.total", lang), **whole.to_dict()}])
+    shown = pd.concat([by_cat, total], ignore_index=True)
+    units = [Col(c, f"ledger.{c}", "int") for c in _rep.LEDGER]
+    out += tables.data_table("ledger_by_category", shown, [Col("category", "col.category"), *units,
+                                                            Col("difference_value", "col.difference_value", "money"),
+                                                            Col("uncounted", "col.uncounted", "count")], lang)
+    if whole["uncounted"]:
+        out += tables.note(text("ledger.uncounted", lang, n=int(whole["uncounted"])), "so-gap")
+    diff = led[led.difference.fillna(0) != 0].assign(size=lambda d: d.difference_value.abs())
+    diff = diff.sort_values(["size", "sku"], ascending=[False, True]).head(20)
+    out += tables.subheading(text("ledger.largest", lang))
+    if diff.empty:  # "no difference" only where something was counted at both ends
+        return out + (tables.note(text("ledger.none", lang)) if whole["skus"] else Html(""))
+    return out + tables.data_table("ledger_differences", diff, [Col("sku", "col.sku"), Col("title", "col.product"),
+                                                                *units, Col("difference_value", "col.difference_value",
+                                                                            "money")], lang)
+
+
+
+
+def health(ctx: ReviewContext) -> Html:
+    """库存健康: turnover, days of inventory, stock-out rate, sell-through, aged stock at cost, the
+    class mix, and the period's stock ledger (进销存) with its largest differences."""
+    lang, p = ctx.lang, ctx.period
+    out = tables.section("health", lang, "health", ctx.kind)
+    if not ctx.tracks("inventory"):
+        return out + ctx.gaps("inventory")
+    h = _inv.health(ctx.t, p)
+    days = _inv.stockout_days(ctx.t, p)
+    rate = days.out_days.sum() / days.days.sum() if days.days.sum() else None
+    figures = {"turnover": h["turnover"], "days_inventory": h["days_inventory"], "stockout_rate": rate,
+               "sell_through": h["sell_through"]}
+    for k, v in figures.items():
+        ctx.show(k, v)
+    df = pd.DataFrame({"metric": [registry.get(k).label(lang) for k in figures],
+                       "value": [formats.value(v, registry.get(k).unit, lang) for k, v in figures.items()]})
+    out += tables.data_table("inventory_health", df, [Col("metric", "col.metric"), Col("value", "col.value")], lang)
+    aged = _inv.aged_stock(ctx.t, ctx.day, ctx.stock)
+    ctx.explain("aged_stock")
+    ctx.shown["aged_stock_90"] = float(aged.value.iloc[-1])
+    out += tables.subheading(text("health.aged", lang)) + tables.data_table("aged_stock", aged, [
+        Col("bucket", "col.idle_days"), Col("skus", "col.skus", "count"), Col("units", "col.units", "count"),
+        Col("value", "col.stock_value", "money")], lang)
+    ctx.explain("sales_class")
+    out += tables.subheading(text("inventory.by_class", lang)) + tables.data_table(
+        "by_class", _classes(_inv.by_class(ctx.stock, _rep.Settings.from_config(ctx.cfg.raw).overstock_days), lang),
+        [Col("sales_class", "col.class"), Col("skus", "col.skus", "count"), Col("on_hand", "col.on_hand", "count"),
+         Col("stock_value", "col.stock_value", "money"), Col("out_of_stock", "col.out_of_stock", "count"),
+         Col("short", "col.short", "count"), Col("overstock", "col.overstock", "count")], lang)
+    falls = _rep.Settings.from_config(ctx.cfg.raw).stock_falls_at
+    return out + tables.subheading(text("health.ledger", lang)) + ledger_tables(ctx, p, falls)

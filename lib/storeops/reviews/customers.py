@@ -1,0 +1,54 @@
+"""The members section (会员) of the monthly review: new and returning buyers, repeat rate, RFM
+segments and how buyers moved between them, and the retention of the last 12 monthly cohorts."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from storeops.metrics import members as _mem
+from storeops.present import charts, tables
+from storeops.present.i18n import text
+from storeops.present.tables import Col, Html
+from storeops.reviews.context import ReviewContext
+
+COHORT_MONTHS = 12
+
+
+def members(ctx: ReviewContext) -> Html:
+    lang, p = ctx.lang, ctx.period
+    out = tables.section("members", lang, "members", ctx.kind)
+    if not ctx.tracks("buyers"):
+        return out + ctx.gaps("buyers")
+    b = _mem.buyers(ctx.t, p)
+    for k in ("new_buyers", "returning_share", "repeat_rate"):
+        ctx.show(k, b[k])
+    out += tables.note(text("members.buyers", lang, buyers=b["paying_buyers"], new=b["new_buyers"],
+                            returning=_pct(b["returning_share"]), repeat=_pct(b["repeat_rate"])))
+    ctx.explain("rfm")
+    seg = _mem.segments(_mem.rfm(ctx.t, p.end), _mem.rfm(ctx.t, p.start - _dt.timedelta(days=1)))
+    seg["name"] = [text(f"rfm.{s}", lang) for s in seg.segment]
+    out += tables.subheading(text("members.rfm", lang)) + tables.data_table("rfm_segments", seg, [
+        Col("name", "col.segment"), Col("buyers", "col.buyers", "count"), Col("share", "col.share", "rate"),
+        Col("monetary", "col.value_365", "money"), Col("moved_in", "col.moved_in", "count"),
+        Col("moved_out", "col.moved_out", "count")], lang)
+    ctx.explain("cohort")
+    c = _mem.cohorts(ctx.t, p, COHORT_MONTHS)
+    c = c[c["size"] > 0]
+    out += tables.subheading(text("members.cohorts", lang))
+    if c.empty:
+        return out + tables.note(text("members.no_cohorts", lang))
+    grid = c.set_index(c.cohort.map(lambda d: f"{d:%Y-%m} ({int(c.set_index('cohort').loc[d, 'size'])})"))
+    grid = grid.drop(columns=["cohort", "size"])
+    grid = grid.loc[:, grid.notna().any()]  # months after the newest cohort's first are all blank
+    out += charts.heatmap(grid, lang, text("members.months_after", lang), text("members.cohort", lang))
+    shown = c.rename(columns=str).assign(cohort=[f"{d:%Y-%m}" for d in c.cohort])
+    return out + tables.data_table("cohorts", shown, [Col("cohort", "col.cohort"),
+                                                                      Col("size", "col.buyers", "count"),
+                                                                      *[Col(str(k), f"col.m{k}", "rate")
+                                                                        for k in (1, 2, 3, 6)]], lang)
+
+
+def _pct(v) -> str:
+    from storeops.present import formats
+
+    return formats.pct(v)

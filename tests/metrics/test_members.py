@@ -1,0 +1,86 @@
+"""Customers and members, worked by hand. The month under review is March 2026.
+
+buyer  paid orders                                   in March
+A      2025-06-10 ¥100, 2026-03-05 ¥200, 03-20 ¥300   returning, 2 orders (repeat)
+B      2026-03-10 ¥50                                 new
+C      2026-02-15 ¥80                                 —
+D      2025-01-01 ¥10                                 — (outside every window below)
+E      a guest order (no buyer id), 2026-03-12 ¥20    new (a buyer of its own)
+March: 3 buyers, 2 new, returning 1/3, repeat 1/3.
+
+RFM at 03-31 (365 days from 2025-04-01): recency / frequency / money
+A 11 / 3 / 600   E 19 / 1 / 20   B 21 / 1 / 50   C 44 / 1 / 80
+scores by ⌈5 × rank ÷ 4⌉, equal values sharing their mean rank (the three 1-order buyers: rank 2 → 3):
+R: A 5, E 4, B 3, C 2;  F: A 5, others 3;  M: A 5, C 4, B 3, E 2;  FM = ⌊(F + M) / 2⌋: A 5, C 3, B 3, E 2
+segments: A champions (R5 FM5), E potential_loyalist (R4 FM2), B loyal (R3 FM3), C at_risk (R2 FM3)
+At 02-28 (from 2025-03-01): A 263 / 1 / 100, C 13 / 1 / 80 → R: C 5, A 3; F both 4 (rank 1.5 of 2);
+M: A 5, C 3 → FM A 4, C 3 → A loyal (R3 FM4), C loyal (R5 FM3). Both have moved since.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import pandas as pd
+import pytest
+
+from storeops.metrics import members
+from storeops.periods import Period
+from tests.conftest import load
+
+MARCH = Period.parse("2026-03")
+
+
+@pytest.fixture
+def t(con):
+    def paid(oid, who, day, amount):
+        ts = f"{day} 12:00"
+        return dict(order_id=oid, buyer_id=who, created_at=ts, paid_at=ts, goods_amount=amount, paid_amount=amount)
+
+    return load(con, orders=[paid("a1", "A", "2025-06-10", "100"), paid("a2", "A", "2026-03-05", "200"),
+                             paid("a3", "A", "2026-03-20", "300"), paid("b1", "B", "2026-03-10", "50"),
+                             paid("c1", "C", "2026-02-15", "80"), paid("d1", "D", "2025-01-01", "10"),
+                             paid("oE", None, "2026-03-12", "20")])
+
+
+def test_new_returning_and_repeat(t):
+    assert members.buyers(t, MARCH) == {"paying_buyers": 3, "new_buyers": 2, "returning_share": pytest.approx(1 / 3),
+                                        "repeat_rate": pytest.approx(1 / 3)}
+
+
+def test_rfm_scores_and_segments(t):
+    r = members.rfm(t, MARCH.end).set_index("buyer")
+    assert r.loc[["A", "#order:oE", "B", "C"], ["recency", "frequency", "monetary"]].values.tolist() == [
+        [11, 3, 600], [19, 1, 20], [21, 1, 50], [44, 1, 80]]
+    assert r.loc[["A", "#order:oE", "B", "C"], ["r", "f", "m", "fm"]].values.tolist() == [
+        [5, 5, 5, 5], [4, 3, 2, 2], [3, 3, 3, 3], [2, 3, 4, 3]]
+    assert r.segment.to_dict() == {"A": "champions", "#order:oE": "potential_loyalist", "B": "loyal", "C": "at_risk"}
+
+
+def test_segments_and_who_moved(t):
+    before = members.rfm(t, _dt.date(2026, 2, 28))
+    assert before.set_index("buyer").segment.to_dict() == {"A": "loyal", "C": "loyal"}
+    s = members.segments(members.rfm(t, MARCH.end), before).set_index("segment")
+    assert s.loc["champions", ["buyers", "moved_in", "moved_out"]].tolist() == [1, 1, 0]
+    assert s.loc["at_risk", ["buyers", "moved_in", "moved_out"]].tolist() == [1, 1, 0]
+    assert s.loc["loyal", ["buyers", "moved_in", "moved_out"]].tolist() == [1, 0, 2]  # B stays; A and C left
+    assert s.loc["champions", "monetary"] == 600 and s.buyers.sum() == 4 and list(s.index) == list(members.SEGMENT_ORDER)
+
+
+def test_every_score_pair_has_one_segment():
+    assert {members.segment(r, fm) for r in range(1, 6) for fm in range(1, 6)} == set(members.SEGMENT_ORDER)
+    assert len(members.SEGMENT_ORDER) == 11
+
+
+def test_cohort_retention(t):
+    c = members.cohorts(t, MARCH).set_index("cohort")
+    june, feb, march = _dt.date(2025, 6, 1), _dt.date(2026, 2, 1), _dt.date(2026, 3, 1)
+    assert c.loc[[june, feb, march], "size"].tolist() == [1, 1, 2]  # D's cohort (2025-01) is older than 12 months
+    assert c.loc[june, 9] == 1.0 and c.loc[june, 1] == 0.0 and pd.isna(c.loc[june, 10])  # A came back in March
+    assert c.loc[feb, 1] == 0.0 and pd.isna(c.loc[feb, 2]) and pd.isna(c.loc[march, 1])
+    assert c.loc[_dt.date(2025, 4, 1), "size"] == 0 and pd.isna(c.loc[_dt.date(2025, 4, 1), 1])
+
+
+def test_cohorts_are_listed_oldest_first(t):
+    c = members.cohorts(t, MARCH)
+    assert c.cohort.tolist() == [_dt.date(2025 + (3 + i) // 12, (3 + i) % 12 + 1, 1) for i in range(12)]  # 2025-04 … 2026-03
