@@ -9,6 +9,7 @@ DESIGN = {  # table: key, as DESIGN.md's data model
     "ads": ("date", "channel", "campaign"), "campaigns": ("campaign_id",), "cs_sessions": ("session_id",),
     "cs_tickets": ("ticket_id",), "ratings": ("date",),
     "competitor_products": ("date", "competitor", "item_id"), "targets": ("month", "category"),
+    "members": ("buyer_id",),
     "ingest_log": ("ingested_at", "file_hash", "table_name"),  # storeops' own record, not a platform table
 }
 

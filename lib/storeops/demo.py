@@ -529,7 +529,20 @@ def generate(con: ibis.BaseBackend, *, days: int = 730, seed: int = 7, scale: fl
     }))
     write("competitor_products", _competitors(rng, first, end, prods))
     write("targets", _targets(rng, {**expected_gmv_c, **realised_gmv_c}, first, end, by_day))
+    write("members", _members(con, rng))
     return dict(counts)
+
+
+def _members(con, rng) -> pd.DataFrame:
+    """A membership programme: 40 % of buyers joined at their first order; by what they spent,
+    the top 5 % of members are VIP3, the next 20 % VIP2, the rest VIP1."""
+    b = con.sql("SELECT buyer_id, MIN(paid_at) AS first, SUM(paid_amount) AS spent FROM orders "
+                "WHERE paid_at IS NOT NULL AND buyer_id IS NOT NULL GROUP BY buyer_id ORDER BY buyer_id").execute()
+    b = b[rng.random(len(b)) < 0.4].copy()
+    rank = b.spent.astype(float).rank(pct=True, method="first")
+    b["level"] = np.where(rank > 0.95, "VIP3", np.where(rank > 0.75, "VIP2", "VIP1"))
+    b["joined_on"] = pd.to_datetime(b["first"]).dt.date
+    return b[["buyer_id", "level", "joined_on"]].reset_index(drop=True)
 
 
 _HOURS = np.array([3, 1.5, 0.8, 0.5, 0.4, 0.5, 1, 2, 3.5, 5, 5.5, 5.5, 5, 5, 5, 5, 4.8, 4.5, 4.5, 5.5, 7, 8, 8, 6])

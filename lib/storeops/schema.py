@@ -269,6 +269,17 @@ TABLES: dict[str, Table] = {
             optional=True,
         ),
         Table(
+            # a store's membership programme (会员等级), where it keeps one: optional
+            "members", "会员", "members", ("buyer_id",),
+            (
+                _key("buyer_id", "string", "买家", "buyer"),
+                _c("level", "string", "会员等级", "level", nullable=False),
+                _c("joined_on", "date", "入会日期", "joined on"),
+            ),
+            date_column="joined_on",
+            optional=True,
+        ),
+        Table(
             "targets", "销售目标", "sales targets", ("month", "category"),
             (
                 _key("month", "date", "月份", "month"),

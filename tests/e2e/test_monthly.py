@@ -48,8 +48,8 @@ def test_paths_and_every_section(published, demo_project):
         assert f'id="{anchor}"' in page, anchor
     for sign in ("Traceback", "nan", "None", "NaN"):
         assert not re.search(rf"\b{sign}\b", re.sub(r'src="data:[^"]+"', "", page)), sign
-    assert ("月报 2026-10" in page and "环比(上月)" in page) if lang == "zh" else \
-        ("Monthly review 2026-10" in page and "vs last month" in page)
+    assert ("月报 2026-10" in page and "环比(上月)" in page and "按会员等级" in page) if lang == "zh" else \
+        ("Monthly review 2026-10" in page and "vs last month" in page and "By membership level" in page)
 
 
 def test_every_figure_of_the_overview_is_in_summary_json(published):
@@ -68,6 +68,7 @@ def test_summary_is_the_month_and_the_metric_functions(published, demo_project):
         t, month = warehouse.Tables(con), Period.parse(MONTH)
         days = [kpi_values(t, Period.day(d))["paid_amount"] for d in month.dates()]
         assert Decimal(str(m["paid_amount"])) == sum(days)  # to the cent
+        assert members.by_level(t, month).paid_amount.sum() == pytest.approx(m["paid_amount"], abs=0.005)
         b = members.buyers(t, month)
         assert (m["new_buyers"], m["repeat_rate"], m["returning_share"]) == (
             b["new_buyers"], pytest.approx(b["repeat_rate"]), pytest.approx(b["returning_share"]))

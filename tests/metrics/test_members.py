@@ -84,3 +84,14 @@ def test_cohort_retention(t):
 def test_cohorts_are_listed_oldest_first(t):
     c = members.cohorts(t, MARCH)
     assert c.cohort.tolist() == [_dt.date(2025 + (3 + i) // 12, (3 + i) % 12 + 1, 1) for i in range(12)]  # 2025-04 … 2026-03
+
+
+def test_sales_and_repeat_rate_by_membership_level(t, con):
+    # A is VIP2 and B VIP1; E (a guest) is not a member. March: A 500 in 2 orders, B 50, E 20
+    load(con, members=[dict(buyer_id="A", level="VIP2", joined_on="2025-06-10"),
+                       dict(buyer_id="B", level="VIP1", joined_on="2026-03-10"),
+                       dict(buyer_id="C", level="VIP1", joined_on="2026-02-15")])
+    df = members.by_level(t, MARCH)
+    assert df.level.tolist() == ["VIP1", "VIP2", members.NON_MEMBER]  # C did not buy in March
+    assert df[["buyers", "paid_amount", "repeat_rate"]].values.tolist() == [[1, 50, 0], [1, 500, 1], [1, 20, 0]]
+    assert df.share.tolist() == pytest.approx([50 / 570, 500 / 570, 20 / 570])

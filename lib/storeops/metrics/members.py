@@ -120,3 +120,23 @@ def cohorts(t: Tables, last_month: Period, n: int = 12) -> pd.DataFrame:
         over = [(last_month.start.year - c.year) * 12 + last_month.start.month - c.month >= k for c in months]
         out[k] = np.where(over, share.to_numpy(), np.nan)
     return out
+
+
+#: the level of a paying buyer who is not a member
+NON_MEMBER = "#non-member"
+
+
+def by_level(t: Tables, p: Period) -> pd.DataFrame:
+    """Per membership level (``members`` table; buyers not in it are ``NON_MEMBER``): paying buyers,
+    paid amount, its share, amount per buyer and repeat rate (≥ 2 paid orders in ``p``)."""
+    now = paid_orders(t, p)
+    levels = t.members.select("buyer_id", "level").execute().set_index("buyer_id").level
+    g = now.groupby("buyer").agg(orders=("day", "size"), amount=("amount", "sum"))
+    g["level"] = levels.reindex(g.index).fillna(NON_MEMBER).to_numpy()
+    out = g.groupby("level").agg(buyers=("orders", "size"), paid_amount=("amount", "sum"),
+                                 repeaters=("orders", lambda x: int((x >= 2).sum())))
+    out["share"] = out.paid_amount / out.paid_amount.sum() if out.paid_amount.sum() else np.nan
+    out["per_buyer"] = out.paid_amount / out.buyers
+    out["repeat_rate"] = out.repeaters / out.buyers
+    order = sorted(k for k in out.index if k != NON_MEMBER) + ([NON_MEMBER] if NON_MEMBER in out.index else [])
+    return out.reindex(order).drop(columns="repeaters").rename_axis("level").reset_index()

@@ -31,6 +31,13 @@ def members(ctx: ReviewContext) -> Html:
         Col("name", "col.segment"), Col("buyers", "col.buyers", "count"), Col("share", "col.share", "rate"),
         Col("monetary", "col.value_365", "money"), Col("moved_in", "col.moved_in", "count"),
         Col("moved_out", "col.moved_out", "count")], lang)
+    if "members" in ctx.con.list_tables() and ctx.t.members.count().execute():
+        lv = _mem.by_level(ctx.t, p)
+        lv["level"] = lv.level.replace({_mem.NON_MEMBER: text("members.non_member", lang)})
+        out += tables.subheading(text("members.levels", lang)) + tables.data_table("by_level", lv, [
+            Col("level", "col.level"), Col("buyers", "col.buyers", "count"), Col("paid_amount", "paid_amount", "money"),
+            Col("share", "col.share", "rate"), Col("per_buyer", "atv", "money"),
+            Col("repeat_rate", "repeat_rate", "rate")], lang)
     ctx.explain("cohort")
     c = _mem.cohorts(ctx.t, p, COHORT_MONTHS)
     c = c[c["size"] > 0]
