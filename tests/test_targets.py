@@ -84,5 +84,32 @@ def test_a_bad_plan_file_is_refused_with_row_and_column(store, row, says):
     lines = f.read_text(encoding="utf-8").splitlines()
     lines[10] = row
     f.write_text("\n".join(x for x in lines if x) + "\n", encoding="utf-8")
+    plans = targets.load(store)  # files are read when their month is asked for
     with pytest.raises(ConfigError, match=says.replace("(", r"\(").replace(")", r"\)")):
-        targets.load(store)
+        plans[_dt.date(2026, 3, 1)]
+
+
+def test_only_the_months_asked_for_are_read_and_excel_dates_are_dates(store):
+    assert storeops_plan(store, "--month", "2026-03").returncode == 0
+    f = targets.path(store, _dt.date(2026, 3, 1))
+    (f.parent / "2026-03 - copy.csv").write_text("junk", encoding="utf-8")  # a stray copy: not a plan file
+    targets.path(store, _dt.date(2024, 1, 1)).write_text("date,gmv_target\n", encoding="utf-8")  # broken, unused
+    f.write_text(f.read_text(encoding="utf-8").replace("2026-03-10,", "2026/3/10,"), encoding="utf-8")  # Excel
+    assert daily_target(store, "2026-03-10") == pytest.approx(1000)
+
+
+def test_a_quarter_end_month_plans_the_next_quarter(store):
+    # reviewing March, next month (April) opens Q2: nothing of Q2 is done yet, all of it is left
+    con = warehouse.connect(store)
+    load(con, targets=[dict(month=f"2026-0{m}-01", category="*", gmv_target="30000.00") for m in (4, 5, 6)])
+    try:
+        from storeops.reviews import plan as plan_section
+
+        ctx = ReviewContext(store, con, Period.parse("2026-03"), "en", review="monthly")
+        html = str(plan_section.next_month(ctx))
+        assert ctx.shown["next_month_target"] == Decimal("30000.00")
+        assert ctx.shown["quarter_remaining_target"] == 90000
+        assert "Written to params/targets/2026-04.csv" in html
+        assert sum(targets.read(targets.path(store, _dt.date(2026, 4, 1)))[_dt.date(2026, 4, 1)]) == Decimal("30000.00")
+    finally:
+        con.disconnect()

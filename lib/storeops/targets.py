@@ -52,13 +52,38 @@ def write(cfg: Config, month: _dt.date, days: pd.Series) -> Path:
     return p
 
 
-def load(cfg: Config) -> dict[_dt.date, pd.Series]:
-    """{month start: daily targets} of every plan file; a file that is not a whole, valid month is
-    refused with its file, row and column named (a report never runs on a half-read plan)."""
-    out = {}
-    for p in sorted(folder(cfg).glob("*.csv")) if folder(cfg).is_dir() else []:
-        out.update(read(p))
-    return out
+class Plans(dict):
+    """The plan files of a store folder, read when a month is asked for: a report reads only the
+    months it shows, so a stray or broken file for another month never stops it."""
+
+    def __init__(self, cfg: Config):
+        super().__init__()
+        self.cfg = cfg
+
+    def __missing__(self, month: _dt.date) -> pd.Series:
+        days = self._read(month)
+        if days is None:
+            raise KeyError(month)
+        return days
+
+    def __contains__(self, month: object) -> bool:
+        return isinstance(month, _dt.date) and self._read(month) is not None
+
+    def _read(self, month: _dt.date) -> pd.Series | None:
+        start = month.replace(day=1)
+        if dict.__contains__(self, start):
+            return dict.__getitem__(self, start)
+        p = path(self.cfg, start)
+        if not p.is_file():
+            return None
+        days = read(p)[start]
+        self[start] = days
+        return days
+
+
+def load(cfg: Config) -> Plans:
+    """The store's plan files (:class:`Plans`), each read when first asked for."""
+    return Plans(cfg)
 
 
 def read(p: Path) -> dict[_dt.date, pd.Series]:
@@ -76,10 +101,9 @@ def read(p: Path) -> dict[_dt.date, pd.Series]:
         raise ConfigError(f"{p}: expected the columns date and gmv_target (as `storeops plan` writes them)")
     days: dict[_dt.date, decimal.Decimal] = {}
     for n, r in enumerate(rows, start=2):
-        try:
-            d = _dt.date.fromisoformat((r["date"] or "").strip())
-        except ValueError:
-            raise ConfigError(f"{p}: row {n}, column date: expected a date YYYY-MM-DD, found {r['date']!r}") from None
+        d = _date((r["date"] or "").strip())
+        if d is None:
+            raise ConfigError(f"{p}: row {n}, column date: expected a date YYYY-MM-DD, found {r['date']!r}")
         if not month.start <= d <= month.end or d in days:
             raise ConfigError(f"{p}: row {n}, column date: {d} is {'repeated' if d in days else 'not in ' + p.stem}")
         try:
@@ -142,3 +166,13 @@ def make_quarter(cfg: Config, quarter: str, total: decimal.Decimal, force: bool 
     if taken and not force:
         raise ConfigError(f"{taken[0]} exists (it may hold your edits): give --force to write it again")
     return [make(cfg, m, v, force=True) for m, v in months.items()]
+
+
+def _date(text: str) -> _dt.date | None:
+    """A date as a person or Excel writes it back: 2026-11-05, 2026/11/5, 2026.11.5."""
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"):
+        try:
+            return _dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None

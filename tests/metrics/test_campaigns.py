@@ -9,8 +9,8 @@ day    orders (paid)                                        ads     visitors
 11-12  —                                                    ¥25     100
 Week 11-09 … 11-15: cost = 100 + 75 + 50 + 8 (c2 paid its shipping) = ¥233; paid 600; ROI 600 / 233;
 baseline 3 × 100 = 300; lift 300; per yuan 300 / 233; buyers 3 of 300 visitors = 1 %.
-Judged on 11-11 (still running): 2 days, cost 100 + 50 + 50 + 8 = 208, paid 200 + 400 = 600, baseline 200,
-lift 400.
+Judged on 11-11 (still running): 2 of its 3 days, so 2/3 of the fixed cost: 66.67 + 50 + 50 + 8 = 174.67;
+paid 200 + 400 = 600, baseline 200, lift 400.
 C2 starts 11-18 (within the 7 days after 11-15); C3 on 11-23 (not).
 """
 
@@ -68,7 +68,8 @@ def test_results_over_the_week(t):
 
 def test_a_running_campaign_is_judged_so_far(t):
     c = campaigns.results(t, Period.day("2026-11-11")).iloc[0]
-    assert [c.days, c.cost, c.paid_amount, c.baseline, c.lift] == [2, 208, 600, 200, 400] and c.running
+    assert [c.days, c.fixed_cost, c.cost, c.paid_amount, c.baseline, c.lift] == [2, 66.67, 174.67, 600, 200, 400]
+    assert c.running
 
 
 def test_starting_next_week(t):
@@ -85,3 +86,15 @@ def test_baseline_uses_only_days_the_data_covers(t, con):
     con.raw_sql("DELETE FROM orders WHERE paid_at < TIMESTAMP '2026-11-09 00:00'")  # data from 11-09: none
     c = campaigns.results(t, WEEK).iloc[0]
     assert c.baseline is None and c.lift is None and c.lift_per_yuan is None and c.roi == pytest.approx(600 / 233)
+
+
+def test_a_festival_is_no_baseline_day(t, con):
+    # 11-03 (a baseline day of 11-10) sold ¥1,000: counted, 11-10's baseline is (1000 + 3 × 100) / 4 = 325
+    con.raw_sql("UPDATE orders SET paid_amount = 1000 WHERE paid_at::DATE = DATE '2026-11-03'")
+    assert campaigns.results(t, WEEK).iloc[0].baseline == 325 + 100 + 100
+    # a festival on 11-03: passed over for 10-06, before the data began: 11-10's baseline is the other 3
+    c = campaigns.results(t, WEEK, {"店庆": "11-03"}).iloc[0]
+    assert c.baseline == 300
+    # another campaign's days are passed over the same way
+    load(con, campaigns=[dict(campaign_id="C0", theme="会员日", start_date="2026-11-03", end_date="2026-11-03")])
+    assert campaigns.results(t, WEEK).iloc[0].baseline == 300

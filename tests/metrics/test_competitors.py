@@ -11,6 +11,7 @@ Price index: 裙 median(90, 200) = 145 ÷ 110; 裤 50 ÷ 40.
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from storeops.metrics import competitors
@@ -48,3 +49,13 @@ def test_top_items_and_price_index(t):
 def test_no_snapshots_no_error(t):
     assert competitors.summary(t, Period.parse("2025-03")).empty
     assert competitors.price_index(t, Period.parse("2025-03")).empty
+
+
+def test_one_snapshot_is_taken_whole_and_an_empty_first_seen_is_the_first_snapshot(t, con):
+    con.raw_sql("UPDATE competitor_products SET price = NULL, monthly_sales = NULL WHERE date = DATE '2026-03-20'")
+    con.raw_sql("UPDATE competitor_products SET first_seen = NULL WHERE item_id IN ('j1', 'j2')")
+    i1 = competitors.latest(t, MARCH).set_index("item_id").loc["i1"]
+    assert str(i1.date)[:10] == "2026-03-20" and pd.isna(i1.price)  # not 03-01's price under 03-20's date
+    # j1 has no first_seen: its first snapshot is 03-10, so it is new in March
+    s = competitors.summary(t, MARCH).set_index("competitor")
+    assert s.loc["Y", "new_items"] == 1

@@ -10,11 +10,12 @@ March: 3 buyers, 2 new, returning 1/3, repeat 1/3.
 
 RFM at 03-31 (365 days from 2025-04-01): recency / frequency / money
 A 11 / 3 / 600   E 19 / 1 / 20   B 21 / 1 / 50   C 44 / 1 / 80
-scores by ⌈5 × rank ÷ 4⌉, equal values sharing their mean rank (the three 1-order buyers: rank 2 → 3):
-R: A 5, E 4, B 3, C 2;  F: A 5, others 3;  M: A 5, C 4, B 3, E 2;  FM = ⌊(F + M) / 2⌋: A 5, C 3, B 3, E 2
-segments: A champions (R5 FM5), E potential_loyalist (R4 FM2), B loyal (R3 FM3), C at_risk (R2 FM3)
-At 02-28 (from 2025-03-01): A 263 / 1 / 100, C 13 / 1 / 80 → R: C 5, A 3; F both 4 (rank 1.5 of 2);
-M: A 5, C 3 → FM A 4, C 3 → A loyal (R3 FM4), C loyal (R5 FM3). Both have moved since.
+scores ⌈5 × position ÷ 4⌉ in the buyers' order (ties broken: R by frequency, F by money, M by frequency):
+R (most recent last): C, B, E, A → 2, 3, 4, 5;  F: E, B, C (1 order each, by money), A → 2, 3, 4, 5;
+M: E, B, C, A → 2, 3, 4, 5;  FM = ⌊(F + M) / 2⌋: A 5, C 4, B 3, E 2
+segments: A champions (R5 FM5), E potential_loyalist (R4 FM2), B loyal (R3 FM3), C at_risk (R2 FM4)
+At 02-28 (from 2025-03-01): A 263 / 1 / 100, C 13 / 1 / 80 → R: A 3, C 5; F (by money): C 3, A 5;
+M: C 3, A 5 → FM A 5, C 3 → A loyal (R3 FM5), C loyal (R5 FM3). Both have moved since.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def test_rfm_scores_and_segments(t):
     assert r.loc[["A", "#order:oE", "B", "C"], ["recency", "frequency", "monetary"]].values.tolist() == [
         [11, 3, 600], [19, 1, 20], [21, 1, 50], [44, 1, 80]]
     assert r.loc[["A", "#order:oE", "B", "C"], ["r", "f", "m", "fm"]].values.tolist() == [
-        [5, 5, 5, 5], [4, 3, 2, 2], [3, 3, 3, 3], [2, 3, 4, 3]]
+        [5, 5, 5, 5], [4, 2, 2, 2], [3, 3, 3, 3], [2, 4, 4, 4]]
     assert r.segment.to_dict() == {"A": "champions", "#order:oE": "potential_loyalist", "B": "loyal", "C": "at_risk"}
 
 

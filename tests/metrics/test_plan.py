@@ -40,6 +40,10 @@ def test_weekday_profile_from_the_eight_weeks_before(con):
     assert w[_dt.date(2026, 4, 6)] == pytest.approx(1 / 38)
     assert plan.target(t, Period.day("2026-04-12")) == pytest.approx(3000)
     assert plan.target(t, Period.day("2026-04-13")) == pytest.approx(1000)
+    # May planned ahead, with nothing sold in April yet: the same 8 weeks, not 8 weeks of ¥0.
+    # May 2026 has 5 Sundays: Sunday 3/41, other days 1/41
+    may = plan.seasonal_weights(t, _dt.date(2026, 5, 1))
+    assert may[_dt.date(2026, 5, 3)] == pytest.approx(3 / 41) and may[_dt.date(2026, 5, 4)] == pytest.approx(1 / 41)
 
 
 def test_last_years_shape_keeps_the_festival(con):
@@ -110,6 +114,10 @@ def test_a_quarter_splits_by_last_years_months(con):
     q = plan.quarter_split(t, _dt.date(2027, 1, 1), decimal.Decimal("118000"))
     assert q == {_dt.date(2027, 1, 1): decimal.Decimal("31000.00"), _dt.date(2027, 2, 1): decimal.Decimal("56000.00"),
                  _dt.date(2027, 3, 1): decimal.Decimal("31000.00")}
+    # a month last year the data covers in part would look small: without a whole quarter, by days
+    con.raw_sql("DELETE FROM orders WHERE paid_at < TIMESTAMP '2026-01-05 00:00'")
+    q = plan.quarter_split(t, _dt.date(2027, 1, 1), decimal.Decimal("90.00"))
+    assert list(q.values()) == [decimal.Decimal("31.00"), decimal.Decimal("28.00"), decimal.Decimal("31.00")]
     # no history for 2028's first quarter's year before: by days, 31 + 29 + 31 = 91
     q = plan.quarter_split(t, _dt.date(2028, 1, 1), decimal.Decimal("91.00"))
     assert list(q.values()) == [decimal.Decimal("31.00"), decimal.Decimal("29.00"), decimal.Decimal("31.00")]

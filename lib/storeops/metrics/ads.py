@@ -105,4 +105,7 @@ def spend_by_channel(t: Tables, periods: list[Period]) -> pd.DataFrame:
     for p in ps:
         a = _ads(t, p)
         out[p.label] = a.group_by("channel").aggregate(cost=a.cost.sum()).execute().set_index("channel").cost.astype(float)
-    return pd.DataFrame(out).fillna(0.0).rename_axis("channel").reset_index() if out else pd.DataFrame()
+    if not out:
+        return pd.DataFrame()
+    df = pd.DataFrame(out).fillna(0.0).rename_axis("channel").reset_index()
+    return df.sort_values([ps[-1].label, "channel"], ascending=[False, True]).reset_index(drop=True)  # latest first

@@ -41,21 +41,37 @@ def _dated(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def baseline_days(day: _dt.date, start: _dt.date) -> list[_dt.date]:
-    """The same weekday as ``day`` in each of the 4 weeks before a campaign that starts on ``start``.
+def baseline_days(day: _dt.date, start: _dt.date, skip: frozenset | set = frozenset()) -> list[_dt.date]:
+    """The same weekday as ``day`` in each of the 4 weeks before a campaign that starts on ``start``;
+    a day in ``skip`` (a festival, another campaign's day) is passed over for the week before it, up
+    to 8 weeks back — as the anomaly rule does not compare a festival with an ordinary day.
 
     >>> baseline_days(_dt.date(2026, 11, 12), _dt.date(2026, 11, 10))  # a Thursday of a Tuesday start
     [datetime.date(2026, 11, 5), datetime.date(2026, 10, 29), datetime.date(2026, 10, 22), datetime.date(2026, 10, 15)]
     """
     first = day - _dt.timedelta(days=7 * ((day - start).days // 7 + 1))
-    return [first - _dt.timedelta(days=7 * k) for k in range(BASELINE_WEEKS)]
+    weeks = (first - _dt.timedelta(days=7 * k) for k in range(2 * BASELINE_WEEKS))
+    return [d for d in weeks if d not in skip][:BASELINE_WEEKS]
 
 
-def results(t: Tables, p: Period) -> pd.DataFrame:
+def _special_days(t: Tables, festivals: dict | None) -> set[_dt.date]:
+    """Festival days of the calendar and every campaign's days: not ordinary days to compare with."""
+    from storeops.metrics.anomalies import _festival_dates
+
+    c = _dated(t.campaigns.execute())
+    out = {s + _dt.timedelta(days=i) for s, e in zip(c.start_date, c.end_date) for i in range((e - s).days + 1)}
+    years = range(2000, 2100)
+    for spec in (festivals or {}).values():
+        out.update(_festival_dates(spec, years))
+    return out
+
+
+def results(t: Tables, p: Period, festivals: dict | None = None) -> pd.DataFrame:
     """Per campaign overlapping ``p``, over its days up to ``p.end``:
 
-    - cost = fixed_cost + ad spend on its days + discount_amount of its orders (campaign_id)
-      + shipping_cost of its free-shipping orders (shipping_fee 0)
+    - cost = fixed_cost (its share for the days judged, when it runs on past ``p``) + ad spend on
+      its days + discount_amount of its orders (campaign_id) + shipping_cost of its free-shipping
+      orders (shipping_fee 0)
     - uv, paying buyers, conversion and paid_amount of the store on its days; roi = paid ÷ cost
     - baseline = Σ over its days of the mean paid amount of the same weekday in the 4 weeks
       before it (those of the 4 the data covers; none covered: no baseline, no lift);
@@ -64,6 +80,7 @@ def results(t: Tables, p: Period) -> pd.DataFrame:
     rows = []
     first = t.orders.paid_at.min().execute()
     first = None if first is None or pd.isna(first) else pd.Timestamp(first).date()
+    special = _special_days(t, festivals)
     for c in overlapping(t, p).itertuples():
         days = Period(c.start_date, min(c.end_date, p.end), "custom")
         o = t.orders.filter((t.orders.campaign_id == c.campaign_id) & in_period(t.orders.paid_at, days))
@@ -73,7 +90,8 @@ def results(t: Tables, p: Period) -> pd.DataFrame:
                       "discounts": total(o.discount_amount), "free_shipping": total(free.shipping_cost.coalesce(0)),
                       "orders": scalar(o.count())})
         # only days the data covers: a day before the store's data began is unknown, not ¥0
-        base_days = {d: [b for b in baseline_days(d, c.start_date) if first and b >= first] for d in days.dates()}
+        base_days = {d: [b for b in baseline_days(d, c.start_date, special) if first and b >= first]
+                     for d in days.dates()}
         if all(base_days.values()):
             earliest = min(min(b) for b in base_days.values())
             history = daily_paid(t, Period(earliest, c.start_date - _dt.timedelta(days=1), "custom"))
@@ -81,6 +99,7 @@ def results(t: Tables, p: Period) -> pd.DataFrame:
         else:
             baseline = None
         fixed = float(c.fixed_cost) if c.fixed_cost is not None and c.fixed_cost == c.fixed_cost else 0.0
+        fixed = round(fixed * days.days / ((c.end_date - c.start_date).days + 1), 2)  # its share so far
         cost = round(fixed + float(v["ads"]) + float(v["discounts"]) + float(v["free_shipping"]), 2)
         paid = float(v["paid"])
         lift = round(paid - baseline, 2) if baseline is not None else None

@@ -14,7 +14,11 @@ def latest(t: Tables, p: Period) -> pd.DataFrame:
     c = t.competitor_products.filter(in_period(t.competitor_products.date, p)).execute()
     if c.empty:
         return c.assign(est_sales=pd.Series(dtype=float))
-    c = c.sort_values("date").groupby(["competitor", "item_id"], as_index=False).last()
+    cp = t.competitor_products  # where first_seen is empty: the item's first snapshot ever
+    seen = cp.group_by(["competitor", "item_id"]).aggregate(seen=cp.date.min()).execute()
+    c = c.merge(seen, on=["competitor", "item_id"], how="left")
+    c["first_seen"] = c.first_seen.fillna(c.pop("seen"))
+    c = c.sort_values("date").drop_duplicates(["competitor", "item_id"], keep="last")  # one snapshot whole
     c["price"] = c.price.astype(float)
     c["est_sales"] = c.price * c.monthly_sales.fillna(0)
     c["first_seen"] = pd.to_datetime(c.first_seen).dt.date

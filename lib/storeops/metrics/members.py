@@ -7,12 +7,11 @@ A buyer is ``sales.buyer``: the buyer id, or an order of its own where the data 
 from __future__ import annotations
 
 import datetime as _dt
-import math
 
 import numpy as np
 import pandas as pd
 
-from storeops.metrics.base import in_period
+from storeops.metrics.base import evaluate, in_period, scalar
 from storeops.metrics.sales import buyer
 from storeops.periods import Period
 from storeops.warehouse import Tables
@@ -39,7 +38,7 @@ RFM_DAYS = 365
 def paid_orders(t: Tables, p: Period) -> pd.DataFrame:
     """Paid orders of ``p``: buyer, paid_at (a date), paid amount."""
     o = t.orders.filter(in_period(t.orders.paid_at, p))
-    df = o.select(buyer=buyer(o), day=o.paid_at.date(), amount=o.paid_amount).execute()
+    df = o.select(buyer=buyer(o), day=o.paid_at.date(), amount=o.paid_amount.cast("float64")).execute()
     df["day"] = pd.to_datetime(df.day).dt.date
     df["amount"] = df.amount.astype(float)
     return df
@@ -48,37 +47,47 @@ def paid_orders(t: Tables, p: Period) -> pd.DataFrame:
 def buyers(t: Tables, p: Period) -> dict[str, float | int | None]:
     """paying buyers; new_buyers (first paid order ever in ``p``); returning_share (paid before ``p``
     ÷ paying buyers); repeat_rate (≥ 2 paid orders in ``p`` ÷ paying buyers)."""
-    now = paid_orders(t, p)
     o = t.orders
-    seen = o.filter(o.paid_at < p.start).select(b=buyer(o)).distinct().execute().b
-    who = now.groupby("buyer").size()
-    n = len(who)
-    returning = int(who.index.isin(set(seen)).sum())
-    return {"paying_buyers": n, "new_buyers": n - returning,
-            "returning_share": returning / n if n else None, "repeat_rate": int((who >= 2).sum()) / n if n else None}
+    now = o.filter(in_period(o.paid_at, p))
+    now = now.group_by(b=buyer(now)).aggregate(n=now.count())
+    before = o.filter(o.paid_at < p.start)
+    before = before.select(b=buyer(before))
+    v = evaluate({"buyers": scalar(now.count()), "repeat": scalar(now.filter(now.n >= 2).count()),
+                  "returning": scalar(now.semi_join(before, "b").count())})
+    n = v["buyers"]
+    return {"paying_buyers": n, "new_buyers": n - v["returning"],
+            "returning_share": v["returning"] / n if n else None, "repeat_rate": v["repeat"] / n if n else None}
 
 
-def _score(x: pd.Series) -> pd.Series:
-    """1–5 by quintile of rank; equal values share a score (the mean of their ranks)."""
-    pct = x.rank(method="average") / len(x)
-    return pct.map(lambda v: min(5, max(1, math.ceil(v * 5 - 1e-9))))
+def _score(df: pd.DataFrame, by: list[str]) -> pd.Series:
+    """1–5 by quintile of the buyers' order on ``by`` (the first column, the next breaking its ties):
+    with most buyers on one order, shared ranks would give them all one middling F."""
+    pos = pd.Series(np.arange(1, len(df) + 1), index=df.sort_values(by, kind="stable").index)
+    return (np.ceil(pos.reindex(df.index) * 5 / len(df) - 1e-9)).clip(1, 5).astype(int)
 
 
 def rfm(t: Tables, day: _dt.date) -> pd.DataFrame:
     """Per buyer of the 365 days to ``day``: recency (days since the last paid order), frequency
-    (paid orders), monetary (paid amount), their 1–5 scores (recent, frequent, big is 5), FM and
-    the segment."""
-    df = paid_orders(t, Period.day(day).trailing(RFM_DAYS))
-    if df.empty:
-        return pd.DataFrame(columns=["buyer", "recency", "frequency", "monetary", "r", "f", "m", "fm", "segment"])
-    g = df.groupby("buyer").agg(last=("day", "max"), frequency=("day", "size"), monetary=("amount", "sum"))
-    g["recency"] = [(day - d).days for d in g["last"]]
-    g["r"] = _score(-g.recency)
-    g["f"] = _score(g.frequency)
-    g["m"] = _score(g.monetary)
+    (paid orders), monetary (paid amount), their 1–5 scores by quintile (recent, frequent, big is 5;
+    ties broken by frequency for R, by money for F, by frequency for M), FM and the segment."""
+    o = t.orders.filter(in_period(t.orders.paid_at, Period.day(day).trailing(RFM_DAYS)))
+    o = o.mutate(b=buyer(o))
+    g = o.group_by("b").aggregate(last=o.paid_at.max().date(), frequency=o.count(),
+                                  monetary=o.paid_amount.sum().cast("float64")).execute()  # Decimals: slow to convert
+    cols = ["buyer", "recency", "frequency", "monetary", "r", "f", "m", "fm", "segment"]
+    if g.empty:
+        return pd.DataFrame(columns=cols)
+    g = g.rename(columns={"b": "buyer"}).sort_values("buyer").reset_index(drop=True)
+    g["recency"] = (pd.Timestamp(day) - pd.to_datetime(g["last"])).dt.days
+    g["monetary"] = g.monetary.astype(float)
+    g["frequency"] = g.frequency.astype(int)
+    g["r"] = _score(g.assign(x=-g.recency), ["x", "frequency"])
+    g["f"] = _score(g, ["frequency", "monetary"])
+    g["m"] = _score(g, ["monetary", "frequency"])
     g["fm"] = ((g.f + g.m) // 2).astype(int)
-    g["segment"] = [segment(r, fm) for r, fm in zip(g.r, g.fm)]
-    return g.drop(columns="last").reset_index()
+    lookup = {(r, fm): s for s, rs, fms in SEGMENTS for r in rs for fm in fms}
+    g["segment"] = [lookup[k] for k in zip(g.r, g.fm)]
+    return g[cols]
 
 
 def segment(r: int, fm: int) -> str:
@@ -103,19 +112,20 @@ def cohorts(t: Tables, last_month: Period, n: int = 12) -> pd.DataFrame:
     """Cohort retention: buyers grouped by the month of their first paid order, for the ``n`` months
     to ``last_month``; ``size`` and, per following month k = 1 … , the share who paid again in it
     (NaN for months not over yet)."""
-    o = t.orders
-    df = o.filter(o.paid_at.notnull() & (o.paid_at < last_month.end_exclusive)).select(
-        b=buyer(o), m=o.paid_at.truncate("M").date()).distinct().execute()
-    df["m"] = pd.to_datetime(df.m).dt.date
-    first = df.groupby("b").m.min().rename("cohort")
-    df = df.join(first, on="b")
     months = [p.start for p in reversed(last_month.before(n - 1))] + [last_month.start]  # oldest first
-    df = df[df.cohort.isin(months)]
-    df["k"] = [(m.year - c.year) * 12 + m.month - c.month for m, c in zip(df.m, df.cohort)]
-    size = df[df.k == 0].groupby("cohort").size().reindex(months).fillna(0).astype(int)
+    o = t.orders.filter(t.orders.paid_at.notnull() & (t.orders.paid_at < last_month.end_exclusive))
+    bm = o.select(b=buyer(o), m=o.paid_at.truncate("M").date()).distinct()
+    first = bm.group_by("b").aggregate(cohort=bm.m.min())
+    j = bm.join(first, "b")
+    j = j.filter(j.cohort >= months[0])
+    df = j.group_by(["cohort", "m"]).aggregate(buyers=j.count()).execute()
+    df["cohort"] = pd.to_datetime(df.cohort).dt.date
+    c, m = pd.to_datetime(df.cohort), pd.to_datetime(df.m)
+    df["k"] = (m.dt.year - c.dt.year) * 12 + m.dt.month - c.dt.month
+    size = df[df.k == 0].groupby("cohort").buyers.sum().reindex(months).fillna(0).astype(int)
     out = pd.DataFrame({"cohort": months, "size": size.to_numpy()})
     for k in range(1, n):
-        back = df[df.k == k].groupby("cohort").size().reindex(months).fillna(0)
+        back = df[df.k == k].groupby("cohort").buyers.sum().reindex(months).fillna(0)
         share = back / size.replace(0, np.nan)
         over = [(last_month.start.year - c.year) * 12 + last_month.start.month - c.month >= k for c in months]
         out[k] = np.where(over, share.to_numpy(), np.nan)

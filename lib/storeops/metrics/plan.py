@@ -44,10 +44,16 @@ def seasonal_weights(t: Tables, month: _dt.date, festivals: dict | None = None) 
     follows the festival, not the day of the month.
     """
     m = Period.month_of(month)
-    history = daily_paid(t, Period(m.start - _dt.timedelta(days=56), m.start - _dt.timedelta(days=1)))
+    # the 8 weeks before the month, or before the last day with sales when the month is planned
+    # ahead: days not yet sold are not ¥0 days
+    last = t.orders.paid_at.max().execute()
+    last = m.start - _dt.timedelta(days=1) if last is None or pd.isna(last) else \
+        min(m.start - _dt.timedelta(days=1), pd.Timestamp(last).date())
+    history = daily_paid(t, Period(last - _dt.timedelta(days=55), last, "custom"))
     if (history > 0).sum() < 28:
         return pd.Series(1.0 / m.days, index=m.dates())
-    profile = history.groupby([d.weekday() for d in history.index]).mean()
+    # the median of each weekday: one 双11 or campaign day does not make its weekday a peak
+    profile = history.groupby([d.weekday() for d in history.index]).median()
     profile = profile / profile.mean()
     wd = pd.Series([profile.get(d.weekday(), 1.0) for d in m.dates()], index=m.dates())
     shape = pd.Series(1.0, index=m.dates())
@@ -102,7 +108,7 @@ def day_targets(t: Tables, month: _dt.date, festivals: dict | None = None,
     """The month's target per day: the plan file the GM may have edited (storeops.targets) if there
     is one, else the month target split by seasonal weight to the cent; None without a target."""
     start = month.replace(day=1)
-    if edited and start in edited:
+    if edited is not None and start in edited:
         return edited[start]
     mt = month_target(t, start)
     return None if mt is None else split(mt, seasonal_weights(t, start, festivals))
@@ -110,10 +116,11 @@ def day_targets(t: Tables, month: _dt.date, festivals: dict | None = None,
 
 def quarter_split(t: Tables, quarter_start: _dt.date, total: decimal.Decimal) -> dict[_dt.date, decimal.Decimal]:
     """A quarter's target shared among its 3 months to the cent: by last year's paid amount of the
-    same months where the store sold in all three, else by their number of days."""
+    same months where the store sold on every day of all three, else by their number of days."""
     months = [Period.month_of(_dt.date(quarter_start.year, quarter_start.month + i, 1)) for i in range(3)]
-    last = [float(daily_paid(t, Period.month_of(m.start.replace(year=m.start.year - 1))).sum()) for m in months]
-    weights = pd.Series(last if all(v > 0 for v in last) else [m.days for m in months],
+    paid = [daily_paid(t, Period.month_of(m.start.replace(year=m.start.year - 1))) for m in months]
+    whole = all((p > 0).all() for p in paid)  # a month the data covers in part would look small
+    weights = pd.Series([float(p.sum()) for p in paid] if whole else [m.days for m in months],
                         index=[m.start for m in months], dtype=float)
     return split(total, weights).to_dict()
 

@@ -205,8 +205,9 @@ METRICS: dict[str, Metric] = {m.id: m for m in (
     _m("sell_through", "售罄率", "Sell-through", "rate", "本期销售件数 ÷ (期初库存 + 本期入库)",
        "Units sold ÷ (units on hand at the start + units received)"),
     _m("aged_stock", "库龄", "Aged stock", "money",
-       "有库存但30–59、60–89、90天以上未售出的SKU的库存成本（从未售出计入90天以上）",
-       "Stock at cost of SKUs with no sale for 30–59, 60–89 or 90+ days (never sold counts as 90+)", False),
+       "有库存但30–59、60–89、90天以上未售出的SKU的库存成本（从未售出的从上架日或数据起始日算起，取较晚者）",
+       "Stock at cost of SKUs with no sale for 30–59, 60–89 or 90+ days (one never sold counts from its launch or "
+       "the first day of the data, whichever is later)", False),
     # Plan, costs, competitors
     _m("marketing_cost_ratio", "营销费用率", "Marketing cost ratio", "rate",
        "(推广花费 + 订单优惠 + 包邮运费成本) ÷ 支付金额",

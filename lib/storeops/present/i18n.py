@@ -122,6 +122,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "bridge.before.weekly": _e("上周", "Last week"),
     "bridge.after.weekly": _e("本周", "This week"),
     "bridge.after": _e("报告日", "Report day"),
+    "bridge.none.monthly": _e("上月或本月没有成交，无法拆解。", "No sales in one of the two months: nothing to split."),
+    "bridge.before.monthly": _e("上月", "Last month"),
+    "bridge.after.monthly": _e("本月", "This month"),
     "trends.heading": _e("趋势与月度进度", "Trends and month to date"),
     "trends.question": _e("近28天支付金额、访客与转化走势（橙色为报告日），本月进度与月末预测。",
                           "Paid amount, visitors and conversion over 28 days (the report day in orange); the month "
@@ -428,7 +431,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "monthly.title": _e("{store} · 月报 {date}", "{store} · Monthly review {date}"),
     "monthly.subtitle": _e("{start} 至 {end}，数据截至 {end} 24:00（{tz}）", "{start} to {end}; data to the end of {end} ({tz})"),
     "actions.heading.monthly": _e("本月要点", "Highlights"),
-    "actions.question.monthly": _e("本月结束时仍待处理的事项：超时订单与问题订单、缺货风险、推广、异常指标和下月开始的活动。",
+    "actions.question.monthly": _e("本月结束时仍待处理的事项：超时订单与问题订单、缺货风险、推广、异常指标和未来7天开始的活动。",
                                    "What is still open at the month's end: late orders and tickets, stock risks, ads, "
                                    "anomalies and the campaigns starting in the next 7 days."),
     "kpis.question.monthly": _e("本月卖得怎么样？与上月（环比）、去年同月（同比）、近3个月均值和目标相比如何？",
@@ -540,6 +543,9 @@ CATALOG: dict[str, dict[str, str]] = {
                              "Written to {path}: edit it, and the daily and weekly targets follow."),
     "next_month.kept": _e("{path} 已存在（可能有您的修改），按它显示，未覆盖。",
                           "{path} exists (it may hold your edits): shown as it is, not overwritten."),
+    "next_month.differs": _e("文件合计 {file} 与 targets 表中的月目标 {table} 不同：报表按文件计算；如需按新目标重新拆分，运行 storeops plan --force。",
+                             "The file adds up to {file}, the targets table says {table}: reports follow the file; "
+                             "run storeops plan --force to split the new target."),
     "next_month.total": _e("{month} 目标 {total}。", "{month} target: {total}."),
     "next_month.quarter": _e("本季度目标 {target}，已完成 {paid}，还剩 {left}。",
                              "The quarter's target is {target}; {paid} is done, {left} is left."),

@@ -77,6 +77,10 @@ def next_month(ctx: ReviewContext) -> Html:
         return out + tables.note(text("next_month.no_target", lang, month=nxt.label), "so-gap")
     if nxt.start in ctx.plans:
         out += tables.note(text("next_month.kept", lang, path=_shown_path(ctx, path)))
+        table = plan.month_target(ctx.t, nxt.start)
+        if table is not None and table != sum(days):  # the targets table moved since the file was made
+            out += tables.note(text("next_month.differs", lang, file=formats.money(sum(days), lang),
+                                    table=formats.money(table, lang)), "so-gap")
     else:
         targets.write(ctx.cfg, nxt.start, days)
         ctx.plans[nxt.start] = days
@@ -92,8 +96,9 @@ def next_month(ctx: ReviewContext) -> Html:
     q_days = [plan.day_targets(ctx.t, m.start, ctx.festivals, ctx.plans) for m in quarter_months]
     if all(d is not None for d in q_days):
         q_target = float(sum(sum(d) for d in q_days))
-        done = Period(quarter_months[0].start, min(ctx.period.end, quarter_months[-1].end), "custom")
-        paid = float(plan.daily_paid(ctx.t, done).sum()) if done.start <= done.end else 0.0
+        end = min(ctx.period.end, quarter_months[-1].end)  # before the quarter begins, nothing is done yet
+        paid = float(plan.daily_paid(ctx.t, Period(quarter_months[0].start, end, "custom")).sum()) \
+            if end >= quarter_months[0].start else 0.0
         ctx.shown["quarter_remaining_target"] = round(q_target - paid, 2)
         out += tables.note(text("next_month.quarter", lang, target=formats.money(q_target, lang),
                                 paid=formats.money(paid, lang), left=formats.money(q_target - paid, lang)))

@@ -572,7 +572,7 @@ def campaigns(ctx: ReviewContext) -> Html:
     """活动: the campaigns of the period with cost, ROI and lift, and those starting in the next 7 days."""
     lang = ctx.lang
     out = _section(ctx, "campaigns") + tables.subheading(text("campaigns.ran", lang))
-    ran = _camp.results(ctx.t, ctx.period)
+    ran = _camp.results(ctx.t, ctx.period, ctx.festivals)
     if ctx.period.kind == "month":  # the month's evaluation: what each yuan added, best first
         ran = ran.sort_values("lift_per_yuan", ascending=False, na_position="last", kind="stable")
     if ran.empty:
