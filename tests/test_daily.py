@@ -22,7 +22,8 @@ def ctx(con, tmp_path):
                    gmv="400"),
               dict(date="2026-03-10", channel="直通车", campaign="B", impressions=1, clicks=1, cost="150", orders=1,
                    gmv="150")],
-         campaigns=[dict(campaign_id="c1", theme="春促", start_date="2026-03-17", end_date="2026-03-18"),
+         campaigns=[dict(campaign_id="c1", theme="春促", start_date="2026-03-17", end_date="2026-03-18",
+                         fixed_cost="100"),
                     dict(campaign_id="c2", theme="38节", start_date="2026-03-18", end_date="2026-03-20")])
     cfg = config.load(write_config(tmp_path))  # gross_margin_rate 0.5 -> break-even ROAS 2.0
     return ReviewContext(cfg, con, Period.day("2026-03-10"), "en")
@@ -76,3 +77,15 @@ def test_kpi_comparisons_and_flags(con, tmp_path):
     # range 80–120, with the 10 % margin 72–132: 100 is no anomaly
     assert ctx.flags["paid_amount"] is None and ctx.reference.basis == "weekday"
     assert ctx.shown["paid_amount"] == 100
+
+
+def test_a_months_highlights_name_campaigns_that_did_not_pay_and_a_missing_plan(ctx):
+    # 春促 (03-17 … 18, fixed cost ¥100) sold nothing; its baseline is 03-10's ¥200 (for the 17th; the
+    # 18th's 03-11 sold nothing; days before the data began on 03-06 are left out): lift −200, −2.00 per
+    # yuan, short of break-even ROAS 2.0. 38节 cost nothing: nothing to pay back.
+    # April has no target in the targets table nor a plan file: the plan is to be set
+    month = ReviewContext(ctx.cfg, ctx.con, Period.parse("2026-03"), "en", review="monthly")
+    got = {a.key: a for a in action_items(month)}
+    assert got["campaigns_unpaid"].count == 1 and got["campaigns_unpaid"].top == "春促 (-2.00)"
+    assert got["plan_missing"].count == 1
+    assert got["plan_missing"].top == "2026-04"

@@ -311,6 +311,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "inventory.no_pos": _e("没有采购单数据：导入 purchase_orders（canonical_purchase_orders）后显示在途与到货。",
                            "No purchase orders in the data: load purchase_orders (canonical_purchase_orders) to see "
                            "what is on order."),
+    "actions.campaigns_unpaid": _e("增量未达保本线的活动（每元增量 < 保本投产比）",
+                                   "Campaigns whose lift per yuan fell short of break-even ROAS"),
+    "actions.plan_missing": _e("下月还没有目标：请在 targets 表中设定，或运行 storeops plan",
+                               "Next month has no target yet: set it in the targets table, or run storeops plan"),
     "actions.campaigns_next": _e("未来7天开始的活动", "Campaigns starting in the next 7 days"),
     "ads.by_channel": _e("各渠道对比上期", "By channel, against the period before"),
     "service.by_kind": _e("问题订单按类型", "Tickets by kind"),

@@ -39,7 +39,8 @@ DIGEST_KPIS = ("paid_amount", "paid_orders", "paying_buyers", "uv", "conversion"
                "refund_amount")
 XLSX = "vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ACTIONS = ("ship_breached", "ship_at_risk", "urgent", "tickets_breached", "tickets_at_risk", "hot_short",
-           "oos_visited", "ads_below_breakeven", "anomalies", "replenish_urgent", "replenish_reorder")
+           "oos_visited", "ads_below_breakeven", "campaigns_unpaid", "plan_missing", "campaigns_next", "anomalies",
+           "replenish_urgent", "replenish_reorder")
 
 
 class MailError(StoreopsError):

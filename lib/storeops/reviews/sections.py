@@ -10,6 +10,7 @@ exactly what the reader saw. A review (daily.py, weekly.py) says which sections,
 
 from __future__ import annotations
 
+import datetime as _dt
 from decimal import Decimal
 
 import pandas as pd
@@ -24,6 +25,7 @@ from storeops.metrics.base import evaluate
 from storeops.present import charts, formats, tables
 from storeops.present.i18n import text, weekday, worded
 from storeops.present.tables import Col, Html
+from storeops.periods import Period
 from storeops.publish import summary as _summary
 from storeops.reviews import compare
 from storeops.reviews.context import KPI_IDS, ReviewContext, _listed
@@ -87,6 +89,14 @@ def action_items(ctx: ReviewContext) -> list[tables.Action]:
         soon = _camp.starting(ctx.t, ctx.day)
         items.append(tables.Action("campaigns_next", len(soon), "campaigns", ", ".join(
             f"{r.theme} ({r.start_date:%m-%d})" for r in soon.head(TOP_ROWS).itertuples())))
+    if ctx.period.kind == "month":  # the month's decisions: campaigns that did not pay, a plan to set
+        ran = _camp.results(ctx.t, ctx.period, ctx.festivals)
+        weak = ran[ran.lift_per_yuan.astype(float) < (be or 1.0)] if not ran.empty else ran
+        items.append(tables.Action("campaigns_unpaid", len(weak), "campaigns", ", ".join(
+            f"{r.theme} ({r.lift_per_yuan:.2f})" for r in weak.head(TOP_ROWS).itertuples())))
+        nxt = Period.month_of(ctx.period.end + _dt.timedelta(days=1))
+        unset = plan.day_targets(ctx.t, nxt.start, ctx.festivals, ctx.plans) is None
+        items.append(tables.Action("plan_missing", int(unset), "next_month", nxt.label if unset else ""))
     flagged = [k for k, f in ctx.flags.items() if f]
     items.append(tables.Action("anomalies", len(flagged), "kpis", ", ".join(
         f"{registry.get(k).label(ctx.lang)} {text('flag.' + ctx.flags[k], ctx.lang)}" for k in flagged[:TOP_ROWS])))
