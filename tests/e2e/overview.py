@@ -31,3 +31,28 @@ def assert_figures_match(published) -> int:
             expected = formats.value(summary["metrics"][key], registry.get(key).unit, lang)
         assert html.unescape(shown) == expected, key
     return len(found)
+
+
+def publish(project, kind: str, flag: str, label: str, lang: str):
+    """``storeops run <kind> <flag> <label> --lang <lang>`` on ``project``: (lang, html path, page)."""
+    import subprocess
+    from pathlib import Path
+
+    from tests.conftest import BIN
+
+    r = subprocess.run([BIN / "storeops", "run", kind, flag, label, "--lang", lang, "--config",
+                        project / "params" / "store.yaml"], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    html_path = Path(r.stdout.strip().splitlines()[-1])
+    return lang, html_path, html_path.read_text(encoding="utf-8")
+
+
+def assert_whole(published, project, kind: str, label: str, sections) -> None:
+    """The report is where it belongs, has every section, and shows no missing value or traceback."""
+    lang, html_path, page = published
+    stem = f"{kind}-{label}" + ("" if lang == "zh" else ".en")
+    assert html_path == project / "reports" / kind / label[:4] / f"{stem}.html"
+    for anchor in sections:
+        assert f'id="{anchor}"' in page, anchor
+    for sign in ("Traceback", "nan", "None", "NaN"):
+        assert not re.search(rf"\b{sign}\b", re.sub(r'src="data:[^"]+"', "", page)), sign

@@ -15,6 +15,7 @@ import storeops
 from storeops import config
 from storeops.publish import mail
 from tests.conftest import BIN
+from tests.e2e.overview import assert_whole, publish
 
 pytestmark = pytest.mark.e2e
 DAY = "2026-11-26"  # a Thursday, the demo's last day
@@ -28,21 +29,12 @@ def run(project: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module", params=["zh", "en"])
 def published(request, demo_project):
-    lang = request.param
-    r = run(demo_project, "--date", DAY, "--lang", lang)
-    assert r.returncode == 0, r.stderr
-    html_path = Path(r.stdout.strip().splitlines()[-1])
-    return lang, html_path, html_path.read_text(encoding="utf-8")
+    return publish(demo_project, "replenishment", "--date", DAY, request.param)
 
 
 def test_paths_sections_and_no_missing_values(published, demo_project):
     lang, html_path, page = published
-    stem = f"replenishment-{DAY}" + ("" if lang == "zh" else ".en")
-    assert html_path == demo_project / "reports" / "replenishment" / "2026" / f"{stem}.html"
-    for anchor in SECTIONS:
-        assert f'id="{anchor}"' in page, anchor
-    for sign in ("Traceback", "nan", "None", "NaN"):
-        assert not re.search(rf"\b{sign}\b", page), sign
+    assert_whole(published, demo_project, "replenishment", DAY, SECTIONS)
     assert ("补货需求表" in page and "进销存" in page) if lang == "zh" else ("Replenishment table" in page
                                                                         and "Stock ledger" in page)
 

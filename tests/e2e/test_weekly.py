@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -18,8 +16,7 @@ from storeops.metrics.base import evaluate
 from storeops.periods import Period
 from storeops.publish import mail
 from storeops.reviews.context import kpi_values
-from tests.conftest import BIN
-from tests.e2e.overview import assert_figures_match
+from tests.e2e.overview import assert_figures_match, assert_whole, publish
 
 pytestmark = pytest.mark.e2e
 WEEK = "2026-W47"  # Monday 2026-11-16 to Sunday 2026-11-22
@@ -29,22 +26,12 @@ SECTIONS = ("overview", "actions", "kpis", "days", "bridge", "drivers", "categor
 
 @pytest.fixture(scope="module", params=["zh", "en"])
 def published(request, demo_project):
-    lang = request.param
-    r = subprocess.run([BIN / "storeops", "run", "weekly", "--week", WEEK, "--lang", lang, "--config",
-                        demo_project / "params" / "store.yaml"], capture_output=True, text=True, timeout=600)
-    assert r.returncode == 0, r.stderr
-    html_path = Path(r.stdout.strip().splitlines()[-1])
-    return lang, html_path, html_path.read_text(encoding="utf-8")
+    return publish(demo_project, "weekly", "--week", WEEK, request.param)
 
 
 def test_paths_and_every_section(published, demo_project):
     lang, html_path, page = published
-    stem = f"weekly-{WEEK}" + ("" if lang == "zh" else ".en")
-    assert html_path == demo_project / "reports" / "weekly" / "2026" / f"{stem}.html"
-    for anchor in SECTIONS:
-        assert f'id="{anchor}"' in page, anchor
-    for sign in ("Traceback", "nan", "None", "NaN"):
-        assert not re.search(rf"\b{sign}\b", re.sub(r'src="data:[^"]+"', "", page)), sign
+    assert_whole(published, demo_project, "weekly", WEEK, SECTIONS)
     assert "storeops.weekly" not in page and "<script" not in page
     assert len(re.findall(r'<img[^>]* src="data:image/png;base64,', page)) == 2  # the 7 days and the bridge
     if lang == "zh":
