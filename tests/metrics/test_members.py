@@ -61,7 +61,7 @@ def test_rfm_scores_and_segments(t):
 def test_segments_and_who_moved(t):
     before = members.rfm(t, _dt.date(2026, 2, 28))
     assert before.set_index("buyer").segment.to_dict() == {"A": "loyal", "C": "loyal"}
-    s = members.segments(members.rfm(t, MARCH.end), before).set_index("segment")
+    s = members.segments(t, MARCH.end, _dt.date(2026, 2, 28)).set_index("segment")
     assert s.loc["champions", ["buyers", "moved_in", "moved_out"]].tolist() == [1, 1, 0]
     assert s.loc["at_risk", ["buyers", "moved_in", "moved_out"]].tolist() == [1, 1, 0]
     assert s.loc["loyal", ["buyers", "moved_in", "moved_out"]].tolist() == [1, 0, 2]  # B stays; A and C left

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
+import ibis
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
@@ -59,49 +61,54 @@ def buyers(t: Tables, p: Period) -> dict[str, float | int | None]:
             "returning_share": v["returning"] / n if n else None, "repeat_rate": v["repeat"] / n if n else None}
 
 
-def _score(df: pd.DataFrame, by: list[str]) -> pd.Series:
-    """1–5 by quintile of the buyers' order on ``by`` (the first column, the next breaking its ties):
-    with most buyers on one order, shared ranks would give them all one middling F."""
-    pos = pd.Series(np.arange(1, len(df) + 1), index=df.sort_values(by, kind="stable").index)
-    return (np.ceil(pos.reindex(df.index) * 5 / len(df) - 1e-9)).clip(1, 5).astype(int)
+def _scored(t: Tables, day: _dt.date) -> ir.Table:
+    """The RFM of every buyer of the 365 days to ``day``, as one query (millions of buyers stay in the
+    warehouse): recency, frequency, monetary; their 1–5 scores by quintile of the buyers' order —
+    ⌈5 × position ÷ buyers⌉ — with ties broken by the other measure (R by frequency, F by money, M by
+    frequency), then by buyer; FM = ⌊(F + M) / 2⌋ and the segment."""
+    o = t.orders.filter(in_period(t.orders.paid_at, Period.day(day).trailing(RFM_DAYS)))
+    o = o.mutate(b=buyer(o))
+    g = o.group_by("b").aggregate(last=o.paid_at.max().date(), frequency=o.count(),
+                                  monetary=o.paid_amount.sum().cast("float64"))
+    g = g.mutate(recency=(ibis.literal(day) - g["last"]).cast("int64"))
+    n = g.count().as_scalar()
+
+    def score(*order) -> ir.IntegerColumn:
+        pos = ibis.row_number().over(ibis.window(order_by=[*order, g.b])) + 1
+        return ((5 * pos + n - 1) // n).cast("int64")
+
+    g = g.mutate(r=score(g.recency.desc(), g.frequency), f=score(g.frequency, g.monetary),
+                 m=score(g.monetary, g.frequency))
+    g = g.mutate(fm=((g.f + g.m) // 2).cast("int64"))
+    cases = [((g.r.isin(rs) & g.fm.isin(fms)), name) for name, rs, fms in SEGMENTS]
+    return g.mutate(segment=ibis.cases(*cases)).rename(buyer="b")
 
 
 def rfm(t: Tables, day: _dt.date) -> pd.DataFrame:
     """Per buyer of the 365 days to ``day``: recency (days since the last paid order), frequency
-    (paid orders), monetary (paid amount), their 1–5 scores by quintile (recent, frequent, big is 5;
-    ties broken by frequency for R, by money for F, by frequency for M), FM and the segment."""
-    o = t.orders.filter(in_period(t.orders.paid_at, Period.day(day).trailing(RFM_DAYS)))
-    o = o.mutate(b=buyer(o))
-    g = o.group_by("b").aggregate(last=o.paid_at.max().date(), frequency=o.count(),
-                                  monetary=o.paid_amount.sum().cast("float64")).execute()  # Decimals: slow to convert
+    (paid orders), monetary (paid amount), r, f, m (1–5, recent, frequent and big is 5), fm and the
+    segment (see :func:`_scored`), by buyer. Every buyer: for an analyst's next cell; the report
+    takes :func:`segments`."""
     cols = ["buyer", "recency", "frequency", "monetary", "r", "f", "m", "fm", "segment"]
-    if g.empty:
-        return pd.DataFrame(columns=cols)
-    g = g.rename(columns={"b": "buyer"}).sort_values("buyer").reset_index(drop=True)
-    g["recency"] = (pd.Timestamp(day) - pd.to_datetime(g["last"])).dt.days
-    g["monetary"] = g.monetary.astype(float)
-    g["frequency"] = g.frequency.astype(int)
-    g["r"] = _score(g.assign(x=-g.recency), ["x", "frequency"])
-    g["f"] = _score(g, ["frequency", "monetary"])
-    g["m"] = _score(g, ["monetary", "frequency"])
-    g["fm"] = ((g.f + g.m) // 2).astype(int)
-    lookup = {(r, fm): s for s, rs, fms in SEGMENTS for r in rs for fm in fms}
-    g["segment"] = [lookup[k] for k in zip(g.r, g.fm)]
-    return g[cols]
+    return _scored(t, day).select(cols).order_by("buyer").execute()
 
 
 def segment(r: int, fm: int) -> str:
     return next(s for s, rs, fms in SEGMENTS if r in rs and fm in fms)
 
 
-def segments(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
-    """Per segment: buyers, their paid amount, and how many of them were in another segment before
-    (moved in) or have left it since (moved out), among buyers scored both times."""
-    both = now.merge(before[["buyer", "segment"]], on="buyer", how="inner", suffixes=("", "_before"))
-    moved = both[both.segment != both.segment_before]
-    g = now.groupby("segment").agg(buyers=("buyer", "size"), monetary=("monetary", "sum"))
-    g["moved_in"] = moved.groupby("segment").size()
-    g["moved_out"] = moved.groupby("segment_before").size()
+def segments(t: Tables, day: _dt.date, before: _dt.date) -> pd.DataFrame:
+    """Per segment at ``day``: buyers, their paid amount over the 365 days, and how many of them were
+    in another segment at ``before`` (moved in) or have left it since (moved out), among buyers
+    scored both times."""
+    now, was = _scored(t, day), _scored(t, before)
+    # one query, each scoring once: (segment now, segment before) pairs with their buyers and money
+    j = now.select("buyer", "segment", "monetary").left_join(was.select("buyer", was_segment=was.segment), "buyer")
+    pairs = j.group_by(["segment", "was_segment"]).aggregate(n=j.count(), monetary=j.monetary.sum()).execute()
+    moved = pairs[pairs.was_segment.notna() & (pairs.segment != pairs.was_segment)]
+    g = pairs.groupby("segment").agg(buyers=("n", "sum"), monetary=("monetary", "sum"))
+    g["moved_in"] = moved.groupby("segment").n.sum()
+    g["moved_out"] = moved.groupby("was_segment").n.sum()
     g = g.reindex(SEGMENT_ORDER).fillna(0)
     g[["buyers", "moved_in", "moved_out"]] = g[["buyers", "moved_in", "moved_out"]].astype(int)
     g["share"] = g.buyers / g.buyers.sum() if g.buyers.sum() else np.nan
@@ -139,12 +146,12 @@ NON_MEMBER = "#non-member"
 def by_level(t: Tables, p: Period) -> pd.DataFrame:
     """Per membership level (``members`` table; buyers not in it are ``NON_MEMBER``): paying buyers,
     paid amount, its share, amount per buyer and repeat rate (≥ 2 paid orders in ``p``)."""
-    now = paid_orders(t, p)
-    levels = t.members.select("buyer_id", "level").execute().set_index("buyer_id").level
-    g = now.groupby("buyer").agg(orders=("day", "size"), amount=("amount", "sum"))
-    g["level"] = levels.reindex(g.index).fillna(NON_MEMBER).to_numpy()
-    out = g.groupby("level").agg(buyers=("orders", "size"), paid_amount=("amount", "sum"),
-                                 repeaters=("orders", lambda x: int((x >= 2).sum())))
+    o = t.orders.filter(in_period(t.orders.paid_at, p))
+    per = o.group_by(buyer_id=buyer(o)).aggregate(orders=o.count(), amount=o.paid_amount.sum().cast("float64"))
+    j = per.left_join(t.members.select("buyer_id", "level"), "buyer_id")
+    j = j.mutate(level=j.level.fill_null(NON_MEMBER))
+    out = j.group_by("level").aggregate(buyers=j.count(), paid_amount=j.amount.sum(),
+                                        repeaters=(j.orders >= 2).sum()).execute().set_index("level")
     out["share"] = out.paid_amount / out.paid_amount.sum() if out.paid_amount.sum() else np.nan
     out["per_buyer"] = out.paid_amount / out.buyers
     out["repeat_rate"] = out.repeaters / out.buyers

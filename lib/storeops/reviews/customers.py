@@ -25,7 +25,7 @@ def members(ctx: ReviewContext) -> Html:
     out += tables.note(text("members.buyers", lang, buyers=b["paying_buyers"], new=b["new_buyers"],
                             returning=_pct(b["returning_share"]), repeat=_pct(b["repeat_rate"])))
     ctx.explain("rfm")
-    seg = _mem.segments(_mem.rfm(ctx.t, p.end), _mem.rfm(ctx.t, p.start - _dt.timedelta(days=1)))
+    seg = _mem.segments(ctx.t, p.end, p.start - _dt.timedelta(days=1))
     seg["name"] = [text(f"rfm.{s}", lang) for s in seg.segment]
     out += tables.subheading(text("members.rfm", lang)) + tables.data_table("rfm_segments", seg, [
         Col("name", "col.segment"), Col("buyers", "col.buyers", "count"), Col("share", "col.share", "rate"),
