@@ -69,7 +69,10 @@ def test_segments_and_who_moved(t):
 
 
 def test_every_score_pair_has_one_segment():
-    assert {members.segment(r, fm) for r in range(1, 6) for fm in range(1, 6)} == set(members.SEGMENT_ORDER)
+    owners = {(r, fm): [s for s, rs, fms in members.SEGMENTS if r in rs and fm in fms]
+              for r in range(1, 6) for fm in range(1, 6)}
+    assert all(len(v) == 1 for v in owners.values())  # each of the 25 score pairs in one segment
+    assert {v[0] for v in owners.values()} == set(members.SEGMENT_ORDER)
     assert len(members.SEGMENT_ORDER) == 11
 
 

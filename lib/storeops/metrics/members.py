@@ -37,15 +37,6 @@ SEGMENT_ORDER = tuple(dict.fromkeys(s for s, _, _ in SEGMENTS))
 RFM_DAYS = 365
 
 
-def paid_orders(t: Tables, p: Period) -> pd.DataFrame:
-    """Paid orders of ``p``: buyer, paid_at (a date), paid amount."""
-    o = t.orders.filter(in_period(t.orders.paid_at, p))
-    df = o.select(buyer=buyer(o), day=o.paid_at.date(), amount=o.paid_amount.cast("float64")).execute()
-    df["day"] = pd.to_datetime(df.day).dt.date
-    df["amount"] = df.amount.astype(float)
-    return df
-
-
 def buyers(t: Tables, p: Period) -> dict[str, float | int | None]:
     """paying buyers; new_buyers (first paid order ever in ``p``); returning_share (paid before ``p``
     ÷ paying buyers); repeat_rate (≥ 2 paid orders in ``p`` ÷ paying buyers)."""
@@ -91,10 +82,6 @@ def rfm(t: Tables, day: _dt.date) -> pd.DataFrame:
     takes :func:`segments`."""
     cols = ["buyer", "recency", "frequency", "monetary", "r", "f", "m", "fm", "segment"]
     return _scored(t, day).select(cols).order_by("buyer").execute()
-
-
-def segment(r: int, fm: int) -> str:
-    return next(s for s, rs, fms in SEGMENTS if r in rs and fm in fms)
 
 
 def segments(t: Tables, day: _dt.date, before: _dt.date) -> pd.DataFrame:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from storeops.metrics import members as _mem
-from storeops.present import charts, tables
+from storeops.present import charts, formats, tables
 from storeops.present.i18n import text
 from storeops.present.tables import Col, Html
 from storeops.reviews.context import ReviewContext
@@ -23,7 +23,7 @@ def members(ctx: ReviewContext) -> Html:
     for k in ("new_buyers", "returning_share", "repeat_rate"):
         ctx.show(k, b[k])
     out += tables.note(text("members.buyers", lang, buyers=b["paying_buyers"], new=b["new_buyers"],
-                            returning=_pct(b["returning_share"]), repeat=_pct(b["repeat_rate"])))
+                            returning=formats.pct(b["returning_share"]), repeat=formats.pct(b["repeat_rate"])))
     ctx.explain("rfm")
     seg = _mem.segments(ctx.t, p.end, p.start - _dt.timedelta(days=1))
     seg["name"] = [text(f"rfm.{s}", lang) for s in seg.segment]
@@ -53,9 +53,3 @@ def members(ctx: ReviewContext) -> Html:
                                                                       Col("size", "col.buyers", "count"),
                                                                       *[Col(str(k), f"col.m{k}", "rate")
                                                                         for k in (1, 2, 3, 6)]], lang)
-
-
-def _pct(v) -> str:
-    from storeops.present import formats
-
-    return formats.pct(v)
