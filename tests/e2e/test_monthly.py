@@ -37,6 +37,8 @@ def test_paths_and_every_section(published, demo_project):
     assert_whole(published, demo_project, "monthly", MONTH, SECTIONS)
     assert ("月报 2026-10" in page and "环比(上月)" in page and "按会员等级" in page) if lang == "zh" else \
         ("Monthly review 2026-10" in page and "vs last month" in page and "By membership level" in page)
+    # the demo's data begins 09-18: September's cohort holds earlier customers too, and says so
+    assert ("数据从 2026-09 开始" in page) if lang == "zh" else ("The data begins in 2026-09" in page)
 
 
 def test_every_figure_of_the_overview_is_in_summary_json(published):

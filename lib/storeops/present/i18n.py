@@ -492,6 +492,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "col.level": _e("等级", "Level"),
     "members.rfm": _e("RFM 分层（近365天买家）", "RFM segments (buyers of the last 365 days)"),
     "members.cohorts": _e("同期群留存（按首次购买月份）", "Cohort retention (by month of first purchase)"),
+    "members.first_cohort": _e("* 数据从 {month} 开始：该月“新客”中含以往的老客，留存偏高。",
+                               "* The data begins in {month}: its \"new\" buyers include earlier customers, so its "
+                               "retention reads high."),
     "members.no_cohorts": _e("近12个月没有新客。", "No new buyer in the last 12 months."),
     "members.months_after": _e("首购后第N个月", "Months after the first purchase"),
     "members.cohort": _e("首购月份（人数）", "Cohort (buyers)"),

@@ -44,11 +44,16 @@ def members(ctx: ReviewContext) -> Html:
     out += tables.subheading(text("members.cohorts", lang))
     if c.empty:
         return out + tables.note(text("members.no_cohorts", lang))
-    grid = c.set_index(c.cohort.map(lambda d: f"{d:%Y-%m} ({int(c.set_index('cohort').loc[d, 'size'])})"))
-    grid = grid.drop(columns=["cohort", "size"])
+    # the month the data begins holds buyers of every earlier month too: marked, and said
+    first = ctx.first_day.replace(day=1) if ctx.first_day else None
+    c = c.assign(label=[f"{d:%Y-%m}" + ("*" if d == first else "") for d in c.cohort])
+    grid = c.set_index(c.label.map(lambda x: f"{x} ({int(c.set_index('label').loc[x, 'size'])})"))
+    grid = grid.drop(columns=["cohort", "size", "label"])
     grid = grid.loc[:, grid.notna().any()]  # months after the newest cohort's first are all blank
     out += charts.heatmap(grid, lang, text("members.months_after", lang), text("members.cohort", lang))
-    shown = c.rename(columns=str).assign(cohort=[f"{d:%Y-%m}" for d in c.cohort])
+    if first in set(c.cohort):
+        out += tables.note(text("members.first_cohort", lang, month=f"{first:%Y-%m}"))
+    shown = c.rename(columns=str).assign(cohort=c.label)
     return out + tables.data_table("cohorts", shown, [Col("cohort", "col.cohort"),
                                                                       Col("size", "col.buyers", "count"),
                                                                       *[Col(str(k), f"col.m{k}", "rate")
