@@ -47,14 +47,10 @@ def context(report_date: str | _dt.date | None = None, config: str | None = None
     return open_context("replenishment", report_date, config, lang, allow_incomplete)
 
 
-def settings(ctx: ReviewContext) -> _rep.Settings:
-    return _rep.Settings.from_config(ctx.cfg.raw, str(ctx.cfg.path))
-
-
 def plan(ctx: ReviewContext) -> pd.DataFrame:
     """The replenishment table (metrics.replenishment.table), worked out once per report."""
     if "plan" not in ctx.computed:
-        ctx.computed["plan"] = _rep.table(ctx.stock, _rep.on_order(ctx.t, ctx.day), settings(ctx), ctx.day)
+        ctx.computed["plan"] = _rep.table(ctx.stock, _rep.on_order(ctx.t, ctx.day), stock.settings(ctx), ctx.day)
     return ctx.computed["plan"]
 
 
@@ -62,7 +58,12 @@ def _shown(df: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """The table as a reader sees it: class and status in words, urgent SKUs marked."""
     state = [text(f"status.{s}", lang) + (" · " + text("status.urgent", lang) if u else "")
              for s, u in zip(df.status, df.urgent)]
-    return df.assign(sales_class=df.sales_class.map(lambda c: text(f"class.{c}", lang)), state=state)
+    return stock.worded(df.drop(columns="status"), lang).assign(status=df.status, state=state)
+
+
+def _totals(p: pd.DataFrame, by: str, lang: Lang) -> pd.DataFrame:
+    """metrics.replenishment.totals with the status or class in words."""
+    return stock.worded(_rep.totals(p, by), lang)
 
 
 def overview(ctx: ReviewContext) -> Html:
@@ -82,10 +83,7 @@ def overview(ctx: ReviewContext) -> Html:
     cols = [Col("skus", "col.skus", "count"), Col("on_hand", "col.on_hand", "count"),
             Col("stock_value", "col.stock_value", "money"), Col("suggested_qty", "suggested_qty", "count"),
             Col("order_value", "col.order_value", "money")]
-    by_status = _rep.totals(p, "status")
-    by_status["status"] = by_status.status.map(lambda s: text(f"status.{s}", lang))
-    by_class = _rep.totals(p, "sales_class")
-    by_class["sales_class"] = by_class.sales_class.map(lambda c: text(f"class.{c}", lang))
+    by_status, by_class = _totals(p, "status", lang), _totals(p, "sales_class", lang)
     out = tables.section("replenishment_overview", lang, "overview", ctx.kind)
     out += tables.note(text("replenishment.totals", lang, skus=len(p), units=formats.count(p.suggested_qty.sum(), lang),
                             value=formats.money(p.order_value.sum(), lang)))
@@ -118,7 +116,7 @@ def table(ctx: ReviewContext) -> Html:
     lang, p = ctx.lang, plan(ctx)
     for k in ("velocity", "safety_stock", "reorder_point", "days_cover"):
         ctx.explain(k)
-    default_lead = settings(ctx).lead_time_days
+    default_lead = stock.settings(ctx).lead_time_days
     decide = p[(p.status != "ok") | p.urgent | (p.suggested_qty > 0)]
     out = tables.section("replenishment_table", lang, "table", ctx.kind)
     out += tables.note(text("replenishment.shown", lang, n=len(decide), total=len(p)))
@@ -155,7 +153,7 @@ def ledger(ctx: ReviewContext) -> Html:
     p = ledger_period(ctx.day)
     return (tables.section("ledger", ctx.lang, "ledger", ctx.kind)
             + tables.note(text("ledger.period", ctx.lang, week=p.label, start=p.start.isoformat(), end=p.end.isoformat()))
-            + stock.ledger_tables(ctx, p, settings(ctx).stock_falls_at))
+            + stock.ledger_tables(ctx, p, stock.settings(ctx).stock_falls_at))
 
 
 def workbook(ctx: ReviewContext) -> bytes:
@@ -168,9 +166,7 @@ def workbook(ctx: ReviewContext) -> bytes:
     sums = [Col("skus", "col.skus", "count"), Col("on_hand", "col.on_hand", "count"),
             Col("stock_value", "col.stock_value", "money"), Col("suggested_qty", "suggested_qty", "count"),
             Col("order_value", "col.order_value", "money")]
-    by = {k: _rep.totals(p, k) for k in ("status", "sales_class")}
-    by["status"]["status"] = by["status"].status.map(lambda s: text(f"status.{s}", lang))
-    by["sales_class"]["sales_class"] = by["sales_class"].sales_class.map(lambda c: text(f"class.{c}", lang))
+    by = {k: _totals(p, k, lang) for k in ("status", "sales_class")}
     supplier = _rep.totals(p.assign(supplier=rows.supplier), "supplier")
     sheets = [_wb.Sheet(text("workbook.summary", lang), supplier, [Col("supplier", "col.supplier"), *sums],
                         sums=[c.name for c in sums], highlight="suggested_qty"),

@@ -9,13 +9,13 @@ import decimal
 import pandas as pd
 
 from storeops import targets
-from storeops.metrics import explore as _explore
 from storeops.metrics import plan
 from storeops.periods import Period
 from storeops.present import formats, tables
 from storeops.present.i18n import text
 from storeops.present.tables import Col, Html
 from storeops.reviews.context import ReviewContext
+from storeops.reviews.sections import category_sales
 
 
 def _to_date(ctx: ReviewContext, first: _dt.date) -> dict[str, float | None]:
@@ -48,7 +48,7 @@ def attainment(ctx: ReviewContext) -> Html:
     if cats.empty:
         out += tables.note(text("attainment.no_categories", lang))
     else:
-        sold = _explore.by_category(ctx.t, p)[["category", "paid_amount"]]
+        sold = category_sales(ctx, p)[["category", "paid_amount"]]
         cats = cats.merge(sold, on="category", how="left").fillna({"paid_amount": 0.0})
         cats["gmv_target"] = cats.gmv_target.astype(float)
         cats["attainment"] = cats.paid_amount / cats.gmv_target.where(cats.gmv_target > 0)

@@ -90,7 +90,7 @@ def action_items(ctx: ReviewContext) -> list[tables.Action]:
         items.append(tables.Action("campaigns_next", len(soon), "campaigns", ", ".join(
             f"{r.theme} ({r.start_date:%m-%d})" for r in soon.head(TOP_ROWS).itertuples())))
     if ctx.period.kind == "month":  # the month's decisions: campaigns that did not pay, a plan to set
-        ran = _camp.results(ctx.t, ctx.period, ctx.festivals)
+        ran = _campaigns(ctx)
         weak = ran[ran.lift_per_yuan.astype(float) < (be or 1.0)] if not ran.empty else ran
         items.append(tables.Action("campaigns_unpaid", len(weak), "campaigns", ", ".join(
             f"{r.theme} ({r.lift_per_yuan:.2f})" for r in weak.head(TOP_ROWS).itertuples())))
@@ -101,6 +101,23 @@ def action_items(ctx: ReviewContext) -> list[tables.Action]:
     items.append(tables.Action("anomalies", len(flagged), "kpis", ", ".join(
         f"{registry.get(k).label(ctx.lang)} {text('flag.' + ctx.flags[k], ctx.lang)}" for k in flagged[:TOP_ROWS])))
     return items
+
+
+def _campaigns(ctx: ReviewContext) -> pd.DataFrame:
+    """The period's campaign results (metrics.campaigns.results), worked out once per review: the
+    highlights and the campaigns section both use them."""
+    if "campaigns" not in ctx.computed:
+        ctx.computed["campaigns"] = _camp.results(ctx.t, ctx.period, ctx.festivals)
+    return ctx.computed["campaigns"]
+
+
+def category_sales(ctx: ReviewContext, p: Period) -> pd.DataFrame:
+    """Sales by category in ``p`` (metrics.explore.by_category), once per period: a week's drivers and
+    its categories both compare it with last week."""
+    key = ("by_category", p.start, p.end)
+    if key not in ctx.computed:
+        ctx.computed[key] = _explore.by_category(ctx.t, p)
+    return ctx.computed[key]
 
 
 def _actions(ctx: ReviewContext) -> list[tables.Action]:
@@ -280,7 +297,7 @@ def drivers(ctx: ReviewContext) -> Html:
     p, before = ctx.period, compare.headline(ctx.period)
     total = sum((Decimal(str(ctx.values(x)["paid_amount"] or 0)) * sign for x, sign in ((p, 1), (before, -1))),
                 Decimal(0))
-    cat = _explore.contributions(_explore.by_category(ctx.t, p), _explore.by_category(ctx.t, before), "category",
+    cat = _explore.contributions(category_sales(ctx, p), category_sales(ctx, before), "category",
                                  total)
     out += tables.subheading(worded("drivers.by_category", ctx.kind, ctx.lang))
     out += _drivers_table(ctx, "drivers_by_category", cat, "category")
@@ -545,7 +562,7 @@ def categories(ctx: ReviewContext) -> Html:
     """类目与商品: by category against the period before; top and bottom 10 products; new products; 动销率."""
     p, lang = ctx.period, ctx.lang
     out = _section(ctx, "categories") + tables.subheading(text("categories.by_category", lang))
-    cat = _explore.change_by_category(ctx.t, p, p.previous())
+    cat = _explore.against(category_sales(ctx, p), category_sales(ctx, p.previous()), "category")
     cat["category"] = cat.category.replace({_explore.NO_CATEGORY: text("drivers.none", lang)})
     cols = [Col("category", "col.category"), Col("paid_amount", "paid_amount", "money"),
             Col("paid_amount_change", "col.paid_change", "change"), Col("units", "col.units", "count")]
@@ -582,7 +599,7 @@ def campaigns(ctx: ReviewContext) -> Html:
     """活动: the campaigns of the period with cost, ROI and lift, and those starting in the next 7 days."""
     lang = ctx.lang
     out = _section(ctx, "campaigns") + tables.subheading(text("campaigns.ran", lang))
-    ran = _camp.results(ctx.t, ctx.period, ctx.festivals)
+    ran = _campaigns(ctx)
     if ctx.period.kind == "month":  # the month's evaluation: what each yuan added, best first
         ran = ran.sort_values("lift_per_yuan", ascending=False, na_position="last", kind="stable")
     if ran.empty:

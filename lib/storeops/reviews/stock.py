@@ -19,8 +19,29 @@ from storeops.reviews.context import ReviewContext
 ARRIVING_DAYS = 14
 
 
-def _classes(df: pd.DataFrame, lang: str, col: str = "sales_class") -> pd.DataFrame:
-    return df.assign(**{col: df[col].map(lambda c: text(f"class.{c}", lang))})
+#: columns whose values are words in the catalog: sales class and replenishment status
+WORDED = {"sales_class": "class", "status": "status"}
+
+
+def worded(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``df`` with its sales class and status (where it has them) in the reader's words."""
+    return df.assign(**{c: df[c].map(lambda v, k=k: text(f"{k}.{v}", lang)) for c, k in WORDED.items() if c in df})
+
+
+def settings(ctx: ReviewContext) -> _rep.Settings:
+    """The store's ``replenishment:`` settings (metrics.replenishment.Settings), read once per review."""
+    if "replenishment_settings" not in ctx.computed:
+        ctx.computed["replenishment_settings"] = _rep.Settings.from_config(ctx.cfg.raw, str(ctx.cfg.path))
+    return ctx.computed["replenishment_settings"]
+
+
+def _by_class(ctx: ReviewContext) -> Html:
+    """SKUs, stock and warnings per sales class (inventory.by_class)."""
+    return tables.subheading(text("inventory.by_class", ctx.lang)) + tables.data_table(
+        "by_class", worded(_inv.by_class(ctx.stock, settings(ctx).overstock_days), ctx.lang),
+        [Col("sales_class", "col.class"), Col("skus", "col.skus", "count"), Col("on_hand", "col.on_hand", "count"),
+         Col("stock_value", "col.stock_value", "money"), Col("out_of_stock", "col.out_of_stock", "count"),
+         Col("short", "col.short", "count"), Col("overstock", "col.overstock", "count")], ctx.lang)
 
 
 def inventory(ctx: ReviewContext) -> Html:
@@ -32,11 +53,7 @@ def inventory(ctx: ReviewContext) -> Html:
         return out + ctx.gaps("inventory")
     for k in ("sales_class", "days_cover", "stockout_rate"):
         ctx.explain(k)
-    out += tables.subheading(text("inventory.by_class", lang)) + tables.data_table(
-        "by_class", _classes(_inv.by_class(ctx.stock, _rep.Settings.from_config(ctx.cfg.raw).overstock_days), lang),
-        [Col("sales_class", "col.class"), Col("skus", "col.skus", "count"), Col("on_hand", "col.on_hand", "count"),
-         Col("stock_value", "col.stock_value", "money"), Col("out_of_stock", "col.out_of_stock", "count"),
-         Col("short", "col.short", "count"), Col("overstock", "col.overstock", "count")], lang)
+    out += _by_class(ctx)
     days = _inv.stockout_days(ctx.t, ctx.period)
     out_days, all_days = int(days.out_days.sum()), int(days.days.sum())
     rate = out_days / all_days if all_days else None
@@ -132,10 +149,5 @@ def health(ctx: ReviewContext) -> Html:
         Col("bucket", "col.idle_days"), Col("skus", "col.skus", "count"), Col("units", "col.units", "count"),
         Col("value", "col.stock_value", "money")], lang)
     ctx.explain("sales_class")
-    out += tables.subheading(text("inventory.by_class", lang)) + tables.data_table(
-        "by_class", _classes(_inv.by_class(ctx.stock, _rep.Settings.from_config(ctx.cfg.raw).overstock_days), lang),
-        [Col("sales_class", "col.class"), Col("skus", "col.skus", "count"), Col("on_hand", "col.on_hand", "count"),
-         Col("stock_value", "col.stock_value", "money"), Col("out_of_stock", "col.out_of_stock", "count"),
-         Col("short", "col.short", "count"), Col("overstock", "col.overstock", "count")], lang)
-    falls = _rep.Settings.from_config(ctx.cfg.raw).stock_falls_at
-    return out + tables.subheading(text("health.ledger", lang)) + ledger_tables(ctx, p, falls)
+    out += _by_class(ctx)
+    return out + tables.subheading(text("health.ledger", lang)) + ledger_tables(ctx, p, settings(ctx).stock_falls_at)
