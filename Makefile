@@ -12,7 +12,7 @@ DATE ?=
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,spark]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "storeops" >/dev/null
 	touch $(STAMP)
 

@@ -1,4 +1,4 @@
-"""The storeops command: ``storeops demo | ingest | run | send | index | check``.
+"""The storeops command: ``storeops demo | ingest | publish-tables | run | send | index | check | plan``.
 
 Every command takes ``--config`` (default ``params/store.yaml``). Errors a user
 can act on print one line and exit 1; a bug still shows its traceback.
@@ -37,7 +37,7 @@ def _date(s: str) -> _dt.date:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from storeops import demo, warehouse
+    from storeops import demo, spark, warehouse
 
     cfg = _config.load(args.config)
     end = args.end or cfg.yesterday()
@@ -60,6 +60,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             raise StoreopsError(f"unknown preset(s) {', '.join(unknown)}; known: {', '.join(sorted(available))}")
         for n in names:
             print(f"  wrote {export.write(available[n], con, Path(args.as_exports), cfg.timezone)}")
+    _print_published(spark.publish_after_load(cfg, con))
     con.disconnect()
     return 0
 
@@ -79,7 +80,37 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     total = sum(r.rows_read for r in done)
     print(f"{len(done)} file(s): read {total}, accepted {sum(r.rows_accepted for r in done)}, "
           f"rejected {sum(r.rows_rejected for r in done)}; {len(refused)} file(s) refused")
+    if done and not args.dry_run:
+        from storeops import spark, warehouse
+
+        con = warehouse.connect(cfg)
+        try:
+            _print_published(spark.publish_after_load(cfg, con))
+        finally:
+            con.disconnect()
     return 1 if refused else 0
+
+
+def _cmd_publish_tables(args: argparse.Namespace) -> int:
+    from storeops import spark, warehouse
+
+    cfg = _config.load(args.config)
+    dest = Path(args.dir) if args.dir else spark.settings(cfg).tables
+    if dest is None:
+        raise StoreopsError("name the folder to write (warehouse.spark reads a catalog database, not a folder)")
+    con = warehouse.connect(cfg)
+    try:
+        _print_published(spark.publish(con, dest), dest)
+    finally:
+        con.disconnect()
+    return 0
+
+
+def _print_published(done, dest=None) -> None:
+    if done:
+        print(f"published to {dest or 'the Spark tables'}: {sum(p.written for p in done)} file(s) written, "
+              f"{sum(p.unchanged for p in done)} unchanged, {sum(p.removed for p in done)} removed; "
+              f"{sum(p.rows for p in done):,} rows in {len(done)} tables")
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -288,6 +319,12 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("folder", help="the store folder (created if missing)")
     n.add_argument("--notebooks", action="store_true", help="also copy the review notebooks to customise")
     n.set_defaults(func=_cmd_init)
+
+    pt = cmd("publish-tables", "write the warehouse's tables as Parquet for the Spark target (a folder per "
+                               "table, a file per month; only changed months are rewritten); ingest does it itself "
+                               "when the reports read Spark")
+    pt.add_argument("dir", nargs="?", default=None, help="where (default: warehouse.spark.tables)")
+    pt.set_defaults(func=_cmd_publish_tables)
 
     c = cmd("check", "show each table's rows and latest date, and what the data tracks")
     c.set_defaults(func=_cmd_check)

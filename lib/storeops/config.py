@@ -27,6 +27,8 @@ class Config:
     language: Lang
     warehouse_url: str
     reports_dir: Path
+    #: where ingest loads when the reports read another warehouse (``warehouse.load``; storeops.spark)
+    load_url: str = ""
     thresholds: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -91,6 +93,7 @@ def load(path: str | Path | None = None) -> Config:
     except Exception:
         raise ConfigError(f"{p}: store.timezone {tz!r} is not an IANA timezone") from None
     reports = Path((raw.get("reports") or {}).get("dir", "reports"))
+    url = (raw.get("warehouse") or {}).get("url", "duckdb://data/warehouse.duckdb")
     return Config(
         path=p,
         root=root,
@@ -99,7 +102,8 @@ def load(path: str | Path | None = None) -> Config:
         currency=store.get("currency", "CNY"),
         timezone=tz,
         language=lang,
-        warehouse_url=(raw.get("warehouse") or {}).get("url", "duckdb://data/warehouse.duckdb"),
+        warehouse_url=url,
+        load_url=(raw.get("warehouse") or {}).get("load", url),
         reports_dir=reports if reports.is_absolute() else root / reports,
         thresholds=raw.get("thresholds") or {},
         raw=raw,

@@ -1,12 +1,14 @@
 """The warehouse: open the ibis connection, create the canonical tables, upsert, freshness.
 
 Any ibis backend works by URL (``params/store.yaml: warehouse.url``); the default
-is a DuckDB file. Writes go through :func:`upsert`, which replaces rows by key,
-so loading the same export twice changes nothing.
+is a DuckDB file, ``pyspark://`` is Spark (storeops.spark). Writes go through :func:`upsert`,
+which replaces rows by key, so loading the same export twice changes nothing; they go to
+``warehouse.load`` where the reports read a warehouse ingest cannot write (Spark).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import uuid
 from collections.abc import Iterable
@@ -19,14 +21,15 @@ import pandas as pd
 import pyarrow as pa
 import sqlglot
 
-from storeops import schema
+from storeops import schema, spark
 from storeops.config import Config
 from storeops.errors import WarehouseError
 
 
-def resolve_url(cfg: Config) -> str:
-    """The warehouse URL with a relative DuckDB path made absolute against the project root."""
-    url = cfg.warehouse_url
+def resolve_url(cfg: Config, url: str | None = None) -> str:
+    """The warehouse URL (default: the one reports read) with a relative DuckDB path made absolute
+    against the project root."""
+    url = url or cfg.warehouse_url
     parts = urlsplit(url)
     if parts.scheme != "duckdb":
         return url
@@ -42,9 +45,15 @@ def resolve_url(cfg: Config) -> str:
 def connect(cfg: Config, *, read_only: bool = False, create: bool = False) -> ibis.BaseBackend:
     """Open the warehouse of ``cfg``; with ``create``, make the file and any missing tables.
 
-    Reports open it read-only so that an ingest may run at the same time.
+    Reports open it read-only so that an ingest may run at the same time; a writer (ingest, demo)
+    opens ``warehouse.load``.
     """
-    url = resolve_url(cfg)
+    url = resolve_url(cfg, cfg.warehouse_url if read_only else cfg.load_url)
+    if spark.is_spark(url):
+        if not read_only:
+            raise WarehouseError(f"{cfg.path}: the reports read Spark, which ingest cannot write: set "
+                                 f"warehouse.load to the DuckDB file ingest loads (e.g. duckdb://data/warehouse.duckdb)")
+        return spark.connect(cfg)
     if url.startswith("duckdb://") and url != "duckdb://:memory:":
         path = Path(urlsplit(url).path)
         if not path.exists():
@@ -67,14 +76,35 @@ def connect(cfg: Config, *, read_only: bool = False, create: bool = False) -> ib
     return con
 
 
+def isolated(cfg: Config, fn, *args):
+    """``fn(*args)`` run where it holds nothing a report's kernel needs: here for a DuckDB file, in a
+    child process for Spark, whose JVM and catalog (an embedded Derby metastore is locked by the JVM
+    that opened it) are gone when this returns."""
+    if not spark.is_spark(cfg.warehouse_url):
+        return fn(*args)
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(_then_stop_spark, (fn, *args))
+
+
+def _then_stop_spark(fn, *args):
+    try:
+        return fn(*args)
+    finally:
+        spark.shutdown()
+
+
 def create_tables(con: ibis.BaseBackend, names: Iterable[str] | None = None) -> None:
-    """Create every canonical table that does not exist yet; bring existing ones up to the schema."""
+    """Create every canonical table that does not exist yet; bring existing ones up to the schema.
+    On DuckDB all in one transaction: a load killed while it starts leaves all the tables or none."""
     existing = set(con.list_tables())
-    for name in names or schema.TABLES:
-        if name not in existing:
-            con.create_table(name, schema=schema.table(name).schema)
-        else:
-            _migrate(con, schema.table(name))
+    with _transaction(con) if con.name == "duckdb" else contextlib.nullcontext():
+        for name in names or schema.TABLES:
+            if name not in existing:
+                con.create_table(name, schema=schema.table(name).schema)
+            else:
+                _migrate(con, schema.table(name))
 
 
 def _migrate(con: ibis.BaseBackend, table: schema.Table) -> None:

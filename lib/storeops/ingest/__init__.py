@@ -100,23 +100,30 @@ def _frame(table: read.Table, header: list[str], rows: list[tuple[int, list]], u
     xlsx = table.encoding == "xlsx"
     cells_of, lines, bad = [], [], {}
     for line, cells in rows:
-        if not any(str(c).strip() for c in cells):
+        if xlsx:
+            cells = [str(c) for c in cells]
+        whole = "".join(cells)
+        if whole.isspace() or not whole:
             continue  # a blank line is not a row
-        cells = [str(c) for c in cells]
         if len(cells) < n:
             if not xlsx:  # a workbook simply omits empty trailing cells (more so without <dimension>)
                 bad[len(cells_of)] = f"truncated: {len(cells)} of {n} fields"
             cells = cells + [""] * (n - len(cells))
-        elif len(cells) > n and any(c.strip() for c in cells[n:]):
-            bad[len(cells_of)] = f"{len(cells)} fields, the header has {n}"
-        for h, c in zip(header, cells):
-            if read.UNDECODED.search(c):
-                bad.setdefault(len(cells_of), f"column {h}: not valid {table.encoding} text (the file's "
-                                              f"encoding); the row was cut or damaged")
-            elif len(c) > read.MAX_CELL:
-                bad.setdefault(len(cells_of), f"column {h}: a cell of {len(c):,} characters (at most "
-                                              f"{read.MAX_CELL:,})")
-        cells_of.append(cells[:n])
+        elif len(cells) > n:
+            if any(c.strip() for c in cells[n:]):
+                bad[len(cells_of)] = f"{len(cells)} fields, the header has {n}"
+            cells = cells[:n]
+            whole = "".join(cells)
+        # the whole row first: a cell-by-cell look only where something is wrong
+        if len(whole) > read.MAX_CELL or read.UNDECODED.search(whole):
+            for h, c in zip(header, cells):
+                if read.UNDECODED.search(c):
+                    bad.setdefault(len(cells_of), f"column {h}: not valid {table.encoding} text (the file's "
+                                                  f"encoding); the row was cut or damaged")
+                elif len(c) > read.MAX_CELL:
+                    bad.setdefault(len(cells_of), f"column {h}: a cell of {len(c):,} characters (at most "
+                                                  f"{read.MAX_CELL:,})")
+        cells_of.append(cells)
         lines.append(line)
     cols = _columns(header)
     df = pd.DataFrame(cells_of, columns=cols, dtype=object)

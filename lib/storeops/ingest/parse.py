@@ -12,6 +12,7 @@ import unicodedata
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
 
@@ -285,7 +286,7 @@ def for_dtype(dtype: str, tz: str, *, is_key: bool = False, date_order: str | No
         def parse_ts(s: str) -> _dt.datetime | None:
             return timestamp(s, tz, date_order)
 
-        parse_ts.is_timestamp = True  # column() may take its vectorised path
+        parse_ts.plain = _plain_timestamps  # column() takes plain cells in one vectorised pass
         return parse_ts
     return key if is_key else text
 
@@ -293,17 +294,22 @@ def for_dtype(dtype: str, tz: str, *, is_key: bool = False, date_order: str | No
 def column(values: pd.Series, parser) -> tuple[list, dict[int, str]]:
     """Parse a column: (values, {row position: reason}) — every cell is tried, none is dropped.
 
-    Each distinct cell is parsed once (prices and statuses repeat thousands of
-    times); timestamps in the common layout are parsed in one vectorised pass.
+    Cells in a plain layout, whose value is certain without the cell-by-cell rules (an id of
+    letters and digits, a name without spaces at its ends or invisible characters, a time as
+    2026-11-26 10:15:00), are taken in one vectorised pass; the rest go through ``parser`` one
+    distinct cell at a time (prices and statuses repeat thousands of times).
     """
     raw = values.tolist()
-    fast = _fast_timestamps(values) if getattr(parser, "is_timestamp", False) else {}
+    plain = getattr(parser, "plain", None)
+    mask, out = plain(values) if plain else (None, None)
+    if mask is not None and mask.all():
+        return out, {}
+    out = out if out is not None else raw.copy()
+    todo = range(len(raw)) if mask is None else (~mask).nonzero()[0].tolist()
     cache: dict[object, tuple[object, str | None]] = {}
-    out, bad = [], {}
-    for i, v in enumerate(raw):
-        if i in fast:
-            out.append(fast[i])
-            continue
+    bad = {}
+    for i in todo:
+        v = raw[i]
         hit = cache.get(v)
         if hit is None:
             try:
@@ -311,17 +317,51 @@ def column(values: pd.Series, parser) -> tuple[list, dict[int, str]]:
             except BadValue as e:
                 hit = (None, str(e))
             cache[v] = hit
-        out.append(hit[0])
+        out[i] = hit[0]
         if hit[1]:
             bad[i] = hit[1]
     return out, bad
 
 
-def _fast_timestamps(values: pd.Series) -> dict[int, _dt.datetime]:
-    s = values.astype(str).str.strip()
+def _as_str(values: pd.Series) -> pd.Series:
+    """The cells that are strings; any other (None from a value map) as "", which nothing plain matches."""
+    return values.where(values.map(type).eq(str), "")
+
+
+def _plain_timestamps(values: pd.Series) -> tuple[np.ndarray, list]:
+    """(mask, values): times written 2026-11-26 10:15:00 within the plausible window; outside it,
+    the cell-by-cell path says why."""
+    s = _as_str(values).str.strip()
     parsed = pd.to_datetime(s.where(s.str.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"), None),
                             format="%Y-%m-%d %H:%M:%S", errors="coerce")
     first, last = _window()
-    # outside the plausible window: the slow path says why
     ok = (parsed.notna() & (parsed >= pd.Timestamp(first)) & (parsed < pd.Timestamp(last + ONE_DAY))).to_numpy()
-    return dict(zip(ok.nonzero()[0].tolist(), parsed[ok].dt.to_pydatetime().tolist()))
+    out = values.tolist()
+    if ok.any():
+        for i, v in zip(ok.nonzero()[0].tolist(), parsed[ok].dt.to_pydatetime().tolist()):
+            out[i] = v
+    return ok, out
+
+
+#: characters :func:`text` removes or strips, and a leading ' or = that it may: a cell without any is itself
+_NOT_PLAIN = "\\s\x00-\x1f\x7f-\x9f\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_PLAIN_TEXT = f"[^{_NOT_PLAIN}'=]([^\x00-\x1f\x7f-\x9f\u200b\u200c\u200d\u2060\ufeff\u00ad]*[^{_NOT_PLAIN}])?"
+#: an id :func:`key` keeps as it is: ASCII letters, digits and - _ # / : @, no dot (a float), not 1e5
+_PLAIN_KEY = r"[A-Za-z0-9_#/:@][A-Za-z0-9_#/:@-]*"
+_SCIENTIFIC = r"[-+]?\d+[eE][-+]?\d+"
+
+
+def _plain_text(values: pd.Series) -> tuple[np.ndarray, list]:
+    s = _as_str(values)
+    ok = s.str.fullmatch(_PLAIN_TEXT) & ~s.str.lower().isin(_PLACEHOLDERS)
+    return ok.to_numpy(dtype=bool), values.tolist()
+
+
+def _plain_key(values: pd.Series) -> tuple[np.ndarray, list]:
+    s = _as_str(values)
+    ok = s.str.fullmatch(_PLAIN_KEY) & ~s.str.fullmatch(_SCIENTIFIC) & ~s.str.lower().isin(_PLACEHOLDERS)
+    return ok.to_numpy(dtype=bool), values.tolist()
+
+
+text.plain = _plain_text
+key.plain = _plain_key

@@ -33,7 +33,7 @@ def summary(t: Tables, p: Period) -> pd.DataFrame:
     c["new"] = c.first_seen.map(lambda d: d is not None and d == d and p.start <= d <= p.end)
     g = c.groupby("competitor").agg(items=("item_id", "size"), new_items=("new", "sum"), est_sales=("est_sales", "sum"))
     g["new_items"] = g.new_items.astype(int)
-    return g.sort_values(["est_sales"], ascending=False).reset_index()
+    return g.sort_values(["est_sales", "competitor"], ascending=[False, True]).reset_index()
 
 
 def top_items(t: Tables, p: Period, n: int = 3) -> pd.DataFrame:

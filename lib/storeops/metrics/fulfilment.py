@@ -75,14 +75,14 @@ def urgent_orders(t: Tables, cutoff: _dt.datetime) -> pd.DataFrame:
     """加急订单: urgent orders awaiting shipment at the cut-off, oldest first."""
     w = awaiting(t, cutoff)
     return _masked(w.filter(w.is_urgent).select("order_id", "buyer_id", "paid_at", "hours", "province").order_by(
-        ibis.desc("hours")).execute())
+        [ibis.desc("hours"), "order_id"]).execute())
 
 
 def overdue(t: Tables, cutoff: _dt.datetime, min_hours: float) -> pd.DataFrame:
     """Orders awaiting shipment for at least ``min_hours``, oldest first."""
     w = awaiting(t, cutoff)
     return _masked(w.filter(w.hours >= min_hours).select("order_id", "buyer_id", "paid_at", "hours", "is_urgent")
-                   .order_by(ibis.desc("hours")).execute())
+                   .order_by([ibis.desc("hours"), "order_id"]).execute())
 
 
 def _masked(df: pd.DataFrame) -> pd.DataFrame:

@@ -99,7 +99,7 @@ def stock_status(t: Tables, day: _dt.date, sales_to: _dt.date | None = None) -> 
 def hot_short(status: pd.DataFrame) -> pd.DataFrame:
     """Hot SKUs that will run out before a new order lands: days of cover < lead time."""
     s = status[(status.sales_class == "hot") & (status.days_cover < status.lead_time_days)]
-    return s.sort_values("days_cover")
+    return s.sort_values(["days_cover", "sku"])  # ties by SKU: the same list on every engine
 
 
 def out_of_stock_with_visitors(t: Tables, day: _dt.date, status: pd.DataFrame) -> pd.DataFrame:

@@ -57,7 +57,8 @@ def high_uv_low_conversion(perf: pd.DataFrame, store_conversion: float | None) -
         return perf.iloc[0:0]
     seen = perf[perf.uv > 0]
     busy = seen[seen.uv >= seen.uv.quantile(0.75)]
-    return busy[busy.conversion.fillna(0) < 0.5 * store_conversion].sort_values("uv", ascending=False)
+    return busy[busy.conversion.fillna(0) < 0.5 * store_conversion].sort_values(["uv", "product_id"],
+                                                                                ascending=[False, True])
 
 
 def on_sale(t: Tables) -> pd.DataFrame:

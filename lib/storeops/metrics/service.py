@@ -120,7 +120,7 @@ def open_tickets(t: Tables, cutoff: _dt.datetime, min_age_h: float = 0) -> pd.Da
     age = (c.epoch_seconds() - open_.opened_at.epoch_seconds()) / 3600
     out = open_.mutate(age_h=age).filter(ibis._.age_h >= min_age_h)
     return out.select("ticket_id", "order_id", "kind", "severity", "opened_at", "age_h").order_by(
-        ibis.desc("age_h")).execute()
+        [ibis.desc("age_h"), "ticket_id"]).execute()
 
 
 def tickets_by_kind(t: Tables, p: Period, cutoff: _dt.datetime) -> pd.DataFrame:

@@ -97,10 +97,10 @@ def _extra(cfg: Config, kind: str, p: Period, lang: str, allow_incomplete: bool,
     purchasing, from the same library function and data as the notebook's table."""
     if kind != "replenishment":
         return {}
-    from storeops import replenishment
+    from storeops import replenishment, warehouse
 
     try:
-        content = replenishment.workbook_for(cfg, p.start, lang, allow_incomplete)
+        content = warehouse.isolated(cfg, replenishment.workbook_for, cfg, p.start, lang, allow_incomplete)
     except Exception as e:  # the report ran; a workbook that cannot be made must not pass unseen
         raise ReportError(f"the replenishment workbook could not be made: {type(e).__name__}: {e}") from None
     return {html_path.with_name(html_path.name.removesuffix(".html") + ".xlsx"): content}
@@ -121,15 +121,22 @@ def timeout_s(cfg: Config, kind: str) -> int:
 
 def _guard(cfg: Config, kind: str, period: Period, allow_incomplete: bool) -> None:
     from storeops import warehouse
-    from storeops.reviews.context import incomplete_message, missing_for
+    from storeops.reviews.context import incomplete_message
+
+    missing = warehouse.isolated(cfg, _missing, cfg, kind, period)
+    if missing and not allow_incomplete:
+        raise ReportError(incomplete_message(missing, period))
+
+
+def _missing(cfg: Config, kind: str, period: Period) -> dict:
+    from storeops import warehouse
+    from storeops.reviews.context import missing_for
 
     con = warehouse.connect(cfg, read_only=True)
     try:
-        missing = missing_for(kind, con, period)
+        return missing_for(kind, con, period)
     finally:
         con.disconnect()
-    if missing and not allow_incomplete:
-        raise ReportError(incomplete_message(missing, period))
 
 
 def publish(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = None, lang: str | None = None,

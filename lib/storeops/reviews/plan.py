@@ -52,7 +52,8 @@ def attainment(ctx: ReviewContext) -> Html:
         cats = cats.merge(sold, on="category", how="left").fillna({"paid_amount": 0.0})
         cats["gmv_target"] = cats.gmv_target.astype(float)
         cats["attainment"] = cats.paid_amount / cats.gmv_target.where(cats.gmv_target > 0)
-        out += tables.data_table("attainment_by_category", cats.sort_values("gmv_target", ascending=False), [
+        cats = cats.sort_values(["gmv_target", "category"], ascending=[False, True])
+        out += tables.data_table("attainment_by_category", cats, [
             Col("category", "col.category"), Col("gmv_target", "col.target", "money"),
             Col("paid_amount", "paid_amount", "money"), Col("attainment", "attainment", "rate")], lang)
     company = ((ctx.cfg.raw.get("plan") or {}).get("company_sales") or {}).get(p.label)
