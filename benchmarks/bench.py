@@ -162,10 +162,95 @@ def ingest_memory(root: Path, repeat: int) -> dict:
     return {"file_mb": mb, "peak_mb": peak, "floor_mb": floor, "growth_per_file_mb": (peak - floor) / mb}
 
 
+#: what a store's daily ingest loads for day D: the orders created in the 14 days to D (their status
+#: moves: paid, shipped, refunded) with their lines, and the day's stock, traffic and ads
+DAILY_LOAD = {"orders": "created_at", "order_items": None, "inventory": "date", "traffic": "date",
+              "product_traffic": "date", "traffic_by_source": "date", "ads": "date", "cs_sessions": "started_at"}
+WINDOW_DAYS = 14
+GROWTH = """
+import datetime as dt, sys, time
+from pathlib import Path
+import duckdb
+from storeops import config, warehouse
+
+fresh, grown, end, days, window, loads = sys.argv[1], sys.argv[2], dt.date.fromisoformat(sys.argv[3]), \
+    int(sys.argv[4]), int(sys.argv[5]), eval(sys.argv[6])
+first = end - dt.timedelta(days=days - 1)
+cfg = config.load(Path(grown) / "params" / "store.yaml")
+con = warehouse.connect(cfg, create=True)
+db = con.con
+db.execute(f"ATTACH '{fresh}' AS fresh (READ_ONLY)")
+for t, col in loads.items():  # the warehouse as it was a year ago
+    if col:
+        db.execute(f'DELETE FROM "{t}" WHERE CAST("{col}" AS DATE) >= ?', [first])
+db.execute("DELETE FROM order_items WHERE order_id NOT IN (SELECT order_id FROM orders)")
+db.execute("CHECKPOINT")
+t0 = time.monotonic()
+for i in range(days):  # then a year of daily loads, each as ingest writes it
+    d = first + dt.timedelta(days=i)
+    since = d - dt.timedelta(days=window - 1)
+    rows = {}
+    for t, col in loads.items():
+        if t == "orders":
+            q = f'SELECT * FROM fresh.orders WHERE CAST(created_at AS DATE) BETWEEN ? AND ?', [since, d]
+        elif t == "order_items":
+            q = ('SELECT i.* FROM fresh.order_items i JOIN fresh.orders o USING (order_id) '
+                 'WHERE CAST(o.created_at AS DATE) BETWEEN ? AND ?', [since, d])
+        else:
+            q = f'SELECT * FROM fresh."{t}" WHERE CAST("{col}" AS DATE) = ?', [d]
+        rows[t] = db.execute(*q).arrow()
+    warehouse.upsert_many(con, rows)
+    if hasattr(warehouse, "keep_in_order"):
+        warehouse.keep_in_order(con, list(loads))
+print(f"{days} loads in {time.monotonic() - t0:.0f}s", flush=True)
+con.disconnect()
+"""
+
+
+def grown(root: Path, days: int = 365) -> Path:
+    """A copy of ``root``'s store whose last ``days`` days came by daily incremental loads (built once)."""
+    import shutil
+
+    out = root.parent / f"{root.name}-grown"
+    if not (out / "data" / "warehouse.duckdb").is_file():
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.copytree(root / "params", out / "params")
+        (out / "data").mkdir(parents=True)
+        shutil.copy(root / "data" / "warehouse.duckdb", out / "data" / "warehouse.duckdb")
+        print(f"growing {out.name}: {days} daily loads …", flush=True)
+        wall, rss = measure([str(BIN / "python"), "-c", GROWTH, str(root / "data" / "warehouse.duckdb"), str(out),
+                             END, str(days), str(WINDOW_DAYS), repr(DAILY_LOAD)])
+        print(f"  {wall:.0f}s, peak {rss:,.0f} MB", flush=True)
+    return out
+
+
+def spark_project(root: Path) -> Path | None:
+    """``root``'s store read through Spark (its tables published as Parquet); None without Java or PySpark."""
+    import importlib.util
+    import shutil
+
+    if shutil.which("java") is None or importlib.util.find_spec("pyspark") is None:
+        print("(no Java or PySpark here: the Spark tier is left out; pip install -e '.[spark]')")
+        return None
+    out = root.parent / f"{root.name}-spark"
+    cfg = out / "params" / "store.yaml"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    text = (root / "params" / "store.yaml").read_text(encoding="utf-8")
+    cfg.write_text(text.replace("  url: duckdb://data/warehouse.duckdb\n", (
+        f"  url: pyspark://\n  load: duckdb://{root / 'data' / 'warehouse.duckdb'}\n"
+        f"  spark: {{master: 'local[2]', tables: data/spark}}\n"), 1), encoding="utf-8")
+    subprocess.run([str(BIN / "storeops"), "publish-tables", "--config", str(cfg)], check=True,
+                   stdout=subprocess.DEVNULL)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scales", default="1,10", help="demo scales to time (default 1,10; 100 on request)")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-spark", dest="spark", action="store_false", help="leave out the Spark tier")
+    ap.add_argument("--no-growth", dest="growth", action="store_false",
+                    help="leave out the scale-10 store grown by a year of daily loads")
     args = ap.parse_args()
     scales = [float(s) for s in args.scales.split(",")]
     roots = {s: project(s) for s in scales}
@@ -175,6 +260,10 @@ def main() -> None:
     tiers += [(f"weekly, scale {s:g}", run_weekly(roots[s])) for s in scales]
     tiers += [(f"replenishment, scale {s:g}", run_replenishment(roots[s])) for s in scales]
     tiers += [(f"monthly, scale {s:g}", run_monthly(roots[s])) for s in scales]
+    if args.spark and (sroot := spark_project(roots[scales[0]])):
+        tiers.append((f"daily on Spark, scale {scales[0]:g}", run_daily(sroot, ROOT / "notebooks" / "daily.ipynb")))
+    if args.growth and 10 in scales:
+        tiers.append(("daily, scale 10 grown", run_daily(grown(roots[10]), ROOT / "notebooks" / "daily.ipynb")))
     results: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in tiers}
     for _ in range(args.repeat):  # interleaved, so drift on a noisy machine hits every tier alike
         for name, cmd in tiers:
@@ -192,6 +281,10 @@ def main() -> None:
         print(f"{name:<26}{wall:>9.2f}{wall / floor_wall:>9.2f}{rss:>10.0f}{rss / floor_rss:>9.2f}")
         summary[name] = {"wall_s": wall, "wall_ratio": wall / floor_wall, "peak_mb": rss, "rss_ratio": rss / floor_rss,
                          "runs": results[name]}
+    for a, b in ((f"daily on Spark, scale {scales[0]:g}", f"daily, scale {scales[0]:g}"),
+                 ("daily, scale 10 grown", "daily, scale 10")):
+        if a in summary and b in summary:
+            print(f"{a} / {b}: {summary[a]['wall_s'] / summary[b]['wall_s']:.2f}×")
     summary["ingest"] = ingest_throughput(roots[scales[0]], args.repeat)
     out = ROOT / "benchmarks" / "results"
     out.mkdir(exist_ok=True)

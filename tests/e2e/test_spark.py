@@ -212,16 +212,19 @@ def test_reports_from_a_catalog_database_with_an_embedded_metastore(both, demo_p
     cfg = spark_store(tmp_path / "store", demo_project)
     data = tmp_path / "store" / "data"
     assert storeops(cfg, "publish-tables").returncode == 0
-    made = subprocess.run([BIN / "python", "-c", CATALOG, str(data), *spark.TABLES], capture_output=True, text=True)
+    made = subprocess.run([BIN / "python", "-c", CATALOG, str(data), *spark.TABLES], capture_output=True, text=True,
+                          cwd=data)  # Derby writes its derby.log where it runs
     assert made.returncode == 0, made.stderr[-2000:]
     cfg.write_text(cfg.read_text(encoding="utf-8").replace("    tables: data/spark\n", f"""    database: shop
     conf:
       spark.sql.catalogImplementation: hive
       spark.sql.warehouse.dir: {data}/catalog
       spark.hadoop.javax.jdo.option.ConnectionURL: "jdbc:derby:;databaseName={data}/metastore_db"
+      spark.driver.extraJavaOptions: -Dderby.stream.error.file={data}/derby.log
 """), encoding="utf-8")
     for kind in ("daily", "replenishment"):
         done = storeops(cfg, "run", kind, "--date", REVIEWS[kind])
         assert done.returncode == 0, done.stderr[-2000:]
         path = Path(done.stdout.strip()).with_suffix("").with_suffix(".summary.json")
         assert assert_same(both[kind][0], json.loads(path.read_text())) >= 10
+    assert (data / "derby.log").is_file()  # the store's Java options beside storeops' own
