@@ -198,29 +198,37 @@ for i in range(days):  # then a year of daily loads, each as ingest writes it
                  'WHERE CAST(o.created_at AS DATE) BETWEEN ? AND ?', [since, d])
         else:
             q = f'SELECT * FROM fresh."{t}" WHERE CAST("{col}" AS DATE) = ?', [d]
-        rows[t] = db.execute(*q).arrow()
+        got = db.execute(*q).arrow()
+        rows[t] = got.read_all() if hasattr(got, "read_all") else got
     warehouse.upsert_many(con, rows)
-    if hasattr(warehouse, "keep_in_order"):
-        warehouse.keep_in_order(con, list(loads))
-print(f"{days} loads in {time.monotonic() - t0:.0f}s", flush=True)
+    if upkeep:  # as ingest does after each load
+        t1 = time.monotonic()
+        if warehouse.keep_in_order(con, list(loads)):
+            print(f"day {d}: rewritten in time order in {time.monotonic() - t1:.1f}s", flush=True)
+spreads = {t: round(warehouse.spread(con, t), 2) for t, col in loads.items() if col}
+print(f"{days} loads in {time.monotonic() - t0:.0f}s; days spread over row groups: {spreads}", flush=True)
 con.disconnect()
 """
 
 
-def grown(root: Path, days: int = 365) -> Path:
-    """A copy of ``root``'s store whose last ``days`` days came by daily incremental loads (built once)."""
+def grown(root: Path, upkeep: bool, days: int = 365) -> Path:
+    """A copy of ``root``'s store whose last ``days`` days came by daily incremental loads (built once),
+    with ingest's upkeep (tables kept in time order) or without."""
     import shutil
 
-    out = root.parent / f"{root.name}-grown"
+    out = root.parent / f"{root.name}-grown{'-upkeep' if upkeep else ''}"
     if not (out / "data" / "warehouse.duckdb").is_file():
         shutil.rmtree(out, ignore_errors=True)
         shutil.copytree(root / "params", out / "params")
         (out / "data").mkdir(parents=True)
         shutil.copy(root / "data" / "warehouse.duckdb", out / "data" / "warehouse.duckdb")
         print(f"growing {out.name}: {days} daily loads …", flush=True)
-        wall, rss = measure([str(BIN / "python"), "-c", GROWTH, str(root / "data" / "warehouse.duckdb"), str(out),
-                             END, str(days), str(WINDOW_DAYS), repr(DAILY_LOAD)])
-        print(f"  {wall:.0f}s, peak {rss:,.0f} MB", flush=True)
+        p = subprocess.run([str(BIN / "python"), "-c", GROWTH, str(root / "data" / "warehouse.duckdb"), str(out),
+                            END, str(days), str(WINDOW_DAYS), repr(DAILY_LOAD), "upkeep" if upkeep else "none"],
+                           capture_output=True, text=True)
+        if p.returncode:
+            sys.exit(f"bench: growing {out.name} failed:\n{p.stderr}")
+        print("  " + "\n  ".join(p.stdout.strip().splitlines()[-6:]), flush=True)
     return out
 
 
@@ -263,7 +271,9 @@ def main() -> None:
     if args.spark and (sroot := spark_project(roots[scales[0]])):
         tiers.append((f"daily on Spark, scale {scales[0]:g}", run_daily(sroot, ROOT / "notebooks" / "daily.ipynb")))
     if args.growth and 10 in scales:
-        tiers.append(("daily, scale 10 grown", run_daily(grown(roots[10]), ROOT / "notebooks" / "daily.ipynb")))
+        for upkeep in (False, True):
+            tiers.append((f"daily, scale 10 grown{', kept in order' if upkeep else ''}",
+                          run_daily(grown(roots[10], upkeep), ROOT / "notebooks" / "daily.ipynb")))
     results: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in tiers}
     for _ in range(args.repeat):  # interleaved, so drift on a noisy machine hits every tier alike
         for name, cmd in tiers:
@@ -282,7 +292,7 @@ def main() -> None:
         summary[name] = {"wall_s": wall, "wall_ratio": wall / floor_wall, "peak_mb": rss, "rss_ratio": rss / floor_rss,
                          "runs": results[name]}
     for a, b in ((f"daily on Spark, scale {scales[0]:g}", f"daily, scale {scales[0]:g}"),
-                 ("daily, scale 10 grown", "daily, scale 10")):
+                 ("daily, scale 10 grown", "daily, scale 10"), ("daily, scale 10 grown, kept in order", "daily, scale 10")):
         if a in summary and b in summary:
             print(f"{a} / {b}: {summary[a]['wall_s'] / summary[b]['wall_s']:.2f}×")
     summary["ingest"] = ingest_throughput(roots[scales[0]], args.repeat)

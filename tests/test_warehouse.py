@@ -89,3 +89,26 @@ def test_relative_warehouse_path_resolves_against_the_project_root(tmp_path, mon
     assert "orders" in con.list_tables()
     con.disconnect()
     assert (tmp_path / "data" / "warehouse.duckdb").is_file()
+
+
+def test_a_table_out_of_time_order_is_written_in_order_again_with_every_row(con):
+    """Loads that replace earlier days' rows append them at the end: a day then lies in many row
+    groups. keep_in_order rewrites such a table in date order, in one transaction, losing nothing."""
+    db = con.con
+    days, per_day = 200, 1_500  # 300,000 rows: 3 row groups
+    db.execute(f"INSERT INTO product_traffic SELECT DATE '2026-01-01' + (i // {per_day})::INT, 'p' || (i % {per_day}), "
+               f"i % 7, i % 11, 0, 0 FROM range({days * per_day}) t(i)")
+    assert warehouse.spread(con, "product_traffic") == pytest.approx(1.0)  # 3 groups, in order
+    assert warehouse.keep_in_order(con, ["product_traffic", "traffic"]) == []  # in order: nothing to do
+
+    db.execute("CREATE TABLE before AS SELECT * FROM product_traffic")
+    db.execute("DELETE FROM product_traffic")  # the same rows, stored in no order of time
+    db.execute("INSERT INTO product_traffic SELECT * FROM before ORDER BY hash(product_id, date)")
+    assert warehouse.spread(con, "product_traffic") > 2.9  # every day in each of the 3 groups
+    assert warehouse.keep_in_order(con, ["product_traffic"]) == ["product_traffic"]
+    assert warehouse.spread(con, "product_traffic") < 1.02
+    assert db.execute("SELECT count(*) FROM product_traffic").fetchone()[0] == days * per_day
+    for a, b in (("product_traffic", "before"), ("before", "product_traffic")):
+        assert db.execute(f"SELECT count(*) FROM (SELECT * FROM {a} EXCEPT ALL SELECT * FROM {b})").fetchone()[0] == 0
+    dates = [r[0] for r in db.execute("SELECT date FROM product_traffic ORDER BY rowid").fetchall()]
+    assert dates == sorted(dates)

@@ -217,6 +217,47 @@ class _transaction:
         self.con.raw_sql("ROLLBACK" if exc_type else "COMMIT")
 
 
+#: DuckDB's rows per row group: the unit its zone maps skip when a report reads one period
+ROW_GROUP = 122_880
+#: how many row groups a table's days may span, on average, before it is written in time order again
+SPREAD_LIMIT = 2.0
+
+
+def spread(con: ibis.BaseBackend, name: str) -> float:
+    """How many row groups the average day of table ``name`` lies in: about 1 when rows are stored in
+    time order (a report of one day then reads one or two), more as loads that replace earlier days'
+    rows (an order shipped, refunded) append them at the end."""
+    col = schema.table(name).date_column
+    row = con.con.execute(
+        f'SELECT sum(datediff(\'day\', lo, hi) + 1), datediff(\'day\', min(lo), max(hi)) + 1, count(*) FROM '
+        f'(SELECT min(CAST("{col}" AS DATE)) AS lo, max(CAST("{col}" AS DATE)) AS hi FROM "{name}" '
+        f'WHERE "{col}" IS NOT NULL GROUP BY rowid // {ROW_GROUP})').fetchone()
+    spans, days, groups = row
+    return 1.0 if not days else float(spans - (groups - 1)) / days
+
+
+def keep_in_order(con: ibis.BaseBackend, names: Iterable[str]) -> list[str]:
+    """Rewrite in time order each DuckDB table among ``names`` whose days spread over more than
+    SPREAD_LIMIT row groups (:func:`spread`), in one transaction; returns the tables rewritten."""
+    if con.name != "duckdb":
+        return []
+    done = []
+    for name in names:
+        table = schema.table(name)
+        if not table.date_column or spread(con, name) <= SPREAD_LIMIT:
+            continue
+        order = ", ".join(f'"{c}"' for c in (table.date_column, *table.key))
+        with _transaction(con):
+            con.raw_sql(f'CREATE TEMP TABLE _ordered AS SELECT * FROM "{name}" ORDER BY {order}')
+            con.raw_sql(f'DELETE FROM "{name}"')
+            con.raw_sql(f'INSERT INTO "{name}" SELECT * FROM _ordered')
+            con.raw_sql("DROP TABLE _ordered")
+        done.append(name)
+    if done:
+        con.raw_sql("CHECKPOINT")  # the deleted row groups go
+    return done
+
+
 @dataclass(frozen=True)
 class Freshness:
     table: str

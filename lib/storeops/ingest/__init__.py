@@ -16,6 +16,8 @@ import csv
 import datetime as _dt
 import hashlib
 import re
+import sys
+import time
 from decimal import Decimal
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -259,6 +261,8 @@ def _repeats(raw: pd.DataFrame, groups: pd.Series, lines: list[int], order_cols:
 
 
 def _group_key(v: str) -> str | None:
+    if parse.plain_key(v):
+        return v
     try:
         return parse.key(v)
     except parse.BadValue:
@@ -512,6 +516,12 @@ def ingest_paths(cfg: Config, paths: list[Path], *, preset: str | None = None, d
                 refused.append(FileRefused(path, f"not loaded, warehouse unchanged: {e}"))
             except Exception as e:  # noqa: BLE001 — each file loads in its own transaction: nothing half-written
                 refused.append(_unexpected(path, e))
+        if not dry_run:  # reports read a period by skipping row groups: keep the loaded tables in time order
+            t0 = time.monotonic()
+            rewritten = warehouse.keep_in_order(con, dict.fromkeys(t for r in done for t in r.written))
+            if rewritten:
+                print(f"ingest: rewrote {', '.join(rewritten)} in time order ({time.monotonic() - t0:.1f}s)",
+                      file=sys.stderr, flush=True)
     finally:
         con.disconnect()
     return done, refused

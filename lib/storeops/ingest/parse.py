@@ -286,7 +286,7 @@ def for_dtype(dtype: str, tz: str, *, is_key: bool = False, date_order: str | No
         def parse_ts(s: str) -> _dt.datetime | None:
             return timestamp(s, tz, date_order)
 
-        parse_ts.plain = _plain_timestamps  # column() takes plain cells in one vectorised pass
+        parse_ts.plain = lambda values: _plain_timestamps(values, tz)  # plain cells in one vectorised pass
         return parse_ts
     return key if is_key else text
 
@@ -328,19 +328,32 @@ def _as_str(values: pd.Series) -> pd.Series:
     return values.where(values.map(type).eq(str), "")
 
 
-def _plain_timestamps(values: pd.Series) -> tuple[np.ndarray, list]:
-    """(mask, values): times written 2026-11-26 10:15:00 within the plausible window; outside it,
-    the cell-by-cell path says why."""
+def _plain_timestamps(values: pd.Series, tz: str) -> tuple[np.ndarray, list]:
+    """(mask, values): times written 2026-11-26 10:15:00, or with a UTC offset as Shopify writes them
+    (2026-11-26 10:15:42 -0500, converted to store time ``tz``), within the plausible window;
+    outside it, the cell-by-cell path says why."""
     s = _as_str(values).str.strip()
-    parsed = pd.to_datetime(s.where(s.str.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"), None),
-                            format="%Y-%m-%d %H:%M:%S", errors="coerce")
-    first, last = _window()
-    ok = (parsed.notna() & (parsed >= pd.Timestamp(first)) & (parsed < pd.Timestamp(last + ONE_DAY))).to_numpy()
+    first, last = pd.Timestamp(_window()[0]), pd.Timestamp(_window()[1] + ONE_DAY)
     out = values.tolist()
-    if ok.any():
+    mask = np.zeros(len(out), dtype=bool)
+    for layout, fmt in ((r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", "%Y-%m-%d %H:%M:%S"),
+                        (r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [+-]\d{4}", "%Y-%m-%d %H:%M:%S %z")):
+        fits = s.str.fullmatch(layout)
+        if not fits.any():
+            continue
+        if fmt.endswith("%z"):  # the written time and the store time, each in the window
+            written = pd.to_datetime(s.where(fits).str[:19], format="%Y-%m-%d %H:%M:%S", errors="coerce")
+            aware = pd.to_datetime(s.where(fits), format=fmt, errors="coerce", utc=True)
+            parsed = aware.dt.tz_convert(tz).dt.tz_localize(None)
+            ok = written.notna() & (written >= first) & (written < last)
+        else:
+            parsed = pd.to_datetime(s.where(fits), format=fmt, errors="coerce")
+            ok = parsed.notna()
+        ok = (ok & parsed.notna() & (parsed >= first) & (parsed < last)).to_numpy()
         for i, v in zip(ok.nonzero()[0].tolist(), parsed[ok].dt.to_pydatetime().tolist()):
             out[i] = v
-    return ok, out
+        mask |= ok
+    return mask, out
 
 
 #: characters :func:`text` removes or strips, and a leading ' or = that it may: a cell without any is itself
@@ -349,12 +362,18 @@ _PLAIN_TEXT = f"[^{_NOT_PLAIN}'=]([^\x00-\x1f\x7f-\x9f\u200b\u200c\u200d\u2060\u
 #: an id :func:`key` keeps as it is: ASCII letters, digits and - _ # / : @, no dot (a float), not 1e5
 _PLAIN_KEY = r"[A-Za-z0-9_#/:@][A-Za-z0-9_#/:@-]*"
 _SCIENTIFIC = r"[-+]?\d+[eE][-+]?\d+"
+_PLAIN_KEY_RE, _SCIENTIFIC_RE = re.compile(_PLAIN_KEY), re.compile(_SCIENTIFIC)
 
 
 def _plain_text(values: pd.Series) -> tuple[np.ndarray, list]:
     s = _as_str(values)
     ok = s.str.fullmatch(_PLAIN_TEXT) & ~s.str.lower().isin(_PLACEHOLDERS)
     return ok.to_numpy(dtype=bool), values.tolist()
+
+
+def plain_key(v: str) -> bool:
+    """Whether :func:`key` keeps the id ``v`` as it is (one cell's :func:`_plain_key`)."""
+    return bool(_PLAIN_KEY_RE.fullmatch(v)) and not _SCIENTIFIC_RE.fullmatch(v) and v.lower() not in _PLACEHOLDERS
 
 
 def _plain_key(values: pd.Series) -> tuple[np.ndarray, list]:
