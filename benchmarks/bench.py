@@ -175,6 +175,7 @@ from storeops import config, warehouse
 
 fresh, grown, end, days, window, loads = sys.argv[1], sys.argv[2], dt.date.fromisoformat(sys.argv[3]), \
     int(sys.argv[4]), int(sys.argv[5]), eval(sys.argv[6])
+upkeep = sys.argv[7] == "upkeep"
 first = end - dt.timedelta(days=days - 1)
 cfg = config.load(Path(grown) / "params" / "store.yaml")
 con = warehouse.connect(cfg, create=True)
@@ -217,7 +218,8 @@ def grown(root: Path, upkeep: bool, days: int = 365) -> Path:
     import shutil
 
     out = root.parent / f"{root.name}-grown{'-upkeep' if upkeep else ''}"
-    if not (out / "data" / "warehouse.duckdb").is_file():
+    done = out / "data" / "grown"  # written last: a growth cut short is built again
+    if not done.is_file():
         shutil.rmtree(out, ignore_errors=True)
         shutil.copytree(root / "params", out / "params")
         (out / "data").mkdir(parents=True)
@@ -229,6 +231,7 @@ def grown(root: Path, upkeep: bool, days: int = 365) -> Path:
         if p.returncode:
             sys.exit(f"bench: growing {out.name} failed:\n{p.stderr}")
         print("  " + "\n  ".join(p.stdout.strip().splitlines()[-6:]), flush=True)
+        done.write_text(p.stdout, encoding="utf-8")
     return out
 
 
