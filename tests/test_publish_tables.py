@@ -83,3 +83,25 @@ def test_a_file_a_month_rewritten_only_when_it_changed(con, tmp_path):
     assert [f.name for f in (dest / "orders").iterdir()] == ["2026-11.parquet"]
     assert [r[0] for r in _read(dest / "orders")] == ["o2", "o3"]
     assert not list(dest.rglob(".*.tmp"))
+
+
+def test_files_spark_would_misread_are_named_before_any_query(con, tmp_path):
+    """The footers of each published file are checked at connect: a missing column, another type, or
+    instants where wall-clock times belong (TIMESTAMPTZ) get one line naming the file."""
+    load(con, traffic=[dict(date="2026-11-01", uv=5, pv=9)],
+         orders=[dict(order_id="o1", buyer_id="b1", created_at="2026-11-01 08:00:00", paid_amount="1.00",
+                      goods_amount="1.00")])
+    spark.publish(con, tmp_path)
+    spark._check_files("orders", [tmp_path / "orders" / "2026-11.parquet"])  # as published: fine
+    bad = tmp_path / "bad.parquet"
+    for select, message in (
+            ("* EXCLUDE (pv)", "lacks column pv"),
+            ("* REPLACE (uv::INTEGER AS uv)", "traffic.uv is int32 in .*bad.parquet, storeops expects int64"),
+    ):
+        duckdb.sql(f"COPY (SELECT {select} FROM '{tmp_path}/traffic/2026-11.parquet') TO '{bad}' (FORMAT parquet)")
+        with pytest.raises(WarehouseError, match=message):
+            spark._check_files("traffic", [bad])
+    duckdb.sql(f"COPY (SELECT * REPLACE (created_at::TIMESTAMPTZ AS created_at) FROM "
+               f"'{tmp_path}/orders/2026-11.parquet') TO '{bad}' (FORMAT parquet)")
+    with pytest.raises(WarehouseError, match="orders.created_at is TIMESTAMP .* TIMESTAMP_NTZ"):
+        spark._check_files("orders", [bad])

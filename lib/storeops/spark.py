@@ -163,13 +163,54 @@ def shutdown(timeout: float = 60) -> None:
 
 
 def _register(session: Any, root: Path) -> None:
-    """The Parquet folders under ``root`` as the session's temporary views, one per canonical table."""
+    """The Parquet folders under ``root`` as the session's temporary views, one per canonical table,
+    read with the canonical schema once their files are checked (no Spark job to infer it)."""
     missing = [n for n in TABLES if not any((root / n).glob("*.parquet"))]
     if missing:
         raise WarehouseError(f"Spark: {root} has no Parquet for {', '.join(missing)}: write the tables with "
                              f"`storeops publish-tables` (ingest does it after each load)")
     for name in TABLES:
-        session.read.parquet(str(root / name)).createOrReplaceTempView(name)
+        _check_files(name, sorted((root / name).glob("*.parquet")))
+        session.read.schema(spark_schema(name)).parquet(str(root / name)).createOrReplaceTempView(name)
+
+
+def spark_schema(name: str) -> Any:
+    """The canonical table ``name`` as a Spark schema; timestamps are wall-clock (TIMESTAMP_NTZ)."""
+    from ibis.backends.pyspark.datatypes import PySparkType
+    from pyspark.sql.types import StructField, StructType, TimestampNTZType
+
+    return StructType([StructField(c.name, TimestampNTZType() if c.ibis_type.is_timestamp()
+                                   else PySparkType.from_ibis(c.ibis_type), True)
+                       for c in schema.table(name).columns])
+
+
+def _check_files(name: str, files: list[Path]) -> None:
+    """Each file holds the table's columns in its types, timestamps without a zone: read from the
+    footers, so that a wrong file is named here, not in a failed query."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    want = schema.table(name).schema.to_pyarrow()
+    for f in files:
+        try:
+            have = pq.read_schema(f)
+        except (OSError, pa.ArrowInvalid) as e:
+            raise WarehouseError(f"Spark: {f} is no readable Parquet ({e})") from None
+        for field in want:
+            if field.name not in have.names:
+                raise WarehouseError(f"Spark: {f} lacks column {field.name}: publish the tables again with this "
+                                     f"storeops")
+            got = have.field(field.name).type
+            if pa.types.is_timestamp(got) and got.tz is not None:
+                raise WarehouseError(_INSTANT.format(f"{name}.{field.name}", f"in {f}"))
+            if got != field.type:
+                raise WarehouseError(f"Spark: {name}.{field.name} is {got} in {f}, storeops expects {field.type}: "
+                                     f"publish the tables again with this storeops")
+
+
+_INSTANT = ("Spark: {} is TIMESTAMP (an instant, read in the session zone) {}; storeops needs store-local "
+            "wall-clock times as TIMESTAMP_NTZ, or days would start at the wrong hour (storeops publish-tables "
+            "writes them so)")
 
 
 def check(con: Any, s: Settings) -> None:
@@ -195,10 +236,7 @@ def check(con: Any, s: Settings) -> None:
                                  f"tables again with this storeops")
         for c in table.columns:
             if c.ibis_type.is_timestamp() and isinstance(fields[c.name], TimestampType):
-                raise WarehouseError(
-                    f"Spark: {name}.{c.name} is TIMESTAMP (an instant, read in the session zone); storeops "
-                    f"needs store-local wall-clock times as TIMESTAMP_NTZ, or days would start at the wrong "
-                    f"hour (storeops publish-tables writes them so)")
+                raise WarehouseError(_INSTANT.format(f"{name}.{c.name}", f"in {where}"))
 
 
 def publish_after_load(cfg: Config, con: Any) -> list[Published]:
