@@ -27,10 +27,14 @@ class Config:
     language: Lang
     warehouse_url: str
     reports_dir: Path
-    #: where ingest loads when the reports read another warehouse (``warehouse.load``; storeops.spark)
-    load_url: str = ""
     thresholds: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def load_url(self) -> str:
+        """Where ingest loads: ``warehouse.load`` where the reports read a warehouse it cannot write
+        (storeops.spark), else the warehouse itself."""
+        return (self.raw.get("warehouse") or {}).get("load", self.warehouse_url)
 
     def name(self, lang: Lang) -> str:
         return self.store_name if lang == "zh" else self.store_name_en
@@ -93,7 +97,6 @@ def load(path: str | Path | None = None) -> Config:
     except Exception:
         raise ConfigError(f"{p}: store.timezone {tz!r} is not an IANA timezone") from None
     reports = Path((raw.get("reports") or {}).get("dir", "reports"))
-    url = (raw.get("warehouse") or {}).get("url", "duckdb://data/warehouse.duckdb")
     return Config(
         path=p,
         root=root,
@@ -102,8 +105,7 @@ def load(path: str | Path | None = None) -> Config:
         currency=store.get("currency", "CNY"),
         timezone=tz,
         language=lang,
-        warehouse_url=url,
-        load_url=(raw.get("warehouse") or {}).get("load", url),
+        warehouse_url=(raw.get("warehouse") or {}).get("url", "duckdb://data/warehouse.duckdb"),
         reports_dir=reports if reports.is_absolute() else root / reports,
         thresholds=raw.get("thresholds") or {},
         raw=raw,

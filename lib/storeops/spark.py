@@ -214,8 +214,9 @@ _INSTANT = ("Spark: {} is TIMESTAMP (an instant, read in the session zone) {}; s
 
 
 def check(con: Any, s: Settings) -> None:
-    """Every canonical table is there with its columns, its timestamps naive store-local times, and
-    the session in the zone the metrics assume; else one line saying what is wrong."""
+    """The session in the zone the metrics assume and, for a catalog database, every canonical table
+    there with its columns and its timestamps naive store-local times (Parquet folders had their files
+    checked by :func:`_check_files`); else one line saying what is wrong."""
     from pyspark.sql.types import TimestampType
 
     session = con._session
@@ -223,8 +224,10 @@ def check(con: Any, s: Settings) -> None:
     if zone != SESSION_ZONE:
         raise WarehouseError(f"Spark: the session time zone is {zone}; storeops needs {SESSION_ZONE} (leave "
                              f"spark.sql.session.timeZone out of warehouse.spark.conf)")
+    if s.tables:
+        return
     have = set(con.list_tables())
-    where = f"{s.tables}" if s.tables else f"database {s.database}"
+    where = f"database {s.database}"
     for name in TABLES:
         table = schema.table(name)
         if name not in have:
@@ -242,9 +245,8 @@ def check(con: Any, s: Settings) -> None:
 def publish_after_load(cfg: Config, con: Any) -> list[Published]:
     """After a load into the DuckDB warehouse: the Parquet folders the Spark target reads, brought up
     to date (nothing when the reports read DuckDB, or a catalog the store fills itself)."""
-    if not is_spark(cfg.warehouse_url) or settings(cfg).tables is None:
-        return []
-    return publish(con, settings(cfg).tables)
+    tables = settings(cfg).tables if is_spark(cfg.warehouse_url) else None
+    return publish(con, tables) if tables else []
 
 
 @dataclass(frozen=True)

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from storeops import config, ingest, warehouse
-from tests.conftest import ROOT, write_config
+from storeops import ingest, warehouse
+from tests.ingest import golden
 
 
 @pytest.fixture
 def project(tmp_path):
-    write_config(tmp_path)
-    shutil.copytree(ROOT / "params" / "sources", tmp_path / "params" / "sources")
-    return config.load(tmp_path / "params" / "store.yaml")
+    return golden.project(tmp_path)
 
 
 def ingested(cfg, *paths) -> list[ingest.FileReport]:

@@ -348,7 +348,7 @@ def _plain_timestamps(values: pd.Series, tz: str) -> tuple[np.ndarray, list]:
             ok = written.notna() & (written >= first) & (written < last)
         else:
             parsed = pd.to_datetime(s.where(fits), format=fmt, errors="coerce")
-            ok = parsed.notna()
+            ok = True
         ok = (ok & parsed.notna() & (parsed >= first) & (parsed < last)).to_numpy()
         for i, v in zip(ok.nonzero()[0].tolist(), parsed[ok].dt.to_pydatetime().tolist()):
             out[i] = v
@@ -360,9 +360,8 @@ def _plain_timestamps(values: pd.Series, tz: str) -> tuple[np.ndarray, list]:
 _NOT_PLAIN = "\\s\x00-\x1f\x7f-\x9f\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _PLAIN_TEXT = f"[^{_NOT_PLAIN}'=]([^\x00-\x1f\x7f-\x9f\u200b\u200c\u200d\u2060\ufeff\u00ad]*[^{_NOT_PLAIN}])?"
 #: an id :func:`key` keeps as it is: ASCII letters, digits and - _ # / : @, no dot (a float), not 1e5
-_PLAIN_KEY = r"[A-Za-z0-9_#/:@][A-Za-z0-9_#/:@-]*"
-_SCIENTIFIC = r"[-+]?\d+[eE][-+]?\d+"
-_PLAIN_KEY_RE, _SCIENTIFIC_RE = re.compile(_PLAIN_KEY), re.compile(_SCIENTIFIC)
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_#/:@][A-Za-z0-9_#/:@-]*")
+_SCIENTIFIC = re.compile(r"[-+]?\d+[eE][-+]?\d+")
 
 
 def _plain_text(values: pd.Series) -> tuple[np.ndarray, list]:
@@ -373,13 +372,11 @@ def _plain_text(values: pd.Series) -> tuple[np.ndarray, list]:
 
 def plain_key(v: str) -> bool:
     """Whether :func:`key` keeps the id ``v`` as it is (one cell's :func:`_plain_key`)."""
-    return bool(_PLAIN_KEY_RE.fullmatch(v)) and not _SCIENTIFIC_RE.fullmatch(v) and v.lower() not in _PLACEHOLDERS
+    return bool(_PLAIN_KEY.fullmatch(v)) and not _SCIENTIFIC.fullmatch(v) and v.lower() not in _PLACEHOLDERS
 
 
 def _plain_key(values: pd.Series) -> tuple[np.ndarray, list]:
-    s = _as_str(values)
-    ok = s.str.fullmatch(_PLAIN_KEY) & ~s.str.fullmatch(_SCIENTIFIC) & ~s.str.lower().isin(_PLACEHOLDERS)
-    return ok.to_numpy(dtype=bool), values.tolist()
+    return _as_str(values).map(plain_key).to_numpy(dtype=bool), values.tolist()
 
 
 text.plain = _plain_text
