@@ -14,16 +14,20 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import ibis
-import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import sqlglot
 
 from storeops import schema, spark
 from storeops.config import Config
 from storeops.errors import WarehouseError
+
+if TYPE_CHECKING:  # rows may come as pandas frames; a bulk load never needs pandas
+    import pandas as pd
 
 
 def resolve_url(cfg: Config, url: str | None = None) -> str:
@@ -101,10 +105,20 @@ def create_tables(con: ibis.BaseBackend, names: Iterable[str] | None = None) -> 
     existing = set(con.list_tables())
     with _transaction(con) if con.name == "duckdb" else contextlib.nullcontext():
         for name in names or schema.TABLES:
-            if name not in existing:
-                con.create_table(name, schema=schema.table(name).schema)
-            else:
+            if name in existing:
                 _migrate(con, schema.table(name))
+            elif con.name == "duckdb":  # one statement each, as ibis would write it, without its round trips
+                con.con.execute(_duckdb_ddl(schema.table(name)))
+            else:
+                con.create_table(name, schema=schema.table(name).schema)
+
+
+def _duckdb_ddl(table: schema.Table) -> str:
+    from ibis.backends.sql.datatypes import DuckDBType
+
+    cols = ", ".join(f'"{c.name}" {DuckDBType.from_ibis(c.ibis_type).sql("duckdb")}' + ("" if c.nullable else " NOT NULL")
+                     for c in table.columns)
+    return f'CREATE TABLE "{table.name}" ({cols})'
 
 
 def _migrate(con: ibis.BaseBackend, table: schema.Table) -> None:
@@ -136,7 +150,7 @@ class Tables:
 def to_arrow(name: str, data: pd.DataFrame | pa.Table) -> pa.Table:
     """Cast incoming rows to the table's schema (column order, types) or say what is wrong."""
     table = schema.table(name)
-    if isinstance(data, pd.DataFrame):
+    if not isinstance(data, pa.Table):  # a pandas frame
         missing = [c for c in table.column_names if c not in data.columns]
         if missing:
             raise WarehouseError(f"{name}: missing columns {', '.join(missing)}")
@@ -174,16 +188,17 @@ def upsert_many(con: ibis.BaseBackend, data: dict[str, pd.DataFrame | pa.Table],
     prepared = {}
     for name, rows in data.items():
         rows = to_arrow(name, rows)
-        key = list(schema.table(name).key)
-        # Last row of a key wins, as a later line of an export corrects an earlier one.
-        keep = ~rows.select(key).to_pandas().duplicated(keep="last").to_numpy()
-        prepared[name] = rows if keep.all() else rows.filter(pa.array(keep))
+        prepared[name] = _last_of_each_key(rows, list(schema.table(name).key))
     staged = {}
+    duck = con.name == "duckdb"
     try:
         for name, rows in prepared.items():
             if rows.num_rows:
                 staged[name] = f"_stage_{name}_{uuid.uuid4().hex[:8]}"
-                con.create_table(staged[name], rows, temp=True)
+                if duck:  # DuckDB reads the Arrow rows where they are: no copy into a temp table first
+                    con.con.register(staged[name], rows)
+                else:
+                    con.create_table(staged[name], rows, temp=True)
         with _transaction(con):
             for name, stage in staged.items():
                 table = schema.table(name)
@@ -199,11 +214,29 @@ def upsert_many(con: ibis.BaseBackend, data: dict[str, pd.DataFrame | pa.Table],
                     sqls.append(f'INSERT INTO "{name}" ({cols}) SELECT {cols} FROM "{stage}" AS s '
                                 f'WHERE NOT EXISTS (SELECT 1 FROM "{name}" AS t WHERE {cond})')
                 for sql in sqls:
-                    con.raw_sql(sqlglot.transpile(sql, read="duckdb", write=con.name)[0])
+                    if duck:
+                        con.con.execute(sql)
+                    else:
+                        con.raw_sql(sqlglot.transpile(sql, read="duckdb", write=con.name)[0])
     finally:
         for stage in staged.values():
-            con.drop_table(stage, force=True)
+            if duck:
+                con.con.unregister(stage)
+            else:
+                con.drop_table(stage, force=True)
     return {name: rows.num_rows for name, rows in prepared.items()}
+
+
+def _last_of_each_key(rows: pa.Table, key: list[str]) -> pa.Table:
+    """The last row of each key, in order: a later line of an export corrects an earlier one."""
+    if len(key) == 1 and pc.count_distinct(rows[key[0]]).as_py() + rows[key[0]].null_count == rows.num_rows:
+        return rows  # every key once (the common case, told in one pass)
+    last = rows.select(key).append_column("_at", pa.array(range(rows.num_rows), pa.int64())) \
+        .group_by(key, use_threads=False).aggregate([("_at", "max")])
+    if last.num_rows == rows.num_rows:
+        return rows
+    at = last["_at_max"]
+    return rows.take(at.take(pc.sort_indices(at)))  # in the order the rows came
 
 
 class _transaction:
@@ -272,9 +305,8 @@ def freshness(con: ibis.BaseBackend, names: Iterable[str] | None = None) -> list
         table = schema.table(name)
         t = con.table(name)
         if table.date_column:
-            row = t.aggregate(n=t.count(), latest=t[table.date_column].max().cast("date")).execute().iloc[0]
-            latest = row["latest"]
-            out.append(Freshness(name, int(row["n"]), None if pd.isna(latest) else pd.Timestamp(latest).date()))
+            row = t.aggregate(n=t.count(), latest=t[table.date_column].max().cast("date")).to_pyarrow().to_pylist()[0]
+            out.append(Freshness(name, int(row["n"]), row["latest"]))
         else:
-            out.append(Freshness(name, int(t.count().execute()), None))
+            out.append(Freshness(name, int(t.count().to_pyarrow().as_py()), None))
     return out

@@ -13,6 +13,25 @@ def project(tmp_path):
     return golden.project(tmp_path)
 
 
+#: how a file is read: column-wise in blocks as big as they come (row by row only for a chunk with
+#: something wrong), column-wise in blocks of a row or two with row-by-row chunks of one row, or
+#: all row by row (as a file the column reader declines: a workbook, undecodable bytes)
+READINGS = ["columns", "small-chunks", "rows"]
+
+
+def reading(how: str, monkeypatch) -> None:
+    from storeops.ingest import read, rows
+
+    if how == "small-chunks":
+        monkeypatch.setattr(rows, "CHUNK_ROWS", 1)
+        monkeypatch.setattr(read, "BLOCK", 256)
+    elif how == "rows":
+        def declined(table, header_idx):
+            raise read.NotColumnar(table.path)
+
+        monkeypatch.setattr(read, "batches", declined)
+
+
 def ingested(cfg, *paths) -> list[ingest.FileReport]:
     """Ingest ``paths``, which must all load (none refused), every file's accounting exact."""
     done, refused = ingest.ingest_paths(cfg, list(paths))

@@ -8,6 +8,7 @@ import pytest
 
 from storeops import ingest, warehouse
 from tests.conftest import ROOT
+from tests.ingest.conftest import READINGS, reading
 
 BAD = ROOT / "tests" / "data" / "bad"
 TB_STATUSES = ("等待买家付款, 买家已付款，等待卖家发货, 买家已付款,等待卖家发货, 卖家已发货，等待买家确认, "
@@ -100,12 +101,12 @@ def test_refused_whole_with_one_line(project, name):
     assert _counts(project) == {"orders": 0, "order_items": 0, "traffic": 0, "ads": 0}  # untouched
 
 
-@pytest.mark.parametrize("chunk", [ingest.CHUNK_ROWS, 1], ids=["whole", "row-by-row"])
+@pytest.mark.parametrize("how", READINGS)
 @pytest.mark.parametrize("name", sorted(ACCOUNTED))
-def test_exact_accounting(project, name, chunk, monkeypatch):
-    # read in chunks of one row (an order's lines still together), a file must come out the same:
-    # duplicates, repeated orders and contradictions are seen across chunks
-    monkeypatch.setattr(ingest, "CHUNK_ROWS", chunk)
+def test_exact_accounting(project, name, how, monkeypatch):
+    # read in chunks of one row (an order's lines still together), or all row by row, a file must
+    # come out the same: duplicates, repeated orders and contradictions are seen across chunks
+    reading(how, monkeypatch)
     if name.startswith("taobao_items") and name != "taobao_items_unknown_order.csv":
         ingest.ingest_paths(project, [BAD / "taobao_orders_gbk.csv"])  # the lines' order exists
     preset, read, accepted, rejected = ACCOUNTED[name]

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from tests.ingest import golden
+from tests.ingest.conftest import READINGS, reading
 
 
 def _golden(kind: str, name: str) -> dict:
@@ -25,8 +26,10 @@ def test_every_file_has_its_golden_outcome():
     assert sorted(p.stem for p in (golden.GOLDEN / "round_trip").iterdir()) == golden.round_trips()
 
 
+@pytest.mark.parametrize("how", READINGS)
 @pytest.mark.parametrize("path", golden.corpus(), ids=lambda p: p.name)
-def test_corpus_file(path, tmp_path):
+def test_corpus_file(path, how, tmp_path, monkeypatch):
+    reading(how, monkeypatch)
     assert _plain(golden.outcome(golden.project(tmp_path), path)) == _golden("corpus", path.name)
 
 
@@ -36,10 +39,12 @@ def exports(tmp_path_factory):
     return root, golden.demo_exports(root)
 
 
+@pytest.mark.parametrize("how", ["columns", "rows"])
 @pytest.mark.parametrize("name", golden.round_trips())
-def test_round_trip(exports, name):
+def test_round_trip(exports, name, how, monkeypatch):
+    reading(how, monkeypatch)
     root, files = exports
-    got = _plain(golden.round_trip(root, files, name))
+    got = _plain(golden.round_trip(root / how, files, name))
     want = _golden("round_trip", name)
     assert got["reasons"] == want["reasons"] and got["tables"] == want["tables"]
     assert got == want

@@ -1,6 +1,8 @@
 import datetime as _dt
 from decimal import Decimal
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -108,11 +110,10 @@ def test_timestamps_in_store_time(raw, value):
 
 
 def test_column_keeps_every_cell_and_names_the_bad_ones():
-    import pandas as pd
-
     parser = parse.for_dtype("timestamp", "Asia/Shanghai")
-    out, bad = parse.column(pd.Series(["2026-11-26 10:00:00", "", "soon", "2026-11-26 10:00:00 -0500"]), parser)
-    assert out == [_dt.datetime(2026, 11, 26, 10), None, None, _dt.datetime(2026, 11, 26, 23)]
+    cells = pa.array(["2026-11-26 10:00:00", "", "soon", "2026-11-26 10:00:00 -0500"])
+    out, bad = parse.column(cells, parser, pa.timestamp("us"))
+    assert out.to_pylist() == [_dt.datetime(2026, 11, 26, 10), None, None, _dt.datetime(2026, 11, 26, 23)]
     assert bad == {2: "expected a time like 2026-11-26 10:15:00, got 'soon'"}
 
 
@@ -138,17 +139,50 @@ def _cell_by_cell(cells, parser):
 
 
 _CELLS = st.one_of(
-    st.text(alphabet=st.sampled_from("aZ09_-#/:@.eE+ '=\"\t\n\u3000\u200b\ufeff无"), max_size=8),
-    st.none(), st.text(max_size=6), st.sampled_from(["-", "--", "NaN", "n/a", "None", "1e5", "12E3", "'007", '="0012"', "a-b"]),
-    st.from_regex(r"(19|20|21)\d\d-[01]\d-[0-3]\d [0-2]\d:[0-5]\d:[0-5]\d( [+-][01]\d[0-5]\d)?", fullmatch=True))
+    st.text(alphabet=st.sampled_from("aZ09_-#/:@.eE+ '=\"\t\n\u3000\u200b\ufeff\xa0\x85无是"), max_size=8),
+    st.none(), st.text(max_size=6),
+    st.sampled_from(["-", "--", "NaN", "n/a", "None", "1e5", "12E3", "'007", '="0012"', '="1e5"', '="null"', "a-b",
+                     "true", "FALSE", "Yes", "是", "1 ", "2026-02-30", "2026-02-29 10:00:00", "1999-12-31",
+                     "2026-11-26 23:59:60", "2026-11-26 10:00:00 +2400", "-0", "007.50", "1.500", "１２"]),
+    st.from_regex(r"-?\d{1,17}(\.\d{1,3})?", fullmatch=True),
+    st.from_regex(r"(19|20|21)\d\d-[01]\d-[0-3]\d", fullmatch=True),
+    st.from_regex(r"(19|20|21)\d\d-[01]\d-[0-3]\d [0-2]\d:[0-5]\d:[0-5]\d( [+-][0-2]\d[0-6]\d)?", fullmatch=True))
+
+#: (parser, Arrow type) of every column type ingest reads
+_PARSERS = [(parse.text, pa.string()), (parse.key, pa.string()), (parse.money, pa.decimal128(18, 2)),
+            (parse.number, pa.float64()), (parse.boolean, pa.bool_()), (parse.province, pa.string()),
+            (parse.for_dtype("int32", "UTC"), pa.int32()), (parse.for_dtype("int64", "UTC"), pa.int64()),
+            (parse.for_dtype("date", "UTC"), pa.date32()),
+            (parse.for_dtype("timestamp", "Asia/Shanghai"), pa.timestamp("us")),
+            (parse.for_dtype("timestamp", "America/New_York"), pa.timestamp("us"))]
 
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_CELLS, max_size=12))
 def test_a_column_parses_as_its_cells_one_by_one(cells):
     """parse.column's plain-layout pass gives what every cell gives on its own: value or reason."""
-    import pandas as pd
+    for parser, type in _PARSERS:
+        out, bad = parse.column(pa.array(cells, pa.string()), parser, type)
+        assert (out.to_pylist(), bad) == _cell_by_cell(cells, parser), parser
 
-    for parser in (parse.text, parse.key, parse.for_dtype("timestamp", "Asia/Shanghai"),
-                   parse.for_dtype("timestamp", "America/New_York"), parse.money):
-        assert parse.column(pd.Series(cells, dtype=object), parser) == _cell_by_cell(cells, parser)
+
+def test_new_york_times_across_the_clock_change():
+    """An hour in which the store's zone changes its offset is converted cell by cell."""
+    cells = ["2026-03-08 06:30:00 +0000", "2026-03-08 07:30:00 +0000", "2026-11-01 05:59:59 +0000",
+             "2026-11-01 06:00:00 +0000", "2026-03-08 01:59:59 -0500"]
+    parser = parse.for_dtype("timestamp", "America/New_York")
+    out, bad = parse.column(pa.array(cells), parser, pa.timestamp("us"))
+    assert not bad
+    assert out.to_pylist() == [_dt.datetime(2026, 3, 8, 1, 30), _dt.datetime(2026, 3, 8, 3, 30),
+                               _dt.datetime(2026, 11, 1, 1, 59, 59), _dt.datetime(2026, 11, 1, 1),
+                               _dt.datetime(2026, 3, 8, 1, 59, 59)]
+
+
+def test_whitespace_is_what_python_strips():
+    import re
+    import sys
+
+    spaces = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+    arrow = pc.match_substring_regex(pa.array(list(spaces) + ["x"]), f"^[{parse.WHITESPACE}]$").to_pylist()
+    assert arrow == [True] * len(spaces) + [False]
+    assert all(re.fullmatch(r"\s", c) for c in spaces)

@@ -13,7 +13,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 class BadValue(ValueError):
@@ -271,113 +272,247 @@ def province(s: str) -> str | None:
 
 
 def for_dtype(dtype: str, tz: str, *, is_key: bool = False, date_order: str | None = None):
-    """The parser for a canonical column type (``is_key``: an id, see :func:`key`)."""
+    """The parser for a canonical column type (``is_key``: an id, see :func:`key`); each has a
+    ``plain`` pass (see :func:`column`)."""
     if dtype.startswith("decimal"):
         return money
     if dtype in ("int32", "int64"):
-        return lambda s: integer(s, dtype)
+        def parse_int(s: str) -> int | None:
+            return integer(s, dtype)
+
+        parse_int.plain = lambda values: _plain_integers(values, dtype)
+        return parse_int
     if dtype == "float64":
         return number
     if dtype == "boolean":
         return boolean
     if dtype == "date":
-        return lambda s: date(s, date_order)
+        def parse_date(s: str) -> _dt.date | None:
+            return date(s, date_order)
+
+        parse_date.plain = _plain_dates
+        return parse_date
     if dtype == "timestamp":
         def parse_ts(s: str) -> _dt.datetime | None:
             return timestamp(s, tz, date_order)
 
-        parse_ts.plain = lambda values: _plain_timestamps(values, tz)  # plain cells in one vectorised pass
+        parse_ts.plain = lambda values: _plain_timestamps(values, tz)
         return parse_ts
     return key if is_key else text
 
 
-def column(values: pd.Series, parser) -> tuple[list, dict[int, str]]:
-    """Parse a column: (values, {row position: reason}) — every cell is tried, none is dropped.
+def column(values: pa.Array, parser, type: pa.DataType) -> tuple[pa.Array, dict[int, str]]:
+    """Parse a column of cells (strings; None where a value map left none) into an Arrow array of
+    ``type``, and {row position: reason} for the cells that hold no such value — every cell is
+    tried, none is dropped.
 
     Cells in a plain layout, whose value is certain without the cell-by-cell rules (an id of
-    letters and digits, a name without spaces at its ends or invisible characters, a time as
-    2026-11-26 10:15:00), are taken in one vectorised pass; the rest go through ``parser`` one
-    distinct cell at a time (prices and statuses repeat thousands of times).
+    letters and digits, a name without spaces at its ends or invisible characters, an amount as
+    1234.50, a time as 2026-11-26 10:15:00), are taken in one vectorised pass (``parser.plain``);
+    the rest go through ``parser`` one distinct cell at a time (prices and statuses repeat
+    thousands of times).
     """
-    raw = values.tolist()
     plain = getattr(parser, "plain", None)
-    mask, out = plain(values) if plain else (None, None)
-    if mask is not None and mask.all():
+    mask, out = plain(values) if plain else (np.zeros(len(values), dtype=bool), None)
+    if out is not None and mask.all():
         return out, {}
-    out = out if out is not None else raw.copy()
-    todo = range(len(raw)) if mask is None else (~mask).nonzero()[0].tolist()
-    cache: dict[object, tuple[object, str | None]] = {}
+    rest = values.filter(pa.array(~mask))
+    distinct = pc.unique(rest)
+    parsed, reasons = [], []
+    for v in distinct.to_pylist():
+        try:
+            parsed.append(parser(v))
+            reasons.append(None)
+        except BadValue as e:
+            parsed.append(None)
+            reasons.append(str(e))
+    # every cell's index among the distinct cells (a plain cell's value is never among them)
+    at = pc.index_in(values, value_set=distinct, skip_nulls=False)
+    taken = pa.array(parsed, type=type).take(at)
+    result = taken if out is None else pc.if_else(pa.array(mask), out, taken)
     bad = {}
-    for i in todo:
-        v = raw[i]
-        hit = cache.get(v)
-        if hit is None:
-            try:
-                hit = (parser(v), None)
-            except BadValue as e:
-                hit = (None, str(e))
-            cache[v] = hit
-        out[i] = hit[0]
-        if hit[1]:
-            bad[i] = hit[1]
-    return out, bad
+    if any(reasons):
+        wrong = np.array([r is not None for r in reasons] + [False])
+        index = at.fill_null(len(reasons)).to_numpy()
+        bad = {int(i): reasons[index[i]] for i in np.flatnonzero(wrong[index])}
+    return result, bad
 
 
-def _as_str(values: pd.Series) -> pd.Series:
-    """The cells that are strings; any other (None from a value map) as "", which nothing plain matches."""
-    return values.where(values.map(type).eq(str), "")
+# ------------------------------------------------------------------ plain layouts, vectorised
+# Written for RE2 (Arrow's regex engine), which knows no Unicode \s or \d: the classes are spelled out.
 
-
-def _plain_timestamps(values: pd.Series, tz: str) -> tuple[np.ndarray, list]:
-    """(mask, values): times written 2026-11-26 10:15:00, or with a UTC offset as Shopify writes them
-    (2026-11-26 10:15:42 -0500, converted to store time ``tz``), within the plausible window;
-    outside it, the cell-by-cell path says why."""
-    s = _as_str(values).str.strip()
-    first, last = pd.Timestamp(_window()[0]), pd.Timestamp(_window()[1] + ONE_DAY)
-    out = values.tolist()
-    mask = np.zeros(len(out), dtype=bool)
-    for layout, fmt in ((r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", "%Y-%m-%d %H:%M:%S"),
-                        (r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [+-]\d{4}", "%Y-%m-%d %H:%M:%S %z")):
-        fits = s.str.fullmatch(layout)
-        if not fits.any():
-            continue
-        if fmt.endswith("%z"):  # the written time and the store time, each in the window
-            written = pd.to_datetime(s.where(fits).str[:19], format="%Y-%m-%d %H:%M:%S", errors="coerce")
-            aware = pd.to_datetime(s.where(fits), format=fmt, errors="coerce", utc=True)
-            parsed = aware.dt.tz_convert(tz).dt.tz_localize(None)
-            ok = written.notna() & (written >= first) & (written < last)
-        else:
-            parsed = pd.to_datetime(s.where(fits), format=fmt, errors="coerce")
-            ok = True
-        ok = (ok & parsed.notna() & (parsed >= first) & (parsed < last)).to_numpy()
-        for i, v in zip(ok.nonzero()[0].tolist(), parsed[ok].dt.to_pydatetime().tolist()):
-            out[i] = v
-        mask |= ok
-    return mask, out
-
-
-#: characters :func:`text` removes or strips, and a leading ' or = that it may: a cell without any is itself
-_NOT_PLAIN = "\\s\x00-\x1f\x7f-\x9f\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_PLAIN_TEXT = f"[^{_NOT_PLAIN}'=]([^\x00-\x1f\x7f-\x9f\u200b\u200c\u200d\u2060\ufeff\u00ad]*[^{_NOT_PLAIN}])?"
+#: what str.strip() removes and re's \s matches (tests/ingest/test_parse.py checks the list)
+WHITESPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+_CONTROLS = r"\x00-\x1f\x7f-\x9f\x{200b}\x{200c}\x{200d}\x{2060}\x{feff}\xad"
+#: a name :func:`text` keeps as it is: no control or invisible character, no space at either end,
+#: and no leading ' or = (Excel's text guards)
+_PLAIN_TEXT = f"^[^{WHITESPACE}{_CONTROLS}'=]([^{_CONTROLS}]*[^{WHITESPACE}{_CONTROLS}])?$"
 #: an id :func:`key` keeps as it is: ASCII letters, digits and - _ # / : @, no dot (a float), not 1e5
-_PLAIN_KEY = re.compile(r"[A-Za-z0-9_#/:@][A-Za-z0-9_#/:@-]*")
-_SCIENTIFIC = re.compile(r"[-+]?\d+[eE][-+]?\d+")
-
-
-def _plain_text(values: pd.Series) -> tuple[np.ndarray, list]:
-    s = _as_str(values)
-    ok = s.str.fullmatch(_PLAIN_TEXT) & ~s.str.lower().isin(_PLACEHOLDERS)
-    return ok.to_numpy(dtype=bool), values.tolist()
+_KEY = "[A-Za-z0-9_#/:@][A-Za-z0-9_#/:@-]*"
+_PLAIN_KEY = re.compile(_KEY)
+_SCIENTIFIC = "[-+]?[0-9]+[eE][-+]?[0-9]+"
+#: amounts below 10^16 with at most two decimals, as :func:`money` reads them
+_PLAIN_MONEY = "^-?[0-9]{1,16}([.][0-9]{1,2})?$"
+_PLAIN_NUMBER = "^-?[0-9]{1,15}([.][0-9]{1,15})?$"
+#: whole numbers that fit their column whatever their digits
+_PLAIN_INT = {"int32": "^-?[0-9]{1,9}$", "int64": "^-?[0-9]{1,18}$"}
+_DAY = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_TIME = f"{_DAY} [0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}"
+_PLAIN_OFFSET = " [+-]([01][0-9]|2[0-3])[0-5][0-9]"
 
 
 def plain_key(v: str) -> bool:
-    """Whether :func:`key` keeps the id ``v`` as it is (one cell's :func:`_plain_key`)."""
-    return bool(_PLAIN_KEY.fullmatch(v)) and not _SCIENTIFIC.fullmatch(v) and v.lower() not in _PLACEHOLDERS
+    """Whether :func:`key` keeps the id ``v`` as it is (one cell of :func:`_plain_key`)."""
+    return bool(_PLAIN_KEY.fullmatch(v)) and not re.fullmatch(_SCIENTIFIC, v) and v.lower() not in _PLACEHOLDERS
 
 
-def _plain_key(values: pd.Series) -> tuple[np.ndarray, list]:
-    return _as_str(values).map(plain_key).to_numpy(dtype=bool), values.tolist()
+def _matches(values: pa.Array, pattern: str) -> pa.Array:
+    return pc.match_substring_regex(values, pattern).fill_null(False)
 
+
+def _placeholder(values: pa.Array) -> pa.Array:
+    return pc.is_in(pc.ascii_lower(values), value_set=pa.array(sorted(_PLACEHOLDERS))).fill_null(False)
+
+
+def flags(ok: pa.Array) -> np.ndarray:
+    """A boolean Arrow array as numpy, null as False (without the pandas a plain to_numpy loads)."""
+    return ok.fill_null(False).cast(pa.uint8()).to_numpy().astype(bool)
+
+
+def _cast(values: pa.Array, ok: pa.Array, filler: str, type: pa.DataType) -> pa.Array | None:
+    """The cells where ``ok`` cast to ``type`` (others null); None when a cell of the layout is still
+    no such value (2026-02-30): then every cell goes through the cell-by-cell rules, which say why."""
+    try:
+        return pc.if_else(ok, pc.if_else(ok, values, filler).cast(type), None)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
+def _plain_text(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    ok = pc.and_(_matches(values, _PLAIN_TEXT), pc.invert(_placeholder(values)))
+    return flags(ok), values
+
+
+def _plain_key(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """Plain ids, and plain ids behind Excel's guard ="…" (Taobao writes order ids so)."""
+    bare = pc.and_(_matches(values, f"^{_KEY}$"), pc.invert(_matches(values, f"^{_SCIENTIFIC}$")))
+    guarded = _matches(values, f'^="{_KEY}"$')
+    inner = pc.if_else(guarded, pc.utf8_slice_codeunits(values, 2, -1), values)
+    ok = pc.and_(pc.or_(bare, pc.and_(guarded, pc.invert(_matches(inner, f"^{_SCIENTIFIC}$")))),
+                 pc.invert(_placeholder(inner)))
+    return flags(ok), inner
+
+
+def _plain_money(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    ok = _matches(values, _PLAIN_MONEY)
+    out = _cast(values, ok, "0", pa.decimal128(18, 2))
+    return (flags(ok), out) if out is not None else (np.zeros(len(values), dtype=bool), None)
+
+
+def _plain_integers(values: pa.Array, dtype: str) -> tuple[np.ndarray, pa.Array]:
+    ok = _matches(values, _PLAIN_INT[dtype])
+    out = _cast(values, ok, "0", pa.int32() if dtype == "int32" else pa.int64())
+    return (flags(ok), out) if out is not None else (np.zeros(len(values), dtype=bool), None)
+
+
+def _plain_numbers(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    ok = _matches(values, _PLAIN_NUMBER)
+    out = _cast(values, ok, "0", pa.float64())  # Arrow rounds decimal text to the nearest double, as float()
+    return (flags(ok), out) if out is not None else (np.zeros(len(values), dtype=bool), None)
+
+
+def _plain_booleans(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    words = pc.ascii_lower(values)
+    ok = pc.and_(_matches(values, "^[A-Za-z0-9是否]+$"), pc.is_in(words, value_set=pa.array(sorted(_TRUE | _FALSE))))
+    return flags(ok), pc.if_else(ok, pc.is_in(words, value_set=pa.array(sorted(_TRUE))), None)
+
+
+def _in_window(values: pa.Array) -> pa.Array:
+    """Dates or times from the first plausible day to the end of the last."""
+    first, last = (_dt.datetime.combine(d, _dt.time()) for d in _window())
+    if pa.types.is_date(values.type):
+        values = values.cast(pa.timestamp("us"))
+    return pc.and_(pc.greater_equal(values, pa.scalar(first, values.type)),
+                   pc.less(values, pa.scalar(last + ONE_DAY, values.type))).fill_null(False)
+
+
+def _plain_dates(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    ok = _matches(values, f"^{_DAY}$")
+    out = _cast(values, ok, "2000-01-01", pa.date32())
+    if out is None:
+        return np.zeros(len(values), dtype=bool), None
+    ok = pc.and_(ok, _in_window(out))
+    return flags(ok), out
+
+
+def _plain_timestamps(values: pa.Array, tz: str) -> tuple[np.ndarray, pa.Array]:
+    """Times written 2026-11-26 10:15:00, or with a UTC offset as Shopify writes them (2026-11-26
+    10:15:42 -0500, converted to store time ``tz``), within the plausible window; outside it, the
+    cell-by-cell path says why."""
+    local = _matches(values, f"^{_TIME}$")
+    offset = _matches(values, f"^{_TIME}{_PLAIN_OFFSET}$")
+    ok = pc.or_(local, offset)
+    written = _cast(pc.utf8_slice_codeunits(values, 0, 19), ok, "2000-01-01 00:00:00", pa.timestamp("us"))
+    if written is None:
+        return np.zeros(len(values), dtype=bool), None
+    ok = pc.and_(ok, _in_window(written))
+    if not pc.any(offset).as_py():
+        return flags(ok), written
+    def part(start: int, stop: int, filler: str) -> pa.Array:
+        return pc.if_else(offset, pc.utf8_slice_codeunits(values, start, stop), filler)
+
+    sign = pc.if_else(pc.equal(part(20, 21, "+"), "-"), -1, 1)
+    minutes = pc.add(pc.multiply(part(21, 23, "00").cast(pa.int64()), 60), part(23, 25, "00").cast(pa.int64()))
+    shift = pc.multiply(pc.multiply(sign, minutes), 60_000_000)  # µs east of UTC, as written
+    utc = pc.subtract(written.cast(pa.int64()), shift)
+    store, certain = _store_offsets(utc, tz)
+    converted = pc.add(utc, store).cast(pa.timestamp("us"))
+    ok = pc.and_(ok, pc.or_(local, pc.and_(certain, _in_window(converted))))
+    return flags(ok), pc.if_else(offset, converted, written)
+
+
+_HOUR_US = 3_600_000_000
+
+
+def _store_offsets(utc: pa.Array, tz: str) -> tuple[pa.Array, pa.Array]:
+    """(µs the store's zone ``tz`` is ahead of UTC, whether that is certain) for UTC instants in µs,
+    by zoneinfo as :func:`timestamp` converts: once per hour the instants fall in, and certain
+    where the zone's offset is the same at both ends of that hour (else the cell-by-cell rule)."""
+    hours = pc.multiply(pc.divide(utc, _HOUR_US), _HOUR_US)  # instants from 2000 on: no negatives
+    distinct = pc.unique(hours.drop_null())
+    zone, epoch = ZoneInfo(tz), _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+    offsets, sure = [], []
+    for h in distinct.to_pylist():
+        try:
+            start = epoch + _dt.timedelta(microseconds=h)
+            a = start.astimezone(zone).utcoffset()
+            b = (start + _dt.timedelta(microseconds=_HOUR_US - 1)).astimezone(zone).utcoffset()
+        except (OverflowError, ValueError):
+            a, b = _dt.timedelta(0), None
+        offsets.append(a // _dt.timedelta(microseconds=1))
+        sure.append(a == b)
+    at = pc.index_in(hours, value_set=distinct)
+    return (pa.array(offsets, pa.int64()).take(at).fill_null(0),
+            pa.array(sure, pa.bool_()).take(at).fill_null(False))
+
+
+def group_key(v: str | None) -> str | None:
+    """The order a line of a multi-line layout belongs to: its id as :func:`key` reads it, or as
+    text where that refuses it (the order id's own column then rejects the line, saying why)."""
+    if v is not None and plain_key(v):
+        return v
+    try:
+        return key(v)
+    except BadValue:
+        return text(v)
+
+
+#: the characters of :data:`WHITESPACE`, for Arrow's trim
+SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 
 text.plain = _plain_text
 key.plain = _plain_key
+group_key.plain = _plain_key
+money.plain = _plain_money
+number.plain = _plain_numbers
+boolean.plain = _plain_booleans

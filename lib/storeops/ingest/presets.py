@@ -33,6 +33,14 @@ from storeops.config import read_yaml
 from storeops.errors import ConfigError
 
 
+#: presets feeding these tables load first, so order lines find their orders
+LOAD_ORDER = ("products", "orders", "order_items")
+
+
+def load_rank(table: str) -> int:
+    return LOAD_ORDER.index(table) if table in LOAD_ORDER else len(LOAD_ORDER)
+
+
 @dataclass(frozen=True)
 class ColumnSpec:
     target: str
@@ -78,6 +86,16 @@ class Preset:
     path: Path | None = None
     #: the order of day and month in dates like 04/05/2023: dmy or mdy (none is assumed)
     date_order: str | None = None
+
+    @property
+    def loading_order(self) -> list[str]:
+        """Its tables, orders before their lines (LOAD_ORDER)."""
+        return sorted(self.tables, key=load_rank)
+
+    def order_columns(self, present: list[str]) -> list[str]:
+        """The export's order-level columns (multi-line layouts: given on an order's first line)."""
+        return list(dict.fromkeys(h for s in self.tables.get("orders", []) for h in s.headers
+                                  if h in present and h != self.group_by))
 
     @property
     def headers(self) -> list[str]:
@@ -207,19 +225,33 @@ def expr_names(expr: str) -> list[str]:
     return list(dict.fromkeys(_prepare(expr)[1].values()))
 
 
-def evaluate(expr: str, columns: dict[str, Any]) -> Any:
-    """Evaluate ``expr`` over ``columns`` (Series or scalars), e.g. ``总金额 - 买家实际支付金额``."""
+def evaluate(expr: str, columns: dict[str, Any], arrow: bool = False) -> Any:
+    """Evaluate ``expr`` over ``columns`` (Decimals, or with ``arrow`` Arrow decimal arrays), e.g.
+    ``总金额 - 买家实际支付金额``. Arrow's decimal + − × are exact, as Decimal's are within its 28
+    digits; its ÷ rounds otherwise, so it is refused (NotImplementedError)."""
     tree, names = _prepare(expr)
+    ops = _OPS
+    if arrow:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        ops = {ast.Add: pc.add_checked, ast.Sub: pc.subtract_checked, ast.Mult: pc.multiply_checked}
 
     def ev(node):
         if isinstance(node, ast.Expression):
             return ev(node.body)
         if isinstance(node, ast.BinOp):
-            return _OPS[type(node.op)](ev(node.left), ev(node.right))
+            if type(node.op) not in ops:
+                raise NotImplementedError(f"{type(node.op).__name__} in Arrow")
+            return ops[type(node.op)](ev(node.left), ev(node.right))
         if isinstance(node, ast.UnaryOp):
-            return -ev(node.operand)
+            return pc.negate_checked(ev(node.operand)) if arrow else -ev(node.operand)
         if isinstance(node, ast.Constant):
-            return node.value if isinstance(node.value, str) else Decimal(str(node.value))
+            if isinstance(node.value, str):
+                if arrow:
+                    raise NotImplementedError("text in Arrow")
+                return node.value
+            return pa.scalar(Decimal(str(node.value))) if arrow else Decimal(str(node.value))
         return columns[names[node.id]]
 
     return ev(tree)

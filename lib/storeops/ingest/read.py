@@ -8,6 +8,7 @@ or spreadsheet, so rejects can name it.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as _dt
 import itertools
@@ -15,8 +16,12 @@ import re
 import sys
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
 
 from storeops.errors import StoreopsError
 
@@ -47,6 +52,8 @@ class Table:
     head: list[list[str]]  # the first HEADER_SEARCH_ROWS rows, title rows included
     head_lines: list[int]  # the line (CSV) or row (XLSX) number a person sees, per row of head
     _stream: Callable[[], Iterator[tuple[int, list]]]
+    delimiter: str = ","
+    decodes: bool = False  # every byte decodes in ``encoding`` (known UTF-8 throughout)
 
     def header_at(self, index: int) -> list[str]:
         return [clean_header(c) for c in self.head[index]]
@@ -81,18 +88,22 @@ def _what_it_is(path: Path, data: bytes) -> None:
         raise FileRefused(path, "binary data, not a CSV or XLSX export")
 
 
-def encoding(path: Path) -> str:
-    """The file's encoding: UTF-8 (with or without BOM) or GB18030 (a superset of GBK).
+def encoding(path: Path) -> tuple[str, bool]:
+    """The file's encoding — UTF-8 (with or without BOM) or GB18030 (a superset of GBK) — and
+    whether every byte of it decodes in that encoding.
 
     Judged on all its lines: one stray byte does not turn a UTF-8 file into GB18030 mojibake
     (广东 → 骞夸笢). Bytes that do not decode are later kept as lone surrogates, so that only
     their rows are rejected (:data:`UNDECODED`); the file is never re-read in another encoding.
     """
-    wide = utf8 = 0
     with path.open("rb") as f:
         if f.read(3) == b"\xef\xbb\xbf":
-            return "utf-8-sig"
+            return "utf-8-sig", _decodes(f, "utf-8")
         f.seek(0)
+        if _decodes(f, "utf-8"):  # every line is UTF-8: the common case, judged in blocks
+            return "utf-8", True
+        f.seek(0)
+        wide = utf8 = 0
         for line in f:
             if max(line, default=0) >= 0x80:
                 wide += 1
@@ -102,7 +113,132 @@ def encoding(path: Path) -> str:
                 except UnicodeDecodeError:
                     pass
     # GBK text almost never forms valid UTF-8; UTF-8 text nearly always "decodes" as GB18030
-    return "utf-8" if utf8 * 2 >= wide else "gb18030"
+    return ("utf-8", False) if utf8 * 2 >= wide else ("gb18030", False)
+
+
+BLOCK = 1 << 23
+
+
+def _decodes(f, enc: str, out=None) -> bool:
+    """Whether the rest of the binary file ``f`` is valid ``enc`` text (written to ``out`` as UTF-8)."""
+    decoder = codecs.getincrementaldecoder(enc)()
+    try:
+        for block in iter(lambda: f.read(BLOCK), b""):
+            text = decoder.decode(block)
+            if out is not None:
+                out.write(text.encode("utf-8"))
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class NotColumnar(Exception):
+    """The file is to be read row by row: its bytes or layout are beyond what :func:`batches`
+    reads exactly as :meth:`Table.rows` does."""
+
+
+def batches(table: Table, header_idx: int) -> Iterator[tuple[pa.Table, np.ndarray]]:
+    """The data rows under the header as Arrow tables of text (columns c0, c1, …), with the line of
+    each row — the rows and lines :meth:`Table.rows` gives, read by Arrow's CSV reader in
+    blocks. Raises :class:`NotColumnar` (before or while reading) where that is not certain: a
+    workbook, bytes that do not decode, a ragged or blank line, a quote Arrow splits otherwise."""
+    import pyarrow.csv as pacsv
+
+    header = table.head[header_idx]
+    if table.encoding == "xlsx" or any("\n" in c or "\r" in c for c in header):
+        raise NotColumnar(table.path)
+    with ExitStack() as stack:
+        source = _utf8(table, stack)
+        data = stack.enter_context(pa.memory_map(str(source)))
+        start = _line_start(data, table.head_lines[header_idx] + 1)
+        lines_left, quoted = _lines(data, start)
+        if not lines_left:
+            return
+        data.seek(start)
+        names = [f"c{i}" for i in range(len(header))]
+        try:
+                reader = pacsv.open_csv(data, read_options=pacsv.ReadOptions(column_names=names, block_size=BLOCK),
+                                    parse_options=pacsv.ParseOptions(delimiter=table.delimiter,
+                                                                     newlines_in_values=quoted,
+                                                                     ignore_empty_lines=False),
+                                    convert_options=pacsv.ConvertOptions(
+                                        column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+                                        quoted_strings_can_be_null=False))
+        except pa.ArrowInvalid as e:
+            raise NotColumnar(f"{table.path}: {e}") from None
+        line = table.head_lines[header_idx] + 1
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            except pa.ArrowInvalid as e:  # a ragged or blank line, a quote left open: the rows say which
+                raise NotColumnar(f"{table.path}: {e}") from None
+            rows = pa.Table.from_batches([batch])
+            spans = np.ones(rows.num_rows, dtype=np.int64) + (_breaks(rows) if quoted else 0)
+            starts = line + np.concatenate(([0], np.cumsum(spans)[:-1]))
+            line += int(spans.sum())
+            lines_left -= int(spans.sum())
+            yield rows, starts
+        if lines_left:  # Arrow's rows do not cover the file's lines as the csv module's would
+            raise NotColumnar(table.path)
+
+
+def _utf8(table: Table, stack: ExitStack) -> Path:
+    """The file itself when it is UTF-8 throughout, else a UTF-8 copy of its GB18030 text."""
+    import tempfile
+
+    if table.decodes:
+        return table.path
+    with table.path.open("rb") as f:
+        if table.encoding == "gb18030":
+            out = stack.enter_context(tempfile.NamedTemporaryFile(suffix=".csv"))
+            if _decodes(f, "gb18030", out):
+                out.flush()
+                return Path(out.name)
+        elif _decodes(f, "utf-8"):
+            return table.path
+    raise NotColumnar(table.path)  # bytes that do not decode: their rows are named one by one
+
+
+def _line_start(data: pa.NativeFile, line: int) -> int:
+    """The byte offset where line ``line`` (1-based) begins; lines end in \n or \r\n."""
+    head = data.read_at(min(data.size(), 1 << 20), 0)
+    at = 0
+    for _ in range(line - 1):
+        at = head.find(b"\n", at) + 1
+        if at == 0:
+            raise NotColumnar("a header beyond the first MB")
+    if b"\r" in head[:at].replace(b"\r\n", b""):
+        raise NotColumnar("lines ending in a lone carriage return")
+    return at
+
+
+def _lines(data: pa.NativeFile, start: int) -> tuple[int, bool]:
+    """Lines from byte ``start`` to the end, as the csv module counts them (\n, \r\n or \r ends one),
+    and whether any quote is among them (else no cell spans lines)."""
+    breaks, before, quoted = 0, b"", False
+    for offset in range(start, data.size(), BLOCK):
+        block = data.read_at(min(BLOCK, data.size() - offset), offset)
+        pairs = block.count(b"\r\n") + (before == b"\r" and block[:1] == b"\n")  # one across blocks too
+        breaks += block.count(b"\n") + block.count(b"\r") - pairs
+        quoted = quoted or b'"' in block
+        before = block[-1:]
+    return breaks + (before not in (b"\n", b"\r", b"")), quoted  # a last line without a break too
+
+
+def _breaks(rows: pa.Table) -> np.ndarray:
+    """Line breaks inside each row's cells (a quoted cell may span lines)."""
+    import pyarrow.compute as pc
+
+    out = np.zeros(rows.num_rows, dtype=np.int64)
+    for col in rows.columns:
+        if pc.any(pc.match_substring_regex(col, "[\r\n]")).as_py():
+            n = pc.add(pc.count_substring(col, "\n"), pc.subtract(pc.count_substring(col, "\r"),
+                                                                  pc.count_substring(col, "\r\n")))
+            out += n.to_numpy()
+    return out
 
 
 def read(path: Path) -> Table:
@@ -119,7 +255,7 @@ def read(path: Path) -> Table:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         raise FileRefused(path, "not a valid XLSX workbook (expected a zip archive)")
     _what_it_is(path, start)
-    enc = encoding(path)
+    enc, whole = encoding(path)
     with path.open("r", encoding=enc, errors="surrogateescape", newline="") as f:
         delim = delimiter(f.read(65536))
 
@@ -131,14 +267,15 @@ def read(path: Path) -> Table:
                 yield line, r  # a quoted cell may span lines: a row is named by its first line
                 line = reader.line_num + 1
 
-    return _table(path, enc, stream)
+    return _table(path, enc, stream, delim, whole)
 
 
-def _table(path: Path, enc: str, stream: Callable[[], Iterator[tuple[int, list]]]) -> Table:
+def _table(path: Path, enc: str, stream: Callable[[], Iterator[tuple[int, list]]], delim: str = ",",
+           decodes: bool = False) -> Table:
     head = list(itertools.islice(stream(), HEADER_SEARCH_ROWS))
     if not any(any(str(c).strip() for c in r) for _, r in head):
         raise FileRefused(path, "the file is empty")
-    return Table(path, enc, [r for _, r in head], [n for n, _ in head], stream)
+    return Table(path, enc, [r for _, r in head], [n for n, _ in head], stream, delim, decodes)
 
 
 def delimiter(text: str) -> str:
@@ -195,6 +332,11 @@ def _xlsx_cell(v: object) -> str:
     if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:  # beyond, a float is no exact integer
         return str(int(v))
     return str(v)
+
+
+def column_names(header: list[str]) -> list[str]:
+    """The names ingest gives a file's columns: a header repeated gets .1, .2 (the first copy keeps it)."""
+    return [h if header[:i].count(h) == 0 else f"{h}.{header[:i].count(h)}" for i, h in enumerate(header)]
 
 
 def find_header(table: Table, expected: list[str], required: list[str]) -> tuple[int, float, list[str]]:

@@ -5,10 +5,16 @@ Each failing row gets one reason naming the column and what was expected.
 
 from __future__ import annotations
 
-import pandas as pd
-import pandera.pandas as pa
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from storeops import schema
+
+if TYPE_CHECKING:  # pandas and pandera load only where a chunk has a row to name
+    import pandas as pd
+    import pandera.pandas as pdr
 
 #: range checks beyond types and required values, per table and column
 RANGES: dict[str, dict[str, tuple[str, float]]] = {
@@ -32,60 +38,67 @@ def _floats(s: pd.Series) -> pd.Series:
     return s.map(lambda x: None if x is None else float(x))
 
 
-def _check(op: str, bound: float) -> pa.Check:
+def _check(op: str, bound: float) -> pdr.Check:
+    import pandera.pandas as pdr
+
     def fn(s: pd.Series) -> pd.Series:
         v = _floats(s)
         ok = v > bound if op == "gt" else v >= bound
         return ok | v.isna()
 
     word = "greater than" if op == "gt" else "at least"
-    return pa.Check(fn, error=f"expected {word} {bound:g}", element_wise=False)
+    return pdr.Check(fn, error=f"expected {word} {bound:g}", element_wise=False)
 
 
-def pandera_schema(table: str) -> pa.DataFrameSchema:
+def pandera_schema(table: str) -> pdr.DataFrameSchema:
     """Required columns must be present and filled; ranges as RANGES; event times in order."""
+    import pandas as pd
+    import pandera.pandas as pdr
+
     t = schema.table(table)
     cols = {}
     for c in t.columns:
         checks = [_check(*RANGES[table][c.name])] if c.name in RANGES.get(table, {}) else []
-        cols[c.name] = pa.Column(object, checks=checks, nullable=c.nullable, coerce=False, required=True)
+        cols[c.name] = pdr.Column(object, checks=checks, nullable=c.nullable, coerce=False, required=True)
     frame_checks = []
     for later, earlier in ORDER_OF_EVENTS.get(table, []):
         def fn(df, later=later, earlier=earlier):
-            return _events_in_order(df, later, earlier)
+            a, b = pd.to_datetime(df[later]), pd.to_datetime(df[earlier])
+            return (a >= b) | a.isna() | b.isna()
 
-        frame_checks.append(pa.Check(fn, name=f"{later}>={earlier}", error=f"{later} is before {earlier}"))
-    return pa.DataFrameSchema(cols, checks=frame_checks)
-
-
-def _events_in_order(df: pd.DataFrame, later: str, earlier: str) -> pd.Series:
-    a, b = pd.to_datetime(df[later]), pd.to_datetime(df[earlier])
-    return (a >= b) | a.isna() | b.isna()
+        frame_checks.append(pdr.Check(fn, name=f"{later}>={earlier}", error=f"{later} is before {earlier}"))
+    return pdr.DataFrameSchema(cols, checks=frame_checks)
 
 
-def _passes(table: str, df: pd.DataFrame) -> bool:
-    """Whether every row passes :func:`pandera_schema`'s checks, by the same rules column by column
-    (most chunks do: pandera, which names each failure, then runs only for those that do not)."""
+def passes(table: str, rows: pa.Table) -> bool:
+    """Whether every row passes :func:`pandera_schema`'s checks, by the same rules column-wise on the
+    typed rows (most chunks do: pandera, which names each failure, runs only for those that do not)."""
     t = schema.table(table)
-    if any(df[c.name].isna().any() for c in t.columns if not c.nullable):
+    if any(rows[c.name].null_count for c in t.columns if not c.nullable):
         return False
     for name, (op, bound) in RANGES.get(table, {}).items():
-        v = _floats(df[name])
-        if not ((v > bound if op == "gt" else v >= bound) | v.isna()).all():
+        v = rows[name].cast(pa.float64())  # as pandera's check compares: float(value)
+        if not pc.all((pc.greater if op == "gt" else pc.greater_equal)(v, bound).fill_null(True)).as_py():
             return False
-    return all(_events_in_order(df, later, earlier).all() for later, earlier in ORDER_OF_EVENTS.get(table, []))
+    return all(pc.all(pc.greater_equal(rows[later], rows[earlier]).fill_null(True)).as_py()
+               for later, earlier in ORDER_OF_EVENTS.get(table, []))
 
 
-def row_reasons(table: str, df: pd.DataFrame) -> dict[int, str]:
-    """{row position: reason} for the rows of ``df`` (positional index) that fail the table's checks."""
-    if set(schema.table(table).column_names) <= set(df.columns) and _passes(table, df):
+def row_reasons(table: str, df: pd.DataFrame, rows: pa.Table) -> dict[int, str]:
+    """{row position: reason} for the rows of ``df`` (positional index; ``rows``, the same typed)
+    that fail the table's checks."""
+    if passes(table, rows):
         return {}
+    import pandera.pandas as pdr
+
     try:
         pandera_schema(table).validate(df, lazy=True)
         return {}
-    except pa.errors.SchemaErrors as e:
+    except pdr.errors.SchemaErrors as e:
         fc = e.failure_cases
     reasons: dict[int, str] = {}
+    import pandas as pd
+
     for _, f in fc.iterrows():
         idx = f["index"]
         if idx is None or pd.isna(idx):

@@ -1,0 +1,282 @@
+"""Ingest column-wise: an export's cells, as Arrow columns of text, into canonical tables.
+
+:func:`map_table` turns the cells of a chunk into one canonical table's typed columns,
+naming every cell that holds no value of its column; both ways of loading use it. :func:`load`
+loads a chunk whose rows are all sound in a few vectorised passes, or declines, leaving
+nothing changed, and the chunk goes row by row (storeops.ingest.rows), which names what is
+wrong with each rejected row. A sound chunk is the common case: most exports load without one
+row by row.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from storeops import schema
+from storeops.ingest import parse, presets, read, validate
+from storeops.ingest.presets import ColumnSpec, Preset
+
+if TYPE_CHECKING:
+    from storeops.ingest import _Load
+
+MONEY = pa.decimal128(18, 2)
+#: canonical columns an export may simply not carry, and what they hold then
+DEFAULTS = {"refund_amount": Decimal("0.00"), "discount_amount": Decimal("0.00"), "shipping_fee": Decimal("0.00"),
+            "tax_amount": Decimal("0.00"), "is_urgent": False, "refund_qty": 0, "qty_received": 0}
+
+
+def is_key(table: schema.Table, column: str) -> bool:
+    """Ids that rows are matched by: normalised and checked for Excel damage (parse.key)."""
+    return column in table.key or column.endswith("_id") or column == "sku"
+
+
+def map_table(preset: Preset, table: str, raw: pa.Table, tz: str, line_no: pa.Array | None,
+              long_ids: dict[tuple[str, str], list[int]], rounded: frozenset) -> tuple[pa.Table, dict[int, str]]:
+    """The canonical rows of ``table`` that the cells ``raw`` give, typed as the schema says, and
+    {row position: reason} for the rows with a cell that holds no value of its column. ``line_no``
+    numbers each row within its order (multi-line layouts). Long numeric ids are counted into
+    ``long_ids`` per column; the columns in ``rounded`` went through Excel as numbers (see
+    :func:`excel_rounded`), and their long ids are refused."""
+    t = schema.table(table)
+    target = t.schema.to_pyarrow()
+    specs = {s.target: s for s in preset.tables[table]}
+    arrays, bad, todo = {}, {}, []
+    for c in t.columns:
+        type = target.field(c.name).type
+        spec = specs.get(c.name)
+        if spec is None or (c.name in DEFAULTS and not c.nullable and spec.optional and spec.column not in raw.column_names):
+            arrays[c.name] = _constant(DEFAULTS.get(c.name) if not c.nullable else None, type, raw.num_rows)
+        else:
+            todo.append((c, spec, type))
+    # Arrow's kernels let go of the GIL: the columns are parsed side by side
+    mapped = _POOL.map(lambda job: _map_column(job[1], raw, job[0].dtype, job[2], tz, line_no, is_key(t, job[0].name),
+                                               preset.date_order), todo)
+    for (c, spec, _), (values, b) in zip(todo, mapped):
+        if is_key(t, c.name) and c.dtype == "string" and spec.column:
+            b = {**_count_long(values, long_ids.setdefault((table, c.name), [0, 0]),
+                               spec.column if (table, c.name) in rounded else None), **b}
+        for pos, why in b.items():
+            bad.setdefault(pos, why)
+        arrays[c.name] = values
+    return pa.Table.from_arrays([arrays[c.name] for c in t.columns], schema=target), bad
+
+
+_POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="storeops-parse")
+
+
+def _constant(value: object, type: pa.DataType, n: int) -> pa.Array:
+    return pa.repeat(pa.scalar(value, type), n) if value is not None else pa.nulls(n, type)
+
+
+def _map_column(spec: ColumnSpec, raw: pa.Table, dtype: str, type: pa.DataType, tz: str, line_no: pa.Array | None,
+                key: bool, date_order: str | None) -> tuple[pa.Array, dict[int, str]]:
+    n = raw.num_rows
+    typed = parse.for_dtype(dtype, tz, is_key=key, date_order=date_order)
+    if spec.has_value:  # a constant, typed like any cell of its column (0 → 0.00 for money)
+        v = None if spec.value is None else (spec.parse and getattr(parse, spec.parse) or typed)(str(spec.value))
+        return _constant(v, type, n), {}
+    if spec.line_number:
+        return line_no.cast(type), {}
+    if spec.expr:
+        return _expression(spec.expr, raw, dtype, type)
+    if spec.column not in raw.column_names:
+        return pa.nulls(n, type), {}  # an optional column the export does not have
+    values, bad = raw[spec.column].combine_chunks(), {}
+    if spec.map is not None:
+        values, b = parse.column(values, _mapping(spec.map), pa.string())
+        bad = {pos: f"column {spec.column}: {why}" for pos, why in b.items()}
+    out, b = parse.column(values, getattr(parse, spec.parse) if spec.parse else typed, type)
+    for pos, why in b.items():
+        bad.setdefault(pos, f"column {spec.column}: {why}")
+    return out, bad
+
+
+def _mapping(values: dict):
+    """A value map (an export's status words → canonical ones) as a cell parser."""
+    allowed = ", ".join(list(values)[:8])
+
+    def mapped(cell: str | None) -> str | None:
+        k = str(cell).strip()
+        if k in values:
+            return None if values[k] is None else str(values[k])
+        if parse.empty(k):
+            return None
+        raise parse.BadValue(f"unknown value {k!r} (expected one of {allowed})")
+
+    return mapped
+
+
+def _expression(expr: str, raw: pa.Table, dtype: str, type: pa.DataType) -> tuple[pa.Array, dict[int, str]]:
+    """An expression over amounts; an empty or bad operand leaves the result empty, never a sum
+    with 0 in its place. Exact decimal arithmetic where Arrow's equals Python's (+ − ×, results
+    that fit ``type`` exactly), else row by row as :class:`decimal.Decimal` does it."""
+    names = presets.expr_names(expr)
+    if any(h not in raw.column_names for h in names):
+        return pa.nulls(raw.num_rows, type), {}
+    operands, bad = {}, {}
+    for h in names:
+        operands[h], b = parse.column(raw[h].combine_chunks(), parse.money, MONEY)
+        for pos, why in b.items():
+            bad.setdefault(pos, f"column {h}: {why}")
+    try:
+        return presets.evaluate(expr, operands, arrow=True).cast(type), bad
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, NotImplementedError):
+        pass
+    cast = (lambda v: v.quantize(Decimal("0.01"))) if dtype.startswith("decimal") else \
+        (lambda v: int(v) if v == int(v) else v) if dtype in ("int32", "int64") else (lambda v: v)
+    cells = {h: a.to_pylist() for h, a in operands.items()}
+    out = [None if any(cells[h][i] is None for h in names) else
+           cast(presets.evaluate(expr, {h: cells[h][i] for h in names})) for i in range(raw.num_rows)]
+    return pa.array(out, type), bad
+
+
+def _count_long(ids: pa.Array, counts: list[int], column: str | None) -> dict[int, str]:
+    """Count ids longer than Excel's 15 digits into ``counts`` (all, and those with only zeros past
+    the 15th); with ``column`` (found rounded), the reason for each such id."""
+    long = pc.greater(pc.utf8_length(ids), parse.EXCEL_DIGITS).fill_null(False)
+    if not pc.any(long).as_py():
+        return {}
+    digits = pc.match_substring_regex(ids, f"^[0-9]{{{parse.EXCEL_DIGITS + 1},}}$").fill_null(False)
+    zeros = pc.match_substring_regex(ids, f"^[0-9]{{{parse.EXCEL_DIGITS}}}0+$").fill_null(False)
+    counts[0] += pc.sum(digits).as_py() or 0
+    counts[1] += pc.sum(zeros).as_py() or 0
+    others = pc.and_(long, pc.invert(pc.or_(digits, pc.string_is_ascii(ids).fill_null(True))))
+    for v in ids.filter(others).to_pylist():  # digits beyond ASCII (isdigit says so): as parse.excel_rounded
+        if v.isdigit():
+            counts[0] += 1
+            counts[1] += set(v[parse.EXCEL_DIGITS:]) == {"0"}
+    if column is None:
+        return {}
+    return {int(pos): f"column {column}: expected an exact id, got {v!r}: every long id of the column has zeros "
+                      f"past the {parse.EXCEL_DIGITS}th digit, as Excel leaves numbers it rounded; export the "
+                      f"column as text"
+            for pos, v in zip(np.flatnonzero(parse.flags(long)), ids.filter(long).to_pylist())}
+
+
+def excel_rounded(counts: list[int]) -> bool:
+    """Whether a column of ids went through Excel as numbers: every id longer than 15 digits (two or
+    more of them) has only zeros past the 15th. One real id in ten ends in 0; all of them never do."""
+    return counts[0] >= 2 and counts[1] == counts[0]
+
+
+# ------------------------------------------------------------------ a sound chunk, in a few passes
+
+
+def load(tz: str, con, raw: pa.Table, lines: np.ndarray, state: _Load) -> bool:
+    """Load the rows ``raw`` (cells as text, blank rows already left out; ``lines`` their line
+    numbers) if every one of them is sound, and say so; else change nothing and return False."""
+    p, n = state.preset, raw.num_rows
+    if any(pc.max(pc.utf8_length(c)).as_py() > read.MAX_CELL for c in raw.columns if n):
+        return False
+    groups = line_no = None
+    if p.group_by:
+        groups, _ = parse.column(raw[p.group_by].combine_chunks(), parse.group_key, pa.string())
+        starts = _whole_orders(groups, state)
+        if starts is None:
+            return False
+        raw = _carried_down(raw, p, starts)
+        if raw is None:
+            return False
+        sizes = np.diff(np.append(starts, n))
+        first = np.repeat(starts, sizes)
+        line_no = pa.array(np.arange(n) - first + 1)
+    frames = {}
+    for table in p.loading_order:
+        typed, bad = map_table(p, table, raw, tz, line_no, state.long_ids, state.rounded)
+        if bad or not validate.passes(table, typed):
+            return False
+        if groups is not None and table == "orders":
+            typed = typed.take(pa.array(starts))  # an order is its first line
+        elif not unique(typed.select(list(schema.table(table).key))):
+            return False  # a key twice: the rows say which line came first
+        frames[table] = typed
+    if "order_items" in frames and not _orders_known(con, frames, state):
+        return False
+    keys = {table: typed.select(list(schema.table(table).key)) for table, typed in frames.items()}
+    if any(state.keys.get(table) and _any_in(zip(*(c.to_pylist() for c in k.columns)), state.keys[table])
+           for table, k in keys.items()):
+        return False  # a key a row-by-row chunk loaded: the rows name the line it came first on
+    if groups is not None and state.orders and _any_in(groups.to_pylist(), state.orders):
+        return False  # an order an earlier chunk listed
+    state.read += n
+    for table, typed in frames.items():
+        state.accepted.setdefault(table, []).append(typed)
+        at = lines if groups is None or table != "orders" else lines[starts]
+        state.unsettled_keys.setdefault(table, []).append(keys[table].append_column("_line", pa.array(at)))
+    if "orders" in frames:
+        state.unsettled_known.append(frames["orders"]["order_id"].combine_chunks())
+    if groups is not None:
+        firsts = pa.array(starts)
+        state.unsettled_orders.append((groups.take(firsts), lines[starts],
+                                       raw.select(p.order_columns(raw.column_names)).take(firsts)))
+    return True
+
+
+def unique(keys: pa.Table) -> bool:
+    """Whether no row of ``keys`` (key columns, no nulls) repeats another."""
+    if keys.num_columns == 1:
+        return pc.count_distinct(keys.column(0)).as_py() == keys.num_rows
+    return keys.group_by(keys.column_names, use_threads=False).aggregate([]).num_rows == keys.num_rows
+
+
+def _any_in(keys, seen: dict) -> bool:
+    return any(k in seen for k in keys)
+
+
+def _whole_orders(groups: pa.Array, state: _Load) -> np.ndarray | None:
+    """The first row of each order, when every row names its order, each order's lines come
+    together and none of them is to be rejected whole; else None."""
+    if groups.null_count or not len(groups):
+        return None
+    change = np.flatnonzero(parse.flags(pc.not_equal(groups[1:], groups[:-1]))) + 1
+    starts = np.concatenate(([0], change))
+    if len(starts) != pc.count_distinct(groups).as_py():
+        return None  # an order listed again further down
+    if state.spoiled and pc.any(pc.is_in(groups, value_set=pa.array(list(state.spoiled), pa.string()))).as_py():
+        return None
+    return starts
+
+
+def _carried_down(raw: pa.Table, p: Preset, starts: np.ndarray) -> pa.Table | None:
+    """Order-level columns, given on an order's first line, on each of its lines; None when a line
+    gives one of them another value than its order's first line that gives it."""
+    n = raw.num_rows
+    sizes = np.diff(np.append(starts, n))
+    order = pa.array(np.repeat(np.arange(len(starts)), sizes))
+    first = pa.array(np.repeat(starts, sizes))
+    for h in p.order_columns(raw.column_names):
+        v = raw[h].combine_chunks()
+        given = pc.utf8_trim(v, parse.SPACES)
+        # at most one value given per order (stripped, as the rows compare them)
+        pairs = pa.table({"o": order, "v": given}).filter(pc.not_equal(given, ""))
+        if pairs.group_by("o").aggregate([("v", "count_distinct")]).column(1).to_numpy().max(initial=0) > 1:
+            return None
+        raw = raw.set_column(raw.column_names.index(h), h, v.take(first))
+    return raw
+
+
+def _orders_known(con, frames: dict[str, pa.Table], state: _Load) -> bool:
+    """Whether every line's order is in this chunk, an earlier one, or the warehouse."""
+    ids = pc.unique(frames["order_items"]["order_id"].combine_chunks())
+    if "orders" in frames:
+        ids = ids.filter(pc.invert(pc.is_in(ids, value_set=frames["orders"]["order_id"].combine_chunks())))
+    if len(ids) and state.unsettled_known:
+        ids = ids.filter(pc.invert(pc.is_in(ids, value_set=pa.chunked_array(state.unsettled_known).combine_chunks())))
+    if len(ids) and state.known:
+        ids = pa.array([i for i in ids.to_pylist() if i not in state.known], pa.string())
+    return not len(ids) or len(stored_orders(con, ids)) == len(ids)
+
+
+def stored_orders(con, ids: pa.Array) -> set[str]:
+    """The order ids among ``ids`` that the warehouse holds."""
+    import ibis
+
+    wanted = ibis.memtable(pa.table({"order_id": ids}))
+    return set(wanted.semi_join(con.table("orders"), "order_id").to_pyarrow()["order_id"].to_pylist())

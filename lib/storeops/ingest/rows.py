@@ -1,0 +1,225 @@
+"""Ingest row by row: every row of a chunk checked, and each rejected row given its reason.
+
+The way for chunks with something wrong (and for workbooks and files the column reader
+declines, storeops.ingest.read.batches): a ragged or damaged row, a cell that holds no value of
+its column, a required value missing, a key given twice, an order whose lines contradict each
+other or that is listed again. Its cells are mapped by the same :func:`columns.map_table` as
+a sound chunk's.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import pyarrow as pa
+
+from storeops.ingest import columns, parse, read, validate
+
+if TYPE_CHECKING:
+    from storeops.ingest import _Load
+
+#: rows checked at a time (an order's lines are never split): memory stays bounded however long
+#: the export, since only the accepted rows are kept, as compact Arrow columns
+CHUNK_ROWS = 5_000
+
+
+def chunks(rows, at: int | None):
+    """Rows in lists of about CHUNK_ROWS; for a multi-line layout (an order's lines in column ``at``)
+    a chunk ends only where an order does."""
+    chunk: list[tuple[int, list]] = []
+    last = None  # the order of the last line that names one: blank or short lines never end a chunk
+    for line, cells in rows:
+        key = parse.group_key(str(cells[at])) if at is not None and at < len(cells) else None
+        if len(chunk) >= CHUNK_ROWS and (at is None or (key is not None and key != last)):
+            yield chunk
+            chunk = []
+        chunk.append((line, cells))
+        last = key if key is not None else last
+    if chunk:
+        yield chunk
+
+
+def frame(table: read.Table, header: list[str], rows: list[tuple[int, list]], used: list[str]
+          ) -> tuple[pd.DataFrame, list[int], dict[int, str]]:
+    """Data rows as a string frame, their line numbers, and {position: reason} for ragged rows,
+    cells that did not decode in the file's encoding, and cells too long to be a value."""
+    n = len(header)
+    xlsx = table.encoding == "xlsx"
+    cells_of, lines, bad = [], [], {}
+    for line, cells in rows:
+        if xlsx:
+            cells = [str(c) for c in cells]
+        whole = "".join(cells)
+        if whole.isspace() or not whole:
+            continue  # a blank line is not a row
+        if len(cells) < n:
+            if not xlsx:  # a workbook simply omits empty trailing cells (more so without <dimension>)
+                bad[len(cells_of)] = f"truncated: {len(cells)} of {n} fields"
+            cells = cells + [""] * (n - len(cells))
+        elif len(cells) > n:
+            if any(c.strip() for c in cells[n:]):
+                bad[len(cells_of)] = f"{len(cells)} fields, the header has {n}"
+            cells = cells[:n]
+            whole = "".join(cells)
+        # the whole row first: a cell-by-cell look only where something is wrong
+        if len(whole) > read.MAX_CELL or read.UNDECODED.search(whole):
+            for h, c in zip(header, cells):
+                if read.UNDECODED.search(c):
+                    bad.setdefault(len(cells_of), f"column {h}: not valid {table.encoding} text (the file's "
+                                                  f"encoding); the row was cut or damaged")
+                elif len(c) > read.MAX_CELL:
+                    bad.setdefault(len(cells_of), f"column {h}: a cell of {len(c):,} characters (at most "
+                                                  f"{read.MAX_CELL:,})")
+        cells_of.append(list(cells))
+        lines.append(line)
+    cols = read.column_names(header)
+    df = pd.DataFrame(cells_of, columns=cols, dtype=object)
+    for h in dict.fromkeys(h for h in header if h in used and header.count(h) > 1):
+        copies = [c for c, name in zip(cols, header) if name == h]
+        if any(not df[c].equals(df[h]) for c in copies[1:]):
+            raise read.FileRefused(table.path, f"the column {h!r} appears {len(copies)} times with different "
+                                               f"values: keep the one that is meant and ingest again")
+    return df, lines, bad
+
+
+def _repeats(raw: pd.DataFrame, groups: pd.Series, lines: list[int], order_cols: list[str]
+             ) -> tuple[dict[int, str], dict[int, str]]:
+    """(conflicts, repeats) of a multi-line layout, where an order's lines come together and its values
+    on the first. A conflict is a line giving an order-level column another value than an earlier line
+    of its order: nobody can tell which is right, so the order is rejected whole, naming both lines. A
+    repeat is an order listed again further down (the same export pasted twice): the later copy is
+    rejected so no line item counts twice, and the first stands."""
+    pos = pd.Series(range(len(raw)), index=raw.index)
+    conflicts: dict[int, str] = {}
+    for h in order_cols:
+        v = raw[h].astype(str).str.strip()
+        given = v != ""
+        first_v = v.where(given).groupby(groups, dropna=False).transform("first")
+        first_at = pos.where(given).groupby(groups, dropna=False).transform("first")
+        for p in pos[given & (v != first_v)]:
+            conflicts.setdefault(p, f"order {groups.iloc[p]} is given {h} {first_v.iloc[p]!r} on line "
+                                    f"{lines[int(first_at.iloc[p])]} and {v.iloc[p]!r} here: which is right "
+                                    f"cannot be told, so the order is not loaded")
+    block = (groups != groups.shift()).cumsum()
+    later = (block != block.groupby(groups, dropna=False).transform("first")) & groups.notna()
+    start = pos.groupby(groups, dropna=False).transform("first")
+    repeats = {p: f"order {groups.iloc[p]} again: its lines were listed from line {lines[int(start.iloc[p])]}"
+               for p in pos[later]}
+    return conflicts, repeats
+
+
+def load(tz: str, con, raw: pd.DataFrame, lines: list[int], reasons: dict[int, str], state: _Load) -> None:
+    """Map, check and keep one chunk's rows; ``reasons`` holds what reading found wrong already."""
+    p, n = state.preset, len(raw)
+    state.read += n
+    as_read = raw  # a rejected row goes to the rejects file as the file has it
+    groups = raw[p.group_by].map(parse.group_key) if p.group_by else None
+    conflicts, repeats = {}, {}
+    line_no = None
+    if groups is not None:  # order-level columns only on an order's first line: carry them down
+        order_cols = p.order_columns(list(raw.columns))
+        conflicts, repeats = _repeats(raw, groups, lines, order_cols) if order_cols else ({}, {})
+        raw = raw.copy()
+        first = ~groups.duplicated()
+        for h in order_cols:
+            raw[h] = raw[h].where(first | (raw[h].astype(str).str.strip() != ""), None)
+            raw[h] = raw[h].groupby(groups).transform("first").fillna("")
+        if order_cols:
+            _earlier_chunks(raw, groups, lines, order_cols, state, conflicts, repeats)
+        for pos, why in conflicts.items():
+            reasons.setdefault(pos, why)
+        line_no = pa.array((groups.groupby(groups).cumcount() + 1).tolist(), pa.float64(), from_pandas=True)
+
+    cells = pa.table({c: _text(raw[c].tolist()) for c in raw.columns})
+    typed: dict[str, pa.Table] = {}
+    frames: dict[str, pd.DataFrame] = {}
+    for tname in p.loading_order:
+        rows, bad = columns.map_table(p, tname, cells, tz, line_no, state.long_ids, state.rounded)
+        df = pd.DataFrame({c: rows[c].to_pylist() for c in rows.column_names}, dtype=object)
+        for pos, why in bad.items():
+            reasons.setdefault(pos, why)
+        for pos, why in validate.row_reasons(tname, df, rows).items():
+            reasons.setdefault(pos, why)
+        if groups is None or tname != "orders":  # an order repeats on each of its lines: that is no duplicate
+            for pos, why in validate.duplicate_keys(tname, df, lines, state.keys.setdefault(tname, {})).items():
+                reasons.setdefault(pos, why)
+        typed[tname], frames[tname] = rows, df
+
+    if groups is not None:  # a bad line spoils its whole order; the order is its first line
+        bad_line = {g: lines.index(state.spoiled[g]) if state.spoiled[g] in lines else None
+                    for g in set(groups) & set(state.spoiled)}
+        of = groups.tolist()
+        for pos in sorted(reasons):
+            if pos not in repeats or pos in conflicts:  # a faithful copy's faults are its own
+                bad_line.setdefault(of[pos], pos)
+        for pos, g in enumerate(of):
+            if pos not in reasons and g in bad_line:
+                line = state.spoiled[g] if bad_line[g] is None else lines[bad_line[g]]
+                reasons[pos] = f"order {g} has a rejected line (line {line})"
+        reasons.update({pos: conflicts.get(pos, why) for pos, why in repeats.items()})
+
+    if "order_items" in frames:  # lines must belong to an order we know
+        items = frames["order_items"]
+        known = state.known | (set(frames["orders"].order_id) if "orders" in frames else set())
+        ids = [i for i in set(items.order_id.dropna()) if i not in known]
+        if ids:
+            known |= columns.stored_orders(con, pa.array(ids, pa.string()))
+        for pos, oid in enumerate(items.order_id):
+            if oid is not None and oid not in known:
+                reasons.setdefault(pos, f"order {oid} is not in the warehouse (ingest the orders first)")
+
+    accepted = [pos for pos in range(n) if pos not in reasons]
+    for tname, rows in typed.items():
+        if groups is not None and tname == "orders":
+            keep = (~groups.duplicated()).to_numpy() & ~raw.index.isin(list(reasons))
+            rows = rows.filter(pa.array(keep))
+        else:
+            rows = rows.take(pa.array(accepted, pa.int64()))
+        state.accepted.setdefault(tname, []).append(rows)
+        if tname == "orders":
+            state.known |= set(rows["order_id"].to_pylist())
+    state.rejected += [(lines[pos], reasons[pos], as_read.iloc[pos].tolist()) for pos in sorted(reasons)]
+
+
+def _text(cells: list[str]) -> pa.Array:
+    """Cells as Arrow text; bytes that did not decode (their row is rejected already) as \ufffd."""
+    try:
+        return pa.array(cells, pa.string())
+    except UnicodeEncodeError:
+        return pa.array([read.UNDECODED.sub("\ufffd", c) for c in cells], pa.string())
+
+
+def _earlier_chunks(raw: pd.DataFrame, groups: pd.Series, lines: list[int], order_cols: list[str], state: _Load,
+                    conflicts: dict[int, str], repeats: dict[int, str]) -> None:
+    """An order this chunk lists again after an earlier chunk did: a repeat, or a conflict when its
+    values differ (and then the earlier lines must go too: ``state.contradicted``)."""
+    firsts = (~groups.duplicated()).to_numpy().nonzero()[0]
+    earlier = set()
+    for pos, g, values in zip(firsts, groups.iloc[firsts], raw[order_cols].iloc[firsts].itertuples(index=False,
+                                                                                                   name=None)):
+        if g is None:
+            continue  # no order id: its own column rejects the line
+        # a hash is enough to notice a contradiction; the second reading keeps the values to name it
+        sig = values if g in state.spoiled else hash(values)
+        if g not in state.orders:
+            state.orders[g] = (lines[pos], sig)
+            continue
+        line, before = state.orders[g]
+        earlier.add(g)
+        for i in (i for i in range(len(groups)) if groups.iat[i] == g):
+            repeats.setdefault(i, f"order {g} again: its lines were listed from line {line}")
+        if before == sig or all(v == "" for v in values):  # a copy of item lines only says nothing new
+            continue
+        if g not in state.spoiled:
+            state.contradicted[g] = lines[pos]
+            conflicts.setdefault(pos, f"order {g} contradicts line {line}")  # named on the second reading
+            continue
+        diff = next(i for i, (a, b) in enumerate(zip(before, values)) if a != b)
+        conflicts.setdefault(pos, f"order {g} is given {order_cols[diff]} {before[diff]!r} on line {line} and "
+                                  f"{values[diff]!r} here: which is right cannot be told, so the order is not "
+                                  f"loaded")
+    for pos in conflicts:  # a copy contradicting itself further down: its first listing cannot stand either
+        g = groups.iat[pos]
+        if g in earlier and g not in state.spoiled:
+            state.contradicted.setdefault(g, lines[pos])

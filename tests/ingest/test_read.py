@@ -1,0 +1,62 @@
+"""The column reader gives exactly the rows and lines of the row reader, or declines."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storeops.ingest import read
+
+
+def _rows(table: read.Table, start: int) -> list[tuple[int, list[str]]]:
+    """(line, cells) of every row that is not blank, as ingest takes them."""
+    return [(line, list(cells)) for line, cells in table.rows(start) if "".join(cells).strip()]
+
+
+def _columns(table: read.Table, header: int) -> list[tuple[int, list[str]]]:
+    out = []
+    for rows, lines in read.batches(table, header):
+        cells = zip(*(c.to_pylist() for c in rows.columns))
+        out += [(int(line), list(r)) for line, r in zip(lines, cells) if "".join(r).strip()]
+    return out
+
+
+_TEXT = st.text(alphabet=st.sampled_from(['a', 'b', ',', '"', '\n', '\r', ' ', '\t', '广', '=']), max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(body=_TEXT, encoding=st.sampled_from(["utf-8", "gb18030", "utf-8-sig"]), title=st.booleans())
+def test_column_reader_is_the_row_reader(tmp_path_factory, body, encoding, title):
+    path = tmp_path_factory.mktemp("csv") / "f.csv"
+    head = ("订单报表 2026\r\n" if title else "") + "a,b,c\r\n"
+    path.write_bytes((head + body).encode(encoding))
+    table = read.read(path)
+    header = int(title)
+    try:
+        got = _columns(table, header)
+    except read.NotColumnar:
+        return
+    assert got == _rows(table, header + 1)
+
+
+@pytest.mark.parametrize("body, why", [
+    ("1,2\n", "a short row"), ('1,"2,3\n', "a quote left open"), ("1,2,3,4\n", "a long row"),
+    ("1,2,3\n\n4,5,6\n", None), ("1,2,3\r4,5,6\n", None), ('1,"x\r\ny",3\n4,5,6', None),
+])
+def test_column_reader_declines_what_it_cannot_read_exactly(tmp_path, body, why):
+    path = tmp_path / "f.csv"
+    path.write_text("a,b,c\n" + body, encoding="utf-8", newline="")
+    table = read.read(path)
+    if why:
+        with pytest.raises(read.NotColumnar):
+            _columns(table, 0)
+    else:
+        assert _columns(table, 0) == _rows(table, 1)
+
+
+def test_undecodable_bytes_are_read_row_by_row(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes("a,b\n1,广东\n".encode("utf-8") + b"2,\xff\n")
+    with pytest.raises(read.NotColumnar):
+        _columns(read.read(path), 0)
