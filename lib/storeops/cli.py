@@ -80,8 +80,10 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     total = sum(r.rows_read for r in done)
     print(f"{len(done)} file(s): read {total}, accepted {sum(r.rows_accepted for r in done)}, "
           f"rejected {sum(r.rows_rejected for r in done)}; {len(refused)} file(s) refused")
-    if done and not args.dry_run:
-        from storeops import spark, warehouse
+    from storeops import spark
+
+    if done and not args.dry_run and spark.is_spark(cfg.warehouse_url):  # bring the Parquet folders up to date
+        from storeops import warehouse
 
         con = warehouse.connect(cfg)
         try:

@@ -38,12 +38,14 @@ def is_key(table: schema.Table, column: str) -> bool:
 
 
 def map_table(preset: Preset, table: str, raw: pa.Table, tz: str, line_no: pa.Array | None,
-              long_ids: dict[tuple[str, str], list[int]], rounded: frozenset) -> tuple[pa.Table, dict[int, str]]:
+              long_ids: dict[tuple[str, str], list[int]], rounded: frozenset, weights: np.ndarray | None = None
+              ) -> tuple[pa.Table, dict[int, str]]:
     """The canonical rows of ``table`` that the cells ``raw`` give, typed as the schema says, and
     {row position: reason} for the rows with a cell that holds no value of its column. ``line_no``
     numbers each row within its order (multi-line layouts). Long numeric ids are counted into
-    ``long_ids`` per column; the columns in ``rounded`` went through Excel as numbers (see
-    :func:`excel_rounded`), and their long ids are refused."""
+    ``long_ids`` per column (each row ``weights`` times: the lines of an order mapped once); the
+    columns in ``rounded`` went through Excel as numbers (see :func:`excel_rounded`), and their
+    long ids are refused."""
     t = schema.table(table)
     target = t.schema.to_pyarrow()
     specs = {s.target: s for s in preset.tables[table]}
@@ -61,7 +63,7 @@ def map_table(preset: Preset, table: str, raw: pa.Table, tz: str, line_no: pa.Ar
     for (c, spec, _), (values, b) in zip(todo, mapped):
         if is_key(t, c.name) and c.dtype == "string" and spec.column:
             b = {**_count_long(values, long_ids.setdefault((table, c.name), [0, 0]),
-                               spec.column if (table, c.name) in rounded else None), **b}
+                               spec.column if (table, c.name) in rounded else None, weights), **b}
         for pos, why in b.items():
             bad.setdefault(pos, why)
         arrays[c.name] = values
@@ -137,21 +139,22 @@ def _expression(expr: str, raw: pa.Table, dtype: str, type: pa.DataType) -> tupl
     return pa.array(out, type), bad
 
 
-def _count_long(ids: pa.Array, counts: list[int], column: str | None) -> dict[int, str]:
+def _count_long(ids: pa.Array, counts: list[int], column: str | None, weights: np.ndarray | None = None
+                ) -> dict[int, str]:
     """Count ids longer than Excel's 15 digits into ``counts`` (all, and those with only zeros past
-    the 15th); with ``column`` (found rounded), the reason for each such id."""
+    the 15th), each ``weights`` times; with ``column`` (found rounded), the reason for each such id."""
     long = pc.greater(pc.utf8_length(ids), parse.EXCEL_DIGITS).fill_null(False)
     if not pc.any(long).as_py():
         return {}
-    digits = pc.match_substring_regex(ids, f"^[0-9]{{{parse.EXCEL_DIGITS + 1},}}$").fill_null(False)
-    zeros = pc.match_substring_regex(ids, f"^[0-9]{{{parse.EXCEL_DIGITS}}}0+$").fill_null(False)
-    counts[0] += pc.sum(digits).as_py() or 0
-    counts[1] += pc.sum(zeros).as_py() or 0
-    others = pc.and_(long, pc.invert(pc.or_(digits, pc.string_is_ascii(ids).fill_null(True))))
-    for v in ids.filter(others).to_pylist():  # digits beyond ASCII (isdigit says so): as parse.excel_rounded
-        if v.isdigit():
-            counts[0] += 1
-            counts[1] += set(v[parse.EXCEL_DIGITS:]) == {"0"}
+    w = np.ones(len(ids), dtype=np.int64) if weights is None else weights
+    digits = parse.flags(pc.match_substring_regex(ids, f"^[0-9]{{{parse.EXCEL_DIGITS + 1},}}$"))
+    zeros = parse.flags(pc.match_substring_regex(ids, f"^[0-9]{{{parse.EXCEL_DIGITS}}}0+$"))
+    others = parse.flags(pc.and_(long, pc.invert(pc.string_is_ascii(ids).fill_null(True)))) & ~digits
+    for i in np.flatnonzero(others):  # digits beyond ASCII (isdigit says so): as parse.excel_rounded
+        v = ids[int(i)].as_py()
+        digits[i], zeros[i] = v.isdigit(), v.isdigit() and set(v[parse.EXCEL_DIGITS:]) == {"0"}
+    counts[0] += int(w[digits].sum())
+    counts[1] += int(w[zeros].sum())
     if column is None:
         return {}
     return {int(pos): f"column {column}: expected an exact id, got {v!r}: every long id of the column has zeros "
@@ -184,17 +187,19 @@ def load(tz: str, con, raw: pa.Table, lines: np.ndarray, state: _Load) -> bool:
         raw = _carried_down(raw, p, starts)
         if raw is None:
             return False
-        sizes = np.diff(np.append(starts, n))
+        sizes = np.diff(np.append(starts, n))  # lines per order
         first = np.repeat(starts, sizes)
         line_no = pa.array(np.arange(n) - first + 1)
     frames = {}
     for table in p.loading_order:
-        typed, bad = map_table(p, table, raw, tz, line_no, state.long_ids, state.rounded)
+        if groups is not None and table == "orders":  # an order is its first line (its values carried down)
+            typed, bad = map_table(p, table, raw.take(pa.array(starts)), tz, None, state.long_ids, state.rounded,
+                                   weights=sizes)
+        else:
+            typed, bad = map_table(p, table, raw, tz, line_no, state.long_ids, state.rounded)
         if bad or not validate.passes(table, typed):
             return False
-        if groups is not None and table == "orders":
-            typed = typed.take(pa.array(starts))  # an order is its first line
-        elif not unique(typed.select(list(schema.table(table).key))):
+        if not (groups is not None and table == "orders") and not unique(typed.select(list(schema.table(table).key))):
             return False  # a key twice: the rows say which line came first
         frames[table] = typed
     if "order_items" in frames and not _orders_known(con, frames, state):
@@ -253,10 +258,11 @@ def _carried_down(raw: pa.Table, p: Preset, starts: np.ndarray) -> pa.Table | No
     first = pa.array(np.repeat(starts, sizes))
     for h in p.order_columns(raw.column_names):
         v = raw[h].combine_chunks()
-        given = pc.utf8_trim(v, parse.SPACES)
-        # at most one value given per order (stripped, as the rows compare them)
-        pairs = pa.table({"o": order, "v": given}).filter(pc.not_equal(given, ""))
-        if pairs.group_by("o").aggregate([("v", "count_distinct")]).column(1).to_numpy().max(initial=0) > 1:
+        given = pc.utf8_trim(v, parse.SPACES)  # stripped, as the rows compare them
+        at = pc.not_equal(given, "")
+        o, g = order.filter(at), given.filter(at)
+        # an order's lines come together: two values given for it are two neighbours among the given
+        if len(o) > 1 and pc.any(pc.and_(pc.equal(o[1:], o[:-1]), pc.not_equal(g[1:], g[:-1]))).as_py():
             return None
         raw = raw.set_column(raw.column_names.index(h), h, v.take(first))
     return raw

@@ -480,20 +480,25 @@ def _store_offsets(utc: pa.Array, tz: str) -> tuple[pa.Array, pa.Array]:
     where the zone's offset is the same at both ends of that hour (else the cell-by-cell rule)."""
     hours = pc.multiply(pc.divide(utc, _HOUR_US), _HOUR_US)  # instants from 2000 on: no negatives
     distinct = pc.unique(hours.drop_null())
-    zone, epoch = ZoneInfo(tz), _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
-    offsets, sure = [], []
-    for h in distinct.to_pylist():
-        try:
-            start = epoch + _dt.timedelta(microseconds=h)
-            a = start.astimezone(zone).utcoffset()
-            b = (start + _dt.timedelta(microseconds=_HOUR_US - 1)).astimezone(zone).utcoffset()
-        except (OverflowError, ValueError):
-            a, b = _dt.timedelta(0), None
-        offsets.append(a // _dt.timedelta(microseconds=1))
-        sure.append(a == b)
+    known = [_ZONE_HOURS.get((tz, h)) or _zone_hour(tz, h) for h in distinct.to_pylist()]
     at = pc.index_in(hours, value_set=distinct)
-    return (pa.array(offsets, pa.int64()).take(at).fill_null(0),
-            pa.array(sure, pa.bool_()).take(at).fill_null(False))
+    return (pa.array([k[0] for k in known], pa.int64()).take(at).fill_null(0),
+            pa.array([k[1] for k in known], pa.bool_()).take(at).fill_null(False))
+
+
+#: (zone, UTC hour in µs) → (µs the zone is ahead of UTC, the same all that hour): hours recur in every chunk
+_ZONE_HOURS: dict[tuple[str, int], tuple[int, bool]] = {}
+
+
+def _zone_hour(tz: str, hour: int) -> tuple[int, bool]:
+    start = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc) + _dt.timedelta(microseconds=hour)
+    try:
+        a = start.astimezone(ZoneInfo(tz)).utcoffset()
+        b = (start + _dt.timedelta(microseconds=_HOUR_US - 1)).astimezone(ZoneInfo(tz)).utcoffset()
+    except (OverflowError, ValueError):
+        a, b = _dt.timedelta(0), None
+    _ZONE_HOURS[(tz, hour)] = out = (a // _dt.timedelta(microseconds=1), a == b)
+    return out
 
 
 def group_key(v: str | None) -> str | None:
