@@ -154,14 +154,18 @@ class _Load:
     rejected: list[tuple[int, str, list]] = field(default_factory=list)  # (line, reason, cells)
     accepted: dict[str, list[pa.Table]] = field(default_factory=dict)  # per table, compact
     keys: dict[str, dict[tuple, int]] = field(default_factory=dict)  # per table: key → line first seen
-    orders: dict[str, tuple[int, object]] = field(default_factory=dict)  # multi-line: first line, values
+    #: multi-line: order → (its first line, {order-level column: (first value given, its line)})
+    orders: dict[str, tuple[int, dict[str, tuple[str, int]]]] = field(default_factory=dict)
+    relisted: set = field(default_factory=set)  # orders listed again after another order's lines
+    first_bad: dict[str, int] = field(default_factory=dict)  # order → its first rejected line so far
     known: set = field(default_factory=set)  # orders this file has loaded so far
     contradicted: dict[str, int] = field(default_factory=dict)  # orders a later chunk contradicts
     long_ids: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # columns.map_table counts
     # what column-wise chunks loaded, kept as Arrow until a row-by-row chunk needs it (settle)
     unsettled_keys: dict[str, list[pa.Table]] = field(default_factory=dict)  # per table: key columns, _line
     unsettled_known: list[pa.Array] = field(default_factory=list)
-    unsettled_orders: list[tuple[pa.Array, np.ndarray, pa.Table]] = field(default_factory=list)
+    #: (each line's order, lines, where orders begin, {column: (where a value is first given, the values)})
+    unsettled_orders: list[tuple[pa.Array, np.ndarray, np.ndarray, dict]] = field(default_factory=list)
     crossed: bool = False  # a key or an order in two column-wise chunks: read again row by row
     declined: bool = False  # the column reader declined the file part way: read it again row by row
 
@@ -176,11 +180,14 @@ class _Load:
                     seen.setdefault(tuple(k), line)
         for ids in self.unsettled_known:
             self.known.update(ids.to_pylist())
-        for groups, lines, values in self.unsettled_orders:
-            for g, line, v in zip(groups.to_pylist(), lines.tolist(), zip(*(c.to_pylist() for c in values.columns))):
-                self.crossed |= g in self.orders
-                if values.num_columns:  # as the row-by-row chunks note an order (rows._earlier_chunks)
-                    self.orders.setdefault(g, (line, hash(tuple(v))))
+        for groups, lines, starts, given in self.unsettled_orders:
+            of = groups.to_pylist()
+            for at in starts.tolist():
+                self.crossed |= of[at] in self.orders
+                self.orders.setdefault(of[at], (int(lines[at]), {}))
+            for h, (where, values) in given.items():  # as rows._listings notes them
+                for at, v in zip(where.tolist(), values.to_pylist()):
+                    self.orders[of[at]][1].setdefault(h, (v, int(lines[at])))
         self.unsettled_keys, self.unsettled_known, self.unsettled_orders = {}, [], []
 
     def again(self) -> _Load | None:
@@ -192,7 +199,7 @@ class _Load:
         for parts in self.unsettled_keys.values():
             self.crossed |= not columns.unique(pa.concat_tables(parts).drop_columns("_line"))
         if self.unsettled_orders:
-            groups = pa.chunked_array([g for g, _, _ in self.unsettled_orders])
+            groups = pa.chunked_array([g.take(pa.array(starts)) for g, _, starts, _ in self.unsettled_orders])
             self.crossed |= pc.count_distinct(groups).as_py() < len(groups)
         rounded = self.rounded | {c for c, counts in self.long_ids.items() if columns.excel_rounded(counts)}
         spoiled = {**self.contradicted, **self.spoiled}
@@ -260,25 +267,27 @@ def _filled(cells: pa.Table) -> pa.Array:
 
 def _whole_orders(batches, names: list[str], group_by: str | None):
     """The column reader's blocks as chunks that never split an order's lines (multi-line layouts),
-    with the export's column names."""
-    carry = None
+    with the export's column names: a block's last order goes on with the next block, if any."""
+    held = None
     for cells, lines in batches:
         cells = cells.rename_columns(names)
-        if carry is not None:
-            cells, lines = pa.concat_tables([carry[0], cells]), np.concatenate([carry[1], lines])
-        if group_by is None:
-            yield cells, lines
-            continue
-        keys, _ = parse.column(cells[group_by].combine_chunks(), parse.group_key, pa.string())
-        named = np.flatnonzero(parse.flags(keys.is_valid()))
-        named_keys = keys.take(pa.array(named))
-        new = np.flatnonzero(parse.flags(pc.not_equal(named_keys[1:], named_keys[:-1]))) + 1
-        cut = int(named[new[-1]]) if len(new) else 0  # where the last order begins: it may go on
-        if cut:
-            yield cells.slice(0, cut), lines[:cut]
-        carry = (cells.slice(cut), lines[cut:])
-    if carry is not None and carry[0].num_rows:
-        yield carry
+        if held is not None:
+            cut = _last_order(held[0], group_by) if group_by else held[0].num_rows
+            if cut:
+                yield held[0].slice(0, cut), held[1][:cut]
+            cells, lines = pa.concat_tables([held[0].slice(cut), cells]), np.concatenate([held[1][cut:], lines])
+        held = (cells, lines)
+    if held is not None and held[0].num_rows:
+        yield held
+
+
+def _last_order(cells: pa.Table, group_by: str) -> int:
+    """Where the last order of ``cells`` begins (lines naming no order go with the order before)."""
+    keys, _ = parse.column(cells[group_by].combine_chunks(), parse.group_key, pa.string())
+    named = np.flatnonzero(parse.flags(keys.is_valid()))
+    named_keys = keys.take(pa.array(named))
+    new = np.flatnonzero(parse.flags(pc.not_equal(named_keys[1:], named_keys[:-1]))) + 1
+    return int(named[new[-1]]) if len(new) else 0
 
 
 def _write_rejects(cfg: Config, path: Path, names: list[str], rejected: list[tuple[int, str, list]]) -> Path:

@@ -179,24 +179,26 @@ def load(tz: str, con, raw: pa.Table, lines: np.ndarray, state: _Load) -> bool:
     if any(pc.max(pc.utf8_length(c)).as_py() > read.MAX_CELL for c in raw.columns if n):
         return False
     groups = line_no = None
+    given: dict = {}
     if p.group_by:
         groups, _ = parse.column(raw[p.group_by].combine_chunks(), parse.group_key, pa.string())
         starts = _whole_orders(groups, state)
         if starts is None:
             return False
-        raw = _carried_down(raw, p, starts)
-        if raw is None:
+        carried = _carried_down(raw, p, starts)
+        if carried is None:
             return False
+        raw, given = carried
         sizes = np.diff(np.append(starts, n))  # lines per order
         first = np.repeat(starts, sizes)
         line_no = pa.array(np.arange(n) - first + 1)
-    frames = {}
+    frames, counts = {}, {}  # long ids counted into the state only if the chunk loads
     for table in p.loading_order:
         if groups is not None and table == "orders":  # an order is its first line (its values carried down)
-            typed, bad = map_table(p, table, raw.take(pa.array(starts)), tz, None, state.long_ids, state.rounded,
+            typed, bad = map_table(p, table, raw.take(pa.array(starts)), tz, None, counts, state.rounded,
                                    weights=sizes)
         else:
-            typed, bad = map_table(p, table, raw, tz, line_no, state.long_ids, state.rounded)
+            typed, bad = map_table(p, table, raw, tz, line_no, counts, state.rounded)
         if bad or not validate.passes(table, typed):
             return False
         if not (groups is not None and table == "orders") and not unique(typed.select(list(schema.table(table).key))):
@@ -211,16 +213,18 @@ def load(tz: str, con, raw: pa.Table, lines: np.ndarray, state: _Load) -> bool:
     if groups is not None and state.orders and _any_in(groups.to_pylist(), state.orders):
         return False  # an order an earlier chunk listed
     state.read += n
+    for column, (found, zeros) in counts.items():
+        total = state.long_ids.setdefault(column, [0, 0])
+        total[0] += found
+        total[1] += zeros
     for table, typed in frames.items():
         state.accepted.setdefault(table, []).append(typed)
         at = lines if groups is None or table != "orders" else lines[starts]
         state.unsettled_keys.setdefault(table, []).append(keys[table].append_column("_line", pa.array(at)))
     if "orders" in frames:
         state.unsettled_known.append(frames["orders"]["order_id"].combine_chunks())
-    if groups is not None:
-        firsts = pa.array(starts)
-        state.unsettled_orders.append((groups.take(firsts), lines[starts],
-                                       raw.select(p.order_columns(raw.column_names)).take(firsts)))
+    if groups is not None and given:
+        state.unsettled_orders.append((groups, lines, starts, given))
     return True
 
 
@@ -249,23 +253,28 @@ def _whole_orders(groups: pa.Array, state: _Load) -> np.ndarray | None:
     return starts
 
 
-def _carried_down(raw: pa.Table, p: Preset, starts: np.ndarray) -> pa.Table | None:
-    """Order-level columns, given on an order's first line, on each of its lines; None when a line
-    gives one of them another value than its order's first line that gives it."""
+def _carried_down(raw: pa.Table, p: Preset, starts: np.ndarray) -> tuple[pa.Table, dict] | None:
+    """Order-level columns, given on an order's first line, on each of its lines, and where each
+    order first gives each of them (stripped, as rows._listings notes them); None when a line gives
+    one of them another value than its order's first line that gives it."""
     n = raw.num_rows
     sizes = np.diff(np.append(starts, n))
-    order = pa.array(np.repeat(np.arange(len(starts)), sizes))
+    order = np.repeat(np.arange(len(starts)), sizes)
     first = pa.array(np.repeat(starts, sizes))
+    given = {}
     for h in p.order_columns(raw.column_names):
         v = raw[h].combine_chunks()
-        given = pc.utf8_trim(v, parse.SPACES)  # stripped, as the rows compare them
-        at = pc.not_equal(given, "")
-        o, g = order.filter(at), given.filter(at)
+        stripped = pc.utf8_trim(v, parse.SPACES)
+        at = np.flatnonzero(parse.flags(pc.not_equal(stripped, "")))
+        o, g = order[at], stripped.take(pa.array(at))
+        same = o[1:] == o[:-1]
         # an order's lines come together: two values given for it are two neighbours among the given
-        if len(o) > 1 and pc.any(pc.and_(pc.equal(o[1:], o[:-1]), pc.not_equal(g[1:], g[:-1]))).as_py():
+        if same.any() and pc.any(pc.and_(pa.array(same), pc.not_equal(g[1:], g[:-1]))).as_py():
             return None
+        firsts = np.concatenate(([True], ~same)) if len(at) else np.zeros(0, dtype=bool)
+        given[h] = (at[firsts], g.filter(pa.array(firsts)))
         raw = raw.set_column(raw.column_names.index(h), h, v.take(first))
-    return raw
+    return raw, given
 
 
 def _orders_known(con, frames: dict[str, pa.Table], state: _Load) -> bool:

@@ -83,30 +83,47 @@ def frame(table: read.Table, header: list[str], rows: list[tuple[int, list]], us
     return df, lines, bad
 
 
-def _repeats(raw: pd.DataFrame, groups: pd.Series, lines: list[int], order_cols: list[str]
-             ) -> tuple[dict[int, str], dict[int, str]]:
-    """(conflicts, repeats) of a multi-line layout, where an order's lines come together and its values
-    on the first. A conflict is a line giving an order-level column another value than an earlier line
-    of its order: nobody can tell which is right, so the order is rejected whole, naming both lines. A
-    repeat is an order listed again further down (the same export pasted twice): the later copy is
-    rejected so no line item counts twice, and the first stands."""
-    pos = pd.Series(range(len(raw)), index=raw.index)
+def _listings(raw: pd.DataFrame, groups: list, lines: list[int], order_cols: list[str], state: _Load
+              ) -> tuple[dict[int, str], dict[int, str], set]:
+    """(conflicts, repeats, orders listed before this chunk that conflict) of a multi-line layout,
+    where an order's lines come together and its values on the first, judged line by line in the
+    file's order (so however the file is cut into chunks).
+
+    A conflict is a line giving an order-level column another value than the first line of its
+    order that gave one: nobody can tell which is right, so the order is rejected whole, naming
+    both lines. A repeat is an order listed again further down (the same export pasted twice): the
+    later copy is rejected so no line item counts twice, and the first stands. ``state.orders``
+    carries each order's first line and first values from chunk to chunk."""
     conflicts: dict[int, str] = {}
-    for h in order_cols:
-        v = raw[h].astype(str).str.strip()
-        given = v != ""
-        first_v = v.where(given).groupby(groups, dropna=False).transform("first")
-        first_at = pos.where(given).groupby(groups, dropna=False).transform("first")
-        for p in pos[given & (v != first_v)]:
-            conflicts.setdefault(p, f"order {groups.iloc[p]} is given {h} {first_v.iloc[p]!r} on line "
-                                    f"{lines[int(first_at.iloc[p])]} and {v.iloc[p]!r} here: which is right "
-                                    f"cannot be told, so the order is not loaded")
-    block = (groups != groups.shift()).cumsum()
-    later = (block != block.groupby(groups, dropna=False).transform("first")) & groups.notna()
-    start = pos.groupby(groups, dropna=False).transform("first")
-    repeats = {p: f"order {groups.iloc[p]} again: its lines were listed from line {lines[int(start.iloc[p])]}"
-               for p in pos[later]}
-    return conflicts, repeats
+    repeats: dict[int, str] = {}
+    earlier = set()
+    given = [raw[h].astype(str).str.strip().tolist() for h in order_cols]
+    before = set(state.orders)  # orders of earlier chunks
+    previous = None
+    for pos, g in enumerate(groups):
+        if g is None:
+            previous = None
+            continue
+        if g not in state.orders:
+            state.orders[g] = (lines[pos], {})
+        elif g != previous:  # a block of lines after another order's: the order listed again
+            state.relisted.add(g)
+        first_line, values = state.orders[g]
+        if g in state.relisted:
+            repeats[pos] = f"order {g} again: its lines were listed from line {first_line}"
+        for h, column in zip(order_cols, given):
+            v = column[pos]
+            if not v:
+                continue
+            if h not in values:
+                values[h] = (v, lines[pos])
+            elif v != values[h][0] and pos not in conflicts:
+                conflicts[pos] = (f"order {g} is given {h} {values[h][0]!r} on line {values[h][1]} and {v!r} here: "
+                                  f"which is right cannot be told, so the order is not loaded")
+                if g in before:
+                    earlier.add(g)
+        previous = g
+    return conflicts, repeats, earlier
 
 
 def load(tz: str, con, raw: pd.DataFrame, lines: list[int], reasons: dict[int, str], state: _Load) -> None:
@@ -115,18 +132,18 @@ def load(tz: str, con, raw: pd.DataFrame, lines: list[int], reasons: dict[int, s
     state.read += n
     as_read = raw  # a rejected row goes to the rejects file as the file has it
     groups = raw[p.group_by].map(parse.group_key) if p.group_by else None
-    conflicts, repeats = {}, {}
+    of = [g if isinstance(g, str) else None for g in groups.tolist()] if groups is not None else []  # NaN: no order
+    conflicts, repeats, earlier = {}, {}, set()
     line_no = None
     if groups is not None:  # order-level columns only on an order's first line: carry them down
         order_cols = p.order_columns(list(raw.columns))
-        conflicts, repeats = _repeats(raw, groups, lines, order_cols) if order_cols else ({}, {})
+        if order_cols:
+            conflicts, repeats, earlier = _listings(raw, of, lines, order_cols, state)
         raw = raw.copy()
         first = ~groups.duplicated()
         for h in order_cols:
             raw[h] = raw[h].where(first | (raw[h].astype(str).str.strip() != ""), None)
             raw[h] = raw[h].groupby(groups).transform("first").fillna("")
-        if order_cols:
-            _earlier_chunks(raw, groups, lines, order_cols, state, conflicts, repeats)
         for pos, why in conflicts.items():
             reasons.setdefault(pos, why)
         line_no = pa.array((groups.groupby(groups).cumcount() + 1).tolist(), pa.float64(), from_pandas=True)
@@ -146,17 +163,20 @@ def load(tz: str, con, raw: pd.DataFrame, lines: list[int], reasons: dict[int, s
                 reasons.setdefault(pos, why)
         typed[tname], frames[tname] = rows, df
 
-    if groups is not None:  # a bad line spoils its whole order; the order is its first line
-        bad_line = {g: lines.index(state.spoiled[g]) if state.spoiled[g] in lines else None
-                    for g in set(groups) & set(state.spoiled)}
-        of = groups.tolist()
+    if groups is not None:  # a bad line spoils its whole order, named by its first bad line; the order is its first line
+        bad_line: dict[str, int] = {}
         for pos in sorted(reasons):
-            if pos not in repeats or pos in conflicts:  # a faithful copy's faults are its own
-                bad_line.setdefault(of[pos], pos)
+            if of[pos] is not None and (pos not in repeats or pos in conflicts):  # a faithful copy's faults are its own
+                bad_line.setdefault(of[pos], lines[pos])
+        for g, line in bad_line.items():  # remembered for an order whose later copy contradicts it
+            state.first_bad[g] = min(line, state.first_bad.get(g, line))
+        for g in earlier - set(state.spoiled):  # its lines in earlier chunks are taken: read the file again
+            state.contradicted[g] = state.first_bad[g]
+        for g in set(of) & set(state.spoiled):
+            bad_line[g] = min(state.spoiled[g], bad_line.get(g, state.spoiled[g]))
         for pos, g in enumerate(of):
             if pos not in reasons and g in bad_line:
-                line = state.spoiled[g] if bad_line[g] is None else lines[bad_line[g]]
-                reasons[pos] = f"order {g} has a rejected line (line {line})"
+                reasons[pos] = f"order {g} has a rejected line (line {bad_line[g]})"
         reasons.update({pos: conflicts.get(pos, why) for pos, why in repeats.items()})
 
     if "order_items" in frames:  # lines must belong to an order we know
@@ -188,38 +208,3 @@ def _text(cells: list[str]) -> pa.Array:
         return pa.array(cells, pa.string())
     except UnicodeEncodeError:
         return pa.array([read.UNDECODED.sub("\ufffd", c) for c in cells], pa.string())
-
-
-def _earlier_chunks(raw: pd.DataFrame, groups: pd.Series, lines: list[int], order_cols: list[str], state: _Load,
-                    conflicts: dict[int, str], repeats: dict[int, str]) -> None:
-    """An order this chunk lists again after an earlier chunk did: a repeat, or a conflict when its
-    values differ (and then the earlier lines must go too: ``state.contradicted``)."""
-    firsts = (~groups.duplicated()).to_numpy().nonzero()[0]
-    earlier = set()
-    for pos, g, values in zip(firsts, groups.iloc[firsts], raw[order_cols].iloc[firsts].itertuples(index=False,
-                                                                                                   name=None)):
-        if g is None:
-            continue  # no order id: its own column rejects the line
-        # a hash is enough to notice a contradiction; the second reading keeps the values to name it
-        sig = values if g in state.spoiled else hash(values)
-        if g not in state.orders:
-            state.orders[g] = (lines[pos], sig)
-            continue
-        line, before = state.orders[g]
-        earlier.add(g)
-        for i in (i for i in range(len(groups)) if groups.iat[i] == g):
-            repeats.setdefault(i, f"order {g} again: its lines were listed from line {line}")
-        if before == sig or all(v == "" for v in values):  # a copy of item lines only says nothing new
-            continue
-        if g not in state.spoiled:
-            state.contradicted[g] = lines[pos]
-            conflicts.setdefault(pos, f"order {g} contradicts line {line}")  # named on the second reading
-            continue
-        diff = next(i for i, (a, b) in enumerate(zip(before, values)) if a != b)
-        conflicts.setdefault(pos, f"order {g} is given {order_cols[diff]} {before[diff]!r} on line {line} and "
-                                  f"{values[diff]!r} here: which is right cannot be told, so the order is not "
-                                  f"loaded")
-    for pos in conflicts:  # a copy contradicting itself further down: its first listing cannot stand either
-        g = groups.iat[pos]
-        if g in earlier and g not in state.spoiled:
-            state.contradicted.setdefault(g, lines[pos])
