@@ -22,7 +22,7 @@ def _columns(table: read.Table, header: int) -> list[tuple[int, list[str]]]:
     return out
 
 
-_TEXT = st.text(alphabet=st.sampled_from(['a', 'b', ',', '"', '\n', '\r', ' ', '\t', '广', '=']), max_size=60)
+_TEXT = st.text(alphabet=st.sampled_from(['a', 'b', ',', '"', '\n', '\r', ' ', '\t', '广', '=', '\ufeff']), max_size=60)
 
 
 @settings(max_examples=400, deadline=None)
@@ -42,6 +42,7 @@ def test_column_reader_is_the_row_reader(tmp_path_factory, body, encoding, title
 
 @pytest.mark.parametrize("body, why", [
     ("1,2\n", "a short row"), ('1,"2,3\n', "a quote left open"), ("1,2,3,4\n", "a long row"),
+    ("\ufeff1,2,3\n", "a byte-order mark in the first cell, which Arrow would drop"),
     ("1,2,3\n\n4,5,6\n", None), ("1,2,3\r4,5,6\n", None), ('1,"x\r\ny",3\n4,5,6', None),
 ])
 def test_column_reader_declines_what_it_cannot_read_exactly(tmp_path, body, why):

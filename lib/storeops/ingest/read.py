@@ -155,6 +155,8 @@ def batches(table: Table, header_idx: int) -> Iterator[tuple[pa.Table, np.ndarra
         lines_left, quoted = _lines(data, start)
         if not lines_left:
             return
+        if data.read_at(3, start) == b"\xef\xbb\xbf":  # Arrow would take it for a BOM and drop it: it is a cell's
+            raise NotColumnar("a byte-order mark in the first cell")
         data.seek(start)
         names = [f"c{i}" for i in range(len(header))]
         try:
