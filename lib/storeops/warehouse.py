@@ -227,10 +227,17 @@ def upsert_many(con: ibis.BaseBackend, data: dict[str, pd.DataFrame | pa.Table],
     return {name: rows.num_rows for name, rows in prepared.items()}
 
 
+def distinct(keys: pa.Table) -> bool:
+    """Whether no row of ``keys`` (key columns; an empty one counts as a value) repeats another."""
+    if keys.num_columns == 1:
+        return pc.count_distinct(keys.column(0), mode="all").as_py() == keys.num_rows
+    return keys.group_by(keys.column_names, use_threads=False).aggregate([]).num_rows == keys.num_rows
+
+
 def _last_of_each_key(rows: pa.Table, key: list[str]) -> pa.Table:
     """The last row of each key, in order: a later line of an export corrects an earlier one."""
-    if len(key) == 1 and pc.count_distinct(rows[key[0]]).as_py() + rows[key[0]].null_count == rows.num_rows:
-        return rows  # every key once (the common case, told in one pass)
+    if distinct(rows.select(key)):
+        return rows  # every key once: the common case
     last = rows.select(key).append_column("_at", pa.array(range(rows.num_rows), pa.int64())) \
         .group_by(key, use_threads=False).aggregate([("_at", "max")])
     if last.num_rows == rows.num_rows:

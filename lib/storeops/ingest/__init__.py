@@ -197,7 +197,7 @@ class _Load:
         if self.declined:  # what this reading found covers only part of the file
             return _Load(self.preset, self.header, spoiled=self.spoiled, rounded=self.rounded, by_rows=True)
         for parts in self.unsettled_keys.values():
-            self.crossed |= not columns.unique(pa.concat_tables(parts).drop_columns("_line"))
+            self.crossed |= not warehouse.distinct(pa.concat_tables(parts).drop_columns("_line"))
         if self.unsettled_orders:
             groups = pa.chunked_array([g.take(pa.array(starts)) for g, _, starts, _ in self.unsettled_orders])
             self.crossed |= pc.count_distinct(groups).as_py() < len(groups)
@@ -223,27 +223,23 @@ def _read_all(cfg: Config, con: ibis.BaseBackend, table: read.Table, header_idx:
                                          table.path.name, unit="block"):
                 filled = _filled(cells)
                 if not columns.load(cfg.timezone, con, cells.filter(filled), lines[parse.flags(filled)], load):
-                    _by_rows(cfg, con, table, cells, lines, at, load)
+                    load.settle()
+                    rows = zip(lines.tolist(), map(list, zip(*(c.to_pylist() for c in cells.columns))))
+                    _by_rows(cfg, con, table, rows, at, load)
             return
         except read.NotColumnar:
             load.declined = True
             return
+    _by_rows(cfg, con, table, progress(table.rows(header_idx + 1), table.path.name, unit="row"), at, load)
+
+
+def _by_rows(cfg: Config, con: ibis.BaseBackend, table: read.Table, rows, at: int | None, load: _Load) -> None:
+    """(line, cells) ``rows`` checked row by row, in chunks."""
     from storeops.ingest import rows as rows_  # pandas: only where rows are read one by one
 
-    for rows in progress(rows_.chunks(table.rows(header_idx + 1), at), table.path.name, unit="chunk"):
-        raw, lines, reasons = rows_.frame(table, load.header, rows, p.headers)
-        rows_.load(cfg.timezone, con, raw, lines, reasons, load)
-
-
-def _by_rows(cfg: Config, con: ibis.BaseBackend, table: read.Table, cells: pa.Table, lines: np.ndarray,
-             at: int | None, load: _Load) -> None:
-    from storeops.ingest import rows as rows_
-
-    load.settle()
-    rows = list(zip(lines.tolist(), map(list, zip(*(c.to_pylist() for c in cells.columns)))))
     for part in rows_.chunks(rows, at):
-        raw, part_lines, reasons = rows_.frame(table, load.header, part, load.preset.headers)
-        rows_.load(cfg.timezone, con, raw, part_lines, reasons, load)
+        raw, lines, reasons = rows_.frame(table, load.header, part, load.preset.headers)
+        rows_.load(cfg.timezone, con, raw, lines, reasons, load)
 
 
 def _filled(cells: pa.Table) -> pa.Array:

@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from storeops import schema
+from storeops import schema, warehouse
 from storeops.ingest import parse, presets, read, validate
 from storeops.ingest.presets import ColumnSpec, Preset
 
@@ -185,12 +185,12 @@ def load(tz: str, con, raw: pa.Table, lines: np.ndarray, state: _Load) -> bool:
         starts = _whole_orders(groups, state)
         if starts is None:
             return False
-        carried = _carried_down(raw, p, starts)
+        sizes = np.diff(np.append(starts, n))  # lines per order
+        first = np.repeat(starts, sizes)  # each line's order's first line
+        carried = _carried_down(raw, p, sizes, first)
         if carried is None:
             return False
         raw, given = carried
-        sizes = np.diff(np.append(starts, n))  # lines per order
-        first = np.repeat(starts, sizes)
         line_no = pa.array(np.arange(n) - first + 1)
     frames, counts = {}, {}  # long ids counted into the state only if the chunk loads
     for table in p.loading_order:
@@ -201,16 +201,16 @@ def load(tz: str, con, raw: pa.Table, lines: np.ndarray, state: _Load) -> bool:
             typed, bad = map_table(p, table, raw, tz, line_no, counts, state.rounded)
         if bad or not validate.passes(table, typed):
             return False
-        if not (groups is not None and table == "orders") and not unique(typed.select(list(schema.table(table).key))):
+        if not (groups is not None and table == "orders") and not warehouse.distinct(typed.select(list(schema.table(table).key))):
             return False  # a key twice: the rows say which line came first
         frames[table] = typed
     if "order_items" in frames and not _orders_known(con, frames, state):
         return False
     keys = {table: typed.select(list(schema.table(table).key)) for table, typed in frames.items()}
-    if any(state.keys.get(table) and _any_in(zip(*(c.to_pylist() for c in k.columns)), state.keys[table])
+    if any(state.keys.get(table) and any(row in state.keys[table] for row in zip(*(c.to_pylist() for c in k.columns)))
            for table, k in keys.items()):
         return False  # a key a row-by-row chunk loaded: the rows name the line it came first on
-    if groups is not None and state.orders and _any_in(groups.to_pylist(), state.orders):
+    if groups is not None and state.orders and any(g in state.orders for g in groups.to_pylist()):
         return False  # an order an earlier chunk listed
     state.read += n
     for column, (found, zeros) in counts.items():
@@ -228,17 +228,6 @@ def load(tz: str, con, raw: pa.Table, lines: np.ndarray, state: _Load) -> bool:
     return True
 
 
-def unique(keys: pa.Table) -> bool:
-    """Whether no row of ``keys`` (key columns, no nulls) repeats another."""
-    if keys.num_columns == 1:
-        return pc.count_distinct(keys.column(0)).as_py() == keys.num_rows
-    return keys.group_by(keys.column_names, use_threads=False).aggregate([]).num_rows == keys.num_rows
-
-
-def _any_in(keys, seen: dict) -> bool:
-    return any(k in seen for k in keys)
-
-
 def _whole_orders(groups: pa.Array, state: _Load) -> np.ndarray | None:
     """The first row of each order, when every row names its order, each order's lines come
     together and none of them is to be rejected whole; else None."""
@@ -253,14 +242,12 @@ def _whole_orders(groups: pa.Array, state: _Load) -> np.ndarray | None:
     return starts
 
 
-def _carried_down(raw: pa.Table, p: Preset, starts: np.ndarray) -> tuple[pa.Table, dict] | None:
+def _carried_down(raw: pa.Table, p: Preset, sizes: np.ndarray, first: np.ndarray) -> tuple[pa.Table, dict] | None:
     """Order-level columns, given on an order's first line, on each of its lines, and where each
     order first gives each of them (stripped, as rows._listings notes them); None when a line gives
     one of them another value than its order's first line that gives it."""
-    n = raw.num_rows
-    sizes = np.diff(np.append(starts, n))
-    order = np.repeat(np.arange(len(starts)), sizes)
-    first = pa.array(np.repeat(starts, sizes))
+    order = np.repeat(np.arange(len(sizes)), sizes)
+    first = pa.array(first)
     given = {}
     for h in p.order_columns(raw.column_names):
         v = raw[h].combine_chunks()

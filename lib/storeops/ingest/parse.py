@@ -68,7 +68,7 @@ def key(s: str) -> str | None:
     """An id (order, buyer, SKU …): as :func:`text`, without any control character, in Unicode NFKC
     (full-width digits are digits), and refused when Excel has damaged it — scientific notation or
     a float — because a damaged id silently overwrites another order (a whole column rounded to
-    15 digits: :func:`excel_rounded`)."""
+    15 digits: storeops.ingest.columns.excel_rounded)."""
     v = text(s)
     if v is None:
         return None
@@ -79,13 +79,6 @@ def key(s: str) -> str | None:
     if re.fullmatch(r"\d+\.\d*", v):
         raise BadValue(f"expected an exact id, got {s!r}: a number with decimals; export the column as text")
     return v or None
-
-
-def excel_rounded(ids: list[str | None]) -> bool:
-    """Whether a column of ids went through Excel as numbers: every id longer than 15 digits (two or
-    more of them) has only zeros past the 15th. One real id in ten ends in 0; all of them never do."""
-    long = [v for v in ids if v and len(v) > EXCEL_DIGITS and v.isdigit()]
-    return len(long) >= 2 and all(set(v[EXCEL_DIGITS:]) == {"0"} for v in long)
 
 
 _NUMBER = re.compile(r"[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
@@ -341,8 +334,10 @@ def column(values: pa.Array, parser, type: pa.DataType) -> tuple[pa.Array, dict[
 # ------------------------------------------------------------------ plain layouts, vectorised
 # Written for RE2 (Arrow's regex engine), which knows no Unicode \s or \d: the classes are spelled out.
 
-#: what str.strip() removes and re's \s matches (tests/ingest/test_parse.py checks the list)
-WHITESPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+#: what str.strip() removes and re's \s matches (none lies beyond U+3000: tests/ingest/test_parse.py)
+SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+#: the same, as an RE2 class body
+WHITESPACE = "".join(f"\\x{{{ord(c):x}}}" for c in SPACES)
 _CONTROLS = r"\x00-\x1f\x7f-\x9f\x{200b}\x{200c}\x{200d}\x{2060}\x{feff}\xad"
 #: a name :func:`text` keeps as it is: no control or invisible character, no space at either end,
 #: and no leading ' or = (Excel's text guards)
@@ -511,9 +506,6 @@ def group_key(v: str | None) -> str | None:
     except BadValue:
         return text(v)
 
-
-#: the characters of :data:`WHITESPACE`, for Arrow's trim
-SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 
 text.plain = _plain_text
 key.plain = _plain_key

@@ -142,7 +142,8 @@ def batches(table: Table, header_idx: int) -> Iterator[tuple[pa.Table, np.ndarra
     """The data rows under the header as Arrow tables of text (columns c0, c1, …), with the line of
     each row — the rows and lines :meth:`Table.rows` gives, read by Arrow's CSV reader in
     blocks. Raises :class:`NotColumnar` (before or while reading) where that is not certain: a
-    workbook, bytes that do not decode, a ragged or blank line, a quote Arrow splits otherwise."""
+    workbook, bytes that do not decode, a ragged line, a quote left open, a carriage return alone
+    in a quoted cell, a first cell opening with U+FEFF, lines that do not add up."""
     import pyarrow.csv as pacsv
 
     header = table.head[header_idx]
@@ -193,14 +194,12 @@ def _utf8(table: Table, stack: ExitStack) -> Path:
 
     if table.decodes:
         return table.path
-    with table.path.open("rb") as f:
-        if table.encoding == "gb18030":
-            out = stack.enter_context(tempfile.NamedTemporaryFile(suffix=".csv"))
+    if table.encoding == "gb18030":
+        out = stack.enter_context(tempfile.NamedTemporaryFile(suffix=".csv"))
+        with table.path.open("rb") as f:
             if _decodes(f, "gb18030", out):
                 out.flush()
                 return Path(out.name)
-        elif _decodes(f, "utf-8"):
-            return table.path
     raise NotColumnar(table.path)  # bytes that do not decode: their rows are named one by one
 
 

@@ -98,7 +98,7 @@ def _listings(raw: pd.DataFrame, groups: list, lines: list[int], order_cols: lis
     repeats: dict[int, str] = {}
     earlier = set()
     given = [raw[h].astype(str).str.strip().tolist() for h in order_cols]
-    before = set(state.orders)  # orders of earlier chunks
+    new = set()  # orders first listed in this chunk (the others in an earlier one)
     previous = None
     for pos, g in enumerate(groups):
         if g is None:
@@ -106,6 +106,7 @@ def _listings(raw: pd.DataFrame, groups: list, lines: list[int], order_cols: lis
             continue
         if g not in state.orders:
             state.orders[g] = (lines[pos], {})
+            new.add(g)
         elif g != previous:  # a block of lines after another order's: the order listed again
             state.relisted.add(g)
         first_line, values = state.orders[g]
@@ -120,7 +121,7 @@ def _listings(raw: pd.DataFrame, groups: list, lines: list[int], order_cols: lis
             elif v != values[h][0] and pos not in conflicts:
                 conflicts[pos] = (f"order {g} is given {h} {values[h][0]!r} on line {values[h][1]} and {v!r} here: "
                                   f"which is right cannot be told, so the order is not loaded")
-                if g in before:
+                if g not in new:
                     earlier.add(g)
         previous = g
     return conflicts, repeats, earlier
