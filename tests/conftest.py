@@ -47,6 +47,16 @@ def load(con: ibis.BaseBackend, **tables: list[dict]) -> warehouse.Tables:
     return warehouse.Tables(con)
 
 
+@pytest.fixture(autouse=True)
+def _store_currency():
+    """Each test starts with money in yuan: loading a store's settings sets its currency (formats)."""
+    from storeops.present import formats
+
+    formats.set_currency("CNY")
+    yield
+    formats.set_currency("CNY")
+
+
 @pytest.fixture
 def con():
     c = ibis.duckdb.connect()

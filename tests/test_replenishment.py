@@ -75,7 +75,7 @@ def test_workbook_one_sheet_per_supplier_with_totals_and_formats(ctx):
     assert [s1.cell(r, col[value]).value for r in (2, 3, 4)] == [600, 80, 680]
     assert s1.cell(4, 1).font.b
     assert s1.freeze_panes == "A2" and s1.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(header))}3"
-    assert s1.cell(2, col[value]).number_format == "#,##0.00" and s1.cell(2, col[suggested]).number_format == "#,##0"
+    assert s1.cell(2, col[value]).number_format == '"¥"#,##0.00;-"¥"#,##0.00' and s1.cell(2, col[suggested]).number_format == "#,##0"
     runs_out = "预计断货" if ctx.lang == "zh" else "Runs out"
     assert s1.cell(2, col[runs_out]).value == _dt.datetime(2026, 12, 2)
     assert s1.cell(2, col[runs_out]).number_format == "yyyy-mm-dd"

@@ -109,7 +109,7 @@ def test_a_quarter_end_month_plans_the_next_quarter(store):
         html = str(plan_section.next_month(ctx))
         assert ctx.shown["next_month_target"] == Decimal("30000.00")
         assert ctx.shown["quarter_remaining_target"] == 90000
-        assert "Written to params/targets/2026-04.csv" in html
+        assert "Written to the plan file <code>params/targets/2026-04.csv</code>" in html
         assert sum(targets.read(targets.path(store, _dt.date(2026, 4, 1)))[_dt.date(2026, 4, 1)]) == Decimal("30000.00")
     finally:
         con.disconnect()

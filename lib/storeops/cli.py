@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from storeops import config as _config
-from storeops.errors import StoreopsError
+from storeops.errors import Closed, StoreopsError
 
 
 def _positive(kind):
@@ -137,9 +137,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
         from storeops.periods import Period
 
         period = (Period.week_of if args.kind == "weekly" else Period.month_of)(args.date)
-    result = run.publish(cfg, args.kind, period=period, lang=args.lang, notebook=args.notebook,
-                         allow_incomplete=args.allow_incomplete, send=args.send, to=args.to,
-                         email_config=args.email_config)
+    try:
+        result = run.publish(cfg, args.kind, period=period, lang=args.lang, notebook=args.notebook,
+                             allow_incomplete=args.allow_incomplete, send=args.send, to=args.to,
+                             email_config=args.email_config)
+    except Closed as e:  # not a failure: the shop did not trade
+        print(e)
+        return 0
     print(result.html)
     return 0
 
@@ -191,8 +195,32 @@ def _cmd_check(args: argparse.Namespace) -> int:
     fresh = warehouse.freshness(con)
     for f in fresh:
         print(f"{f.table:<20} {f.rows:>12,} rows  latest {f.latest or '-'}")
+    _print_zero_and_quiet(cfg, con, next((f.latest for f in fresh if f.table == "orders"), None))
     _print_coverage(con, next((f.latest for f in fresh if f.table == "orders"), None) or cfg.yesterday())
     return 0
+
+
+def _print_zero_and_quiet(cfg, con, latest: _dt.date | None) -> None:
+    """0-amount orders (in no figure), and days without orders that the store calendar may be missing."""
+    from storeops import warehouse
+    from storeops.metrics import coverage
+
+    t = warehouse.Tables(con)
+    zero = coverage.zero_amount_orders(t)
+    if zero:
+        print(f"  {zero:,} orders paid for 0 (stock adjustments, tests, samples): no sale and no buyer in any figure")
+    if latest is None:
+        return
+    weekdays, runs = coverage.quiet_days(t, cfg.calendar, latest)
+    names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    if weekdays:
+        listed = ", ".join(names[w] for w in weekdays)
+        print(f"  no orders on {listed} for {coverage.QUIET_WEEKS}+ weeks: if the shop closes then, add to "
+              f"{cfg.path}: calendar: {{closed_weekdays: [{listed}]}}")
+    for a, b in runs:
+        span = f"{a}..{b}" if a != b else f"{a}"
+        print(f"  no orders {span} ({(b - a).days + 1} days): if the shop was closed, add \"{span}\" to calendar.closed "
+              f"in {cfg.path}")
 
 
 def _print_coverage(con, day: _dt.date) -> None:

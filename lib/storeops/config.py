@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from storeops.errors import ConfigError
+from storeops.periods import ALWAYS_OPEN, Calendar
 
 Lang = Literal["zh", "en"]
 DEFAULT_CONFIG = Path("params/store.yaml")
@@ -28,6 +29,8 @@ class Config:
     warehouse_url: str
     reports_dir: Path
     thresholds: dict[str, Any] = field(default_factory=dict)
+    #: the trading calendar: closed weekdays and dates (periods.Calendar)
+    calendar: Calendar = ALWAYS_OPEN
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -78,6 +81,8 @@ def load(path: str | Path | None = None) -> Config:
 
     Relative paths inside the file (warehouse, reports) resolve against the
     project root: the folder that holds ``params/``, so cron can run from anywhere.
+    Loading a store's settings makes its currency the one money is written in
+    (present.formats: one store per process, whether it runs a review, a mail or the archive).
 
     >>> cfg = load("params/store.yaml")  # doctest: +SKIP
     >>> cfg.warehouse_url
@@ -97,16 +102,28 @@ def load(path: str | Path | None = None) -> Config:
     except Exception:
         raise ConfigError(f"{p}: store.timezone {tz!r} is not an IANA timezone") from None
     reports = Path((raw.get("reports") or {}).get("dir", "reports"))
+    from storeops.present import formats
+
+    try:
+        currency = formats.check_currency(store.get("currency", "CNY"))
+    except ValueError as e:
+        raise ConfigError(f"{p}: store.currency {e}") from None
+    try:
+        calendar = Calendar.parse((raw.get("calendar") or {}))
+    except ValueError as e:
+        raise ConfigError(f"{p}: {e}") from None
+    formats.set_currency(currency)  # once the settings are whole: a refused file changes nothing
     return Config(
         path=p,
         root=root,
         store_name=store.get("name", "storeops"),
         store_name_en=store.get("name_en", store.get("name", "storeops")),
-        currency=store.get("currency", "CNY"),
+        currency=currency,
         timezone=tz,
         language=lang,
         warehouse_url=(raw.get("warehouse") or {}).get("url", "duckdb://data/warehouse.duckdb"),
         reports_dir=reports if reports.is_absolute() else root / reports,
         thresholds=raw.get("thresholds") or {},
+        calendar=calendar,
         raw=raw,
     )

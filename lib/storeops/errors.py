@@ -28,3 +28,8 @@ class ReportError(StoreopsError):
         self.cell_index = cell_index
         self.ename = ename
         self.evalue = evalue
+
+
+class Closed(StoreopsError):
+    """The store does not trade on any day of the period (its calendar): there is no review to make.
+    Not a failure: the CLI prints the one line and exits 0; ``run due`` records it as skipped."""

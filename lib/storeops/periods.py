@@ -133,3 +133,102 @@ class Period:
 def iso_weeks(year: int) -> int:
     """52 or 53: the ISO weeks of ``year`` (28 December is always in its last week)."""
     return _dt.date(year, 12, 28).isocalendar()[1]
+
+
+_WEEKDAYS = {name: i for i, names in enumerate([("mon", "monday", "周一"), ("tue", "tuesday", "周二"),
+                                                ("wed", "wednesday", "周三"), ("thu", "thursday", "周四"),
+                                                ("fri", "friday", "周五"), ("sat", "saturday", "周六"),
+                                                ("sun", "sunday", "周日", "周天")]) for name in names}
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The store's trading calendar (``calendar:`` in store.yaml): the weekdays it never trades and
+    the dates or ranges it is closed (holidays, stock-takes; ``MM-DD`` recurs every year).
+
+    Closed days need no data, are not compared with, and get no target (METRICS.md, comparisons).
+
+    >>> c = Calendar.parse({"closed_weekdays": ["sat"], "closed": ["12-25..12-26", "2026-08-31"]})
+    >>> [c.is_open(_dt.date.fromisoformat(d)) for d in ("2026-11-28", "2026-12-25", "2026-08-31", "2026-08-30")]
+    [False, False, False, True]
+    """
+
+    closed_weekdays: frozenset[int] = frozenset()  # 0 = Monday
+    closed_ranges: tuple[tuple[_dt.date, _dt.date], ...] = ()
+    #: (month, day) ranges closed every year; a range may run over the new year (12-24..01-02)
+    closed_yearly: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()
+
+    @classmethod
+    def parse(cls, settings: dict | None) -> Calendar:
+        """From store.yaml's ``calendar`` mapping; ValueError naming the setting that is wrong."""
+        settings = settings or {}
+        if not isinstance(settings, dict):
+            raise ValueError(f"calendar must be a mapping (festivals, closed_weekdays, closed), not {settings!r}")
+        weekdays = set()
+        for w in _listed(settings.get("closed_weekdays")):
+            key = str(w).strip().lower()
+            if key.isdigit() and 1 <= int(key) <= 7:  # ISO: 1 = Monday … 7 = Sunday
+                weekdays.add(int(key) - 1)
+            elif key in _WEEKDAYS:
+                weekdays.add(_WEEKDAYS[key])
+            else:
+                raise ValueError(f"calendar.closed_weekdays: {w!r} is no weekday (mon … sun, or 1 … 7)")
+        if len(weekdays) == 7:
+            raise ValueError("calendar.closed_weekdays: a store closed on every weekday never trades")
+        ranges, yearly = [], []
+        for item in _listed(settings.get("closed")):
+            first, _, last = str(item).partition("..")
+            first, last = first.strip(), (last or first).strip()
+            try:
+                if re.fullmatch(r"\d{2}-\d{2}", first) and re.fullmatch(r"\d{2}-\d{2}", last):
+                    a, b = (tuple(int(x) for x in s.split("-")) for s in (first, last))
+                    for m, d in (a, b):
+                        _dt.date(2024, m, d)  # a leap year: 02-29 is a day
+                    yearly.append((a, b))
+                    continue
+                a, b = _dt.date.fromisoformat(first), _dt.date.fromisoformat(last)
+            except ValueError:
+                raise ValueError(f"calendar.closed: {item!r} is no date or range (2026-08-31, "
+                                 "2026-12-24..2027-01-02, or 12-25..12-26 every year)") from None
+            if b < a:
+                raise ValueError(f"calendar.closed: {item!r} ends before it starts")
+            ranges.append((a, b))
+        out = cls(frozenset(weekdays), tuple(ranges), tuple(yearly))
+        leap = Period(_dt.date(2024, 1, 1), _dt.date(2024, 12, 31), "custom")
+        if not Calendar(out.closed_weekdays, (), out.closed_yearly).trading_days(leap):
+            raise ValueError("calendar: the closed weekdays and yearly dates leave no day of the year to trade")
+        return out
+
+    def is_open(self, d: _dt.date) -> bool:
+        if d.weekday() in self.closed_weekdays:
+            return False
+        if any(a <= d <= b for a, b in self.closed_ranges):
+            return False
+        md = (d.month, d.day)
+        return not any((a <= md <= b) if a <= b else (md >= a or md <= b) for a, b in self.closed_yearly)
+
+    def trading_days(self, p: Period) -> list[_dt.date]:
+        """The days of ``p`` the store trades."""
+        return [d for d in p.dates() if self.is_open(d)]
+
+    def trading_before(self, d: _dt.date, step: int = 1, n: int = 1) -> list[_dt.date]:
+        """The ``n`` days the store traded before ``d``, going back ``step`` days at a time (1: the
+        previous trading days; 7: the same weekday), nearest first, looking back at most a year and
+        a half (an absolute closure can be long, never endless)."""
+        out, day = [], d
+        for _ in range(550 // step + 1):
+            day -= _dt.timedelta(days=step)
+            if self.is_open(day):
+                out.append(day)
+                if len(out) == n:
+                    break
+        return out
+
+
+def _listed(v) -> list:
+    """A setting that takes a list, given a single value (``closed_weekdays: sat``) or nothing."""
+    return [] if v is None else list(v) if isinstance(v, (list, tuple)) else [v]
+
+
+#: a store that trades every day
+ALWAYS_OPEN = Calendar()

@@ -139,7 +139,7 @@ def make(cfg: Config, month: _dt.date, total: decimal.Decimal | None = None, for
         if total is None:
             raise ConfigError(f"no target for {start:%Y-%m}: give --target, or load the month's target into the "
                               f"targets table")
-        return write(cfg, start, plan.split(total, plan.seasonal_weights(t, start, festivals(cfg))))
+        return write(cfg, start, plan.split(total, plan.seasonal_weights(t, start, festivals(cfg), cfg.calendar)))
     finally:
         con.disconnect()
 
@@ -159,7 +159,7 @@ def make_quarter(cfg: Config, quarter: str, total: decimal.Decimal, force: bool 
         raise ConfigError(f"{quarter!r} is no quarter: expected e.g. 2027-Q1") from None
     con = warehouse.connect(cfg, read_only=True)
     try:
-        months = plan.quarter_split(warehouse.Tables(con), first, total)
+        months = plan.quarter_split(warehouse.Tables(con), first, total, cfg.calendar)
     finally:
         con.disconnect()
     taken = [path(cfg, m) for m in months if path(cfg, m).exists()]

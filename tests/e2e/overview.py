@@ -47,10 +47,11 @@ def publish(project, kind: str, flag: str, label: str, lang: str):
     return lang, html_path, html_path.read_text(encoding="utf-8")
 
 
-def assert_whole(published, project, kind: str, label: str, sections) -> None:
-    """The report is where it belongs, has every section, and shows no missing value or traceback."""
+def assert_whole(published, project, kind: str, label: str, sections, store_lang: str = "zh") -> None:
+    """The report is where it belongs (a report in another language than the store's is named for
+    it), has every section, and shows no missing value or traceback."""
     lang, html_path, page = published
-    stem = f"{kind}-{label}" + ("" if lang == "zh" else ".en")
+    stem = f"{kind}-{label}" + ("" if lang == store_lang else f".{lang}")
     assert html_path == project / "reports" / kind / label[:4] / f"{stem}.html"
     for anchor in sections:
         assert f'id="{anchor}"' in page, anchor

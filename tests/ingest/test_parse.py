@@ -14,6 +14,10 @@ from storeops.ingest import parse
     ("¥1,234.00", Decimal("1234.00")), ("￥ 12", Decimal("12.00")), ("-5.5", Decimal("-5.50")),
     ("（1,000.10）", Decimal("-1000.10")), ("1234元", Decimal("1234.00")), ("", None), ("  ", None),
     ("1,234,567.89", Decimal("1234567.89")),
+    # other stores' currencies, as their exports write them
+    ("£12.30", Decimal("12.30")), ("-£5.50", Decimal("-5.50")), ("R$ 10.00", Decimal("10.00")),
+    ("GBP 12.30", Decimal("12.30")), ("12.30 EUR", Decimal("12.30")), ("R 12.30", Decimal("12.30")),
+    ("US$1,000", Decimal("1000.00")), ("€ 9.99", Decimal("9.99")),
 ])
 def test_money(raw, value):
     assert parse.money(raw) == value
@@ -21,7 +25,7 @@ def test_money(raw, value):
 
 # placeholders are no amount (N/A is not 0); a comma must group thousands (125,55 is not 12555)
 @pytest.mark.parametrize("raw", ["12.3.4", "abc", "1.005", "1e3", "-", "N/A", "nan", "NaN", "inf", "125,55",
-                                 "1,0", "12,34.5", "123456789012345678901.00"])
+                                 "1,0", "12,34.5", "123456789012345678901.00", "R", "£"])
 def test_money_refused(raw):
     with pytest.raises(parse.BadValue):
         parse.money(raw)

@@ -129,3 +129,66 @@ def test_a_canonical_source_file_from_before_the_paid_columns_still_fits_its_tab
         assert row.uv == 1000 and row.paid_amount is None or row.paid_amount != row.paid_amount
     finally:
         con.disconnect()
+
+
+# A Tmall 订单报表 whose paid column is net of refunds: an order refunded whole shows 0 in 买家实际支付金额
+# with 退款金额 equal to its 总金额. 0001 refunded whole (110.00 of 110.00), 0002 likewise (50.00), 0003
+# a partly refunded one showing what was charged (100.00, refund 30.00), 0004 a plain order (80.00,
+# total 90.00: a 10.00 shop discount).
+TB_NET = ("订单编号,买家会员名,买家应付货款,买家应付邮费,买家实际支付金额,总金额,订单状态,订单创建时间,订单付款时间,"
+          "发货时间,退款金额,收货地址\n"
+          '="2611260000000001",tb1,100.00,10.00,0.00,110.00,交易关闭(退款),2026-11-26 09:00:00,'
+          '2026-11-26 09:01:00,,110.00,浙江省 杭州市\n'
+          '="2611260000000002",tb2,50.00,0.00,0.00,50.00,交易关闭(退款),2026-11-26 10:00:00,'
+          '2026-11-26 10:01:00,,50.00,上海 上海市\n'
+          '="2611260000000003",tb3,100.00,0.00,100.00,100.00,交易成功,2026-11-26 11:00:00,'
+          '2026-11-26 11:01:00,2026-11-26 15:00:00,30.00,上海 上海市\n'
+          '="2611260000000004",tb4,80.00,10.00,80.00,90.00,交易成功,2026-11-26 12:00:00,'
+          '2026-11-26 12:01:00,2026-11-26 16:00:00,0.00,上海 上海市\n')
+
+
+def _paid_and_discounts(project) -> list:
+    con = warehouse.connect(project, read_only=True)
+    try:
+        o = con.table("orders").order_by("order_id").execute()
+        return o[["paid_amount", "discount_amount"]].values.tolist()
+    finally:
+        con.disconnect()
+
+
+@pytest.mark.parametrize("declared, reading, paid", [
+    # not said: 2 orders show 0 paid and a refund (what was never paid cannot be refunded) → read net for
+    # them, and only them: 110, 50, 100, 80; their discounts 0 (not 110 and 50 of "discount")
+    (None, "2 orders show 0 paid and a refund (refunded whole, paid read net of it): stored paid + refund "
+           "for them; say paid_is_net_of_refunds (fully_refunded, or true if every paid is net) in the preset",
+     [[Decimal("110.00"), Decimal("0.00")], [Decimal("50.00"), Decimal("0.00")],
+      [Decimal("100.00"), Decimal("0.00")], [Decimal("80.00"), Decimal("10.00")]]),
+    # as the shipped preset says it
+    ("fully_refunded", None,
+     [[Decimal("110.00"), Decimal("0.00")], [Decimal("50.00"), Decimal("0.00")],
+      [Decimal("100.00"), Decimal("0.00")], [Decimal("80.00"), Decimal("10.00")]]),
+    # said to be net throughout: 0003 becomes 100 + 30 = 130, whose discount 100 − 100 − 30 = −30 is refused
+    (True, None, None),
+    # said to be as charged: read as it is, the refunds turned into discounts (110 and 50)
+    (False, None, [[Decimal("0.00"), Decimal("110.00")], [Decimal("0.00"), Decimal("50.00")],
+                   [Decimal("100.00"), Decimal("0.00")], [Decimal("80.00"), Decimal("10.00")]]),
+])
+def test_a_paid_column_net_of_refunds_is_read_gross(project, tmp_path, declared, reading, paid):
+    import yaml
+
+    preset = yaml.safe_load((ROOT / "params" / "sources" / "taobao_orders.yaml").read_text(encoding="utf-8"))
+    assert preset.pop("paid_is_net_of_refunds") == "fully_refunded"
+    if declared is not None:
+        preset["paid_is_net_of_refunds"] = declared
+    (project.root / "params" / "sources").mkdir(parents=True, exist_ok=True)
+    (project.root / "params" / "sources" / "taobao_orders.yaml").write_text(
+        yaml.safe_dump(preset, allow_unicode=True), encoding="utf-8")
+    path = tmp_path / "订单报表.csv"
+    path.write_bytes(TB_NET.encode("gb18030"))
+    (r,) = ingested(project, path)
+    assert r.paid_reading == reading and (reading is None or reading in r.summary())
+    if paid is None:
+        assert (r.rows_accepted, r.rows_rejected) == (3, 1) and "discount_amount" in r.reasons[0][1]
+        return
+    assert (r.rows_accepted, r.rows_rejected) == (4, 0)
+    assert _paid_and_discounts(project) == paid

@@ -25,8 +25,26 @@ def _o(oid, **kw):
 
 def test_an_empty_store_tracks_nothing(con):
     got = coverage.tracked(load(con), D)
-    # with no refunds there is nothing to miss about them; everything else is untracked
-    assert {k for k, v in got.items() if v} == {"refund_times", "refund_lines"}
+    # refunds too: data that never carried a refund cannot tell "no refunds" from "no refund column"
+    assert {k for k, v in got.items() if v} == set()
+
+
+def test_refunds_are_tracked_once_the_data_carries_one(con):
+    # a refund (with its time) in 2025, none in the window: the store's exports carry refunds, and the
+    # window simply had none → tracked; a store whose data never held a refund → not tracked
+    old = _o("r", created_at="2025-06-01 09:00", paid_at="2025-06-01 09:01", refund_amount="20",
+             refunded_at="2025-06-03 10:00")
+    line = dict(order_id="r", line_no=1, sku="S", qty=1, unit_price="100", amount="100", refund_qty=1)
+    assert coverage.tracked(load(con, orders=[_o("a")]), D)["refund_times"] is False
+    got = coverage.tracked(load(con, orders=[old], order_items=[line]), D)
+    assert got["refund_times"] is True and got["refund_lines"] is True
+
+
+def test_launch_dates(con):
+    t = load(con, products=[dict(sku="S", product_id="P", title="t", status="on_sale")])
+    assert coverage.tracked(t, D)["launch_dates"] is False
+    load(con, products=[dict(sku="S2", product_id="P", title="t", status="on_sale", launched_on="2024-01-01")])
+    assert coverage.tracked(t, D)["launch_dates"] is True
 
 
 @pytest.mark.parametrize("rule, untracked, tracked", [

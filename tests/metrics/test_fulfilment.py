@@ -73,3 +73,31 @@ def test_urgent_and_overdue_lists_oldest_first(t):
     u = fulfilment.urgent_orders(t, C)
     assert u.order_id.tolist() == ["f4", "f9"] and u.hours.tolist() == pytest.approx([120, 1])
     assert fulfilment.overdue(t, C, 48).order_id.tolist() == ["f4", "f3"]
+
+
+def test_orders_closed_or_refunded_without_a_time_never_wait(con):
+    # an export with neither close nor refund time (Tmall's 订单报表): g1 closed in 2016, g2 fully
+    # refunded (100 of 100) with status still "paid", g3 refunded per its status; none will ship,
+    # none is "unshipped over 72 h" and none is due in the 72 h rate. g4, a partial refund (10 of
+    # 100) with no time, still ships: 120 h, >72; and it is the one order due on D−3 (not shipped).
+    t = load(con, orders=[_o("g1", "2016-05-01 10:00", status="closed"),
+                          _o("g2", "2026-03-07 11:00", refund_amount="100"),
+                          _o("g3", "2026-03-07 12:00", status="refunded"),
+                          _o("g4", "2026-03-06 00:00", refund_amount="10")])
+    assert fulfilment.ship_backlog(t, C) == {"lt24": 0, "24_48": 0, "48_72": 0, "gt72": 1}
+    assert fulfilment.overdue(t, C, 48).order_id.tolist() == ["g4"]
+    assert fulfilment.ship_72h(t, Period.day("2026-03-09")) == {"due": 1, "on_time": 0, "rate": 0.0}
+    assert fulfilment.ship_72h(t, D) == {"due": 0, "on_time": 0, "rate": None}
+
+
+def test_a_late_order_refunded_since_was_late_and_a_free_sample_never_waits(con):
+    # h1 paid D−3 10:00, shipped D 18:00 (80 h: late), refunded since (status, no time): still due, late.
+    # h2 paid D−3 11:00 for 0 (a stock adjustment), never shipped: no sale, no wait, not due.
+    # h3 paid D−3 12:00, shipped D−2 (on time). Due on D: h1, h3 → 1 of 2 on time.
+    t = load(con, orders=[_o("h1", "2026-03-07 10:00", "2026-03-10 18:00", status="refunded"),
+                          {**_o("h2", "2026-03-07 11:00"), "paid_amount": "0"},
+                          _o("h3", "2026-03-07 12:00", "2026-03-08 12:00")])
+    assert fulfilment.ship_72h(t, D) == {"due": 2, "on_time": 1, "rate": 0.5}
+    assert fulfilment.ship_backlog(t, C) == {"lt24": 0, "24_48": 0, "48_72": 0, "gt72": 0}
+    # created D−3 … D (cut-off C): h1 h2 h3; paid for more than 0: h1 h3; shipped of those by C: both
+    assert fulfilment.funnel(t, Period(_dt.date(2026, 3, 7), D.end)) == {"created": 3, "paid": 2, "shipped": 2}

@@ -125,3 +125,21 @@ def test_by_day(t):
     assert df.paid_amount.tolist() == [0.0, 90.0, 395.0] and df.paying_buyers.tolist() == [0, 1, 3]
     assert df.uv.iloc[1:].tolist() == [100, 150] and df.conversion.iloc[1:].tolist() == pytest.approx([0.01, 0.02])
     assert df.conversion.isna().iloc[0]  # no visitors recorded: no rate
+
+
+def test_zero_amount_orders_are_no_sale_and_no_buyer(t, con):
+    # a stock adjustment (no buyer) and a free sample to a new buyer G, both paid on D for 0.00, with
+    # a line each: paid amount stays 395.00; paid orders 4, paying buyers 3 (A B C), as before them;
+    # G is not a new buyer, and the sample's unit is no sale of S3 (on-sale SKUs sold: S1 S2 → 2/3)
+    from storeops.metrics import members
+
+    load(con, orders=[_o("z1", None, "2026-03-10 08:00", "2026-03-10 08:00", "0"),
+                      _o("z2", "G", "2026-03-10 12:00", "2026-03-10 12:00", "0")],
+         order_items=[_line("z1", 1, "S3"), _line("z2", 1, "S3")])
+    v = sales.block(t, Period.day(D))
+    assert (v["paid_amount"], v["paid_orders"], v["paying_buyers"]) == (Decimal("395.00"), 4, 3)
+    assert v["sell_ratio"] == pytest.approx(2 / 3)
+    # ordering buyers (orders created: 0-amount ones are placed orders too) A B D G and z1 as its own
+    # buyer; of them A and B paid for more than 0 → 2 / 5
+    assert v["payment_rate"] == pytest.approx(2 / 5)
+    assert members.buyers(t, Period.day(D))["paying_buyers"] == 3

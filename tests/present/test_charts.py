@@ -32,4 +32,4 @@ def test_chinese_labels_render_without_missing_glyphs():
     for c in (chart, bridge):
         assert c.png[:8] == b"\x89PNG\r\n\x1a\n" and len(c.png) > 5_000
         assert 'alt="' in c._repr_html_() and "data:image/png;base64," in c._repr_html_()
-    assert "上周同日 ¥100.00 → 访客 ¥20.00 → 转化率 -¥5.00" in bridge.alt
+    assert "上周同日 ¥100.00 → 访客 ¥20.00 → 转化率 −¥5.00" in bridge.alt

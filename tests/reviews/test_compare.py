@@ -31,11 +31,18 @@ PAID = [("2025-03-04", 75), ("2025-12-10", 30), ("2026-01-15", 90), ("2026-02-03
         ("2026-02-17", 80), ("2026-02-25", 120), ("2026-03-03", 100), ("2026-03-07", 50)]
 
 
+#: an order placed and never paid on every day from 2025-03-02 to 2026-03-08: the data covers every
+#: period compared with (a comparison counts only a period with orders on all its trading days)
+UNPAID = [_dt.date(2025, 3, 2) + _dt.timedelta(days=i) for i in range(372)]
+
+
 @pytest.fixture
 def t(con):
     return load(con, orders=[dict(order_id=f"o{i}", buyer_id=f"b{i}", created_at=f"{day} 10:00",
                                   paid_at=f"{day} 10:05", goods_amount=str(a), paid_amount=str(a))
-                             for i, (day, a) in enumerate(PAID)])
+                             for i, (day, a) in enumerate(PAID)]
+                + [dict(order_id=f"u{d}", buyer_id="u", created_at=f"{d} 09:00", status="created",
+                        goods_amount="10") for d in UNPAID])
 
 
 def _changes(t, label):

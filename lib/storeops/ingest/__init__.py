@@ -18,7 +18,7 @@ import hashlib
 import re
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import ibis
@@ -48,11 +48,15 @@ class FileReport:
     rejects: Path | None = None
     dry_run: bool = False
     reasons: list[tuple[int, str]] = field(default_factory=list)  # (line, reason) of each rejected row
+    #: how the paid column was read where it is net of refunds (columns.net_of_refunds)
+    paid_reading: str | None = None
 
     def summary(self) -> str:
         how = "detected" if self.detected else "given"
         out = (f"{self.path.name} [{self.preset}, {how}]: read {self.rows_read}, accepted {self.rows_accepted}, "
                f"rejected {self.rows_rejected}")
+        if self.paid_reading:
+            out += f"; {self.paid_reading}"
         if self.dry_run:
             return out + " (dry run: nothing written)"
         if self.written:
@@ -112,14 +116,17 @@ def ingest_file(cfg: Config, con: ibis.BaseBackend, path: Path, *, preset: str |
     available = available or presets.all_presets(cfg.root)
     table = table or read.read(path)
     p, header_idx, detected = choose_preset(table, available, preset)
-    load = _Load(p, table.header_at(header_idx))
-    while load:  # a reading may find what the file's earlier rows need another reading for
-        done = load
-        _read_all(cfg, con, table, header_idx, load)
-        load = load.again()
-    load = done
+    load = _read(cfg, con, table, header_idx, p)
+    reading = None  # a preset that says how its paid column reads is taken at its word, silently
+    found = columns.refunded_from_nothing(pa.concat_tables(load.accepted["orders"])) \
+        if p.paid_net is None and load.accepted.get("orders") else 0
+    if found:  # orders refunded whole read 0 paid: read the file again, adding their refunds back
+        p = replace(p, paid_net="fully_refunded")
+        load = _read(cfg, con, table, header_idx, p)
+        reading = PAID_NET_FOUND.format(n=found)
     report = FileReport(path, p.name, detected, load.read, load.read - len(load.rejected), len(load.rejected),
-                        dry_run=dry_run, reasons=[(line, why) for line, why, _ in load.rejected])
+                        dry_run=dry_run, reasons=[(line, why) for line, why, _ in load.rejected],
+                        paid_reading=reading)
     if dry_run:
         return report
     out = {t: pa.concat_tables(load.accepted.get(t) or [schema.table(t).schema.to_pyarrow().empty_table()])
@@ -139,6 +146,23 @@ def ingest_file(cfg: Config, con: ibis.BaseBackend, path: Path, *, preset: str |
     if load.rejected:  # only for a load that was written: a refused file leaves no rejects behind
         report.rejects = _write_rejects(cfg, path, read.column_names(load.header), load.rejected)
     return report
+
+
+#: the summary line's word on a paid column found net of refunds (the preset says nothing: `paid_is_net_of_refunds`
+#: settles it)
+PAID_NET_FOUND = ("{n} orders show 0 paid and a refund (refunded whole, paid read net of it): stored paid + "
+                  "refund for them; say paid_is_net_of_refunds (fully_refunded, or true if every paid is net) in "
+                  "the preset")
+
+
+def _read(cfg: Config, con: ibis.BaseBackend, table: read.Table, header_idx: int, p: Preset) -> _Load:
+    """Read the file with preset ``p``, again as often as a reading finds it must (``_Load.again``)."""
+    load = _Load(p, table.header_at(header_idx))
+    while load:  # a reading may find what the file's earlier rows need another reading for
+        done = load
+        _read_all(cfg, con, table, header_idx, load)
+        load = load.again()
+    return done
 
 
 @dataclass

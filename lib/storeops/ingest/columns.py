@@ -67,7 +67,35 @@ def map_table(preset: Preset, table: str, raw: pa.Table, tz: str, line_no: pa.Ar
         for pos, why in b.items():
             bad.setdefault(pos, why)
         arrays[c.name] = values
+    if table == "orders" and preset.paid_net:
+        _gross(arrays, specs, preset.paid_net)
     return pa.Table.from_arrays([arrays[c.name] for c in t.columns], schema=target), bad
+
+
+def _gross(arrays: dict[str, pa.Array], specs: dict[str, ColumnSpec], net: bool | str) -> None:
+    """An export whose paid column is net of refunds, read as METRICS's paid amount (what the buyer
+    was charged): paid + refund, on every order (``net`` True) or on the orders refunded whole that
+    show 0 paid (``fully_refunded``). A discount the preset works out from the paid column (total −
+    paid) gives the refund back: a refund is no discount."""
+    paid, refund = arrays["paid_amount"], arrays["refund_amount"].fill_null(0)
+    fix = pc.greater(refund, 0)
+    if net == "fully_refunded":
+        fix = pc.and_(fix, pc.equal(paid, 0))
+    add = pc.if_else(fix.fill_null(False), refund, pa.scalar(Decimal("0.00"), MONEY))
+    arrays["paid_amount"] = pc.add_checked(paid, add).cast(MONEY)
+    d = specs.get("discount_amount")
+    if d is not None and d.expr and specs["paid_amount"].column in d.headers:
+        arrays["discount_amount"] = pc.subtract_checked(arrays["discount_amount"], add).cast(MONEY)
+
+
+def refunded_from_nothing(orders: pa.Table) -> int:
+    """Accepted orders that show 0 paid and a refund: what was never paid cannot be refunded, so the
+    paid column of their export is net of refunds at least for orders refunded whole (Tmall's 订单报表).
+    Whether it is net for the partly refunded too, one file cannot tell: the preset says so."""
+    if orders.num_rows == 0:
+        return 0
+    hit = pc.and_(pc.equal(orders["paid_amount"], 0), pc.greater(orders["refund_amount"].fill_null(0), 0))
+    return pc.sum(hit.fill_null(False).cast(pa.int64())).as_py() or 0
 
 
 _POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="storeops-parse")

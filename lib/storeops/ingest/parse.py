@@ -100,14 +100,20 @@ def _number_text(s: str, what: str, cell: str | None = None) -> str | None:
     return t.replace(",", "")
 
 
+#: what an export writes beside an amount: currency symbols and codes (longest first: US$ before $)
+CURRENCY_MARKS = ("US$", "HK$", "NT$", "A$", "C$", "S$", "R$", "RMB", "CNY", "USD", "GBP", "EUR", "BRL", "ZAR",
+                  "JPY", "HKD", "AUD", "CAD", "SGD", "¥", "￥", "$", "£", "€", "₹", "₩", "元")
+
+
 def money(s: str) -> Decimal | None:
-    """¥1,234.00 / 1234 / -5.5 / （1,234.00） → Decimal with 2 places (more would lose cents: refused)."""
+    """¥1,234.00 / £12.30 / R$ 10.00 / GBP 12.30 / 1234 / -5.5 / （1,234.00） → Decimal with 2 places
+    (more would lose cents: refused)."""
     if blank(s):
         return None
     t = str(s).strip()
-    for sign in ("¥", "￥", "$", "RMB", "元"):
+    for sign in CURRENCY_MARKS:
         t = t.replace(sign, "")
-    t = t.strip()
+    t = re.sub(r"^([-−]?)R(?=\s*[\d(（])", r"\1", t.strip()).strip()  # the rand: R 12.30
     neg = t.startswith(("(", "（")) and t.endswith((")", "）"))
     if neg:
         t = "-" + t[1:-1]

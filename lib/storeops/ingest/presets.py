@@ -86,6 +86,10 @@ class Preset:
     path: Path | None = None
     #: the order of day and month in dates like 04/05/2023: dmy or mdy (none is assumed)
     date_order: str | None = None
+    #: whether the export's paid column is net of refunds (``paid_is_net_of_refunds``): True (every
+    #: order: gross = paid + refund), "fully_refunded" (only orders refunded whole show 0 paid, as
+    #: Tmall's 订单报表), False (as charged), None (not said: ingest reads the file and decides)
+    paid_net: bool | str | None = None
 
     @property
     def loading_order(self) -> list[str]:
@@ -175,7 +179,22 @@ def load_preset(path: Path) -> Preset:
                   str(raw.get("encoding", "utf-8")), tables, _header(raw.get("group_by")), dict(raw.get("write") or {}),
                   tuple(raw.get("lossy") or ()), tuple(raw.get("title_rows") or ()),
                   tuple(raw.get("excel_text") or ()), bool(raw.get("time_offset")), path,
-                  _date_order(raw.get("date_order"), where))
+                  _date_order(raw.get("date_order"), where), _paid_net(raw, tables, where))
+
+
+PAID_NET = (True, False, "fully_refunded")
+
+
+def _paid_net(raw: dict, tables: dict[str, list[ColumnSpec]], where: str) -> bool | str | None:
+    v = raw.get("paid_is_net_of_refunds")
+    if v is None:
+        return None
+    if v not in PAID_NET:
+        raise ConfigError(f"{where}: paid_is_net_of_refunds must be true, false or fully_refunded, not {v!r}")
+    mapped = {s.target for s in tables.get("orders", [])}
+    if v and not {"paid_amount", "refund_amount"} <= mapped:
+        raise ConfigError(f"{where}: paid_is_net_of_refunds needs orders.paid_amount and orders.refund_amount mapped")
+    return v
 
 
 def _date_order(v: Any, where: str) -> str | None:

@@ -16,6 +16,8 @@ from typing import Literal
 
 import pandas as pd
 
+from storeops.periods import ALWAYS_OPEN, Calendar
+
 Direction = Literal["high", "low"]
 
 
@@ -33,8 +35,10 @@ def _festival_dates(spec, years) -> list[_dt.date]:
     return sorted(d if isinstance(d, _dt.date) else _dt.date.fromisoformat(str(d)) for d in spec)
 
 
-def reference(day: _dt.date, festivals: dict | None, campaigns: pd.DataFrame | None) -> Reference:
-    """The days ``day`` is judged against, and why."""
+def reference(day: _dt.date, festivals: dict | None, campaigns: pd.DataFrame | None,
+              calendar: Calendar = ALWAYS_OPEN) -> Reference:
+    """The days ``day`` is judged against, and why: an ordinary day against the last 4 same weekdays
+    the store traded (a closed Boxing Day is passed over, going a week further back)."""
     for name, spec in (festivals or {}).items():
         dates = _festival_dates(spec, range(day.year - 3, day.year + 1))
         if day in dates:
@@ -57,7 +61,7 @@ def reference(day: _dt.date, festivals: dict | None, campaigns: pd.DataFrame | N
                     ref = min(p.start_date + (day - cur.start_date), p.end_date - _dt.timedelta(days=1))
                     ref = max(ref, p.start_date)
                 return Reference((ref,), "campaign", str(cur.theme))
-    return Reference(tuple(day - _dt.timedelta(days=7 * k) for k in range(1, 5)), "weekday")
+    return Reference(tuple(calendar.trading_before(day, 7, 4)), "weekday")
 
 
 def flag(value, refs: list, margin: float) -> Direction | None:

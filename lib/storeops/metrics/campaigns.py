@@ -15,7 +15,7 @@ import pandas as pd
 from storeops.metrics import sales
 from storeops.metrics.base import evaluate, in_period, scalar, total
 from storeops.metrics.plan import daily_paid
-from storeops.periods import Period
+from storeops.periods import ALWAYS_OPEN, Calendar, Period
 from storeops.warehouse import Tables
 
 BASELINE_WEEKS = 4
@@ -66,7 +66,7 @@ def _special_days(t: Tables, festivals: dict | None) -> set[_dt.date]:
     return out
 
 
-def results(t: Tables, p: Period, festivals: dict | None = None) -> pd.DataFrame:
+def results(t: Tables, p: Period, festivals: dict | None = None, calendar: Calendar = ALWAYS_OPEN) -> pd.DataFrame:
     """Per campaign overlapping ``p``, over its days up to ``p.end``:
 
     - cost = fixed_cost (its share for the days judged, when it runs on past ``p``) + ad spend on
@@ -81,6 +81,8 @@ def results(t: Tables, p: Period, festivals: dict | None = None) -> pd.DataFrame
     first = t.orders.paid_at.min().execute()
     first = None if first is None or pd.isna(first) else pd.Timestamp(first).date()
     special = _special_days(t, festivals)
+    if first:  # a day the shop was closed sold nothing, and is no baseline either
+        special |= {d for d in Period(first, p.end, "custom").dates() if not calendar.is_open(d)}
     for c in overlapping(t, p).itertuples():
         days = Period(c.start_date, min(c.end_date, p.end), "custom")
         o = t.orders.filter((t.orders.campaign_id == c.campaign_id) & in_period(t.orders.paid_at, days))
@@ -88,7 +90,7 @@ def results(t: Tables, p: Period, festivals: dict | None = None) -> pd.DataFrame
         v = evaluate({"uv": sales.uv(t, days), "buyers": sales.paying_buyers(t, days),
                       "paid": sales.paid_amount(t, days), "ads": total(t.ads.filter(in_period(t.ads.date, days)).cost),
                       "discounts": total(o.discount_amount), "free_shipping": total(free.shipping_cost.coalesce(0)),
-                      "orders": scalar(o.count())})
+                      "orders": scalar(o.filter(o.paid_amount > 0).count())})
         # only days the data covers: a day before the store's data began is unknown, not ¥0
         base_days = {d: [b for b in baseline_days(d, c.start_date, special) if first and b >= first]
                      for d in days.dates()}

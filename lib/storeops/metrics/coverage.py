@@ -4,8 +4,9 @@ A store's exports may lack a table (no traffic export) or a column (no shipping
 times, no buyer ids). Judged anyway, the gap becomes a false alarm ("8,709
 orders unshipped over 72 h") or a wrong figure ("1 buyer", payment rate 100 %).
 Each rule below says, for the 30 days ending with a period (or the period, if
-longer), whether one kind of data is tracked; the metrics it feeds are then
-shown as "—" with one line naming what to load, and left out of summary.json.
+longer), whether one kind of data is tracked (refunds and launch dates: whether
+the data carries them at all); the metrics it feeds are then shown as "—" with
+one line naming what to load, and left out of summary.json.
 
 >>> tracked(t, Period.day(d))  # doctest: +SKIP
 {'orders': True, 'buyers': False, 'shipping': True, 'traffic': True, …}
@@ -13,9 +14,11 @@ shown as "—" with one line naming what to load, and left out of summary.json.
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 
 import ibis
+import pandas as pd
 
 from storeops import schema
 from storeops.metrics.base import evaluate, in_period, scalar
@@ -44,7 +47,7 @@ RULES: dict[str, Rule] = {r.key: r for r in (
     Rule("traffic", VISITOR_METRICS, "traffic (sycm_traffic, canonical_traffic)"),
     Rule("shipping", ("ship_backlog", "ship_72h", "urgent_orders"),
          "orders.shipped_at (taobao_orders 发货时间, shopify_orders Fulfilled at)"),
-    Rule("refund_times", ("refund_amount",), "orders.refunded_at (canonical_orders)"),
+    Rule("refund_times", ("refund_amount",), "orders.refund_amount, refunded_at (canonical_orders)"),
     Rule("refund_lines", ("refund_rate",), "order_items.refund_qty (canonical_order_items)"),
     Rule("source_sales", ("source_conversion", "source_paid_amount"),
          "traffic_by_source.paying_buyers, paid_amount (sycm_traffic_source 支付买家数, 支付金额)"),
@@ -54,6 +57,7 @@ RULES: dict[str, Rule] = {r.key: r for r in (
     Rule("cs", ("consultations", "consult_conversion", "first_response", "response_3min"),
          "cs_sessions (canonical_cs_sessions)"),
     Rule("ads", ("ad_cost", "store_roas", "roas", "spend_pacing"), "ads (ztc_ads, canonical_ads)"),
+    Rule("launch_dates", (), "products.launched_on (canonical_products)"),
 )}
 
 
@@ -75,8 +79,11 @@ def tracked(t: Tables, p: Period) -> dict[str, bool]:
       no visitor figures; one whose traffic stops is caught by the freshness guard).
     - shipping: paid orders in the window, and at least one has a shipping time
       (no store ships nothing for 30 days; an export without 发货时间 does).
-    - refund_times: no refunds in the window, or at least one refund has its time.
-    - refund_lines: no refunds in the window, or at least one order line has refund_qty.
+    - refund_times: the store's data carries refunds at all (an order refunded in the year up to the
+      window's end: an export without a refund column reads 0 everywhere, which is not "no
+      refunds"), and the window has no refund or at least one refund with its time.
+    - refund_lines: likewise, and the window has no refund or an order line with refund_qty.
+    - launch_dates: any product with a launch date (no date is no launch, not "nothing launched").
     - source_sales: per-source paid amount in the window.
     - inventory, product_traffic, tickets, cs, ads: a row of that table in the window.
     """
@@ -92,19 +99,26 @@ def tracked(t: Tables, p: Period) -> dict[str, bool]:
         return _any(tab.filter(in_period(tab[col], w)))
 
     refunded_lines = t.order_items.semi_join(refunds.select("order_id"), "order_id")
+    # the year before the window: whether the store's exports carry refunds at all, without reading
+    # all of its history on every review
+    year = Period(w.start - _dt.timedelta(days=365), w.end, "custom")
+    ever = t.orders.filter(in_period(t.orders.created_at, year) & (t.orders.refund_amount > 0))
+    ever_lines = t.order_items.filter(t.order_items.refund_qty > 0).semi_join(ever.select("order_id"), "order_id")
     exprs = {
         "orders": _any(o),
         "buyers": _any(o.filter(o.buyer_id.notnull())),
         "traffic": rows("traffic", "date"),
         "shipping": _any(paid.filter(paid.shipped_at.notnull())),
-        "refund_times": ~_any(refunds) | _any(refunds.filter(refunds.refunded_at.notnull())),
-        "refund_lines": ~_any(refunds) | _any(refunded_lines.filter(refunded_lines.refund_qty > 0)),
+        "refund_times": _any(ever) & (~_any(refunds) | _any(refunds.filter(refunds.refunded_at.notnull()))),
+        "refund_lines": _any(ever_lines) & (~_any(refunds)
+                                            | _any(refunded_lines.filter(refunded_lines.refund_qty > 0))),
         "source_sales": _any(src.filter(src.paid_amount.notnull())) if has_src_sales else ibis.literal(False),
         "inventory": rows("inventory", "date"),
         "product_traffic": rows("product_traffic", "date"),
         "tickets": rows("cs_tickets", "opened_at"),
         "cs": rows("cs_sessions", "started_at"),
         "ads": rows("ads", "date"),
+        "launch_dates": _any(t.products.filter(t.products.launched_on.notnull())),
     }
     return {k: bool(v) for k, v in evaluate(exprs).items()}
 
@@ -128,3 +142,45 @@ def column_fill(t: Tables, p: Period) -> list[tuple[str, str, int, int]]:
 def untracked_metrics(status: dict[str, bool]) -> set[str]:
     """The metric ids that cannot be judged, given :func:`tracked`'s answer."""
     return {m for k, ok in status.items() if not ok for m in RULES[k].metrics}
+
+
+def zero_amount_orders(t: Tables) -> int:
+    """Orders paid for 0 (stock adjustments, tests, free samples): no sale and no buyer in any figure
+    (metrics.sales.paid); ``storeops check`` counts them so none goes unseen."""
+    o = t.orders
+    return int(scalar(o.filter(o.paid_at.notnull() & ~(o.paid_amount > 0).fill_null(False)).count()).execute())
+
+
+#: a weekday with no order for this many weeks in a row looks like a day the shop closes
+QUIET_WEEKS = 8
+#: a run of this many days without orders looks like a holiday closure
+QUIET_RUN_DAYS = 3
+
+
+def quiet_days(t: Tables, calendar, until: _dt.date) -> tuple[list[int], list[tuple[_dt.date, _dt.date]]]:
+    """What the data says the store calendar may be missing: the weekdays (0 = Monday) with no order in
+    any of the last 8 weeks to ``until``, and the runs of 3+ days without orders within the data
+    (over the year to ``until``) that the calendar does not close. ``storeops check`` suggests them."""
+    o = t.orders
+    year = Period(until - _dt.timedelta(days=364), until, "custom")
+    days = o.filter(in_period(o.created_at, year)).select(d=o.created_at.cast("date")).distinct().d.execute()
+    have = {pd.Timestamp(d).date() for d in days}
+    if not have:
+        return [], []
+    first = min(have)
+    recent = [until - _dt.timedelta(days=i) for i in range(7 * QUIET_WEEKS)]
+    weekdays = [] if first > recent[-1] else sorted(
+        {d.weekday() for d in recent} - {d.weekday() for d in recent if d in have}
+        - set(calendar.closed_weekdays))
+    runs, run = [], []
+    span = [first + _dt.timedelta(days=i) for i in range((until - first).days + 1)]
+    for d in span + [None]:
+        if d is not None and (not calendar.is_open(d) or d.weekday() in weekdays):
+            continue  # a day the shop is (or looks) closed anyway neither starts nor ends a run
+        if d is not None and d not in have:
+            run.append(d)
+            continue
+        if len(run) >= QUIET_RUN_DAYS:
+            runs.append((run[0], run[-1]))
+        run = []
+    return weekdays, runs

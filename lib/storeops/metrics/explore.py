@@ -56,7 +56,7 @@ def by_category(t: Tables, p: Period) -> pd.DataFrame:
     """Per product category: paid amount (Σ line amounts of orders paid in ``p``), units, paying buyers
     (distinct within the category), visitors (Σ of its products' visitors: one who saw two of its
     products counts twice, as 生意参谋's product figures add up) and conversion = buyers ÷ visitors."""
-    o = t.orders.filter(in_period(t.orders.paid_at, p))
+    o = sales.paid_in(t.orders, p)
     o = o.select("order_id", buyer_id=sales.buyer(o))
     cat = t.products.select("sku", category=t.products.category.coalesce(NO_CATEGORY))
     # a line whose SKU has no category, or is not in products at all, is sold under NO_CATEGORY

@@ -13,8 +13,8 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from storeops.metrics.base import evaluate, in_period, scalar
-from storeops.metrics.sales import buyer
+from storeops.metrics.base import evaluate, scalar
+from storeops.metrics.sales import buyer, paid, paid_in
 from storeops.periods import Period
 from storeops.warehouse import Tables
 
@@ -41,9 +41,9 @@ def buyers(t: Tables, p: Period) -> dict[str, float | int | None]:
     """paying buyers; new_buyers (first paid order ever in ``p``); returning_share (paid before ``p``
     ÷ paying buyers); repeat_rate (≥ 2 paid orders in ``p`` ÷ paying buyers)."""
     o = t.orders
-    now = o.filter(in_period(o.paid_at, p))
+    now = paid_in(o, p)
     now = now.group_by(b=buyer(now)).aggregate(n=now.count())
-    before = o.filter(o.paid_at < p.start)
+    before = o.filter(paid(o) & (o.paid_at < p.start))
     before = before.select(b=buyer(before))
     v = evaluate({"buyers": scalar(now.count()), "repeat": scalar(now.filter(now.n >= 2).count()),
                   "returning": scalar(now.semi_join(before, "b").count())})
@@ -57,7 +57,7 @@ def _scored(t: Tables, day: _dt.date) -> ir.Table:
     warehouse): recency, frequency, monetary; their 1–5 scores by quintile of the buyers' order —
     ⌈5 × position ÷ buyers⌉ — with ties broken by the other measure (R by frequency, F by money, M by
     frequency), then by buyer; FM = ⌊(F + M) / 2⌋ and the segment."""
-    o = t.orders.filter(in_period(t.orders.paid_at, Period.day(day).trailing(RFM_DAYS)))
+    o = paid_in(t.orders, Period.day(day).trailing(RFM_DAYS))
     o = o.mutate(b=buyer(o))
     g = o.group_by("b").aggregate(last=o.paid_at.max().date(), frequency=o.count(),
                                   monetary=o.paid_amount.sum().cast("float64"))
@@ -107,7 +107,7 @@ def cohorts(t: Tables, last_month: Period, n: int = 12) -> pd.DataFrame:
     to ``last_month``; ``size`` and, per following month k = 1 … , the share who paid again in it
     (NaN for months not over yet)."""
     months = [p.start for p in reversed(last_month.before(n - 1))] + [last_month.start]  # oldest first
-    o = t.orders.filter(t.orders.paid_at.notnull() & (t.orders.paid_at < last_month.end_exclusive))
+    o = t.orders.filter(paid(t.orders) & (t.orders.paid_at < last_month.end_exclusive))
     bm = o.select(b=buyer(o), m=o.paid_at.truncate("M").date()).distinct()
     first = bm.group_by("b").aggregate(cohort=bm.m.min())
     j = bm.join(first, "b")
@@ -133,7 +133,7 @@ NON_MEMBER = "#non-member"
 def by_level(t: Tables, p: Period) -> pd.DataFrame:
     """Per membership level (``members`` table; buyers not in it are ``NON_MEMBER``): paying buyers,
     paid amount, its share, amount per buyer and repeat rate (≥ 2 paid orders in ``p``)."""
-    o = t.orders.filter(in_period(t.orders.paid_at, p))
+    o = paid_in(t.orders, p)
     per = o.group_by(buyer_id=buyer(o)).aggregate(orders=o.count(), amount=o.paid_amount.sum().cast("float64"))
     j = per.left_join(t.members.select("buyer_id", "level"), "buyer_id")
     j = j.mutate(level=j.level.fill_null(NON_MEMBER))

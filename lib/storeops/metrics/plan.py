@@ -16,7 +16,7 @@ import math
 import pandas as pd
 
 from storeops.metrics.base import in_period
-from storeops.periods import Period
+from storeops.periods import ALWAYS_OPEN, Calendar, Period
 from storeops.warehouse import Tables
 
 
@@ -35,8 +35,13 @@ def month_target(t: Tables, month: _dt.date, category: str = "*") -> decimal.Dec
     return None if v is None or v != v else decimal.Decimal(v)
 
 
-def seasonal_weights(t: Tables, month: _dt.date, festivals: dict | None = None) -> pd.Series:
+def seasonal_weights(t: Tables, month: _dt.date, festivals: dict | None = None,
+                     calendar: Calendar = ALWAYS_OPEN) -> pd.Series:
     """Each day's share of the month (sums to 1), from the store's own history.
+
+    Days the store ``calendar`` closes weigh 0, and the history is read over trading days only: a
+    shop closed on Saturdays learns its weekdays from the days it opens, and last year's shape from
+    that month's trading days.
 
     A festival whose date moves (a list of dates in ``calendar.festivals``, such as the Spring
     Festival) weighs as many ordinary days as its previous date sold last year (against that
@@ -50,14 +55,18 @@ def seasonal_weights(t: Tables, month: _dt.date, festivals: dict | None = None) 
     last = m.start - _dt.timedelta(days=1) if last is None or pd.isna(last) else \
         min(m.start - _dt.timedelta(days=1), pd.Timestamp(last).date())
     history = daily_paid(t, Period(last - _dt.timedelta(days=55), last, "custom"))
-    if (history > 0).sum() < 28:
+    history = history[[calendar.is_open(d) for d in history.index]]
+    open_ = pd.Series([1.0 if calendar.is_open(d) else 0.0 for d in m.dates()], index=m.dates())
+    if not open_.any():  # closed all month: nothing to weigh, and no day to put a target on
         return pd.Series(1.0 / m.days, index=m.dates())
+    if (history > 0).sum() < 28:
+        return open_ / open_.sum()
     # the median of each weekday: one 双11 or campaign day does not make its weekday a peak
     profile = history.groupby([d.weekday() for d in history.index]).median()
     profile = profile / profile.mean()
     wd = pd.Series([profile.get(d.weekday(), 1.0) for d in m.dates()], index=m.dates())
     shape = pd.Series(1.0, index=m.dates())
-    ly_shape = _shape(t, Period.month_of(m.start.replace(year=m.start.year - 1)), profile)
+    ly_shape = _shape(t, Period.month_of(m.start.replace(year=m.start.year - 1)), profile, calendar)
     if ly_shape is not None:
         by_dom = {d.day: v for d, v in ly_shape.items()}
         shape = pd.Series([by_dom.get(d.day, 1.0) for d in m.dates()], index=m.dates())
@@ -71,22 +80,26 @@ def seasonal_weights(t: Tables, month: _dt.date, festivals: dict | None = None) 
                 shape[m.start.replace(day=was.day)] = ordinary
         for now in (d for d in dates if m.start <= d <= m.end):
             before = [d for d in dates if d.year == now.year - 1]
-            ratio = _shape(t, Period.month_of(before[-1]), profile) if before else None
+            ratio = _shape(t, Period.month_of(before[-1]), profile, calendar) if before else None
             if ratio is not None:  # as many ordinary days' worth as it sold last year
                 shape[now] = ordinary * float(ratio[before[-1]] / ratio.median())
-    w = wd * shape
+    w = wd * shape * open_
     return w / w.sum()
 
 
-def _shape(t: Tables, month: Period, profile: pd.Series) -> pd.Series | None:
-    """A past month's daily paid amount with the weekday effect taken out, relative to its mean
-    (None unless every day sold: a month the store was not trading tells nothing)."""
+def _shape(t: Tables, month: Period, profile: pd.Series, calendar: Calendar = ALWAYS_OPEN) -> pd.Series | None:
+    """A past month's daily paid amount with the weekday effect taken out, relative to its mean over
+    its trading days. A day it was closed reads as an ordinary day (the median): this year the same
+    date may be a trading day. None unless every trading day sold: a month the store was not
+    trading tells nothing."""
     paid = daily_paid(t, month)
-    if not (paid > 0).all():
+    trading = pd.Series([calendar.is_open(d) for d in month.dates()], index=month.dates())
+    if not trading.any() or not (paid[trading] > 0).all():
         return None
     wd = pd.Series([profile.get(d.weekday(), 1.0) for d in month.dates()], index=month.dates())
-    shape = paid / wd
-    return shape / shape.mean()
+    shape = (paid / wd)[trading]
+    shape = shape / shape.mean()
+    return shape.reindex(month.dates(), fill_value=float(shape.median()))
 
 
 def split(total: decimal.Decimal, weights: pd.Series) -> pd.Series:
@@ -104,33 +117,36 @@ def split(total: decimal.Decimal, weights: pd.Series) -> pd.Series:
 
 
 def day_targets(t: Tables, month: _dt.date, festivals: dict | None = None,
-                edited: dict[_dt.date, pd.Series] | None = None) -> pd.Series | None:
+                edited: dict[_dt.date, pd.Series] | None = None, calendar: Calendar = ALWAYS_OPEN) -> pd.Series | None:
     """The month's target per day: the plan file the GM may have edited (storeops.targets) if there
     is one, else the month target split by seasonal weight to the cent; None without a target."""
     start = month.replace(day=1)
     if edited is not None and start in edited:
         return edited[start]
     mt = month_target(t, start)
-    return None if mt is None else split(mt, seasonal_weights(t, start, festivals))
+    return None if mt is None else split(mt, seasonal_weights(t, start, festivals, calendar))
 
 
-def quarter_split(t: Tables, quarter_start: _dt.date, total: decimal.Decimal) -> dict[_dt.date, decimal.Decimal]:
+def quarter_split(t: Tables, quarter_start: _dt.date, total: decimal.Decimal,
+                  calendar: Calendar = ALWAYS_OPEN) -> dict[_dt.date, decimal.Decimal]:
     """A quarter's target shared among its 3 months to the cent: by last year's paid amount of the
-    same months where the store sold on every day of all three, else by their number of days."""
+    same months where the store sold on every trading day of all three, else by their trading days."""
     months = [Period.month_of(_dt.date(quarter_start.year, quarter_start.month + i, 1)) for i in range(3)]
     paid = [daily_paid(t, Period.month_of(m.start.replace(year=m.start.year - 1))) for m in months]
-    whole = all((p > 0).all() for p in paid)  # a month the data covers in part would look small
-    weights = pd.Series([float(p.sum()) for p in paid] if whole else [m.days for m in months],
+    # a month the data covers in part would look small
+    whole = all((p[[calendar.is_open(d) for d in p.index]] > 0).all() for p in paid)
+    weights = pd.Series([float(p.sum()) for p in paid] if whole else
+                        [len(calendar.trading_days(m)) for m in months],
                         index=[m.start for m in months], dtype=float)
     return split(total, weights).to_dict()
 
 
 def target(t: Tables, p: Period, festivals: dict | None = None,
-           edited: dict[_dt.date, pd.Series] | None = None) -> float | None:
+           edited: dict[_dt.date, pd.Series] | None = None, calendar: Calendar = ALWAYS_OPEN) -> float | None:
     """目标: Σ over the period's days of their targets (day_targets)."""
     out = 0.0
     for month_start in sorted({d.replace(day=1) for d in p.dates()}):
-        days = day_targets(t, month_start, festivals, edited)
+        days = day_targets(t, month_start, festivals, edited, calendar)
         if days is None:
             return None
         out += float(sum(days[d] for d in p.dates() if d.replace(day=1) == month_start))
@@ -145,7 +161,8 @@ def attainment(paid: float | decimal.Decimal | None, tgt: float | None) -> float
 
 
 def month_to_date(t: Tables, day: _dt.date, festivals: dict | None = None,
-                  edited: dict[_dt.date, pd.Series] | None = None) -> dict[str, float | None]:
+                  edited: dict[_dt.date, pd.Series] | None = None,
+                  calendar: Calendar = ALWAYS_OPEN) -> dict[str, float | None]:
     """Month-to-date paid amount against the month's target.
 
     pacing = MTD paid ÷ the targets of the days elapsed; forecast_month = MTD paid + the
@@ -154,11 +171,11 @@ def month_to_date(t: Tables, day: _dt.date, festivals: dict | None = None,
     """
     month = Period.month_of(day)
     mtd = daily_paid(t, Period(month.start, day)).sum()
-    days = day_targets(t, month.start, festivals, edited)
+    days = day_targets(t, month.start, festivals, edited, calendar)
     if days is not None and sum(days):
         w = days.astype(float) / float(sum(days))
     else:
-        w = seasonal_weights(t, month.start, festivals)
+        w = seasonal_weights(t, month.start, festivals, calendar)
     elapsed = float(w[[d for d in w.index if d <= day]].sum())
     mt = float(sum(days)) if days is not None else None
     return {

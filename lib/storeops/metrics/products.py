@@ -8,7 +8,7 @@ import pandas as pd
 
 from storeops.metrics.base import in_period
 from storeops.metrics.inventory import is_new
-from storeops.metrics.sales import buyer
+from storeops.metrics.sales import buyer, paid_in
 from storeops.periods import Period
 from storeops.warehouse import Tables
 
@@ -22,7 +22,7 @@ UNKNOWN = "#sku:"
 def performance(t: Tables, p: Period) -> pd.DataFrame:
     """Per product (SPU): paid amount (Σ line amounts of orders paid), units, paying buyers,
     visitors, and conversion = paying buyers ÷ visitors."""
-    o = t.orders.filter(in_period(t.orders.paid_at, p))
+    o = paid_in(t.orders, p)
     o = o.select("order_id", buyer_id=buyer(o))
     lines = t.order_items.join(o, "order_id").left_join(t.products.select("sku", "product_id"), "sku")
     # lines without a SKU (tips, gift cards, custom items) are sales too: one row of their own;

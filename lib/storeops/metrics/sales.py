@@ -18,8 +18,20 @@ def _created(t: Tables, p: Period) -> ir.Table:
     return t.orders.filter(in_period(t.orders.created_at, p))
 
 
+def paid(o: ir.Table) -> ir.BooleanColumn:
+    """Whether an order counts as paid (METRICS.md#paid_orders): paid, for more than 0. Stock
+    adjustments, test orders and free samples (0-amount) are no sale and no buyer; `storeops check`
+    counts them. Every paid-order and buyer figure filters with this."""
+    return o.paid_at.notnull() & (o.paid_amount > 0)
+
+
+def paid_in(o: ir.Table, p: Period) -> ir.Table:
+    """The orders of ``o`` paid in ``p`` (:func:`paid`)."""
+    return o.filter(paid(o) & in_period(o.paid_at, p))
+
+
 def _paid(t: Tables, p: Period) -> ir.Table:
-    return t.orders.filter(in_period(t.orders.paid_at, p))
+    return paid_in(t.orders, p)
 
 
 def buyer(o: ir.Table) -> ir.StringColumn:
@@ -51,7 +63,7 @@ def paid_amount(t: Tables, p: Period) -> ir.Scalar:
 
 
 def paid_orders(t: Tables, p: Period) -> ir.Scalar:
-    """支付笔数: orders paid in the period."""
+    """支付笔数: orders paid in the period, for more than 0."""
     return scalar(_paid(t, p).count())
 
 
@@ -63,7 +75,7 @@ def paying_buyers(t: Tables, p: Period) -> ir.Scalar:
 def payment_rate(t: Tables, p: Period) -> ir.Scalar:
     """付款率: buyers who paid, within the period, for an order created in it ÷ ordering buyers."""
     o = _created(t, p)
-    paid_buyers = scalar(buyer(o.filter(in_period(o.paid_at, p))).nunique())
+    paid_buyers = scalar(buyer(paid_in(o, p)).nunique())
     return safe_div(paid_buyers, ordering_buyers(t, p))
 
 

@@ -10,6 +10,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from storeops.metrics.base import in_period, moment, safe_div, scalar
+from storeops.metrics.sales import paid_in
 from storeops.periods import Period
 from storeops.present import mask
 from storeops.warehouse import Tables
@@ -30,7 +31,7 @@ def consultations(t: Tables, p: Period) -> ir.Scalar:
 def _converted(t: Tables, p: Period) -> ir.Table:
     """(agent, buyer) pairs whose buyer paid an order the same day, at or after the session."""
     s = _sessions(t, p)
-    o = t.orders.filter(in_period(t.orders.paid_at, p)).select("buyer_id", "paid_at")
+    o = paid_in(t.orders, p).select("buyer_id", "paid_at")
     j = s.join(o, (s.buyer_id == o.buyer_id) & (o.paid_at >= s.started_at)
                & (o.paid_at.date() == s.started_at.date()))
     return j.select(j.agent, j.buyer_id).distinct()

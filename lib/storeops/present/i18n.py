@@ -79,6 +79,15 @@ CATALOG: dict[str, dict[str, str]] = {
     "drivers.other.source": _e("未归入来源（运费、整单优惠、来源重叠等）",
                                "not in a source (shipping, order discounts, sources that overlap)"),
     "drivers.total": _e("支付金额变化", "Change in paid amount"),
+    "cmp.not_covered": _e("上周同日的数据不完整（早于数据起始日或有缺失），没有可拆解的变化。",
+                              "The same day last week is not wholly in the data (before it begins, or with a gap): "
+                              "there is no change to split."),
+    "cmp.not_covered.weekly": _e("上周的数据不完整（早于数据起始日或有缺失），没有可拆解的变化。",
+                                     "Last week is not wholly in the data (before it begins, or with a gap): there "
+                                     "is no change to split."),
+    "cmp.not_covered.monthly": _e("上月的数据不完整（早于数据起始日或有缺失），没有可拆解的变化。",
+                                      "Last month is not wholly in the data (before it begins, or with a gap): "
+                                      "there is no change to split."),
     "col.category": _e("类目", "Category"),
     "col.now": _e("本期", "This period"),
     "col.before": _e("对比期", "Compared with"),
@@ -87,13 +96,15 @@ CATALOG: dict[str, dict[str, str]] = {
     "days.question": _e("本周7天每天的支付金额、访客和转化率。", "Paid amount, visitors and conversion on each of the 7 days."),
     "col.date": _e("日期", "Date"),
     "col.weekday": _e("星期", "Weekday"),
-    "banner.incomplete": _e("数据不完整：{tables} 缺少 {date} 的数据，相关数字偏低或为空，请勿据此决策。",
-                            "Incomplete data: {tables} hold nothing for {date}; figures that depend on them are "
+    "banner.incomplete": _e("数据不完整：{date} 缺少{tables}数据，相关数字偏低或为空，请勿据此决策。",
+                            "Incomplete data: {date} has no {tables}; figures that depend on them are "
                             "low or empty. Do not act on them."),
     "actions.heading": _e("今日待办", "Action list"),
     "actions.question": _e("今天需要谁处理什么？点击条目跳到对应板块。",
                            "What needs doing today, and by whom? Each item links to its section."),
     "actions.none": _e("今天没有需要处理的事项。", "Nothing needs action today."),
+    "actions.none.weekly": _e("本周结束时没有需要处理的事项。", "Nothing needs action at the end of the week."),
+    "actions.none.monthly": _e("本月结束时没有需要处理的事项。", "Nothing needs action at the end of the month."),
     "actions.ship_breached": _e("超过72小时未发货的订单", "Orders unshipped for over 72 h"),
     "actions.ship_at_risk": _e("已等待48–72小时、即将超时的订单", "Orders waiting 48–72 h, about to breach"),
     "actions.urgent": _e("待发货的加急订单", "Urgent orders awaiting shipment"),
@@ -133,12 +144,16 @@ CATALOG: dict[str, dict[str, str]] = {
     "traffic.question": _e("访客从哪里来？各来源访客有重叠，占比之和超过100%。",
                            "Where did visitors come from? Sources overlap, so shares add up to more than 100 %."),
     "traffic.none": _e("今天没有分来源的流量数据。", "No traffic-by-source data for this day."),
+    "traffic.none.weekly": _e("本周没有分来源的流量数据。", "No traffic-by-source data for this week."),
+    "traffic.none.monthly": _e("本月没有分来源的流量数据。", "No traffic-by-source data for this month."),
     "service.heading": _e("客服", "Customer service"),
     "service.question": _e("客服接待得怎么样？询单转化、响应速度、各客服表现，聊天抽查和问题订单。",
                            "How well did customer service do? Inquiry conversion, response times, per agent, the "
                            "chat QA sample and problem-order tickets."),
     "service.none": _e("今天没有客服会话数据。", "No customer-service chats for this day."),
-    "service.sample": _e("聊天记录抽查（每天固定抽取10条，质检员填写右侧两栏）",
+    "service.none.weekly": _e("本周没有客服会话数据。", "No customer-service chats for this week."),
+    "service.none.monthly": _e("本月没有客服会话数据。", "No customer-service chats for this month."),
+    "service.sample": _e("聊天记录抽查（固定抽取10条，重跑不变；质检员填写右侧两栏）",
                          "Chat QA sample (the same 10 chats on every re-run; the checker fills in the last two columns)"),
     "service.tickets": _e("问题订单（24小时处理时限）", "Problem-order tickets (24 h to resolve)"),
     "service.tickets_none": _e("没有超过24小时未处理的问题订单。", "No ticket has been open for more than 24 h."),
@@ -153,6 +168,8 @@ CATALOG: dict[str, dict[str, str]] = {
                        "Is ad spend paying off? Spend, clicks, conversion and ROAS per channel and campaign against "
                        "break-even, and the month's spend pacing."),
     "ads.none": _e("今天没有推广数据。", "No advertising data for this day."),
+    "ads.none.weekly": _e("本周没有推广数据。", "No advertising data for this week."),
+    "ads.none.monthly": _e("本月没有推广数据。", "No advertising data for this month."),
     "ads.breakeven": _e("保本投产比 {value}（毛利率 {margin}）；低于保本线的计划标红。",
                         "Break-even ROAS {value} (gross margin {margin}); campaigns below it are in red."),
     "ads.pacing": _e("本月已花费 {cost}，预算 {budget}，消耗进度 {pacing}。",
@@ -180,11 +197,14 @@ CATALOG: dict[str, dict[str, str]] = {
     "coverage.shipping": _e("数据中没有发货时间（近30天无一笔已付款订单有发货时间）：不判断待发货、72小时发货率和加急订单。请导入：{load}。",
                             "The data has no shipping times (no order paid in the last 30 days has one): the "
                             "backlog, 72 h compliance and urgent orders are not judged. Load {load}."),
-    "coverage.refund_times": _e("有退款但没有退款时间：退款金额显示为“—”。请导入：{load}。",
-                                "Refunds carry no refund time: refunds show “—”. Load {load}."),
-    "coverage.refund_lines": _e("有退款但订单明细没有退货数量：退款率显示为“—”。请导入：{load}。",
-                                "Refunds carry no refunded quantities on order lines: the refund rate shows “—”. "
-                                "Load {load}."),
+    "coverage.refund_times": _e("数据中没有退款，或退款没有退款时间：退款金额显示为“—”（未跟踪，不是0）。请导入：{load}。",
+                                "The data holds no refunds, or refunds without their time: refunds show “—” (not "
+                                "tracked, which is not zero). Load {load}."),
+    "coverage.refund_lines": _e("数据中没有退款，或订单明细没有退货数量：退款率显示为“—”（未跟踪，不是0）。请导入：{load}。",
+                                "The data holds no refunds, or no refunded quantities on order lines: the refund "
+                                "rate shows “—” (not tracked, which is not zero). Load {load}."),
+    "coverage.launch_dates": _e("商品没有上架日期：无法判断哪些是新品。请导入：{load}。",
+                                "Products carry no launch date: which products are new cannot be told. Load {load}."),
     "coverage.source_sales": _e("流量来源数据没有分来源的支付买家数和支付金额，无法给出各来源转化率。请导入：{load}。",
                                 "Traffic by source has no paying buyers or paid amount per source: no conversion "
                                 "by source. Load {load}."),
@@ -216,6 +236,12 @@ CATALOG: dict[str, dict[str, str]] = {
     "cmp.month.mom": _e("环比(上月)", "vs last month"),
     "cmp.month.yoy": _e("同比(去年同月)", "vs same month last year"),
     "cmp.month.m3": _e("较近3月均值", "vs 3-month mean"),
+    "kpis.not_covered": _e("“—”：对比期不完全在数据内（数据始于 {day}，或对比期有缺数据的营业日），不作比较。",
+                           "“—”: the period compared with is not wholly in the data (it begins on {day}, or "
+                           "that period lacks a trading day), so no change is given."),
+    "cmp.held.day": _e("（{n}天）", " ({n} days)"),
+    "cmp.held.week": _e("（{n}周）", " ({n} weeks)"),
+    "cmp.held.month": _e("（{n}个月）", " ({n} months)"),
     "col.target": _e("目标", "Target"),
     "col.attainment": _e("完成率", "Attained"),
     "col.flag": _e("异常", "Anomaly"),
@@ -281,7 +307,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "categories.new": _e("新品（上架30天内）", "New products (launched in the last 30 days)"),
     "categories.new_none": _e("近30天没有上架新品。", "No product was launched in the last 30 days."),
     "categories.sell_ratio": _e("动销率 {value}（近30天有销售的SKU占在售SKU）。",
-                                "{value} of the SKUs on sale sold in the last 30 days (动销率)."),
+                                "{value} of the SKUs on sale sold in the last 30 days (share of SKUs selling)."),
     # campaigns
     "campaigns.heading": _e("活动", "Campaigns"),
     "campaigns.question": _e("本期做了哪些活动，效果如何（成本、投产比、相对基线的增量）？接下来7天有哪些活动要准备？",
@@ -308,13 +334,14 @@ CATALOG: dict[str, dict[str, str]] = {
     "inventory.arriving_none": _e("未来14天没有预计到货的采购单。", "No purchase order is due in the next 14 days."),
     "inventory.overdue": _e("标红的 {n} 张采购单已过预计到货日仍未到货。",
                             "The {n} orders in red are past their due date and not received."),
-    "inventory.no_pos": _e("没有采购单数据：导入 purchase_orders（canonical_purchase_orders）后显示在途与到货。",
-                           "No purchase orders in the data: load purchase_orders (canonical_purchase_orders) to see "
-                           "what is on order."),
-    "actions.campaigns_unpaid": _e("增量未达保本线的活动（每元增量 < 保本投产比）",
-                                   "Campaigns whose lift per yuan fell short of break-even ROAS"),
-    "actions.plan_missing": _e("下月还没有目标：请在 targets 表中设定，或运行 storeops plan",
-                               "Next month has no target yet: set it in the targets table, or run storeops plan"),
+    "inventory.no_pos": _e("没有采购单数据：导入采购单（`purchase_orders`，预设 `canonical_purchase_orders`）后显示在途与到货。",
+                           "No purchase orders in the data: load them (`purchase_orders`, preset "
+                           "`canonical_purchase_orders`) to see what is on order."),
+    "actions.campaigns_unpaid": _e("增量未达保本线的活动（单位成本增量 < 保本投产比）",
+                                   "Campaigns whose lift per unit of cost fell short of break-even ROAS"),
+    "actions.plan_missing": _e("下月还没有目标：请在目标表（`targets`）中设定，或运行 `storeops plan`",
+                               "Next month has no target yet: set it in the targets table (`targets`), or run "
+                               "`storeops plan`"),
     "actions.campaigns_next": _e("未来7天开始的活动", "Campaigns starting in the next 7 days"),
     "ads.by_channel": _e("各渠道对比上期", "By channel, against the period before"),
     "service.by_kind": _e("问题订单按类型", "Tickets by kind"),
@@ -455,8 +482,9 @@ CATALOG: dict[str, dict[str, str]] = {
                               "How much of the target did the month, the quarter and the year to date reach? "
                               "And each category?"),
     "attainment.by_category": _e("类目目标完成", "By category"),
-    "attainment.no_categories": _e("未设置类目目标（targets 表中 category 不为 * 的行）。",
-                                   "No category targets are set (rows of the targets table with a category other than *)."),
+    "attainment.no_categories": _e("未设置类目目标：在目标表（`targets`）中按类目填写即可。",
+                                   "No category targets are set: add them by category to the targets table "
+                                   "(`targets`)."),
     "attainment.online_share": _e("线上占公司总销售额 {share}（公司本月 {company}）。",
                                   "Online is {share} of the company's sales ({company} this month)."),
     "col.month": _e("月份", "Month"),
@@ -466,7 +494,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "col.week": _e("周", "Week"),
     "col.mean_paid": _e("日均支付金额", "Mean paid amount"),
     "col.vs_mean": _e("相对均值", "vs mean"),
-    "col.lift_per_yuan": _e("每元增量", "Lift per yuan"),
+    "col.lift_per_yuan": _e("单位成本增量", "Lift per unit of cost"),
     "costs.heading": _e("运营成本与投产", "Operating cost and ROI"),
     "costs.question": _e("近12个月推广花费、优惠、包邮成本各多少？营销费用率与全店投产比如何变化？",
                          "Ad spend, discounts and free-shipping cost over the last 12 months: how did the marketing "
@@ -492,6 +520,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "col.level": _e("等级", "Level"),
     "members.rfm": _e("RFM 分层（近365天买家）", "RFM segments (buyers of the last 365 days)"),
     "members.cohorts": _e("同期群留存（按首次购买月份）", "Cohort retention (by month of first purchase)"),
+    "members.history": _e("* 数据从 {day} 开始，不足一年：“新客”指在数据中首次购买的买家，其中可能有更早的老客。",
+                          "* The data begins on {day}, less than a year before: “new buyers” are new to the data "
+                          "since that day, and may include earlier customers."),
     "members.first_cohort": _e("* 数据从 {month} 开始：该月“新客”中含以往的老客，留存偏高。",
                                "* The data begins in {month}: its \"new\" buyers include earlier customers, so its "
                                "retention reads high."),
@@ -526,8 +557,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "competitors.question": _e("各竞店跟踪了多少商品、本月上了多少新品、估算卖了多少？它们的爆款是什么？价格比我们高还是低？",
                                "Per competitor: items tracked, new items this month, estimated sales; their best "
                                "sellers; their prices against ours by category."),
-    "competitors.none": _e("本月没有竞品数据：导入 competitor_products（canonical_competitor_products）。",
-                           "No competitor data this month: load competitor_products (canonical_competitor_products)."),
+    "competitors.none": _e("本月没有竞品数据：导入竞品数据（`competitor_products`，预设 `canonical_competitor_products`）。",
+                           "No competitor data this month: load it (`competitor_products`, preset "
+                           "`canonical_competitor_products`)."),
     "competitors.top": _e("各竞店估算销售额前3的商品", "Each competitor's top 3 items by estimated sales"),
     "competitors.price_index": _e("价格指数（竞品中位价 ÷ 我方中位价）", "Price index (their median ÷ ours)"),
     "competitors.no_overlap": _e("没有与我方相同的类目。", "No category in common with ours."),
@@ -542,22 +574,24 @@ CATALOG: dict[str, dict[str, str]] = {
     "next_month.heading": _e("下月计划", "Next month's plan"),
     "next_month.question": _e("下月目标按星期规律和去年同月走势（含618、双11、春节等节日）拆到周和天；本季度还剩多少目标？",
                               "Next month's target split into weeks and days by the weekday profile and last year's "
-                              "shape (618, 双11, Spring Festival included); what is left of the quarter's target?"),
-    "next_month.no_target": _e("{month} 还没有目标：在 targets 表中加入，或运行 storeops plan --month {month} --target 金额。",
-                               "{month} has no target yet: add it to the targets table, or run storeops plan --month "
-                               "{month} --target AMOUNT."),
-    "next_month.written": _e("已写入 {path}：可直接编辑，日报和周报的目标随之更新。",
-                             "Written to {path}: edit it, and the daily and weekly targets follow."),
-    "next_month.kept": _e("{path} 已存在（可能有您的修改），按它显示，未覆盖。",
-                          "{path} exists (it may hold your edits): shown as it is, not overwritten."),
-    "next_month.differs": _e("文件合计 {file} 与 targets 表中的月目标 {table} 不同：报表按文件计算；如需按新目标重新拆分，运行 storeops plan --force。",
-                             "The file adds up to {file}, the targets table says {table}: reports follow the file; "
-                             "run storeops plan --force to split the new target."),
+                              "shape (festivals such as 618, Singles' Day and the Spring Festival included); what is "
+                              "left of the quarter's target?"),
+    "next_month.no_target": _e("{month} 还没有目标：在目标表（`targets`）中加入，或运行 `storeops plan --month {month} --target 金额`。",
+                               "{month} has no target yet: add it to the targets table (`targets`), or run "
+                               "`storeops plan --month {month} --target AMOUNT`."),
+    "next_month.written": _e("已写入计划文件 `{path}`：可直接编辑，日报和周报的目标随之更新。",
+                             "Written to the plan file `{path}`: edit it, and the daily and weekly targets follow."),
+    "next_month.kept": _e("计划文件 `{path}` 已存在（可能有您的修改），按它显示，未覆盖。",
+                          "The plan file `{path}` exists (it may hold your edits): shown as it is, not overwritten."),
+    "next_month.differs": _e("计划文件合计 {file} 与目标表中的月目标 {table} 不同：报表按文件计算；如需按新目标重新拆分，运行 `storeops plan --force`。",
+                             "The plan file adds up to {file}, the targets table says {table}: reports follow the "
+                             "file; run `storeops plan --force` to split the new target."),
     "next_month.total": _e("{month} 目标 {total}。", "{month} target: {total}."),
     "next_month.quarter": _e("本季度目标 {target}，已完成 {paid}，还剩 {left}。",
                              "The quarter's target is {target}; {paid} is done, {left} is left."),
     "toc": _e("目录", "Contents"),
-    "footer": _e("由 storeops 生成 · 口径见文末指标说明", "Made by storeops · definitions in the glossary at the end"),
+    "footer": _e("由 storeops 生成 · 金额单位 {currency}（{symbol}） · 口径见文末指标说明",
+                 "Made by storeops · amounts in {currency} ({symbol}) · definitions in the glossary at the end"),
 }
 
 

@@ -6,6 +6,7 @@ Every data string is HTML-escaped here, in one place; callers pass raw values.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,9 +55,15 @@ def section(key: str, lang: Lang, anchor: str, kind: str = "daily") -> Html:
                 f'<p class="so-question">{esc(worded(key + ".question", kind, lang))}</p></section>')
 
 
+def prose(message: str) -> str:
+    """A catalog sentence as HTML: escaped, and what it quotes in `backticks` (a command, a settings
+    key, a file, a table name) set as code, apart from the words of the reader's language."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", esc(message))
+
+
 def note(message: str, kind: str = "") -> Html:
     """One line in a section: an empty table, a remark, a pacing sentence."""
-    return Html(f'<p class="so-note {kind}">{esc(message)}</p>')
+    return Html(f'<p class="so-note {kind}">{prose(message)}</p>')
 
 
 def subheading(title: str) -> Html:
@@ -64,7 +71,7 @@ def subheading(title: str) -> Html:
 
 
 def banner(message: str) -> Html:
-    return Html(f'<div class="so-banner" role="alert">{esc(message)}</div>')
+    return Html(f'<div class="so-banner" role="alert">{prose(message)}</div>')
 
 
 #: how changes are coloured: "market" — 红涨绿跌, red up and green down with ▲/▼, as 生意参谋 and
@@ -181,13 +188,17 @@ class KpiRow:
     flag: str | None = None
 
 
-def kpi_table(rows: Sequence[KpiRow], lang: Lang, period_kind: str = "day", convention: str = "outcome") -> Html:
-    """Value, its changes against the period's comparisons (环比, 同比, …), target and attainment, flag."""
+def kpi_table(rows: Sequence[KpiRow], lang: Lang, period_kind: str = "day", convention: str = "outcome",
+              held: dict[str, int] | None = None) -> Html:
+    """Value, its changes against the period's comparisons (环比, 同比, …), target and attainment, flag.
+    ``held``: {comparison key: n} for a mean over fewer periods than its heading names (近4周均值（2周）)."""
     from storeops.reviews import compare
 
     keys = ("col.metric", "col.value", *(f"cmp.{period_kind}.{k}" for k in compare.keys(period_kind)),
             "col.target", "col.attainment", "col.flag")
-    head = "".join(f"<th>{esc(text(k, lang))}</th>" for k in keys)
+    held = {f"cmp.{period_kind}.{k}": n for k, n in (held or {}).items()}
+    head = "".join(f"<th>{esc(text(k, lang) + (text(f'cmp.held.{period_kind}', lang, n=held[k]) if k in held else ''))}</th>"
+                   for k in keys)
     body = []
     for r in rows:
         m = r.metric
@@ -218,13 +229,13 @@ class Action:
     top: str = ""
 
 
-def action_list(actions: Sequence[Action], lang: Lang) -> Html:
+def action_list(actions: Sequence[Action], lang: Lang, kind: str = "daily") -> Html:
     """今日待办: each item with its count, its most pressing rows, and a link to its section."""
     due = [a for a in actions if a.count]
     if not due:
-        return note(text("actions.none", lang), "so-ok")
+        return note(worded("actions.none", kind, lang), "so-ok")
     items = "".join(
-        f'<li><a href="#{a.anchor}"><span class="so-count">{a.count}</span> {esc(text("actions." + a.key, lang))}</a>'
+        f'<li><a href="#{a.anchor}"><span class="so-count">{a.count}</span> {prose(text("actions." + a.key, lang))}</a>'
         + (f'<span class="so-top">{esc(mask.phones(a.top))}</span>' if a.top else "") + "</li>"
         for a in due
     )

@@ -21,7 +21,7 @@ from storeops.present.i18n import Lang, text
 from storeops.present.tables import Col
 
 #: Excel number formats by the report's units
-NUMBER_FORMATS = {"money": "#,##0.00", "count": "#,##0", "ratio": "0.00", "rate": "0.0%", "date": "yyyy-mm-dd"}
+NUMBER_FORMATS = {"count": "#,##0", "ratio": "0.00", "rate": "0.0%", "date": "yyyy-mm-dd"}
 HEADER_FILL = PatternFill("solid", fgColor="E4E7EB")
 HIGHLIGHT_FILL = PatternFill("solid", fgColor="FFF3BF")
 BOLD = Font(bold=True)
@@ -80,7 +80,7 @@ def _fill(ws: Worksheet, sh: Sheet, lang: Lang) -> None:
         for cell in ws[ws.max_row]:
             cell.font = BOLD
     for j, c in enumerate(sh.cols, start=1):
-        fmt = NUMBER_FORMATS.get(c.unit)
+        fmt = money_format() if c.unit == "money" else NUMBER_FORMATS.get(c.unit)
         for i in range(2, ws.max_row + 1):
             cell = ws.cell(i, j)
             if fmt:
@@ -95,6 +95,13 @@ def _fill(ws: Worksheet, sh: Sheet, lang: Lang) -> None:
     ws.auto_filter.ref = f"A1:{get_column_letter(len(sh.cols))}{last}"
 
 
+def money_format() -> str:
+    """Excel's number format for the store's currency: its symbol and decimals (£#,##0.00; ¥#,##0 for JPY)."""
+    places, sym = formats.digits(), formats.symbol()
+    number = "#,##0" + ("." + "0" * places if places else "")
+    return f'"{sym}"{number};-"{sym}"{number}'
+
+
 def _value(v, unit: str):
     """A cell value: numbers as numbers, dates as dates, nothing for a missing figure (never NaN)."""
     if formats.missing(v):
@@ -104,7 +111,7 @@ def _value(v, unit: str):
     if unit == "count":
         return int(round(float(v)))
     if unit in ("money", "ratio", "rate"):
-        return round(float(v), 2) if unit == "money" else float(v)
+        return round(float(v), formats.digits()) if unit == "money" else float(v)
     return str(v)
 
 
@@ -114,7 +121,7 @@ def _shown(v, unit: str, lang: Lang) -> str:
     if unit == "date":
         return "yyyy-mm-dd"
     if unit == "money":
-        return f"{float(v):,.2f}"
+        return formats.money(v, "en")
     if unit == "count":
         return f"{int(v):,}"
     if unit == "rate":

@@ -35,7 +35,7 @@ def due_on(day: _dt.date) -> list[Due]:
 class Outcome:
     kind: str
     period: Period | None
-    status: str  # ok | failed
+    status: str  # ok | skipped | failed
     detail: str
 
 
@@ -64,7 +64,7 @@ def _queued(cfg: Config, email_config: str | None) -> list[Outcome]:
 
 
 def _run(cfg: Config, day: _dt.date, send: bool, email_config: str | None) -> list[Outcome]:
-    from storeops.errors import StoreopsError
+    from storeops.errors import Closed, StoreopsError
     from storeops.progress import progress
     from storeops.publish import run
 
@@ -73,6 +73,8 @@ def _run(cfg: Config, day: _dt.date, send: bool, email_config: str | None) -> li
         try:
             result = run.publish(cfg, d.kind, period=d.period, send=send, email_config=email_config)
             outcomes.append(Outcome(d.kind, d.period, "ok", str(result.html)))
+        except Closed as e:  # the shop was shut that day: nothing to review, nothing failed
+            outcomes.append(Outcome(d.kind, d.period, "skipped", str(e)))
         except StoreopsError as e:
             outcomes.append(Outcome(d.kind, d.period, "failed", str(e)))
     return outcomes

@@ -30,7 +30,7 @@ from storeops.config import Config, read_yaml
 from storeops.errors import ConfigError, StoreopsError
 from storeops.metrics import registry
 from storeops.present import formats, tables
-from storeops.present.i18n import text
+from storeops.present.i18n import text, worded
 from storeops.publish import summary as _summary
 
 DIGEST_LIMIT = 100_000  # bytes of HTML; Gmail clips a message body at about 102 KB
@@ -120,13 +120,20 @@ def subject(cfg: Config, s: dict[str, Any]) -> str:
     paid = m.get("paid_amount")
     if "order_value" in m and "suggested_qty" in m:  # the replenishment table: what it asks to order
         out += " · " + text("replenishment.subject", lang, units=formats.count(m["suggested_qty"], lang),
-                            value=formats.money(m["order_value"], lang))
+                            value=formats.money(m["order_value"], lang, _currency(cfg, s)))
     elif paid is not None:
         change = _headline(s)[1].get("paid_amount")
-        out += f" · {registry.get('paid_amount').label(lang).split(' (')[0]} {formats.money(paid, lang)}"
+        label = registry.get("paid_amount").label(lang).split(" (")[0]
+        out += f" · {label} {formats.money(paid, lang, _currency(cfg, s))}"
         if change is not None:
             out += f" ({formats.change(change)})"
     return out
+
+
+def _currency(cfg: Config, s: dict[str, Any]) -> str:
+    """The currency a report's figures are in: as its summary says (a report mailed after the store
+    changed currency keeps its own), else the store's."""
+    return s.get("currency") or cfg.currency
 
 
 def _label(s: dict[str, Any]) -> str:
@@ -157,7 +164,7 @@ def digest(cfg: Config, s: dict[str, Any], chart_cid: str | None) -> tuple[str, 
         if k not in m:
             continue
         metric = registry.get(k)
-        v = formats.value(m[k], metric.unit, lang)
+        v = formats.value(m[k], metric.unit, lang, _currency(cfg, s))
         c = wow.get(k)
         shown = tables.trend(c, convention)
         rows.append(f'<tr><th>{html.escape(metric.label(lang))}</th><td class="num">{html.escape(v)}</td>'
@@ -166,8 +173,8 @@ def digest(cfg: Config, s: dict[str, Any], chart_cid: str | None) -> tuple[str, 
     acts = [(text(f"actions.{a}", lang), m.get(f"action_{a}")) for a in ACTIONS if m.get(f"action_{a}")]
     title = subject(cfg, s)
     wow_h = text(basis, lang)
-    act_html = ("".join(f"<li><b>{n}</b> {html.escape(label)}</li>" for label, n in acts)
-                or f"<li>{html.escape(text('actions.none', lang))}</li>")
+    act_html = ("".join(f"<li><b>{n}</b> {tables.prose(label)}</li>" for label, n in acts)
+                or f"<li>{html.escape(worded('actions.none', s['kind'], lang))}</li>")
     chart = f'<p><img src="cid:{chart_cid[1:-1]}" alt="{html.escape(text("trends.heading", lang))}" ' \
             f'width="600" style="max-width:100%;height:auto"></p>' if chart_cid else ""
     attached = text("mail.attached", lang)
@@ -192,7 +199,7 @@ ul {{ padding-left: 18px; margin: 0; }} li {{ margin: 3px 0; }} .note {{ color: 
 <p class="note">{html.escape(attached)}</p>
 </body></html>"""
     plain = "\n".join([title, "", text("actions.heading", lang) + ":",
-                       *([f"- {n} {label}" for label, n in acts] or [f"- {text('actions.none', lang)}"]), "",
+                       *([f"- {n} {label}" for label, n in acts] or [f"- {worded('actions.none', s['kind'], lang)}"]), "",
                        *([text("kpis.heading", lang) + f" ({wow_h}):", *lines, ""] if rows else []), attached])
     return css_inline.inline(page), plain
 

@@ -16,10 +16,11 @@ import nbformat
 from storeops import resources
 from storeops.config import Config
 from storeops.errors import ReportError, StoreopsError
+from storeops.present import formats
 from storeops.present.i18n import text
 from storeops.periods import Period
 from storeops.publish import execute, export, files, summary
-from storeops.reviews.context import resolve
+from storeops.reviews.context import refuse_closed, resolve
 
 KINDS = ("daily", "weekly", "replenishment", "monthly")
 #: what every review notebook's `parameters` cell declares (tests/test_notebooks.py checks)
@@ -56,6 +57,7 @@ def run_report(cfg: Config, kind: str, *, period: Period | str | _dt.date | None
     if kind not in KINDS:
         raise ReportError(f"unknown report kind {kind!r}; known: {', '.join(KINDS)}")
     p = resolve(kind, cfg, period)
+    refuse_closed(cfg, kind, p)
     lang = lang or cfg.language
     nb_path = Path(notebook) if notebook else resources.notebook(cfg.root, kind)
     if not nb_path.is_file():
@@ -76,7 +78,8 @@ def run_report(cfg: Config, kind: str, *, period: Period | str | _dt.date | None
         raise ReportError(f"{nb_path.name} ran but emitted no summary (storeops.{kind}.summary(ctx) missing?); "
                           f"executed notebook kept at {nb_out}", notebook=str(nb_out))
     title = text(f"{kind}.title", lang, store=cfg.name(lang), date=p.label)
-    page = export.to_html(nb, title=title, lang="zh-CN" if lang == "zh" else "en", footer=text("footer", lang),
+    footer = text("footer", lang, currency=cfg.currency, symbol=formats.symbol(cfg.currency))
+    page = export.to_html(nb, title=title, lang="zh-CN" if lang == "zh" else "en", footer=footer,
                           toc=text("toc", lang))
     extra = _extra(cfg, kind, p, lang, allow_incomplete, html_path)
     try:  # all whole or none: the archive and the mail pair a report with its summary (and workbook)
@@ -134,7 +137,7 @@ def _missing(cfg: Config, kind: str, period: Period) -> dict:
 
     con = warehouse.connect(cfg, read_only=True)
     try:
-        return missing_for(kind, con, period)
+        return missing_for(kind, con, period, cfg.calendar)
     finally:
         con.disconnect()
 
@@ -151,6 +154,7 @@ def publish(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = 
     if kind not in KINDS:
         raise ReportError(f"unknown report kind {kind!r}; known: {', '.join(KINDS)}")
     p = resolve(kind, cfg, period)
+    refuse_closed(cfg, kind, p)  # a day the shop is shut: one line, nothing published (errors.Closed)
     period = {"start": p.start.isoformat(), "end": p.end.isoformat()}
     params = {"report_date": p.label, "lang": lang or cfg.language, "allow_incomplete": allow_incomplete,
               "notebook": str(notebook) if notebook else None, "send": send, "to": to, "config": str(cfg.path)}

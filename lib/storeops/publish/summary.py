@@ -54,10 +54,13 @@ def emit(kind: str, period: Period, lang: str, metrics: dict[str, Any],
     """
     from IPython.display import display
 
+    from storeops.present import formats
+
     data = {
         "kind": kind,
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
         "lang": lang,
+        "currency": formats.currency(),  # what the money figures are in: mail writes them so, years later too
         "metrics": {k: plain(v) for k, v in metrics.items()},
     }
     if comparisons:

@@ -23,7 +23,8 @@ from storeops.metrics import anomalies, coverage, inventory, plan
 from storeops.metrics import products as _prod
 from storeops.metrics import registry, sales
 from storeops.metrics.base import evaluate, in_period
-from storeops.periods import Period
+from storeops.errors import Closed
+from storeops.periods import ALWAYS_OPEN, Calendar, Period
 from storeops.present import tables
 from storeops.present.i18n import Lang, text
 from storeops.present.tables import Html
@@ -50,12 +51,13 @@ def kpi_values(t: warehouse.Tables, p: Period) -> dict[str, Any]:
     return evaluate(exprs)
 
 
-def missing_tables(con: ibis.BaseBackend, period: Period, names=REQUIRED,
-                   always=("orders",)) -> dict[str, list[_dt.date]]:
-    """{table: the days of ``period`` it has no rows for}, for the tables among ``names`` that need
-    them. Those in ``always`` are always needed; another table only if the store tracks it (rows in
-    the 30 days before the period): a store that never loads traffic has no visitor figures
-    (metrics.coverage), one whose traffic stopped is stale."""
+def missing_tables(con: ibis.BaseBackend, period: Period, names=REQUIRED, always=("orders",),
+                   calendar: Calendar = ALWAYS_OPEN) -> dict[str, list[_dt.date]]:
+    """{table: the trading days of ``period`` it has no rows for}, for the tables among ``names`` that
+    need them. Those in ``always`` are always needed; another table only if the store tracks it (rows
+    in the 30 days before the period): a store that never loads traffic has no visitor figures
+    (metrics.coverage), one whose traffic stopped is stale. Days the store ``calendar`` closes need
+    no data."""
     from storeops import schema
 
     out = {}
@@ -64,7 +66,7 @@ def missing_tables(con: ibis.BaseBackend, period: Period, names=REQUIRED,
         col = t[schema.table(name).date_column]
         have = set(pd.to_datetime(t.filter(in_period(col, period)).select(d=col.cast("date")).distinct()
                                   .d.execute()).dt.date)
-        gaps = [d for d in period.dates() if d not in have]
+        gaps = [d for d in calendar.trading_days(period) if d not in have]
         if not gaps:
             continue
         before = Period.day(period.start - _dt.timedelta(days=1)).trailing(coverage.WINDOW_DAYS)
@@ -131,9 +133,37 @@ class ReviewContext:
         v = self.t.orders.paid_at.min().execute()
         return None if v is None or pd.isna(v) else pd.Timestamp(v).date()
 
+    @cached_property
+    def order_days(self) -> frozenset[_dt.date]:
+        """The days with orders (by the day they were created, as the freshness guard reads them), in
+        the 400 days before the period's end: as far back as any review compares (12 months)."""
+        o = self.t.orders
+        since = Period(self.period.end - _dt.timedelta(days=400), self.period.end, "custom")
+        days = o.filter(in_period(o.created_at, since)).select(d=o.created_at.cast("date")).distinct().d.execute()
+        return frozenset(pd.to_datetime(days).dt.date)
+
+    @property
+    def calendar(self) -> Calendar:
+        return self.cfg.calendar
+
     def covered(self, p: Period) -> bool:
-        """Whether the data covers ``p`` whole: periods before the store's data began are not compared with."""
-        return self.first_day is not None and p.start >= self.first_day
+        """Whether the data covers ``p``: orders on every day of it the store trades (METRICS.md,
+        comparisons). A period before the store's data began, or with a hole in it, is not compared
+        with: its change is "—" wherever it would be shown."""
+        days = self.calendar.trading_days(p)
+        return bool(days) and all(d in self.order_days for d in days)
+
+    def bases(self) -> dict[str, list[Period]]:
+        """{comparison key: the periods it is the mean of}, only those the data covers; a mean of
+        fewer than 2 where several are named is no mean (reviews.compare.held)."""
+        if "bases" not in self.computed:
+            self.computed["bases"] = compare.held(self.period, self.covered, self.calendar)
+        return self.computed["bases"]
+
+    def headline(self) -> Period | None:
+        """The period the overview, bridge and drivers compare with (compare.headline), if the data
+        covers it; None: there is no change to explain."""
+        return (self.bases()[compare.HEADLINE[self.period.kind]] or [None])[0]
 
     @cached_property
     def coverage(self) -> dict[str, bool]:
@@ -146,11 +176,12 @@ class ReviewContext:
         return coverage.untracked_metrics(self.coverage)
 
     def gaps(self, *keys: str) -> Html:
-        """One line per coverage rule among ``keys`` whose data is not tracked."""
+        """One line per coverage rule among ``keys`` whose data is not tracked; what to load (table,
+        column and preset names) set as code, not as words of the reader's language."""
         out = Html("")
         for k in keys:
             if not self.coverage[k]:
-                out += tables.note(text(f"coverage.{k}", self.lang, load=coverage.RULES[k].load), "so-gap")
+                out += tables.note(text(f"coverage.{k}", self.lang, load=f"`{coverage.RULES[k].load}`"), "so-gap")
         return out
 
     def tracks(self, *keys: str) -> bool:
@@ -168,11 +199,11 @@ class ReviewContext:
 
     @cached_property
     def target(self) -> float | None:
-        return plan.target(self.t, self.period, self.festivals, self.plans)
+        return plan.target(self.t, self.period, self.festivals, self.plans, self.calendar)
 
     @cached_property
     def reference(self) -> anomalies.Reference:
-        return anomalies.reference(self.day, self.festivals, self.t.campaigns.execute())
+        return anomalies.reference(self.day, self.festivals, self.t.campaigns.execute(), self.calendar)
 
     @cached_property
     def flags(self) -> dict[str, str | None]:
@@ -182,7 +213,7 @@ class ReviewContext:
         if self.period.kind == "day":
             refs = [self.values(Period.day(d)) for d in self.reference.days if self.covered(Period.day(d))]
         else:
-            refs = [self.values(p) for p in compare.BASES[self.period.kind][-1].periods(self.period) if self.covered(p)]
+            refs = [self.values(p) for p in self.bases()[compare.BASES[self.period.kind][-1].key]]
         return {k: None if k in self.untracked else anomalies.flag(now[k], [r[k] for r in refs], self.margin)
                 for k in KPI_IDS}
 
@@ -234,22 +265,35 @@ def open_context(kind: str, period: str | _dt.date | Period | None = None, confi
 
     cfg = _config.load(config or None)
     p = resolve(kind, cfg, period)
+    refuse_closed(cfg, kind, p)
     con = warehouse.connect(cfg, read_only=True)
-    missing = missing_for(kind, con, p)
+    missing = missing_for(kind, con, p, cfg.calendar)
     if missing and not allow_incomplete:
         con.disconnect()
         raise ReportError(incomplete_message(missing, p))
     return ReviewContext(cfg, con, p, lang or cfg.language, incomplete=missing, review=kind)
 
 
-def missing_for(kind: str, con: ibis.BaseBackend, p: Period) -> dict[str, list[_dt.date]]:
+def missing_for(kind: str, con: ibis.BaseBackend, p: Period,
+                calendar: Calendar = ALWAYS_OPEN) -> dict[str, list[_dt.date]]:
     """What a ``kind`` review of ``p`` lacks. A review needs orders (and traffic, where tracked) on
-    every day of its period; the replenishment table needs the day's stock count, and orders to
-    the day before (the day itself may still be under way)."""
+    every trading day of its period; the replenishment table needs the day's stock count, and
+    orders to the last trading day before (the day itself may still be under way)."""
     if kind != "replenishment":
-        return missing_tables(con, p)
+        return missing_tables(con, p, calendar=calendar)
+    before = (calendar.trading_before(p.start) or [p.start - _dt.timedelta(days=1)])[0]
     return {**missing_tables(con, p, ("inventory",), always=("inventory",)),
-            **missing_tables(con, Period.day(p.start - _dt.timedelta(days=1)), ("orders",))}
+            **missing_tables(con, Period.day(before), ("orders",), calendar=calendar)}
+
+
+def refuse_closed(cfg: _config.Config, kind: str, p: Period) -> None:
+    """A review of a period the store does not trade on at all is no review: say so in one line
+    (errors.Closed), rather than publish a report of zeros. The replenishment table counts stock,
+    which a closed shop still has."""
+    if kind != "replenishment" and not cfg.calendar.trading_days(p):
+        what = {"day": "day", "week": "week", "month": "month"}[p.kind]
+        raise Closed(f"{p.label}: the store is closed that {what} (calendar in {cfg.path}); "
+                     f"there is no {kind} review to make")
 
 
 def resolve(kind: str, cfg: _config.Config, period: str | _dt.date | Period | None) -> Period:
@@ -278,12 +322,20 @@ def resolve(kind: str, cfg: _config.Config, period: str | _dt.date | Period | No
 
 
 def incomplete_message(missing: dict[str, list[_dt.date]], period: Period) -> str:
-    return (f"no data for {period.label} in {_listed(missing, period)}: load it first, "
+    return (f"no data for {period.label} in {_listed(missing, period, 'en')}: load it first, "
             f"or run with --allow-incomplete to publish with a warning banner")
 
 
-def _listed(missing: dict[str, list[_dt.date]], period: Period) -> str:
-    """``orders, traffic`` for a day; ``orders (11-18, 11-19), traffic (11-18)`` for a longer period."""
+def _listed(missing: dict[str, list[_dt.date]], period: Period, lang: Lang = "en") -> str:
+    """``orders, traffic`` for a day; ``orders (11-18, 11-19), traffic (11-18)`` for a longer period;
+    in zh the tables' Chinese names (订单（11-18）)."""
+    from storeops import schema
+
+    def name(t: str) -> str:
+        return getattr(schema.table(t), lang) if lang == "zh" else t
+
+    sep, (o, c) = ("、", "（）") if lang == "zh" else (", ", "()")
     if period.days == 1 and all(days == [period.start] for days in missing.values()):
-        return ", ".join(missing)
-    return ", ".join(f"{t} ({', '.join(f'{d:%m-%d}' for d in days)})" for t, days in missing.items())
+        return sep.join(name(t) for t in missing)
+    return sep.join(f"{name(t)}{' ' if lang == 'en' else ''}{o}{', '.join(f'{d:%m-%d}' for d in days)}{c}"
+                    for t, days in missing.items())

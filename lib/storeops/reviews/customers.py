@@ -24,6 +24,8 @@ def members(ctx: ReviewContext) -> Html:
         ctx.show(k, b[k])
     out += tables.note(text("members.buyers", lang, buyers=b["paying_buyers"], new=b["new_buyers"],
                             returning=formats.pct(b["returning_share"]), repeat=formats.pct(b["repeat_rate"])))
+    if ctx.first_day and ctx.first_day > p.start - _dt.timedelta(days=365):  # "new" needs a year of history
+        out += tables.note(text("members.history", lang, day=ctx.first_day.isoformat()), "so-gap")
     ctx.explain("rfm")
     seg = _mem.segments(ctx.t, p.end, p.start - _dt.timedelta(days=1))
     seg["name"] = [text(f"rfm.{s}", lang) for s in seg.segment]

@@ -18,9 +18,11 @@ MONTHS = 12
 
 
 def _months(ctx: ReviewContext) -> list[Period]:
-    """The period and the 11 before it that the data covers, oldest first."""
+    """The period and the 11 before it since the store's data began, oldest first (a trend keeps a
+    month with a quiet day in it; only a comparison needs a period whole)."""
     ps = [ctx.period, *ctx.period.before(MONTHS - 1)]
-    return sorted((p for p in ps if ctx.covered(p) or p == ctx.period), key=lambda p: p.start)
+    first = ctx.first_day
+    return sorted((p for p in ps if (first and p.start >= first) or p == ctx.period), key=lambda p: p.start)
 
 
 def costs(ctx: ReviewContext) -> Html:
@@ -31,15 +33,17 @@ def costs(ctx: ReviewContext) -> Html:
     months = _months(ctx)
     c = _ads.costs(ctx.t, months)
     now = c.iloc[-1]
+    ads = ctx.tracks("ads")  # untracked ads are left out of cost and ROI, not counted as ¥0
     ctx.show("marketing_cost_ratio", now.marketing_cost_ratio)
+    cols = [Col("period", "col.month"), Col("ad_cost", "ad_cost", "money"), Col("discounts", "col.discounts", "money"),
+            Col("free_shipping", "col.free_shipping", "money"), Col("paid_amount", "paid_amount", "money"),
+            Col("marketing_cost_ratio", "marketing_cost_ratio", "rate"), Col("store_roas", "store_roas", "ratio")]
+    if not ads:
+        cols = [col for col in cols if col.name not in ("ad_cost", "store_roas")]
+        return out + tables.data_table("costs", c, cols, lang) + ctx.gaps("ads")
     for k in ("store_roas", "ad_cost"):
         ctx.explain(k)
-    out += tables.data_table("costs", c, [Col("period", "col.month"), Col("ad_cost", "ad_cost", "money"),
-                                          Col("discounts", "col.discounts", "money"),
-                                          Col("free_shipping", "col.free_shipping", "money"),
-                                          Col("paid_amount", "paid_amount", "money"),
-                                          Col("marketing_cost_ratio", "marketing_cost_ratio", "rate"),
-                                          Col("store_roas", "store_roas", "ratio")], lang)
+    out += tables.data_table("costs", c, cols, lang)
     ch = _ads.spend_by_channel(ctx.t, months)
     if ch.empty or len(ch.columns) < 2:
         return out + ctx.gaps("ads")
@@ -60,10 +64,11 @@ def service_quality(ctx: ReviewContext) -> Html:
     for k in _svc.DSR:
         df[k] = dsr[k].to_numpy() if k in dsr else None
     cols = [Col("period", "col.month")] + [Col(k, f"dsr.{k}", "ratio") for k in _svc.DSR]
-    cols += [Col("refund_rate", "refund_rate", "rate")]
+    if ctx.tracks("refund_lines"):
+        cols.append(Col("refund_rate", "refund_rate", "rate"))
+        ctx.explain("refund_rate")
+        ctx.show("refund_rate", df.refund_rate.iloc[-1])
     if ctx.tracks("tickets"):
         cols.append(Col("ticket_sla", "ticket_sla", "rate"))
     ctx.explain("dsr")
-    ctx.explain("refund_rate")
-    ctx.show("refund_rate", df.refund_rate.iloc[-1])
     return out + tables.data_table("service_quality", df, cols, lang) + ctx.gaps("tickets", "refund_lines")

@@ -22,7 +22,7 @@ def _to_date(ctx: ReviewContext, first: _dt.date) -> dict[str, float | None]:
     """Paid amount, target and attainment from ``first`` to the period's end."""
     p = Period(first, ctx.period.end, "custom")
     paid = float(plan.daily_paid(ctx.t, p).sum())
-    tgt = plan.target(ctx.t, p, ctx.festivals, ctx.plans)
+    tgt = plan.target(ctx.t, p, ctx.festivals, ctx.plans, ctx.calendar)
     return {"paid": paid, "target": tgt, "attainment": plan.attainment(paid, tgt)}
 
 
@@ -73,7 +73,7 @@ def next_month(ctx: ReviewContext) -> Html:
     nxt = Period.month_of(ctx.period.end + _dt.timedelta(days=1))
     out = tables.section("next_month", lang, "next_month", ctx.kind)
     path = targets.path(ctx.cfg, nxt.start)
-    days = plan.day_targets(ctx.t, nxt.start, ctx.festivals, ctx.plans)
+    days = plan.day_targets(ctx.t, nxt.start, ctx.festivals, ctx.plans, ctx.calendar)
     if days is None:
         return out + tables.note(text("next_month.no_target", lang, month=nxt.label), "so-gap")
     if nxt.start in ctx.plans:
@@ -94,7 +94,7 @@ def next_month(ctx: ReviewContext) -> Html:
     out += tables.note(text("next_month.total", lang, month=nxt.label, total=formats.money(total, lang)))
     quarter_months = [Period.month_of(_dt.date(nxt.start.year, 3 * ((nxt.start.month - 1) // 3) + 1 + i, 1))
                       for i in range(3)]
-    q_days = [plan.day_targets(ctx.t, m.start, ctx.festivals, ctx.plans) for m in quarter_months]
+    q_days = [plan.day_targets(ctx.t, m.start, ctx.festivals, ctx.plans, ctx.calendar) for m in quarter_months]
     if all(d is not None for d in q_days):
         q_target = float(sum(sum(d) for d in q_days))
         end = min(ctx.period.end, quarter_months[-1].end)  # before the quarter begins, nothing is done yet

@@ -43,7 +43,8 @@ def header(ctx: ReviewContext) -> Html:
     title = text(f"{ctx.kind}.title", ctx.lang, store=ctx.cfg.name(ctx.lang), date=p.label)
     sub = text(f"{ctx.kind}.subtitle", ctx.lang, weekday=weekday(p.end, ctx.lang), date=p.end.isoformat(),
                start=p.start.isoformat(), end=p.end.isoformat(), tz=ctx.cfg.timezone)
-    banner = tables.banner(text("banner.incomplete", ctx.lang, tables=_listed(ctx.incomplete, p), date=p.label)) \
+    banner = tables.banner(text("banner.incomplete", ctx.lang, tables=_listed(ctx.incomplete, p, ctx.lang),
+                                date=p.label)) \
         if ctx.incomplete else ""
     return Html(f'<header class="so-header"><h1>{tables.esc(title)}</h1><p class="so-sub">{tables.esc(sub)}</p>'
                 f"{banner}</header>")
@@ -81,21 +82,23 @@ def action_items(ctx: ReviewContext) -> list[tables.Action]:
         oos = inventory.out_of_stock_with_visitors(ctx.t, ctx.day, ctx.stock)
         items.append(tables.Action("oos_visited", len(oos), "products",
                                    ", ".join(f"{r.sku} (UV {r.uv})" for r in oos.head(TOP_ROWS).itertuples())))
-    be, _ = ctx.breakeven
-    low_ads = ctx.ad_table[ctx.ad_table.roas < be] if be else ctx.ad_table.iloc[0:0]
-    items.append(tables.Action("ads_below_breakeven", len(low_ads), "ads", ", ".join(
-        f"{r.channel}·{r.campaign} ({r.roas:.2f})" for r in low_ads.head(TOP_ROWS).itertuples())))
+    if ctx.tracks("ads"):
+        be, _ = ctx.breakeven
+        low_ads = ctx.ad_table[ctx.ad_table.roas < be] if be else ctx.ad_table.iloc[0:0]
+        items.append(tables.Action("ads_below_breakeven", len(low_ads), "ads", ", ".join(
+            f"{r.channel}·{r.campaign} ({r.roas:.2f})" for r in low_ads.head(TOP_ROWS).itertuples())))
     if ctx.period.kind != "day":  # the reviews with a campaigns section
         soon = _camp.starting(ctx.t, ctx.day)
         items.append(tables.Action("campaigns_next", len(soon), "campaigns", ", ".join(
             f"{r.theme} ({r.start_date:%m-%d})" for r in soon.head(TOP_ROWS).itertuples())))
     if ctx.period.kind == "month":  # the month's decisions: campaigns that did not pay, a plan to set
         ran = _campaigns(ctx)
+        be, _ = ctx.breakeven
         weak = ran[ran.lift_per_yuan.astype(float) < (be or 1.0)] if not ran.empty else ran
         items.append(tables.Action("campaigns_unpaid", len(weak), "campaigns", ", ".join(
             f"{r.theme} ({r.lift_per_yuan:.2f})" for r in weak.head(TOP_ROWS).itertuples())))
         nxt = Period.month_of(ctx.period.end + _dt.timedelta(days=1))
-        unset = plan.day_targets(ctx.t, nxt.start, ctx.festivals, ctx.plans) is None
+        unset = plan.day_targets(ctx.t, nxt.start, ctx.festivals, ctx.plans, ctx.calendar) is None
         items.append(tables.Action("plan_missing", int(unset), "next_month", nxt.label if unset else ""))
     flagged = [k for k, f in ctx.flags.items() if f]
     items.append(tables.Action("anomalies", len(flagged), "kpis", ", ".join(
@@ -107,7 +110,7 @@ def _campaigns(ctx: ReviewContext) -> pd.DataFrame:
     """The period's campaign results (metrics.campaigns.results), worked out once per review: the
     highlights and the campaigns section both use them."""
     if "campaigns" not in ctx.computed:
-        ctx.computed["campaigns"] = _camp.results(ctx.t, ctx.period, ctx.festivals)
+        ctx.computed["campaigns"] = _camp.results(ctx.t, ctx.period, ctx.festivals, ctx.calendar)
     return ctx.computed["campaigns"]
 
 
@@ -138,7 +141,7 @@ def overview(ctx: ReviewContext) -> Html:
     p, lang = ctx.period, ctx.lang
     now = ctx.values(p)
     basis = compare.HEADLINE[p.kind]
-    change = compare.changes(p, ctx.values, ["paid_amount"], ctx.covered)[basis]["paid_amount"]
+    change = compare.changes(p, ctx.values, ["paid_amount"], bases=ctx.bases())[basis]["paid_amount"]
     ctx.show("paid_amount", now["paid_amount"])
     ctx.comparisons.setdefault(basis, {})["paid_amount"] = change
 
@@ -154,7 +157,8 @@ def overview(ctx: ReviewContext) -> Html:
         att = plan.attainment(now["paid_amount"], ctx.target)
         ctx.show("attainment", att)
         parts.append(text("overview.target", lang, attainment=fig("attainment", formats.pct(att))))
-    b = _bridge.gmv_bridge(ctx.values(compare.headline(p)), now) if ctx.tracks("buyers", "traffic") else None
+    before = ctx.headline()
+    b = _bridge.gmv_bridge(ctx.values(before), now) if before and ctx.tracks("buyers", "traffic") else None
     if b is not None and b["change"]:
         for k in _bridge.PARTS:
             ctx.show(k, b[k])
@@ -178,7 +182,7 @@ def overview(ctx: ReviewContext) -> Html:
     for a in todo:
         ctx.shown[f"action_{a.key}"] = a.count
     items = ("；" if lang == "zh" else "; ").join(
-        f"{fig('action_' + a.key, str(a.count))} {tables.esc(text('actions.' + a.key, lang))}" for a in todo[:3])
+        f"{fig('action_' + a.key, str(a.count))} {tables.prose(text('actions.' + a.key, lang))}" for a in todo[:3])
     if len(todo) > 3:
         items += text("overview.more", lang, n=len(todo) - 3)
     parts.append(text("overview.todo", lang, items=items) if todo else text("overview.nothing", lang))
@@ -189,7 +193,7 @@ def actions(ctx: ReviewContext) -> Html:
     items = _actions(ctx)
     for a in items:
         ctx.shown[f"action_{a.key}"] = a.count
-    return (_section(ctx, "actions") + tables.action_list(items, ctx.lang)
+    return (_section(ctx, "actions") + tables.action_list(items, ctx.lang, ctx.kind)
             + ctx.gaps("shipping", "tickets", "inventory", "product_traffic"))
 
 
@@ -200,7 +204,7 @@ def kpis(ctx: ReviewContext) -> Html:
     """核心指标: value, 环比, 同比, vs the mean of the last 4 same weekdays, target, anomaly flag."""
     now = ctx.values(ctx.period)
     bases = compare.keys(ctx.period.kind)
-    changes = compare.changes(ctx.period, ctx.values, KPI_IDS, ctx.covered)
+    changes = compare.changes(ctx.period, ctx.values, KPI_IDS, bases=ctx.bases())
     rows = []
     for mid in KPI_IDS:
         if mid in ctx.untracked:  # "—", and absent from summary.json: never a figure the data cannot give
@@ -226,7 +230,10 @@ def kpis(ctx: ReviewContext) -> Html:
         remark = text("kpis.reference.weekday", ctx.lang, margin=margin)
     else:
         remark = text("kpis.reference.event", ctx.lang, event=ref.event, ref=ref.days[0].isoformat(), margin=margin)
-    return (_section(ctx, "kpis") + tables.kpi_table(rows, ctx.lang, ctx.period.kind, ctx.colours)
+    held = compare.short(ctx.period, ctx.bases())
+    if not all(ctx.bases().values()) and ctx.first_day:  # say why a column is all "—"
+        remark += " " + text("kpis.not_covered", ctx.lang, day=ctx.first_day.isoformat())
+    return (_section(ctx, "kpis") + tables.kpi_table(rows, ctx.lang, ctx.period.kind, ctx.colours, held)
             + tables.note(remark) + tables.legend(ctx.colours, ctx.lang)
             + ctx.gaps("buyers", "traffic", "refund_times", "ads"))
 
@@ -251,6 +258,7 @@ def days(ctx: ReviewContext) -> Html:
 def weekday_profile(ctx: ReviewContext) -> Html:
     """星期分布: the mean paid amount, visitors and conversion of each weekday in the period."""
     df = sales.by_day(ctx.t, ctx.period)
+    df = df[[ctx.calendar.is_open(d) for d in df.day]].copy()  # a weekday the shop is shut is no weekday of 0 sales
     df["wd"] = [d.weekday() for d in df.day]
     g = df.groupby("wd").agg(n=("day", "size"), paid_amount=("paid_amount", "mean"), uv=("uv", "mean"),
                              buyers=("paying_buyers", "sum"), uv_sum=("uv", "sum")).reset_index()
@@ -272,7 +280,10 @@ def bridge(ctx: ReviewContext) -> Html:
     out = _section(ctx, "bridge")
     if not ctx.tracks("buyers", "traffic"):
         return out + ctx.gaps("buyers", "traffic")
-    b = _bridge.gmv_bridge(ctx.values(compare.headline(ctx.period)), ctx.values(ctx.period))
+    before = ctx.headline()
+    if before is None:
+        return out + tables.note(worded("cmp.not_covered", ctx.kind, ctx.lang), "so-gap")
+    b = _bridge.gmv_bridge(ctx.values(before), ctx.values(ctx.period))
     if b is None:
         return out + tables.note(worded("bridge.none", ctx.kind, ctx.lang))
     for k in _bridge.PARTS:
@@ -294,7 +305,9 @@ def drivers(ctx: ReviewContext) -> Html:
     and, where the data has per-source paid amount, by traffic source: the 5 largest rises and falls,
     the rest, and what no category or source carries, adding up to the change to the cent."""
     out = _section(ctx, "drivers")
-    p, before = ctx.period, compare.headline(ctx.period)
+    p, before = ctx.period, ctx.headline()
+    if before is None:  # the period before is not in the data: there is no change to split
+        return out + tables.note(worded("cmp.not_covered", ctx.kind, ctx.lang), "so-gap")
     total = sum((Decimal(str(ctx.values(x)["paid_amount"] or 0)) * sign for x, sign in ((p, 1), (before, -1))),
                 Decimal(0))
     cat = _explore.contributions(category_sales(ctx, p), category_sales(ctx, before), "category",
@@ -334,7 +347,7 @@ def trends(ctx: ReviewContext) -> Html:
     labels = {k: text(f"chart.{k}", ctx.lang) for k in ("paid_amount", "uv", "conversion", "ma7")}
     panels = [k for k in ("uv", "conversion") if k not in ctx.untracked]
     chart = charts.trends(df, ctx.day, ctx.lang, labels, panels)
-    mtd = plan.month_to_date(ctx.t, ctx.day, ctx.festivals, ctx.plans)
+    mtd = plan.month_to_date(ctx.t, ctx.day, ctx.festivals, ctx.plans, ctx.calendar)
     for k, v in mtd.items():
         ctx.show(k, v)
     rows = pd.DataFrame({"metric": [registry.get(k).label(ctx.lang) for k in mtd],
@@ -351,7 +364,7 @@ def traffic(ctx: ReviewContext) -> Html:
     out = _section(ctx, "traffic")
     df = _traffic.by_source(ctx.t, ctx.period)
     if df.empty:
-        return out + tables.note(text("traffic.none", ctx.lang))
+        return out + tables.note(worded("traffic.none", ctx.kind, ctx.lang))
     ctx.explain("uv")
     cols = [Col("source", "col.source"), Col("uv", "uv", "count"), Col("pv", "pv", "count"),
             Col("share", "col.share", "rate")]
@@ -396,7 +409,7 @@ def service(ctx: ReviewContext) -> Html:
             Col("first_response_s", "first_response", "seconds"), Col("transcript", "col.transcript"),
             Col("score", "col.score"), Col("remark", "col.remark")], ctx.lang, css="so-sample")
     else:
-        out += tables.note(text("service.none", ctx.lang))
+        out += tables.note(worded("service.none", ctx.kind, ctx.lang))
     out += tables.subheading(text("service.tickets", ctx.lang))
     if not ctx.tracks("tickets"):
         return out + ctx.gaps("tickets")
@@ -479,9 +492,11 @@ def fulfilment(ctx: ReviewContext) -> Html:
 def ads(ctx: ReviewContext) -> Html:
     """推广: per channel and campaign against break-even ROAS; month-to-date spend pacing."""
     out = _section(ctx, "ads")
+    if not ctx.tracks("ads"):
+        return out + ctx.gaps("ads")
     df = ctx.ad_table
     if df.empty:
-        return out + tables.note(text("ads.none", ctx.lang))
+        return out + tables.note(worded("ads.none", ctx.kind, ctx.lang))
     be, margin = ctx.breakeven
     ctx.show("breakeven_roas", be)
     for k in ("roas", "ctr", "cpc", "ad_cvr"):
@@ -497,6 +512,8 @@ def ads(ctx: ReviewContext) -> Html:
         row_class=below.map({True: "so-bad-row", False: ""}))
     if ctx.period.kind != "day":
         ch = _ads.by_channel(ctx.t, ctx.period, ctx.period.previous())
+        if not ctx.covered(ctx.period.previous()):  # no change against a period the data does not hold
+            ch[[c for c in ch.columns if c.endswith("_change")]] = None
         out += tables.subheading(text("ads.by_channel", ctx.lang)) + tables.data_table("by_channel", ch, [
             Col("channel", "col.channel"), Col("cost", "ad_cost", "money"), Col("cost_before", "col.cost_before", "money"),
             Col("cost_change", "col.cost_change", "change"), Col("roas", "roas", "ratio"),
@@ -563,6 +580,8 @@ def categories(ctx: ReviewContext) -> Html:
     p, lang = ctx.period, ctx.lang
     out = _section(ctx, "categories") + tables.subheading(text("categories.by_category", lang))
     cat = _explore.against(category_sales(ctx, p), category_sales(ctx, p.previous()), "category")
+    if not ctx.covered(p.previous()):  # no change against a period the data does not hold
+        cat[[c for c in cat.columns if c.endswith("_change")]] = None
     cat["category"] = cat.category.replace({_explore.NO_CATEGORY: text("drivers.none", lang)})
     cols = [Col("category", "col.category"), Col("paid_amount", "paid_amount", "money"),
             Col("paid_amount_change", "col.paid_change", "change"), Col("units", "col.units", "count")]
@@ -584,7 +603,10 @@ def categories(ctx: ReviewContext) -> Html:
     out += tables.data_table("bottom_products", _prod.bottom(perf, shelf), prod_cols, lang)
     new = _prod.new_products(perf, shelf, ctx.day)
     out += tables.subheading(text("categories.new", lang))
-    out += tables.data_table("new_products", new, [Col("title", "col.product"), Col("launched_on", "col.launched", "date"),
+    if not ctx.tracks("launch_dates"):  # no launch date is no launch known, not "nothing launched"
+        out += ctx.gaps("launch_dates")
+    else:
+        out += tables.data_table("new_products", new, [Col("title", "col.product"), Col("launched_on", "col.launched", "date"),
                                                    Col("days_on_sale", "col.days_on_sale", "count"), *prod_cols[1:]],
                              lang) if not new.empty else tables.note(text("categories.new_none", lang))
     ratio = evaluate({"r": sales.sell_ratio(ctx.t, p)})["r"]
