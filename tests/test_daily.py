@@ -9,7 +9,7 @@ import pytest
 from storeops import config, daily
 from storeops.periods import Period
 from storeops.reviews.context import ReviewContext, missing_tables
-from storeops.reviews.sections import action_items
+from storeops.reviews.actions import action_items
 from tests.conftest import load, write_config
 from tests.metrics.test_fulfilment import ORDERS
 from tests.metrics.test_service import TICKETS

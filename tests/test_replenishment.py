@@ -60,31 +60,53 @@ def test_ledger_of_the_last_iso_week(ctx):
 
 
 def test_workbook_one_sheet_per_supplier_with_totals_and_formats(ctx):
+    zh = ctx.lang == "zh"
     wb = openpyxl.load_workbook(io.BytesIO(replenishment.workbook(ctx)))
-    summary_name = "汇总(按供应商)" if ctx.lang == "zh" else "Summary by supplier"
-    assert wb.sheetnames == [summary_name, "按状态" if ctx.lang == "zh" else "By status",
-                             "按分级" if ctx.lang == "zh" else "By class", "S1", "S2"]
+    summary_name = "汇总(按供应商)" if zh else "Summary by supplier"
+    assert wb.sheetnames == [summary_name, "按状态" if zh else "By status", "按分级" if zh else "By class", "S1", "S2"]
     s1 = wb["S1"]
     header = [c.value for c in s1[1]]
-    assert header[:2] == (["SKU", "商品"] if ctx.lang == "zh" else ["SKU", "Product"])
+    suggested, value = ("建议补货量（件）", "补货金额(成本)") if zh else ("Suggested order (pcs)", "Order value at cost")
+    order_by, delivery = ("最晚下单日", "预计交货") if zh else ("Order by", "Delivery")
+    assert header[:7] == (["SKU", "商品", "颜色", "尺码", suggested, order_by, delivery] if zh else
+                          ["SKU", "Product", "Colour", "Size", suggested, order_by, delivery])
     col = {h: i + 1 for i, h in enumerate(header)}
-    suggested = "建议补货量" if ctx.lang == "zh" else "Suggested order"
-    value = "补货金额(成本)" if ctx.lang == "zh" else "Order value at cost"
-    assert [s1.cell(r, 1).value for r in range(2, s1.max_row + 1)] == ["H", "S", "合计" if ctx.lang == "zh" else "Total"]
-    assert [s1.cell(r, col[suggested]).value for r in (2, 3, 4)] == [60, 16, 76]
-    assert [s1.cell(r, col[value]).value for r in (2, 3, 4)] == [600, 80, 680]
+    letter = openpyxl.utils.get_column_letter
+    # S1 orders both its SKUs: H (reorder now: today, delivery after its 9-day lead time, 12-05) first, then S
+    # (watch: 21 − 15 = 6 days above its reorder point → order by 12-02, 15 days' lead → 12-17)
+    assert [s1.cell(r, 1).value for r in range(2, 5)] == ["H", "S", "合计" if zh else "Total"]
+    assert [s1.cell(r, col[suggested]).value for r in (2, 3)] == [60, 16]
+    assert [s1.cell(r, col[order_by]).value.date() for r in (2, 3)] == [D, _dt.date(2026, 12, 2)]
+    assert [s1.cell(r, col[delivery]).value.date() for r in (2, 3)] == [_dt.date(2026, 12, 5), _dt.date(2026, 12, 17)]
+    # totals are formulas that follow the filters: SUBTOTAL over the rows above (60 + 16, 600 + 80)
+    for name, want in ((suggested, 76), (value, 680)):
+        c = letter(col[name])
+        assert s1.cell(4, col[name]).value == f"=SUBTOTAL(109,{c}2:{c}3)"
+        assert sum(s1.cell(r, col[name]).value for r in (2, 3)) == want
     assert s1.cell(4, 1).font.b
-    assert s1.freeze_panes == "A2" and s1.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(header))}3"
-    assert s1.cell(2, col[value]).number_format == '"¥"#,##0.00;-"¥"#,##0.00' and s1.cell(2, col[suggested]).number_format == "#,##0"
-    runs_out = "预计断货" if ctx.lang == "zh" else "Runs out"
+    assert s1.freeze_panes == "A2" and s1.auto_filter.ref == f"A1:{letter(len(header))}3"
+    assert s1.cell(2, col[value]).number_format == '"¥"#,##0.00;-"¥"#,##0.00'
+    assert s1.cell(2, col[suggested]).number_format == "#,##0"
+    # whole units and days: H's safety stock 5.03 → 6 units to hold, reorder point 14.03 → 15; S 11 days
+    ss, rop = ("安全库存（件）", "补货点（件）") if zh else ("Safety stock (pcs)", "Reorder point (pcs)")
+    cover = "可售天数" if zh else "Days of cover"  # says days already
+    assert (s1.cell(2, col[ss]).value, s1.cell(2, col[rop]).value, s1.cell(3, col[cover]).value) == (6, 15, 11)
+    runs_out = "预计断货" if zh else "Runs out"
     assert s1.cell(2, col[runs_out]).value == _dt.datetime(2026, 12, 2)
     assert s1.cell(2, col[runs_out]).number_format == "yyyy-mm-dd"
     assert s1.cell(1, col[suggested]).fill.fgColor.rgb.endswith("FFF3BF")  # the column purchasing acts on
-    assert s1.column_dimensions["B"].width >= len("T") + 2
+    # printed as it is sent: landscape, one page wide, the header row on every page, who and when on top
+    assert s1.page_setup.orientation == "landscape" and s1.page_setup.fitToWidth == 1
+    assert s1.sheet_properties.pageSetUpPr.fitToPage and s1.print_title_rows == "$1:$1"
+    assert s1.oddHeader.center.text.startswith("S1 · ") and D.isoformat() in s1.oddHeader.center.text
+    # S2 has nothing to order: no rows above its total, its SKUs after a gap, under their own title
+    s2 = wb["S2"]
+    assert s2.cell(2, 1).value == ("合计" if zh else "Total") and s2.cell(3, 1).value is None
+    assert s2.cell(4, 1).value == ("其余SKU（本次无需补货）" if zh else "The other SKUs (nothing to order this time)")
+    assert [s2.cell(r, 1).value for r in range(6, 11)] == ["L", "M", "N", "X", "Z"]
     summary = wb[summary_name]
-    assert [[c.value for c in r] for r in summary.iter_rows(min_row=2)] == [
-        ["S1", 2, 17, 115, 76, 680], ["S2", 5, 527, 4180, 0, 0],
-        ["合计" if ctx.lang == "zh" else "Total", 7, 544, 4295, 76, 680]]
+    assert [[c.value for c in r] for r in summary.iter_rows(min_row=2, max_row=2)] == [["S1", 2, 76, 680]]
+    assert summary.cell(3, 3).value == "=SUBTOTAL(109,C2:C2)"
     # no NaN anywhere: a missing figure is an empty cell
     for ws in wb.worksheets:
         for row in ws.iter_rows(values_only=True):
@@ -97,3 +119,29 @@ def test_freshness_needs_the_days_stock_count_and_yesterdays_orders(store, con):
     assert missing_for("replenishment", con, later) == {"inventory": [later.start]}
     assert missing_for("replenishment", con, Period.day(D + _dt.timedelta(days=3))) == {
         "inventory": [D + _dt.timedelta(days=3)], "orders": [D + _dt.timedelta(days=2)]}
+
+
+def test_a_hot_sku_at_zero_comes_first_and_overdue_orders_are_chased(ctx, con):
+    # H (hot) counted 0 on D, and po1 (H, 2 units) was due 11-20: 6 days overdue at D. The daily of D
+    # opens with H out of stock, then lists po1 to chase; the Thursday table marks H urgent, lists po1
+    # (supplier S1, runs out D), and leaves its 2 units out of H's cover (the default).
+    from storeops.reviews.actions import action_items
+
+    con.raw_sql("UPDATE inventory SET on_hand = 0 WHERE sku = 'H' AND date = DATE '2026-11-26'")
+    con.raw_sql("UPDATE purchase_orders SET expected_on = DATE '2026-11-20' WHERE po_id = 'po1'")
+    day = ReviewContext(ctx.cfg, con, Period.day(D), ctx.lang)
+    items = [a for a in action_items(day) if a.count]
+    title = "TH（PH）" if ctx.lang == "zh" else "TH (PH)"
+    assert (items[0].key, items[0].count, items[0].top, items[0].anchor) == ("hot_out", 1, f"H {title}", "products")
+    chase = {a.key: a for a in items}["po_overdue"]
+    assert (chase.count, chase.top, chase.anchor) == (1, "po1 H ×2 (+6d)", "products")
+    html = replenishment.overview(ctx)
+    assert html.data["urgent"].sku.tolist()[0] == "H"
+    late = html.data["overdue_orders"]
+    assert late[["po_id", "sku", "supplier", "qty", "days_overdue"]].values.tolist() == [["po1", "H", "S1", 2, 6]]
+    assert late.stockout_date.tolist() == [D]
+    assert ctx.shown["action_po_overdue"] == 1 and ctx.shown["action_hot_out"] == 1
+    plan = replenishment.plan(ctx).set_index("sku")
+    # H: 0 on hand, po1 overdue (not counted): position 0 < 14.03 → reorder; 1 × 37 + 5.03 = 42.03 → MOQ 50 → 60
+    assert plan.loc["H", ["on_order", "overdue", "status", "urgent", "suggested_qty"]].tolist() == [
+        2, 2, "reorder", True, 60]

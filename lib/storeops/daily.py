@@ -1,7 +1,7 @@
 """The daily review (日报): what notebooks/daily.ipynb calls.
 
 A day against the previous day, the same weekday last week and the 4 same weekdays before
-(reviews.compare); the sections are those every review shares (reviews.sections).
+(reviews.compare); the sections are those every review shares (reviews.actions, kpis, operations).
 
 >>> ctx = storeops.daily.context("2026-11-26", lang="en")  # doctest: +SKIP
 >>> storeops.daily.kpis(ctx)                                # the KPI table
@@ -13,8 +13,10 @@ import datetime as _dt
 
 from storeops.present.i18n import Lang
 from storeops.reviews.context import ReviewContext, open_context
-from storeops.reviews.sections import (actions, ads, bridge, fulfilment, glossary, header, kpis, overview, products,
-                                       service, summary, traffic, trends)
+from storeops.reviews.actions import actions, overview
+from storeops.reviews.kpis import bridge, kpis, trends
+from storeops.reviews.operations import ads, fulfilment, products, service, traffic
+from storeops.reviews.sections import glossary, header, summary
 
 __all__ = ["context", "header", "overview", "actions", "kpis", "bridge", "trends", "traffic", "service",
            "fulfilment", "ads", "products", "glossary", "summary"]

@@ -19,8 +19,11 @@ from storeops.reviews.customers import members
 from storeops.reviews.history import costs, service_quality
 from storeops.reviews.market import competitors
 from storeops.reviews.plan import attainment, next_month
-from storeops.reviews.sections import (actions, bridge, campaigns, categories, days, drivers, glossary, header, kpis,
-                                       overview, service, summary, traffic, weekday_profile)
+from storeops.reviews.actions import actions, overview
+from storeops.reviews.catalogue import campaigns, categories
+from storeops.reviews.kpis import bridge, days, drivers, kpis, weekday_profile
+from storeops.reviews.operations import service, traffic
+from storeops.reviews.sections import glossary, header, summary
 from storeops.reviews.stock import health
 
 __all__ = ["context", "header", "overview", "actions", "attainment", "kpis", "days", "weekday_profile", "bridge",

@@ -27,17 +27,33 @@ from storeops.reviews.sections import glossary, header, summary
 __all__ = ["context", "header", "overview", "table", "ledger", "glossary", "summary", "workbook"]
 
 #: the columns of the table, in the report and in the workbook
-COLUMNS = [Col("sku", "col.sku"), Col("title", "col.product"), Col("color", "col.color"), Col("size", "col.size"),
+COLUMNS = [Col("sku", "col.sku"), Col("title", "col.product", "product"), Col("color", "col.color"), Col("size", "col.size"),
            Col("supplier", "col.supplier"), Col("sales_class", "col.class"), Col("state", "col.status"),
            Col("velocity", "velocity", "ratio"), Col("sigma", "col.sigma", "ratio"),
            Col("on_hand", "col.on_hand", "count"), Col("on_order", "on_order", "count"),
            Col("arrivals", "col.arrivals"), Col("lead_time_days", "col.lead_time", "count"),
-           Col("safety_stock", "safety_stock", "ratio"), Col("reorder_point", "reorder_point", "ratio"),
-           Col("days_cover", "days_cover", "ratio"), Col("stockout_date", "col.stockout_date", "date"),
+           # whole units and days for the reader; the precise values stay in .data and summary.json
+           Col("safety_stock", "safety_stock", "units"), Col("reorder_point", "reorder_point", "units"),
+           Col("days_cover", "days_cover", "days"), Col("stockout_date", "col.stockout_date", "date"),
            Col("moq", "col.moq", "count"), Col("case_pack", "col.case_pack", "count"),
            Col("suggested_qty", "suggested_qty", "count"), Col("unit_cost", "col.unit_cost", "money"),
            Col("order_value", "col.order_value", "money")]
 SUMS = ("on_hand", "on_order", "suggested_qty", "order_value")
+#: a supplier's sheet: what to order, when and for how much first; the rest of what purchasing checks after
+SUPPLIER_COLUMNS = [
+    Col("sku", "col.sku"), Col("title", "col.product", "product"), Col("color", "col.color"), Col("size", "col.size"),
+    Col("suggested_qty", "suggested_qty", "units"), Col("order_by", "col.order_by", "date"),
+    Col("delivery", "col.delivery", "date"), Col("unit_cost", "col.unit_cost", "money"),
+    Col("order_value", "col.order_value", "money"), Col("state", "col.status"), Col("sales_class", "col.class"),
+    Col("on_hand", "col.on_hand", "units"), Col("on_order", "on_order", "units"), Col("arrivals", "col.arrivals"),
+    Col("days_cover", "days_cover", "days"), Col("stockout_date", "col.stockout_date", "date"),
+    Col("lead_time_days", "col.lead_time", "days"), Col("safety_stock", "safety_stock", "units"),
+    Col("reorder_point", "reorder_point", "units"), Col("moq", "col.moq", "units"),
+    Col("case_pack", "col.case_pack", "units")]
+CHASE_COLUMNS = [Col("supplier", "col.supplier"), Col("po_id", "col.po"), Col("sku", "col.sku"),
+                 Col("title", "col.product", "product"), Col("qty", "col.qty", "units"),
+                 Col("expected_on", "col.expected_on", "date"), Col("days_overdue", "col.days_overdue", "days"),
+                 Col("stockout_date", "col.stockout_date", "date")]
 
 
 def context(report_date: str | _dt.date | None = None, config: str | None = None, lang: Lang | None = None,
@@ -49,9 +65,7 @@ def context(report_date: str | _dt.date | None = None, config: str | None = None
 
 def plan(ctx: ReviewContext) -> pd.DataFrame:
     """The replenishment table (metrics.replenishment.table), worked out once per report."""
-    if "plan" not in ctx.computed:
-        ctx.computed["plan"] = _rep.table(ctx.stock, _rep.on_order(ctx.t, ctx.day), stock.settings(ctx), ctx.day)
-    return ctx.computed["plan"]
+    return stock.plan(ctx)
 
 
 def _shown(df: pd.DataFrame, lang: Lang) -> pd.DataFrame:
@@ -76,7 +90,9 @@ def overview(ctx: ReviewContext) -> Html:
     counts = p.status.value_counts()
     for s in _rep.STATUSES:
         ctx.shown[f"skus_{s}"] = int(counts.get(s, 0))
+    late = stock.overdue(ctx)
     ctx.shown.update(skus_urgent=len(urgent), action_replenish_urgent=len(urgent),
+                     action_po_overdue=len(late), action_hot_out=len(stock.hot_out(ctx)),
                      action_replenish_reorder=int(counts.get("reorder", 0)),
                      suggested_qty=int(p.suggested_qty.sum()), order_value=round(float(p.order_value.sum()), 2),
                      stock_value=round(float(p.stock_value.sum()), 2))
@@ -91,21 +107,19 @@ def overview(ctx: ReviewContext) -> Html:
     out += tables.data_table("by_class", by_class, [Col("sales_class", "col.class"), *cols], lang)
     out += tables.subheading(text("replenishment.urgent", lang))
     out += tables.data_table("urgent", _shown(urgent, lang), [
-        Col("sku", "col.sku"), Col("title", "col.product"), Col("supplier", "col.supplier"),
+        Col("sku", "col.sku"), Col("title", "col.product", "product"), Col("supplier", "col.supplier"),
         Col("on_hand", "col.on_hand", "count"), Col("on_order", "on_order", "count"),
-        Col("days_cover", "days_cover", "ratio"), Col("stockout_date", "col.stockout_date", "date"),
+        Col("days_cover", "days_cover", "days"), Col("stockout_date", "col.stockout_date", "date"),
         Col("lead_time_days", "col.lead_time", "count"), Col("suggested_qty", "suggested_qty", "count")], lang) \
         if not urgent.empty else tables.note(text("replenishment.urgent_none", lang))
     hot = p[(p.sales_class == "hot") & (p.on_order > 0)].sort_values(["next_arrival", "sku"])
-    late = p[p.overdue > 0]
-    ctx.shown["skus_overdue"] = len(late)
-    if len(late):
-        out += tables.note(text("replenishment.overdue", lang, n=len(late), units=int(late.overdue.sum())), "so-gap")
+    ctx.shown["skus_overdue"] = int((p.overdue > 0).sum())
+    out += stock.chase(ctx)
     out += tables.subheading(text("replenishment.hot_arrivals", lang))
     out += tables.data_table("hot_arrivals", hot, [  # what purchasing reads first, first
         Col("sku", "col.sku"), Col("arrivals", "col.arrivals"), Col("on_order", "on_order", "count"),
-        Col("on_hand", "col.on_hand", "count"), Col("days_cover", "days_cover", "ratio"),
-        Col("title", "col.product"), Col("supplier", "col.supplier")], lang) \
+        Col("on_hand", "col.on_hand", "count"), Col("days_cover", "days_cover", "days"),
+        Col("title", "col.product", "product"), Col("supplier", "col.supplier")], lang) \
         if not hot.empty else tables.note(text("replenishment.hot_arrivals_none", lang))
     return out
 
@@ -157,26 +171,43 @@ def ledger(ctx: ReviewContext) -> Html:
 
 
 def workbook(ctx: ReviewContext) -> bytes:
-    """补货需求表.xlsx: a summary sheet (by status, by class, by supplier), then one sheet per supplier
-    with its SKUs, the suggested quantity highlighted and a totals row."""
+    """补货需求表.xlsx, the order a clerk sends each supplier as it is: a summary sheet (each supplier's
+    SKUs, units and cost to order, and the overdue purchase orders to chase), sheets by status and by
+    class, then one sheet per supplier that opens with what to order — reorder now, then watch, with
+    the last day to order and the delivery — and lists its other SKUs after a gap; totals follow the
+    filters; printed landscape, one page wide, with supplier, date and store in the page header."""
     lang, p = ctx.lang, plan(ctx)
     rows = _shown(p, lang)
-    none = text("workbook.no_supplier", lang)
-    rows["supplier"] = rows.supplier.fillna(none)
-    sums = [Col("skus", "col.skus", "count"), Col("on_hand", "col.on_hand", "count"),
-            Col("stock_value", "col.stock_value", "money"), Col("suggested_qty", "suggested_qty", "count"),
+    rows["supplier"] = rows.supplier.fillna(text("workbook.no_supplier", lang))
+    sums = [Col("skus", "col.skus", "count"), Col("on_hand", "col.on_hand", "units"),
+            Col("stock_value", "col.stock_value", "money"), Col("suggested_qty", "suggested_qty", "units"),
             Col("order_value", "col.order_value", "money")]
     by = {k: _totals(p, k, lang) for k in ("status", "sales_class")}
-    supplier = _rep.totals(p.assign(supplier=rows.supplier), "supplier")
-    sheets = [_wb.Sheet(text("workbook.summary", lang), supplier, [Col("supplier", "col.supplier"), *sums],
-                        sums=[c.name for c in sums], highlight="suggested_qty"),
+    ordering = rows[rows.suggested_qty > 0]
+    to_order = ordering.groupby("supplier", sort=True).agg(
+        skus=("sku", "size"), suggested_qty=("suggested_qty", "sum"), order_value=("order_value", "sum")).reset_index()
+    chase = stock.overdue(ctx).assign(supplier=lambda d: d.supplier.fillna(text("workbook.no_supplier", lang)))
+    store, day = ctx.cfg.name(lang), ctx.day.isoformat()
+    summary_cols = [Col("supplier", "col.supplier"), Col("skus", "col.skus_to_order", "count"),
+                    Col("suggested_qty", "suggested_qty", "units"), Col("order_value", "col.order_value", "money")]
+    sheets = [_wb.Sheet(text("workbook.summary", lang), to_order, summary_cols,
+                        sums=["skus", "suggested_qty", "order_value"], highlight="suggested_qty",
+                        more=[_wb.Block(text("replenishment.overdue", lang), chase, CHASE_COLUMNS)] if len(chase) else (),
+                        header=f"{store} · {text('workbook.summary', lang)} · {day}"),
               _wb.Sheet(text("workbook.by_status", lang), by["status"], [Col("status", "col.status"), *sums],
                         sums=[c.name for c in sums]),
               _wb.Sheet(text("workbook.by_class", lang), by["sales_class"], [Col("sales_class", "col.class"), *sums],
                         sums=[c.name for c in sums])]
-    cols = [c for c in COLUMNS if c.name != "supplier"]
+    order = {"reorder": 0, "watch": 1}
     for name, df in rows.groupby("supplier", sort=True):
-        sheets.append(_wb.Sheet(name, df, cols, sums=SUMS, highlight="suggested_qty"))
+        first = df[df.suggested_qty > 0]
+        first = first.assign(_o=first.status.map(order).fillna(2), _u=~first.urgent).sort_values(
+            ["_u", "_o", "order_by", "sku"]).drop(columns=["_o", "_u"])
+        rest = df[df.suggested_qty <= 0]
+        sheets.append(_wb.Sheet(name, first, SUPPLIER_COLUMNS, sums=("suggested_qty", "order_value"),
+                                highlight="suggested_qty",
+                                more=[_wb.Block(text("workbook.rest", lang), rest, SUPPLIER_COLUMNS)] if len(rest) else (),
+                                header=text("workbook.header", lang, supplier=name, store=store, date=day)))
     return _wb.build(sheets, lang)
 
 

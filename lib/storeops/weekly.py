@@ -2,7 +2,7 @@
 
 An ISO week (Monday to Sunday, store time) against the previous week, the same ISO week last
 year and the 4 weeks before (reviews.compare); the sections are those every review shares
-(reviews.sections), plus the week's day-by-day table.
+(reviews.actions, kpis, operations, catalogue, stock), plus the week's day-by-day table.
 
 >>> ctx = storeops.weekly.context("2026-W47", lang="en")  # doctest: +SKIP
 >>> storeops.weekly.days(ctx)                               # the 7 days
@@ -13,8 +13,11 @@ from __future__ import annotations
 from storeops.periods import Period
 from storeops.present.i18n import Lang
 from storeops.reviews.context import ReviewContext, open_context
-from storeops.reviews.sections import (actions, ads, bridge, campaigns, categories, days, drivers, fulfilment,
-                                       glossary, header, kpis, overview, service, summary, traffic)
+from storeops.reviews.actions import actions, overview
+from storeops.reviews.catalogue import campaigns, categories
+from storeops.reviews.kpis import bridge, days, drivers, kpis
+from storeops.reviews.operations import ads, fulfilment, service, traffic
+from storeops.reviews.sections import glossary, header, summary
 from storeops.reviews.stock import inventory
 
 __all__ = ["context", "header", "overview", "actions", "kpis", "days", "bridge", "drivers", "categories", "traffic",

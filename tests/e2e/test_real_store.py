@@ -202,3 +202,13 @@ def test_a_saturday_daily_is_one_line(tea_shop):
                         tea_shop / "params" / "store.yaml"], capture_output=True, text=True)
     assert r.returncode == 0 and "2026-08-15: the store is closed that day" in r.stdout
     assert not (tea_shop / "reports" / "daily").exists()
+
+
+def test_check_counts_zero_amount_orders_and_knows_the_calendar(tea_shop):
+    # the two free samples of August are counted apart; Saturday is closed by the calendar already, so
+    # nothing is suggested for it (and no other weekday or run of days is quiet)
+    r = subprocess.run([BIN / "storeops", "check", "--config", tea_shop / "params" / "store.yaml"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "2 orders paid for 0 (stock adjustments, tests, samples): no sale and no buyer in any figure" in r.stdout
+    assert "closed_weekdays" not in r.stdout and "calendar.closed" not in r.stdout

@@ -55,8 +55,11 @@ def test_summary_and_workbook_are_the_librarys_table(published, demo_project):
     book = openpyxl.load_workbook(html_path.with_name(html_path.name.replace(".html", ".xlsx")))
     suppliers = sorted(plan.supplier.dropna().unique())
     assert book.sheetnames[3:] == suppliers
-    total = book.worksheets[0].cell(book.worksheets[0].max_row, 5).value  # the summary's suggested total
-    assert total == m["suggested_qty"]
+    # the summary sheet: each supplier's units to order, above a SUBTOTAL of them (then the POs to chase)
+    first = book.worksheets[0]
+    rows = [[c.value for c in r] for r in first.iter_rows(min_row=2)]
+    at = next(i for i, r in enumerate(rows) if r[0] in ("合计", "Total"))
+    assert sum(r[2] for r in rows[:at]) == m["suggested_qty"] and rows[at][2] == f"=SUBTOTAL(109,C2:C{at + 1})"
     cfg = config.load(demo_project / "params" / "store.yaml")
     index = (demo_project / "reports" / "index.html").read_text(encoding="utf-8")
     row = re.search(rf'href="replenishment/2026/{html_path.name}">{DAY}</a></th><td>{lang}</td>(.*?)</tr>', index)

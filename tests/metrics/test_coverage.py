@@ -11,7 +11,7 @@ from storeops import config, daily
 from storeops.metrics import coverage
 from storeops.periods import Period
 from storeops.reviews.context import ReviewContext
-from storeops.reviews.sections import action_items
+from storeops.reviews.actions import action_items
 from tests.conftest import load, write_config
 
 D = Period.day("2026-03-10")

@@ -229,3 +229,33 @@ def test_ledger_totals_count_a_category_nobody_counted(t, con):
     con.raw_sql("DELETE FROM inventory WHERE sku IN ('L', 'N') AND date = DATE '2026-11-19'")
     g = rep.ledger_totals(rep.ledger(t, WEEK)).set_index("category")
     assert g.loc["pants", ["skus", "uncounted", "difference"]].tolist() == [0, 2, 0]
+
+
+def test_an_overdue_order_is_no_cover_but_a_problem_to_chase(con):
+    # A, the only seller: 2 units a day 10-29 … 11-25 (v = 2, σ = 0), 20 on hand each day, 0 counted on D.
+    # po9: 350 units due 11-20, not come by D (6 days overdue). Lead time 10: ROP = 2 × 10 = 20.
+    # Not trusted (the default): on order shows 350, but the position is 0 < 20 → reorder; urgent (a hot
+    # SKU at 0, and 0 < 2 × 10); order 2 × (10 + 28) = 76. Trusted: position 350 → ok, order 0, still
+    # urgent (nothing on the shelf today). Chase list: po9, A, 350 units, 6 days overdue, runs out D.
+    days = [_dt.date(2026, 10, 29) + _dt.timedelta(days=i) for i in range(29)]
+    t = load(con, inventory=[dict(date=d.isoformat(), sku="A", on_hand=0 if d == D else 20) for d in days],
+             orders=[dict(order_id=f"a{i}", buyer_id="b", created_at=f"{d} 10:00", paid_at=f"{d} 10:00",
+                          goods_amount="20", paid_amount="20") for i, d in enumerate(days[:-1])],
+             order_items=[dict(order_id=f"a{i}", line_no=1, sku="A", qty=2, unit_price="10", amount="20",
+                               refund_qty=0) for i in range(28)],
+             products=[dict(sku="A", product_id="PA", title="TA", status="on_sale", lead_time_days=10, unit_cost="5",
+                            supplier="Acme")],
+             purchase_orders=[dict(po_id="po9", sku="A", qty_ordered=350, qty_received=0, ordered_on="2026-10-01",
+                                   expected_on="2026-11-20")])
+    status, pos = inventory.stock_status(t, D, D - _dt.timedelta(days=1)), rep.on_order(t, D)
+    plan = rep.table(status, pos, rep.Settings(), D).set_index("sku")
+    assert plan.loc["A", ["sales_class", "on_order", "overdue", "status", "urgent", "suggested_qty"]].tolist() == [
+        "hot", 350, 350, "reorder", True, 76]
+    trusted = rep.table(status, pos, rep.Settings(trust_overdue=True), D).set_index("sku")
+    assert trusted.loc["A", ["status", "urgent", "suggested_qty"]].tolist() == ["ok", True, 0]
+    chase = rep.overdue_orders(pos, plan.reset_index(), D)
+    assert chase[["po_id", "sku", "supplier", "qty", "days_overdue", "stockout_date"]].values.tolist() == [
+        ["po9", "A", "Acme", 350, 6, D]]
+    assert rep.Settings.from_config({"replenishment": {"trust_overdue": True}}).trust_overdue
+    with pytest.raises(ConfigError, match="trust_overdue must be true or false"):
+        rep.Settings.from_config({"replenishment": {"trust_overdue": "yes"}})

@@ -78,3 +78,20 @@ def test_action_list():
                                tables.Action("hot_short", 0, "products")], "zh").html
     assert '<a href="#fulfilment"><span class="so-count">2</span> 待发货的加急订单</a>' in html
     assert "o&lt;1&gt; (5h)" in html and "热销" not in html  # items with nothing to do are left out
+
+
+def test_two_products_with_one_title_are_told_apart():
+    import pandas as pd
+
+    from storeops.present.tables import Col, data_table, product_name
+
+    df = pd.DataFrame({"sku": ["A1", "B1", "X"], "product_id": ["P012", "P047", "#no-sku"],
+                       "title": ["修身休闲裤 2026新款", "修身休闲裤 2026新款", "（无SKU）"],
+                       "color": ["黑色", "卡其", None], "size": ["XL", "M", None]})
+    html = str(data_table("t", df, [Col("sku", "col.sku"), Col("title", "col.product", "product")], "zh"))
+    assert "修身休闲裤 2026新款（P012）黑色/XL" in html and "修身休闲裤 2026新款（P047）卡其/M" in html
+    assert "（无SKU）</td>" in html  # the metrics' own rows carry no id to show
+    # a table with its own colour and size columns names the product alone; en writes the id in brackets
+    with_cols = str(data_table("t", df, [Col("title", "col.product", "product"), Col("color", "col.color")], "en"))
+    assert "修身休闲裤 2026新款 (P012)</td>" in with_cols
+    assert product_name({"title": "Tee", "product_id": "Tee"}, "en") == "Tee"  # an id that is the title: once

@@ -25,6 +25,7 @@ def test_widths_values_and_totals():
                                                     Col("cost", "col.unit_cost", "money")], sums=["qty", "cost"])], "en")
     ws = openpyxl.load_workbook(io.BytesIO(data))["s"]
     assert [[c.value for c in r] for r in ws.iter_rows()] == [
-        ["Product", "Qty", "Unit cost"], ["百搭羽绒服 2025新款", 3, 1.5], ["T", None, 2.25], ["Total", 3, 3.75]]
+        ["Product", "Qty", "Unit cost"], ["百搭羽绒服 2025新款", 3, 1.5], ["T", None, 2.25],
+        ["Total", "=SUBTOTAL(109,B2:B3)", "=SUBTOTAL(109,C2:C3)"]]
     assert ws.column_dimensions["A"].width == 7 * 2 + 5 + 2  # its 7 CJK characters count double, " 2025" single
     assert ws.auto_filter.ref == "A1:C3"  # the data, not the totals row

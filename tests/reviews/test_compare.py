@@ -86,3 +86,29 @@ def test_a_week_is_flagged_outside_the_range_of_the_4_weeks_before(t, con, tmp_p
     assert ctx.flags["paid_amount"] == "high"
     # 2026-W08 (80) against W07..W04 (100, 60, 0, 0): the range is 0 to 110 → not flagged
     assert ReviewContext(ctx.cfg, con, Period.parse("2026-W08"), "en").flags["paid_amount"] is None
+
+
+def test_a_festival_month_is_judged_by_last_year_and_the_trend(con, tmp_path):
+    # every day from 2025-08-01 to 2026-11-30 paid 100 (2025) or 110 (2026); on 双11 campaign days
+    # (10-31 … 11-11) 300 (2025) or 330 (2026). November 2026 = 11 × 330 + 19 × 110 = 5,720; November
+    # 2025 = 11 × 300 + 19 × 100 = 5,200; the trend of W43 … W40 (770 a week against 700) is 1.1 →
+    # 5,720: as expected, not flagged. Against the 3 months before (3,410 … 3,630) it would read "high".
+    from storeops import config
+    from storeops.reviews.context import ReviewContext
+    from tests.conftest import write_config
+
+    def amount(d):
+        camp = _dt.date(d.year, 10, 31) <= d <= _dt.date(d.year, 11, 11)
+        return (330 if camp else 110) if d.year == 2026 else (300 if camp else 100)
+
+    days = [_dt.date(2025, 8, 1) + _dt.timedelta(days=i) for i in range(487)]
+    load(con, orders=[dict(order_id=f"d{d}", buyer_id="b", created_at=f"{d} 10:00", paid_at=f"{d} 10:05",
+                           goods_amount=str(amount(d)), paid_amount=str(amount(d))) for d in days],
+         campaigns=[dict(campaign_id=f"c{y}", theme="双11", kind="platform", start_date=f"{y}-10-31",
+                         end_date=f"{y}-11-11", fixed_cost="0") for y in (2025, 2026)])
+    cfg = config.load(write_config(tmp_path, extra='calendar:\n  festivals: {双11: "11-11"}\n'))
+    ctx = ReviewContext(cfg, con, Period.parse("2026-11"), "en")
+    assert ctx.values(ctx.period)["paid_amount"] == 5720
+    assert ctx.period_reference.periods == (Period.parse("2025-11"),)
+    assert ctx.flags["paid_amount"] is None
+    assert compare.changes(ctx.period, ctx.values, ["paid_amount"], bases=ctx.bases())["m3"]["paid_amount"] > 0.5

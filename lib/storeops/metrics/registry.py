@@ -151,7 +151,10 @@ METRICS: dict[str, Metric] = {m.id: m for m in (
     _m("stockout_rate", "缺货率", "Stock-out rate", "rate",
        "日终库存为0的SKU天数 ÷ 在售SKU天数", "SKU-days ending with nothing on hand ÷ SKU-days on sale", False),
     _m("on_order", "在途", "On order", "count",
-       "未到货采购单的 Σ(采购数量 − 已到数量)", "Σ (qty ordered − qty received) of open purchase orders", None),
+       "未到货采购单的 Σ(采购数量 − 已到数量)；已过预计到货日的（逾期）单列催货，默认不计入补货点和建议补货量（replenishment.trust_overdue）",
+       "Σ (qty ordered − qty received) of open purchase orders; those past their expected date (overdue) are "
+       "listed to chase, and count towards the reorder point and the suggested order only where the store trusts "
+       "them (replenishment.trust_overdue; by default not)", None),
     _m("safety_stock", "安全库存", "Safety stock", "count",
        "z × σ(近28天有货日的日销量) × √采购周期；z 由分级服务水平得出（热销95% → 1.645，常销90% → 1.28，滞销80% → 0.84）",
        "z × σ(daily units on the in-stock days of the last 28) × √lead time; z from the class's service level "
@@ -159,15 +162,16 @@ METRICS: dict[str, Metric] = {m.id: m for m in (
     _m("reorder_point", "补货点", "Reorder point", "count",
        "日均销量 × 采购周期 + 安全库存", "Daily sales rate × lead time + safety stock", None),
     _m("suggested_qty", "建议补货量", "Suggested order", "count",
-       "max(0, 日均销量 × (采购周期 + 备货天数) + 安全库存 − 库存 − 在途)，向上取整到起订量和箱规",
-       "max(0, daily rate × (lead time + cover days) + safety stock − on hand − on order), rounded up to the MOQ "
-       "and whole cases", None),
+       "max(0, 日均销量 × (采购周期 + 备货天数) + 安全库存 − 库存 − 在途（不含逾期）)，向上取整到起订量和箱规",
+       "max(0, daily rate × (lead time + cover days) + safety stock − on hand − on order (overdue left out)), "
+       "rounded up to the MOQ and whole cases", None),
     _m("stock_warning", "库存状态", "Stock status", "count",
-       "立即补货：库存+在途 < 补货点；关注：7天内（下次补货表前）将低于补货点；积压：滞销且可售天数 > 90 或30天无销售；"
-       "紧急：库存+在途撑不到采购周期（今天下单也会断货）",
-       "reorder now: on hand + on order < reorder point; watch: will fall below it within 7 days (before the "
-       "next table); overstock: slow with over 90 days of cover or no sale; urgent: on hand + on order last "
-       "less than the lead time (it runs out even if ordered today)", None),
+       "立即补货：库存+在途（不含逾期）< 补货点；关注：7天内（下次补货表前）将低于补货点；积压：滞销且可售天数 > 90 或30天无销售；"
+       "紧急：现有库存在下一张未逾期采购单到货前（无采购单时在采购周期内）就会卖完，今天下单也来不及；热销SKU库存为0一律紧急",
+       "reorder now: on hand + on order (overdue left out) < reorder point; watch: will fall below it within 7 "
+       "days (before the next table); overstock: slow with over 90 days of cover or no sale; urgent: on hand runs "
+       "out before the next purchase order that is not overdue is due (with none, within the lead time): an "
+       "order placed today cannot land in time; a hot SKU with nothing on hand is always urgent", None),
     _m("ledger", "进销存", "Stock ledger", "count",
        "期初（期前一日日终库存）+ 入库（期内到货）− 销售（期内支付件数）+ 退货（期内退款件数）= 应有期末；"
        "差异 = 盘点期末 − 应有期末（件数与成本金额）",

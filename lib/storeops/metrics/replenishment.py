@@ -42,6 +42,7 @@ class Settings:
     case_pack: 1                                           # units per case, where a product has none
     overstock_days: 90                                     # slow SKUs with more days of cover than this
     stock_falls_at: payment                                # or shipment, where on_hand is physical stock
+    trust_overdue: false                                   # count overdue purchase orders as stock to come
     """
 
     service_level: dict[str, float] = field(default_factory=lambda: {"hot": 0.95, "steady": 0.90, "slow": 0.80})
@@ -51,6 +52,7 @@ class Settings:
     case_pack: int = 1
     overstock_days: float = OVERSTOCK_DAYS
     stock_falls_at: str = "payment"
+    trust_overdue: bool = False
 
     @classmethod
     def from_config(cls, raw: dict[str, Any], where: str = "store.yaml") -> Settings:
@@ -86,9 +88,12 @@ class Settings:
         over = block.get("overstock_days", base.overstock_days)
         if not isinstance(over, (int, float)) or isinstance(over, bool) or over <= 0:
             raise ConfigError(f"{where}: replenishment.overstock_days must be a number of days, not {over!r}")
+        trust = block.get("trust_overdue", base.trust_overdue)
+        if not isinstance(trust, bool):
+            raise ConfigError(f"{where}: replenishment.trust_overdue must be true or false, not {trust!r}")
         return cls(per_class("service_level", lambda v: 0.5 <= v < 1, "a service level between 0.5 and 1"),
                    per_class("cover_days", lambda v: v >= 0, "days ≥ 0"), count("lead_time_days", 0),
-                   count("moq", 1), count("case_pack", 1), float(over), falls)
+                   count("moq", 1), count("case_pack", 1), float(over), falls, trust)
 
     def z(self, sales_class: str) -> float:
         """The safety factor of a class's service level: 0.95 → 1.645 (METRICS.md rounds it to 1.65)."""
@@ -116,8 +121,14 @@ def table(status: pd.DataFrame, pos: pd.DataFrame, s: Settings, day: _dt.date) -
     - A SKU without sales history has velocity 0: no safety stock, no order, never a NaN.
     - Negative on-hand in the data counts as 0 (``on_hand`` keeps what the data says).
     - A product without a lead time takes ``s.lead_time_days``; ``lead_time_set`` says which did.
-    - ``urgent``: on hand and on order together last fewer days than the lead time: it runs out
-      before an order placed today can land, whatever is ordered.
+    - ``urgent``: on hand runs out before what will really arrive can refill it, within the lead time
+      (an order placed today cannot land sooner): before the next open purchase order that is not
+      overdue is due, or, with what it brings, before the one after, or before the lead time ends
+      (METRICS.md urgent, followed through every order due in the lead time: a small order due
+      first does not make a SKU safe). A hot SKU with nothing on hand is always urgent. An overdue
+      order is no cover: it is to chase (:func:`overdue_orders`).
+    - ``on_order`` counts every open order; the reorder point and the suggested order count the
+      overdue ones only where the store trusts them (``trust_overdue``; by default not).
     - An order is suggested for the SKUs to reorder now or to watch (those that would fall below
       their reorder point before the next Thursday), up to lead time + cover days of demand plus
       safety stock (METRICS.md suggested_qty); a SKU above that line waits for a later table rather
@@ -125,18 +136,21 @@ def table(status: pd.DataFrame, pos: pd.DataFrame, s: Settings, day: _dt.date) -
     - ``overdue``: units of purchase orders past their expected date and not received (``!`` in
       ``arrivals``).
     - A product without a unit cost has no order or stock value (NaN, never a made-up 0).
+    - ``order_by``: the last day to order (the report day to reorder now; for one to watch, the day it
+      falls below its reorder point); ``delivery``: a lead time later.
     """
     df = status.copy()
     open_qty = pos.groupby("sku").qty.sum()
     df["on_order"] = open_qty.reindex(df.sku).fillna(0).astype(int).to_numpy()
     dated = pos.dropna(subset=["expected_on"])
-    late = dated[dated.expected_on <= day]
+    late = dated[dated.expected_on < day]
     df["overdue"] = late.groupby("sku").qty.sum().reindex(df.sku).fillna(0).astype(int).to_numpy()
     plans: dict[str, list[str]] = {}
     for r in dated.itertuples():  # overdue orders are marked: they were due and have not come
-        plans.setdefault(r.sku, []).append(f"{r.expected_on:%m-%d} ×{r.qty}" + ("!" if r.expected_on <= day else ""))
+        plans.setdefault(r.sku, []).append(f"{r.expected_on:%m-%d} ×{r.qty}" + ("!" if r.expected_on < day else ""))
     df["arrivals"] = [("; ".join(plans[k]) if k in plans else "") for k in df.sku]
-    df["next_arrival"] = dated.groupby("sku").expected_on.min().reindex(df.sku).to_numpy()
+    coming = dated[dated.expected_on >= day]
+    df["next_arrival"] = coming.groupby("sku").expected_on.min().reindex(df.sku).to_numpy()
     df["lead_time_set"] = df.lead_time_days.notna()
     df["lead_time_days"] = df.lead_time_days.fillna(s.lead_time_days).astype(int)
     df["moq"] = df.moq.fillna(s.moq).astype(int).clip(lower=1)
@@ -152,9 +166,13 @@ def table(status: pd.DataFrame, pos: pd.DataFrame, s: Settings, day: _dt.date) -
     df["days_cover"] = (stock / v.where(v > 0)).where(counted)
     df["stockout_date"] = [day + _dt.timedelta(days=math.floor(c)) if c == c else None for c in df.days_cover]
     cover = df.sales_class.map(s.cover_days)
-    need = v * (df.lead_time_days + cover) + df.safety_stock - stock - df.on_order
-    position = stock + df.on_order
-    df["urgent"] = counted & (v > 0) & (position < v * df.lead_time_days)
+    cover_on_order = df.on_order - (0 if s.trust_overdue else df.overdue)
+    need = v * (df.lead_time_days + cover) + df.safety_stock - stock - cover_on_order
+    position = stock + cover_on_order
+    arriving = {k: list(zip(((g.expected_on - day).map(lambda x: x.days)), g.qty))
+                for k, g in coming.groupby("sku")}
+    runs_out = [_runs_out(h, r, lt, arriving.get(k, [])) for k, h, r, lt in zip(df.sku, stock, v, df.lead_time_days)]
+    df["urgent"] = counted & (pd.Series(runs_out, index=df.index) | ((df.sales_class == "hot") & (stock <= 0)))
     idle = (v == 0) & (stock > 0) & ~is_new(df.launched_on, day)  # on the shelf, not new, sold nothing in 28 days
     overstock = (df.sales_class == "slow") & ((df.days_cover > s.overstock_days) | idle)
     df["status"] = np.select(
@@ -163,12 +181,54 @@ def table(status: pd.DataFrame, pos: pd.DataFrame, s: Settings, day: _dt.date) -
         ["no_count", "reorder", "overstock", "watch"], "ok")
     due = df.status.isin(["reorder", "watch"])
     df["suggested_qty"] = [_rounded(n, m, c) if ok else 0 for n, m, c, ok in zip(need, df.moq, df.case_pack, due)]
+    # the last day to order: now for a SKU below its reorder point, the day it falls below for one to
+    # watch; then delivery a lead time later
+    slack = ((position - df.reorder_point) / v.where(v > 0)).fillna(0).clip(lower=0, upper=WATCH_DAYS - 1)
+    df["order_by"] = [day + _dt.timedelta(days=math.floor(s)) if st == "watch" else day if st == "reorder" else None
+                      for s, st in zip(slack, df.status)]
+    df["delivery"] = [d + _dt.timedelta(days=int(lt)) if d is not None else None
+                      for d, lt in zip(df.order_by, df.lead_time_days)]
     df["order_value"] = (df.suggested_qty * df.unit_cost).round(2)
     df["stock_value"] = (stock * df.unit_cost).round(2)
     rank = df.status.map({k: i for i, k in enumerate(STATUSES)})
     df = df.assign(_u=~df.urgent, _r=rank, _c=df.days_cover.fillna(np.inf)).sort_values(
         ["_u", "_r", "_c", "sku"]).drop(columns=["_u", "_r", "_c"])
     return df.reset_index(drop=True)
+
+
+def _runs_out(on_hand: float, velocity: float, lead_time: int, arrivals: list[tuple[int, int]]) -> bool:
+    """Whether ``on_hand`` selling ``velocity`` a day runs out within ``lead_time`` days, refilled by
+    ``arrivals`` (days from now, units) of orders not overdue: just before each arrival in the lead
+    time, and at its end, what was there and what came must still cover what sold.
+
+    >>> _runs_out(6, 1, 9, [(3, 2)]), _runs_out(6, 1, 9, [(3, 5)]), _runs_out(2, 1, 9, [(3, 50)])
+    (True, False, True)
+    """
+    if not velocity > 0:
+        return False
+    came = 0.0
+    for at, qty in sorted(arrivals):
+        if at > lead_time:
+            break
+        if on_hand + came < velocity * at:
+            return True
+        came += qty
+    return on_hand + came < velocity * lead_time
+
+
+def overdue_orders(pos: pd.DataFrame, plan: pd.DataFrame, day: _dt.date) -> pd.DataFrame:
+    """Purchase-order lines past their expected date and not received at ``day``, to chase: supplier,
+    PO, SKU, units, days overdue, and the stock-out they cause (the SKU's runs-out date in ``plan``);
+    the soonest stock-out first."""
+    late = pos[pos.expected_on.notna()]
+    late = late[late.expected_on < day]
+    cols = ["sku", "product_id", "title", "color", "size", "supplier", "sales_class", "on_hand", "stockout_date",
+            "urgent"]
+    out = late.merge(plan[[c for c in cols if c in plan.columns]], on="sku", how="left")
+    out["days_overdue"] = [(day - d).days for d in out.expected_on]
+    out["_s"] = pd.to_datetime(out.stockout_date)
+    return out.sort_values(["_s", "days_overdue", "po_id", "sku"], ascending=[True, False, True, True],
+                           na_position="last").drop(columns="_s").reset_index(drop=True)
 
 
 def _rounded(need: float, moq: int, case_pack: int) -> int:
@@ -219,7 +279,8 @@ def ledger(t: Tables, p: Period, stock_falls_at: str = "payment") -> pd.DataFram
     po = t.purchase_orders
     got = po.filter(in_period(po.received_on, p))
     got = got.group_by("sku").aggregate(received=got.qty_received.sum()).execute().set_index("sku").received
-    prods = t.products.select("sku", "title", "category", "unit_cost").execute().set_index("sku")
+    prods = t.products.select("sku", "product_id", "title", "color", "size", "category", "unit_cost").execute(
+    ).set_index("sku")
     skus = sorted(set(prods.index) | set(snap.index) | set(sold.index) | set(back.index) | set(got.index))
     df = prods.reindex(skus)
     df["opening"] = snap[before].reindex(skus) if before in snap else np.nan

@@ -31,10 +31,19 @@ CATALOG: dict[str, dict[str, str]] = {
     "kpis.question.weekly": _e("本周卖得怎么样？与上周（环比）、去年同周（同比）、近4周均值和目标相比如何？",
                                "How did the week go against last week, the same ISO week last year, the mean of the "
                                "4 weeks before, and the target?"),
-    "kpis.reference.week": _e("异常判断：超出前4周的范围（阈值 ±{margin}）。",
-                              "Anomalies: outside the range of the 4 weeks before (margin ±{margin})."),
-    "kpis.reference.month": _e("异常判断：超出前3个月的范围（阈值 ±{margin}）。",
-                               "Anomalies: outside the range of the 3 months before (margin ±{margin})."),
+    "kpis.reference.week": _e("异常判断：超出此前4个不含节日和活动的周及去年同周（按同比趋势调整）的范围（阈值 ±{margin}）。",
+                              "Anomalies: outside the range of the 4 weeks before that hold no festival or "
+                              "campaign and of the same week last year scaled by the trend (margin ±{margin})."),
+    "kpis.reference.week_event": _e("本周含「{event}」：异常判断与上一次同类活动所在的 {ref} 比较{scaled}（阈值 ±{margin}）。",
+                                    "This week holds “{event}”: anomalies are judged against {ref}, the week of "
+                                    "its last like event{scaled} (margin ±{margin})."),
+    "kpis.reference.month": _e("异常判断：与去年同月比较，并按近期平常周的同比趋势调整（阈值 ±{margin}）。",
+                               "Anomalies: judged against the same month last year, scaled by the year-on-year "
+                               "trend of recent ordinary weeks (margin ±{margin})."),
+    "kpis.reference.week_no_event": _e("本周含节日或活动，此前没有同类活动可比：不判断异常。",
+                                       "This week holds a festival or campaign with no earlier like event to judge "
+                                       "it by: no anomalies are flagged."),
+    "kpis.reference.scaled": _e("，并按近期平常周的同比趋势调整", ", scaled by the year-on-year trend of recent ordinary weeks"),
     "bridge.question.weekly": _e("与上周相比，支付金额的变化来自访客、转化还是客单价？三部分之和等于变化额。",
                                  "Against last week, did the change in paid amount come from visitors, conversion "
                                  "or spend per buyer? The three parts add up to the change."),
@@ -393,8 +402,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "replenishment.subject": _e("建议补货 {units} 件 · 成本 {value}", "{units} units to order · {value} at cost"),
     "replenishment.totals": _e("在售SKU {skus} 个；建议补货 {units} 件，合计成本 {value}。",
                                "{skus} SKUs on sale; {units} units suggested, {value} at cost."),
-    "replenishment.urgent": _e("今天下单也会断货的SKU（库存+在途撑不到采购周期）",
-                               "SKUs that run out even if ordered today (on hand + on order last less than the lead time)"),
+    "replenishment.urgent": _e("今天下单也来不及的SKU（现有库存撑不到未逾期的采购单到货；逾期采购单不算）",
+                               "SKUs that run out even if ordered today (on hand does not last until what is on "
+                               "order and not overdue arrives)"),
     "replenishment.urgent_none": _e("没有今天下单也来不及的SKU。", "No SKU runs out before an order placed today lands."),
     "replenishment.hot_arrivals": _e("热销SKU到货计划（未到货采购单）", "Hot SKUs' arrival plan (open purchase orders)"),
     "replenishment.hot_arrivals_none": _e("热销SKU没有未到货的采购单。", "No hot SKU has an open purchase order."),
@@ -412,9 +422,17 @@ CATALOG: dict[str, dict[str, str]] = {
                                  "{n} SKUs have a negative stock count (a data error), taken as 0: {skus}."),
     "replenishment.no_cost": _e("{n} 个SKU没有成本价，补货金额与库存金额未计入：{skus}。",
                                 "{n} SKUs have no unit cost; their order and stock values are left out: {skus}."),
-    "replenishment.overdue": _e("{n} 个SKU有逾期未到的采购单（共 {units} 件，到货计划中标“!”）：请催货，在途按仍会到货计算。",
-                                "{n} SKUs have purchase orders past due ({units} units, marked “!” in the arrivals): "
-                                "chase them; they still count as on order."),
+    "replenishment.overdue": _e("逾期未到的采购单（请催货）", "Overdue purchase orders to chase"),
+    "replenishment.overdue_none": _e("没有逾期未到的采购单。", "No purchase order is overdue."),
+    "replenishment.overdue_counted": _e("逾期的 {units} 件按店铺设置仍计入在途（`replenishment.trust_overdue`）。",
+                                        "The {units} overdue units still count as on order, as the store's settings "
+                                        "say (`replenishment.trust_overdue`)."),
+    "replenishment.overdue_left_out": _e("逾期的 {units} 件不计入补货点和建议补货量：到货前按没有计算。",
+                                         "The {units} overdue units are left out of the reorder point and the "
+                                         "suggested order: until they come, they are not there."),
+    "col.days_overdue": _e("逾期天数", "Days overdue"),
+    "actions.hot_out": _e("已断货的热销SKU", "Hot SKUs out of stock"),
+    "actions.po_overdue": _e("逾期未到的采购单（请催货）", "Overdue purchase orders to chase"),
     "categories.none": _e("本期没有商品销售。", "No product sold in this period."),
     "replenishment.no_count": _e("{n} 个SKU当天没有库存盘点数据，未计算补货。",
                                  "{n} SKUs have no stock count for the day and are not planned."),
@@ -456,6 +474,13 @@ CATALOG: dict[str, dict[str, str]] = {
     "workbook.by_status": _e("按状态", "By status"),
     "workbook.by_class": _e("按分级", "By class"),
     "workbook.no_supplier": _e("(未设置供应商)", "(no supplier)"),
+    "workbook.pcs": _e("（件）", " (pcs)"),
+    "workbook.days": _e("（天）", " (days)"),
+    "workbook.rest": _e("其余SKU（本次无需补货）", "The other SKUs (nothing to order this time)"),
+    "workbook.header": _e("{supplier} · {store} · 补货单 {date}", "{supplier} · {store} · purchase order {date}"),
+    "col.order_by": _e("最晚下单日", "Order by"),
+    "col.delivery": _e("预计交货", "Delivery"),
+    "col.skus_to_order": _e("补货SKU数", "SKUs to order"),
     "actions.replenish_urgent": _e("今天下单也会断货的SKU", "SKUs that run out even if ordered today"),
     "actions.replenish_reorder": _e("需要立即补货的SKU", "SKUs to reorder now"),
     # the monthly review

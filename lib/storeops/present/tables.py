@@ -6,6 +6,7 @@ Every data string is HTML-escaped here, in one place; callers pass raw values.
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -121,7 +122,9 @@ class Col:
 
     name: str
     header: str
-    unit: str = "text"  # text | money | count | rate | ratio | seconds | hours | datetime | date | change | delta | int
+    #: text | money | count | units | days | rate | ratio | seconds | hours | datetime | date | change | delta | int |
+    #: product
+    unit: str = "text"
 
     def label(self, lang: Lang) -> str:
         from storeops.metrics import registry
@@ -144,6 +147,10 @@ def _cell(v: Any, unit: str, lang: Lang) -> tuple[str, str]:
         return (formats.DASH if formats.missing(v) else esc(pd.Timestamp(v).strftime("%Y-%m-%d"))), ""
     if unit == "change":
         return formats.change(v), "so-num"
+    if unit == "units":  # units to hold (safety stock, a reorder point): whole, rounded up
+        return (formats.DASH if formats.missing(v) else f"{math.ceil(float(v) - 1e-9):,}"), "so-num"
+    if unit == "days":  # days of cover: whole days, rounded down (what is left of a day is no day)
+        return (formats.DASH if formats.missing(v) else f"{math.floor(float(v) + 1e-9):,}"), "so-num"
     if unit == "int":  # a whole number in full, as a ledger is reconciled (never 1.2万)
         return (formats.DASH if formats.missing(v) else f"{int(round(float(v))):,}".replace("-", "−")), "so-num"
     if unit == "delta":  # an absolute difference with its sign (a DSR score, units)
@@ -151,17 +158,43 @@ def _cell(v: Any, unit: str, lang: Lang) -> tuple[str, str]:
     return esc(formats.value(v, unit, lang)), "so-num"
 
 
+def product_name(r, lang: Lang, variant: bool = True) -> str:
+    """Which product a row is, in words: its title, its own id (款号) where the data gives one apart
+    from the title, and a SKU's colour and size (``variant``): two products with one title are two
+    names. ``r`` is a row (title, product_id, color, size; any may be absent).
+
+    >>> product_name({"title": "修身休闲裤", "product_id": "P012", "color": "黑色", "size": "XL"}, "zh")
+    '修身休闲裤（P012）黑色/XL'
+    """
+    def given(k):
+        v = r.get(k)
+        return None if formats.missing(v) or v == "" else str(v)
+
+    title, pid = given("title"), given("product_id")
+    out = title or pid or formats.DASH
+    if pid and title and pid != title and not pid.startswith("#"):  # "#…": the metrics' own rows (no SKU)
+        out += f"（{pid}）" if lang == "zh" else f" ({pid})"
+    shade = "/".join(v for v in (given("color"), given("size")) if v) if variant else ""
+    return out + ((" " if lang == "en" else "") + shade if shade else "")
+
+
 def data_table(name: str, df: pd.DataFrame, cols: Sequence[Col], lang: Lang, *,
                row_class: pd.Series | None = None, css: str = "") -> Html:
     """A frame as a scrollable table, formatted per column; ``row_class`` marks rows (e.g. below
-    break-even). The frame rides along as ``.data[name]``."""
-    head = "".join(f'<th class="{"so-num" if c.unit not in ("text", "datetime", "date") else ""}">{esc(c.label(lang))}</th>'
-                   for c in cols)
+    break-even). The frame rides along as ``.data[name]``. A column of unit ``product`` names the
+    row's product (:func:`product_name`; its colour and size too, unless the table has their own
+    columns)."""
+    head = "".join(f'<th class="{"so-num" if c.unit not in ("text", "datetime", "date", "product") else ""}">'
+                   f'{esc(c.label(lang))}</th>' for c in cols)
+    variant = not any(c.name in ("color", "size") for c in cols)
     body = []
     for i, (_, r) in enumerate(df.iterrows()):
         cells = []
         for c in cols:
-            content, cls = _cell(r.get(c.name), c.unit, lang)
+            if c.unit == "product":
+                content, cls = esc(product_name(r, lang, variant)), ""
+            else:
+                content, cls = _cell(r.get(c.name), c.unit, lang)
             cells.append(f'<td class="{cls}">{content}</td>')
         rc = f' class="{row_class.iloc[i]}"' if row_class is not None and row_class.iloc[i] else ""
         body.append(f"<tr{rc}>{''.join(cells)}</tr>")

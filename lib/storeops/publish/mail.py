@@ -38,9 +38,9 @@ DIGEST_LIMIT = 100_000  # bytes of HTML; Gmail clips a message body at about 102
 DIGEST_KPIS = ("paid_amount", "paid_orders", "paying_buyers", "uv", "conversion", "atv", "ad_cost", "store_roas",
                "refund_amount")
 XLSX = "vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ACTIONS = ("ship_breached", "ship_at_risk", "urgent", "tickets_breached", "tickets_at_risk", "hot_short",
-           "oos_visited", "ads_below_breakeven", "campaigns_unpaid", "plan_missing", "campaigns_next", "anomalies",
-           "replenish_urgent", "replenish_reorder")
+ACTIONS = ("hot_out", "ship_breached", "ship_at_risk", "urgent", "tickets_breached", "tickets_at_risk",
+           "hot_short", "po_overdue", "oos_visited", "ads_below_breakeven", "campaigns_unpaid", "plan_missing",
+           "campaigns_next", "anomalies", "replenish_urgent", "replenish_reorder")
 
 
 class MailError(StoreopsError):

@@ -136,9 +136,10 @@ class ReviewContext:
     @cached_property
     def order_days(self) -> frozenset[_dt.date]:
         """The days with orders (by the day they were created, as the freshness guard reads them), in
-        the 400 days before the period's end: as far back as any review compares (12 months)."""
+        the 500 days before the period's end: as far back as any review compares (a year, and the
+        ordinary weeks a year before that give the trend an anomaly is scaled by)."""
         o = self.t.orders
-        since = Period(self.period.end - _dt.timedelta(days=400), self.period.end, "custom")
+        since = Period(self.period.end - _dt.timedelta(days=500), self.period.end, "custom")
         days = o.filter(in_period(o.created_at, since)).select(d=o.created_at.cast("date")).distinct().d.execute()
         return frozenset(pd.to_datetime(days).dt.date)
 
@@ -206,14 +207,28 @@ class ReviewContext:
         return anomalies.reference(self.day, self.festivals, self.t.campaigns.execute(), self.calendar)
 
     @cached_property
+    def period_reference(self) -> anomalies.PeriodReference:
+        """What a week or a month is judged against (anomalies.period_reference: festival, campaign
+        and season aware)."""
+        return anomalies.period_reference(self.period, self.festivals, self.t.campaigns.execute())
+
+    @cached_property
     def flags(self) -> dict[str, str | None]:
-        """Anomaly flags: a day against comparable days (anomalies.reference: festival and campaign
-        aware), a week or month against the range of the ones before (the w4 / m3 comparison)."""
+        """Anomaly flags: a day against comparable days (anomalies.reference), a week against the
+        ordinary weeks before it or its last like event, a month against the same month last year
+        scaled by the trend (anomalies.period_reference); only periods the data covers count."""
         now = self.values(self.period)
         if self.period.kind == "day":
             refs = [self.values(Period.day(d)) for d in self.reference.days if self.covered(Period.day(d))]
         else:
-            refs = [self.values(p) for p in self.bases()[compare.BASES[self.period.kind][-1].key]]
+            ref = self.period_reference
+            pairs = [(self.values(a), self.values(b)) for a, b in ref.trend if self.covered(a) and self.covered(b)]
+            refs = []
+            for p, year_back in zip(ref.periods, ref.scaled):
+                if self.covered(p) and (not year_back or pairs):  # a year back counts only as scaled by the trend
+                    refs += anomalies.scaled([self.values(p)], pairs, KPI_IDS) if year_back else [self.values(p)]
+            if ref.basis == "weeks" and len(refs) < 2:  # a range of one week is no range
+                refs = []
         return {k: None if k in self.untracked else anomalies.flag(now[k], [r[k] for r in refs], self.margin)
                 for k in KPI_IDS}
 

@@ -62,16 +62,61 @@ def inventory(ctx: ReviewContext) -> Html:
     out += tables.note(text("inventory.stockout_rate", lang, value=formats.pct(rate), out=out_days, days=all_days))
     hit = days[days.out_days > 0]
     out += tables.data_table("stockouts", hit.head(20), [
-        Col("sku", "col.sku"), Col("title", "col.product"), Col("out_days", "col.out_days", "count"),
+        Col("sku", "col.sku"), Col("title", "col.product", "product"), Col("out_days", "col.out_days", "count"),
         Col("days", "col.days", "count"), Col("stockout_rate", "stockout_rate", "rate")], lang) \
         if not hit.empty else tables.note(text("inventory.stockouts_none", lang))
     slow = _inv.slow_movers(ctx.stock, ctx.day)
     out += tables.subheading(text("inventory.slow", lang))
     out += tables.data_table("slow_movers", slow.head(20), [
-        Col("sku", "col.sku"), Col("title", "col.product"), Col("on_hand", "col.on_hand", "count"),
+        Col("sku", "col.sku"), Col("title", "col.product", "product"), Col("on_hand", "col.on_hand", "count"),
         Col("stock_value", "col.stock_value", "money"), Col("launched_on", "col.launched", "date")], lang) \
         if not slow.empty else tables.note(text("inventory.slow_none", lang))
     return out + tables.subheading(text("inventory.arriving", lang)) + arriving(ctx)
+
+
+def plan(ctx: ReviewContext) -> pd.DataFrame:
+    """The replenishment table (metrics.replenishment.table) as of the review's last day, worked out
+    once per review: the Thursday table shows it, and the daily and weekly take from it the overdue
+    purchase orders and the hot SKUs out of stock."""
+    if "plan" not in ctx.computed:
+        ctx.computed["plan"] = _rep.table(ctx.stock, _pos(ctx), settings(ctx), ctx.day)
+    return ctx.computed["plan"]
+
+
+def _pos(ctx: ReviewContext) -> pd.DataFrame:
+    if "on_order" not in ctx.computed:
+        ctx.computed["on_order"] = _rep.on_order(ctx.t, ctx.day)
+    return ctx.computed["on_order"]
+
+
+def overdue(ctx: ReviewContext) -> pd.DataFrame:
+    """The purchase-order lines to chase (metrics.replenishment.overdue_orders), soonest stock-out first."""
+    if "overdue" not in ctx.computed:
+        ctx.computed["overdue"] = _rep.overdue_orders(_pos(ctx), plan(ctx), ctx.day)
+    return ctx.computed["overdue"]
+
+
+def hot_out(ctx: ReviewContext) -> pd.DataFrame:
+    """Hot SKUs with nothing on hand at the end of the review's last day: on the first screen, always."""
+    s = ctx.stock
+    return s[(s.sales_class == "hot") & (s.on_hand <= 0)].sort_values(["amount_30", "sku"], ascending=[False, True])
+
+
+def chase(ctx: ReviewContext) -> Html:
+    """逾期采购单: the overdue purchase-order lines to chase, with supplier, units, days overdue and the
+    stock-out they cause; and whether they still count as stock to come (``trust_overdue``)."""
+    lang, late = ctx.lang, overdue(ctx)
+    out = tables.subheading(text("replenishment.overdue", lang))
+    if late.empty:
+        return out + tables.note(text("replenishment.overdue_none", lang))
+    units = int(late.qty.sum())
+    key = "replenishment.overdue_counted" if settings(ctx).trust_overdue else "replenishment.overdue_left_out"
+    return out + tables.data_table("overdue_orders", late, [
+        Col("supplier", "col.supplier"), Col("po_id", "col.po"), Col("sku", "col.sku"), Col("title", "col.product", "product"),
+        Col("qty", "col.qty", "count"), Col("expected_on", "col.expected_on", "date"),
+        Col("days_overdue", "col.days_overdue", "count"), Col("stockout_date", "col.stockout_date", "date")], lang,
+        row_class=late.urgent.map({True: "so-bad-row", False: ""}).reset_index(drop=True)) + tables.note(
+        text(key, lang, units=formats.count(units, lang)), "so-gap")
 
 
 def arriving(ctx: ReviewContext, days: int = ARRIVING_DAYS) -> Html:
@@ -87,7 +132,7 @@ def arriving(ctx: ReviewContext, days: int = ARRIVING_DAYS) -> Html:
     due = due.join(ctx.stock.set_index("sku")[["supplier"]], on="sku")
     per_po = due.groupby(["expected_on", "po_id"], as_index=False).agg(
         supplier=("supplier", "first"), skus=("sku", "size"), qty=("qty", "sum"))
-    late = per_po.expected_on <= ctx.day
+    late = per_po.expected_on < ctx.day
     return tables.data_table("arriving", per_po, [
         Col("expected_on", "col.expected_on", "date"), Col("po_id", "col.po"), Col("supplier", "col.supplier"),
         Col("skus", "col.skus", "count"), Col("qty", "col.qty", "count")], ctx.lang,
@@ -118,7 +163,7 @@ def ledger_tables(ctx: ReviewContext, p, stock_falls_at: str = "payment") -> Htm
     out += tables.subheading(text("ledger.largest", lang))
     if diff.empty:  # "no difference" only where something was counted at both ends
         return out + (tables.note(text("ledger.none", lang)) if whole["skus"] else Html(""))
-    return out + tables.data_table("ledger_differences", diff, [Col("sku", "col.sku"), Col("title", "col.product"),
+    return out + tables.data_table("ledger_differences", diff, [Col("sku", "col.sku"), Col("title", "col.product", "product"),
                                                                 *units, Col("difference_value", "col.difference_value",
                                                                             "money")], lang)
 
