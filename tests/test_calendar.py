@@ -54,7 +54,7 @@ def test_the_settings_say_closed_weekdays_and_dates():
     ({"closed": ["2026-13-01"]}, "calendar.closed: '2026-13-01' is no date or range"),
     ({"closed": ["2026-05-02..2026-05-01"]}, "ends before it starts"),
     ({"closed": ["01-01..12-31"]}, "leave no day of the year to trade"),
-    ("sat", "calendar must be a mapping"),
+    ("sat", "calendar: expected a mapping, not 'sat'"),
 ])
 def test_a_wrong_calendar_is_refused_naming_the_setting(tmp_path, settings, message):
     import yaml

@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from storeops import config, spark, warehouse
-from storeops.errors import WarehouseError
+from storeops.errors import ConfigError, WarehouseError
 from tests.conftest import load, write_config
 
 SPARK = "warehouse:\n  url: pyspark://\n"
@@ -32,9 +32,10 @@ def test_settings_default_and_checked(tmp_path):
     both = _spark_config(tmp_path, SPARK + "  spark:\n    tables: data/spark\n    database: shop\n")
     with pytest.raises(WarehouseError, match="give tables .* or database .*, not both"):
         spark.settings(both)
-    typo = _spark_config(tmp_path, SPARK + "  spark:\n    tabels: data/spark\n")
-    with pytest.raises(WarehouseError, match="unknown setting.* tabels"):
-        spark.settings(typo)
+    # a typo is refused as the settings load (storeops.settings), with its line and the key meant
+    with pytest.raises(ConfigError, match=r"store.yaml:\d+: warehouse.spark.tabels is no setting \(did you mean "
+                                          r"tables\?\)"):
+        _spark_config(tmp_path, SPARK + "  spark:\n    tabels: data/spark\n")
 
 
 def test_store_options_keep_the_quiet_logging(tmp_path):

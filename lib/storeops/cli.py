@@ -140,10 +140,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     try:
         result = run.publish(cfg, args.kind, period=period, lang=args.lang, notebook=args.notebook,
                              allow_incomplete=args.allow_incomplete, send=args.send, to=args.to,
-                             email_config=args.email_config)
+                             email_config=args.email_config, force=args.force)
     except Closed as e:  # not a failure: the shop did not trade
         print(e)
         return 0
+    if result.note:
+        print(result.note, file=sys.stderr)
     print(result.html)
     return 0
 
@@ -151,7 +153,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_send(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from storeops.publish import mail
+    from storeops.publish import mail, sent
 
     cfg = _config.load(args.config)
     if args.queued:
@@ -159,10 +161,14 @@ def _cmd_send(args: argparse.Namespace) -> int:
 
         results = outbox.deliver(cfg, mail.load_email_config(args.email_config, cfg))
         for d in results:
-            print(f"sent {d.report.name}" if d.error is None else f"not sent {d.report.name}: {d.error}",
-                  file=sys.stdout if d.error is None else sys.stderr)
-        print(f"{sum(d.error is None for d in results)} queued report(s) sent, "
-              f"{sum(d.error is not None for d in results)} still queued")
+            line = (f"not sent again {d.report.name}: {d.skipped}" if d.skipped else
+                    f"sent {d.report.name}" if d.error is None else f"not sent {d.report.name}: {d.error}")
+            print(line, file=sys.stdout if d.error is None else sys.stderr)
+        unsure = [d for d in results if d.unconfirmed]
+        print(f"{sum(d.error is None and not d.skipped for d in results)} queued report(s) sent, "
+              f"{sum(d.error is not None and not d.unconfirmed for d in results)} still queued"
+              + (f", {len(unsure)} unconfirmed (kept in {outbox.folder(cfg)} as .unconfirmed, never retried: "
+                 "ask a reader whether it arrived; if not, `storeops send REPORT --force` sends it)" if unsure else ""))
         return 1 if any(d.error for d in results) else 0
     if not args.report:
         raise mail.MailError("name a report to send, or --queued for those whose mail failed earlier")
@@ -172,7 +178,7 @@ def _cmd_send(args: argparse.Namespace) -> int:
     ecfg = mail.load_email_config(args.email_config, cfg)
     kind = mail.summary_of(report)["kind"]
     to = mail.recipients(ecfg, kind, args.to)
-    mail.send(ecfg, mail.build_message(cfg, ecfg, report, to))
+    sent.send_once(cfg, ecfg, report, to, args.force)
     from storeops.publish import outbox
 
     outbox.discard(cfg, report)  # sent by hand: the queue must not send it again
@@ -184,6 +190,13 @@ def _cmd_index(args: argparse.Namespace) -> int:
     from storeops.publish import archive
 
     print(archive.build(_config.load(args.config)))
+    return 0
+
+
+def _cmd_settings(args: argparse.Namespace) -> int:
+    from storeops import settings
+
+    print(settings.reference())
     return 0
 
 
@@ -329,6 +342,8 @@ def parser() -> argparse.ArgumentParser:
                    help="publish even when orders or traffic (for replenishment: the stock count) are missing, "
                         "with a warning banner")
     r.add_argument("--send", action="store_true", help="mail the report (params/email.yaml); a failed one never is")
+    r.add_argument("--force", action="store_true",
+                   help="mail it even to readers who had it already (a corrected report says so in its subject)")
     r.add_argument("--to", nargs="+", default=None, help="recipients instead of those in email.yaml")
     r.add_argument("--email-config", default=None, help="mail settings (default: params/email.yaml)")
     r.set_defaults(func=_cmd_run)
@@ -338,6 +353,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--queued", action="store_true",
                    help="deliver the reports whose mail failed earlier (reports/.outbox), each once")
     s.add_argument("--to", nargs="+", default=None, help="recipients instead of those in email.yaml")
+    s.add_argument("--force", action="store_true", help="send it even to readers who had it already")
     s.add_argument("--email-config", default=None, help="mail settings (default: params/email.yaml)")
     s.set_defaults(func=_cmd_send)
 
@@ -358,6 +374,9 @@ def parser() -> argparse.ArgumentParser:
 
     c = cmd("check", "show each table's rows and latest date, and what the data tracks")
     c.set_defaults(func=_cmd_check)
+    st = sub.add_parser("settings", help="print the reference of every settings file's keys (the README's)",
+                        description="print the reference of every settings file's keys, as the README shows it")
+    st.set_defaults(func=_cmd_settings)
     pl = cmd("plan", "write the sales plan of a month (or a quarter's months) as params/targets/YYYY-MM.csv, "
                      "one target per day, for the GM to edit; the daily and weekly take their targets from it")
     pl.add_argument("--month", default=None, metavar="YYYY-MM")

@@ -61,7 +61,10 @@ def read_yaml(p: Path, what: str) -> dict[str, Any]:
     try:
         raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e:
-        raise ConfigError(f"{p}: not valid YAML ({e})") from None
+        # where the problem starts (an unclosed quote's line, not the end of the file it ran to)
+        mark = getattr(e, "context_mark", None) or getattr(e, "problem_mark", None)
+        what = " ".join(str(x) for x in (getattr(e, "context", None), getattr(e, "problem", None)) if x)
+        raise ConfigError(f"{p}:{mark.line + 1 if mark else '?'}: not valid YAML: {what or e}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{p}: expected a mapping of settings, found {type(raw).__name__}")
     return raw
@@ -88,8 +91,11 @@ def load(path: str | Path | None = None) -> Config:
     >>> cfg.warehouse_url
     'duckdb://data/warehouse.duckdb'
     """
+    from storeops import settings
+
     p = Path(path) if path else find_config()
     raw = read_yaml(p, "config file")
+    settings.check(raw, settings.StoreSettings, p)
     p = p.resolve()
     root = p.parent.parent if p.parent.name == "params" else p.parent
     store = raw.get("store") or {}

@@ -30,6 +30,11 @@ class ReportError(StoreopsError):
         self.evalue = evalue
 
 
+class AlreadyRunning(ReportError):
+    """Another process is making the same report (or running ``run due``) right now: this run stands
+    aside. Not the report's failure: recorded as skipped, no notice to ops."""
+
+
 class Closed(StoreopsError):
     """The store does not trade on any day of the period (its calendar): there is no review to make.
     Not a failure: the CLI prints the one line and exits 0; ``run due`` records it as skipped."""

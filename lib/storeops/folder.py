@@ -12,9 +12,9 @@ from pathlib import Path
 
 from storeops import resources
 from storeops.errors import ConfigError
+from storeops.publish.run import KINDS  # the review notebooks a folder may take a copy of: every review's
 
 TEMPLATE = Path(__file__).resolve().parent / "folder_template"
-KINDS = ("daily",)  # the review notebooks a folder may take a copy of
 
 
 def init(folder: Path, *, notebooks: bool = False) -> list[Path]:

@@ -131,8 +131,13 @@ def test_a_failing_cell_is_one_clear_line_and_publishes_nothing(demo_project, tm
     assert r.returncode == 1
     lines = [x for x in r.stderr.splitlines() if x.startswith("storeops")]
     assert len(lines) == 1 and "Traceback" not in r.stderr
-    assert re.search(r"failed in cell 5 of the executed notebook \(storeops\.daily\.no_such_section\(ctx\)\): AttributeError: .*no_such_section",
-                     lines[0])
+    # the cell as the kept notebook shows it (In [4], after the parameters, the injected parameters and
+    # the imports), and the section it is in: papermill's own index counts cells before its marker cells
+    assert re.search(r"failed in cell In \[4\] \(section “概述 · In short”\) of the executed notebook "
+                     r"\(storeops\.daily\.no_such_section\(ctx\)\): AttributeError: .*no_such_section", lines[0])
+    kept = nbformat.read(demo_project / "reports" / "daily" / "2026" / "daily-2026-11-20.ipynb", as_version=4)
+    (failed,) = [c for c in kept.cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+    assert failed.execution_count == 4 and failed.source == "storeops.daily.no_such_section(ctx)"
     folder = demo_project / "reports" / "daily" / "2026"
     assert f"kept at {folder / 'daily-2026-11-20.ipynb'}" in lines[0]
     assert (folder / "daily-2026-11-20.ipynb").is_file()

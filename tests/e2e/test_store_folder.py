@@ -68,8 +68,9 @@ def test_the_folders_own_preset_and_notebook_win(shop, tmp_path):
         own.unlink()
     assert resources.notebook(shop, "daily") == resources.shipped("notebooks") / "daily.ipynb"
     r = storeops("init", tmp_path / "custom", "--notebooks", cwd=tmp_path)
-    assert r.returncode == 0 and resources.notebook(tmp_path / "custom", "daily") == \
-        tmp_path / "custom" / "notebooks" / "daily.ipynb"
+    assert r.returncode == 0
+    for kind in ("daily", "weekly", "replenishment", "monthly"):  # every review notebook, as the README says
+        assert resources.notebook(tmp_path / "custom", kind) == tmp_path / "custom" / "notebooks" / f"{kind}.ipynb"
 
 
 def test_a_built_wheel_carries_the_notebooks_and_presets(tmp_path):

@@ -95,6 +95,11 @@ def test_bad_preset_files_say_what_is_wrong(tmp_path):
     p.write_text("name: x\ntables:\n  orders:\n    goods_amount: {expr: \"__import__('os')\"}\n")
     with pytest.raises(ConfigError, match="only \\+ − × ÷, numbers and column names are allowed"):
         presets.load_preset(p)
+    # a typo in a preset's own keys is refused on its line, with the key meant
+    p.write_text("name: x\npaid_is_net_of_refund: true\ntables:\n  orders:\n    order_id: 订单号\n")
+    with pytest.raises(ConfigError, match="x.yaml:2: paid_is_net_of_refund is no setting \\(did you mean "
+                                          "paid_is_net_of_refunds\\?\\)"):
+        presets.load_preset(p)
 
 
 # ---------------------------------------------------------------- round trips

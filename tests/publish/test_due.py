@@ -80,6 +80,9 @@ def test_a_second_run_of_the_same_report_is_refused(demo_project):
     with manifest.lock(cfg, "daily", "2026-11-20"):
         with pytest.raises(ReportError, match="daily 2026-11-20 is already being run by another process"):
             run.publish(cfg, "daily", period=_dt.date(2026, 11, 20))
+    # the run that lost the race stood aside: skipped, not failed (the other one made the report)
+    last = [json.loads(x) for x in (cfg.reports_dir / "runs.jsonl").read_text(encoding="utf-8").splitlines()][-1]
+    assert (last["status"], last["period"]["start"]) == ("skipped", "2026-11-20")
     # released: the same run now goes through
     assert run.publish(cfg, "daily", period=_dt.date(2026, 11, 20)).html.is_file()
 

@@ -82,7 +82,8 @@ def test_a_section_that_raises_is_never_mailed(store, smtp_server, kind):
     r = storeops(store, "run", kind, flag, label, "--send",
                  "--email-config", email_yaml(store, port))
     line = _assert_failed_and_ops_told(
-        store, r, inbox, says=rf"failed in cell \d+ of the executed notebook \(storeops\.{kind}\.\w+\(ctx\)\): \w+Error")
+        store, r, inbox, says=rf"failed in cell In \[\d+\] \(section “[^”]+”\) of the executed notebook "
+                              rf"\(storeops\.{kind}\.\w+\(ctx\)\): \w+Error")
     assert line["outputs"] == [str(store / "reports" / kind / "2026" / f"{kind}-{label}.ipynb")]
     assert Path(line["outputs"][0]).is_file()  # the executed notebook is kept, to see what failed
 
@@ -157,7 +158,46 @@ def test_the_next_run_due_delivers_the_queue_once(store, smtp_server):
     subjects = [m["Subject"] for m in inbox.messages]
     assert len(subjects) == 2 and DAY in subjects[0] and "2026-11-26" in subjects[1]
     again = storeops(store, "run", "due", "--date", "2026-11-27", "--send", "--email-config", str(settings))
-    assert "queued mail" not in again.stdout and len(inbox.messages) == 3  # only the re-run daily, never the 25th
+    # the 26th's daily went to its readers already: not mailed again, nor the 25th
+    assert "queued mail" not in again.stdout and len(inbox.messages) == 2
+    assert "daily          2026-11-26  skipped daily-2026-11-26.html was published and mailed at" in again.stdout
+
+
+def test_a_queued_report_and_the_run_due_after_it_mail_it_once(store, smtp_server):
+    # the break: the daily of the 26th queued while the server is down; later the same day, with
+    # the server up, run due --send delivers the queue, then finds the same daily due: mailed once
+    inbox, port = smtp_server
+    settings = Path(email_yaml(store, port))
+    live = settings.read_text(encoding="utf-8")
+    with socket_closed() as dead_port:
+        settings.write_text(live.replace(f"port: {port}", f"port: {dead_port}") + "retry: {attempts: 1}\n",
+                            encoding="utf-8")
+        assert storeops(store, "run", "daily", "--date", "2026-11-26", "--send", "--email-config",
+                        str(settings)).returncode == 1
+    settings.write_text(live, encoding="utf-8")
+    r = storeops(store, "run", "due", "--date", "2026-11-27", "--send", "--email-config", str(settings))
+    assert r.returncode == 0, r.stderr
+    assert [m["Subject"].count("2026-11-26") for m in inbox.messages] == [1]
+    assert "skipped daily-2026-11-26.html was published and mailed at" in r.stdout
+    # by hand: a re-run without --force publishes and says it was not mailed again; sent by hand, refused
+    rerun = storeops(store, "run", "daily", "--date", "2026-11-26", "--send", "--email-config", str(settings))
+    assert rerun.returncode == 0 and "was mailed to gm@example.com, ops@example.com at" in rerun.stderr
+    report = store / "reports" / "daily" / "2026" / "daily-2026-11-26.html"
+    by_hand = storeops(store, "send", str(report), "--email-config", str(settings))
+    assert by_hand.returncode == 1 and "not sent again (give --force" in by_hand.stderr and len(inbox.messages) == 1
+    # --force sends it anew: the same page as it was (a re-run of the same data) as it was; once a late
+    # order changed the day's figures, the re-run page goes out marked as corrected
+    forced = storeops(store, "run", "daily", "--date", "2026-11-26", "--send", "--force", "--email-config",
+                      str(settings))
+    assert forced.returncode == 0 and len(inbox.messages) == 2 and not inbox.messages[1]["Subject"].startswith("【")
+    with duckdb.connect(str(store / "data" / "warehouse.duckdb")) as con:
+        con.execute("INSERT INTO orders (order_id, buyer_id, created_at, paid_at, status, goods_amount, shipping_fee, "
+                    "discount_amount, tax_amount, paid_amount, refund_amount, is_urgent) VALUES ('late1', 'b', "
+                    "TIMESTAMP '2026-11-26 23:00', TIMESTAMP '2026-11-26 23:01', 'paid', 999, 0, 0, 0, 999, 0, false)")
+    fixed = storeops(store, "run", "daily", "--date", "2026-11-26", "--send", "--force", "--email-config",
+                     str(settings))
+    assert fixed.returncode == 0 and len(inbox.messages) == 3 and inbox.messages[2]["Subject"].startswith("【更正】")
+    assert [x["status"] for x in _runs(store)] == ["failed", "sent", "ok", "ok", "ok"]
 
 
 def test_a_report_sent_by_hand_leaves_the_queue(store, smtp_server):
@@ -180,8 +220,10 @@ def test_an_unreadable_queue_entry_is_kept_not_sent(store, smtp_server):
 
 
 @pytest.mark.parametrize("where, setting, says", [
-    ("email.yaml", "retry: 3\n", "retry must be like {attempts: 3, wait_s: 5}, not 3"),
-    ("store.yaml", "reports:\n  timeout_s: 10m\n", "reports.timeout_s must be seconds (600) or per kind"),
+    # the schema says it, with the line (storeops.settings)
+    ("email.yaml", "retry: 3\n", "email.yaml:11: retry: expected a mapping, not 3"),
+    ("store.yaml", "reports:\n  timeout_s: 10m\n", "store.yaml:11: reports.timeout_s: expected a whole number or a "
+                                                    "mapping, not '10m'"),
 ])
 def test_bad_fault_settings_are_one_line(store, smtp_server, where, setting, says):
     _, port = smtp_server

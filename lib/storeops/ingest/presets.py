@@ -160,8 +160,16 @@ def _spec(target: str, raw: Any, where: str) -> ColumnSpec:
                       optional=bool(raw.get("optional")), write_map=raw.get("write"))
 
 
+#: what a preset file may say (a typo is refused, never silently obeyed)
+PRESET_KEYS = ("name", "label", "format", "encoding", "tables", "group_by", "write", "lossy", "title_rows",
+               "excel_text", "time_offset", "date_order", "paid_is_net_of_refunds")
+
+
 def load_preset(path: Path) -> Preset:
+    from storeops import settings
+
     raw = read_yaml(path, "preset")
+    settings.known_keys(raw, PRESET_KEYS, path)
     where = str(path)
     for key in ("name", "tables"):
         if key not in raw:

@@ -18,6 +18,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "monthly.kind": _e("月报", "Monthly review"),
     "mail.attached": _e("完整报表见附件（HTML，可离线打开）。", "The full report is attached (HTML, opens offline)."),
     "mail.failed": _e("生成失败", "FAILED"),
+    "mail.corrected": _e("【更正】", "[Corrected] "),
     "mail.failed_body": _e("{kind} {period} 生成失败，未发送给收件人。", "The {kind} report for {period} failed and was not sent."),
     "daily.title": _e("{store} · 日报 {date}", "{store} · Daily review {date}"),
     "daily.subtitle": _e("{weekday}，数据截至 {date} 24:00（{tz}）", "{weekday}; data to the end of {date} ({tz})"),

@@ -59,8 +59,22 @@ def _queued(cfg: Config, email_config: str | None) -> list[Outcome]:
         delivered = outbox.deliver(cfg, mail.load_email_config(email_config, cfg))
     except StoreopsError as e:  # the reports due still run
         return [Outcome("queued mail", None, "failed", str(e))]
-    return [Outcome("queued mail", None, "failed" if d.error else "ok", d.error or f"sent {d.report}")
-            for d in delivered]
+    return [Outcome("queued mail", None, "failed" if d.error else "skipped" if d.skipped else "ok",
+                    d.error or d.skipped or f"sent {d.report}") for d in delivered]
+
+
+def _mailed(cfg: Config, d: Due, email_config: str | None) -> str | None:
+    """Whether the report ``d`` is published and went to its readers already: what to say if so."""
+    from storeops.errors import StoreopsError
+    from storeops.publish import mail, run, sent
+
+    try:
+        to = mail.recipients(mail.load_email_config(email_config, cfg), d.kind, None)
+    except StoreopsError:
+        return None  # the run says what is wrong with the mail settings
+    html = run.outputs(cfg, d.kind, d.period.label, int(d.period.label[:4]), cfg.language)[0]
+    seen = sent.already(cfg, html, to) if html.is_file() else None
+    return f"{html.name} was published and mailed at {seen['sent_at']}: not again" if seen else None
 
 
 def _run(cfg: Config, day: _dt.date, send: bool, email_config: str | None) -> list[Outcome]:
@@ -70,6 +84,10 @@ def _run(cfg: Config, day: _dt.date, send: bool, email_config: str | None) -> li
 
     outcomes = []
     for d in progress(due_on(day), f"due {day}", unit="report"):
+        done = _mailed(cfg, d, email_config) if send else None
+        if done:  # published and mailed already (by hand, or by the queue just now): not twice
+            outcomes.append(Outcome(d.kind, d.period, "skipped", done))
+            continue
         try:
             result = run.publish(cfg, d.kind, period=d.period, send=send, email_config=email_config)
             outcomes.append(Outcome(d.kind, d.period, "ok", str(result.html)))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import IO, Any
 
+import nbformat
 import papermill
 from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
@@ -76,6 +78,25 @@ def execute(notebook: Path, output: Path, parameters: dict[str, Any], *, cwd: Pa
         handler.close()
 
 
+def _where(output: Path, index: int) -> str:
+    """The failing cell as a person opening the kept notebook finds it: the section it is in (the
+    heading above it) and ``In [n]``, its execution count. papermill's index counts cells before
+    the marker cells it adds to a failed notebook, so the cell is found by its error output."""
+    try:
+        nb = nbformat.read(output, as_version=4)
+    except Exception:  # noqa: BLE001 — unreadable: papermill's index is all there is
+        return f"cell {index}"
+    heading = None
+    for c in nb.cells:
+        if c.cell_type == "markdown":
+            found = re.findall(r"^#+\s*(.+?)\s*$", c.source, re.M)
+            heading = found[-1] if found else heading
+        elif any(o.get("output_type") == "error" for o in c.get("outputs", [])):
+            cell = f"cell In [{c.execution_count}]" if c.execution_count else f"cell {index}"
+            return f"{cell} (section “{heading}”)" if heading else cell
+    return f"cell {index}"
+
+
 def _run(notebook: Path, output: Path, parameters: dict[str, Any], *, cwd: Path, kernel: str, timeout: int,
          manager: type) -> None:
     try:
@@ -88,8 +109,8 @@ def _run(notebook: Path, output: Path, parameters: dict[str, Any], *, cwd: Path,
         first_line = (e.source or "").strip().splitlines()[0] if (e.source or "").strip() else ""
         evalue = str(e.evalue).strip().splitlines()[0] if str(e.evalue).strip() else ""
         raise ReportError(
-            f"{notebook.name} failed in cell {e.cell_index} of the executed notebook ({first_line}): {e.ename}: {evalue}; "
-            f"executed notebook kept at {output}",
+            f"{notebook.name} failed in {_where(output, e.cell_index)} of the executed notebook ({first_line}): "
+            f"{e.ename}: {evalue}; executed notebook kept at {output}",
             notebook=str(output), cell_index=e.cell_index, ename=e.ename, evalue=evalue,
         ) from None
     except Exception as e:  # kernel died, timeout, unreadable notebook …

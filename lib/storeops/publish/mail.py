@@ -73,12 +73,15 @@ class EmailConfig:
 
 
 def load_email_config(path: str | Path | None, cfg: Config) -> EmailConfig:
+    from storeops import settings
+
     p = Path(path) if path else cfg.root / "params" / "email.yaml"
     raw = read_yaml(p, "email settings")
     smtp = raw.get("smtp") or {}
     if "password" in smtp:
         raise ConfigError(f"{p}: smtp.password must not be in a file; name an environment variable "
                           "in smtp.password_env instead")
+    settings.check(raw, settings.EmailSettings, p)
     tls = str(smtp.get("tls", "none")).lower()
     if tls not in ("none", "starttls", "ssl"):
         raise ConfigError(f"{p}: smtp.tls must be none, starttls or ssl, not {tls!r}")
@@ -211,8 +214,10 @@ def _addresses(values: list[str]) -> list[str]:
     return values
 
 
-def build_message(cfg: Config, ecfg: EmailConfig, report: Path, to: list[str]) -> EmailMessage:
-    """The digest with the chart inline and the full report attached."""
+def build_message(cfg: Config, ecfg: EmailConfig, report: Path, to: list[str],
+                  corrected: bool = False) -> EmailMessage:
+    """The digest with the chart inline and the full report attached; ``corrected``: a report mailed
+    before and published again since, its subject says so."""
     s = summary_of(report)
     page = report.read_text(encoding="utf-8")
     png = _chart(page)
@@ -221,7 +226,8 @@ def build_message(cfg: Config, ecfg: EmailConfig, report: Path, to: list[str]) -
     if len(body_html.encode()) > DIGEST_LIMIT:
         raise MailError(f"digest of {report.name} is {len(body_html.encode()):,} bytes, over {DIGEST_LIMIT:,}")
     msg = EmailMessage()
-    msg["Subject"] = subject(cfg, s)
+    lang = s.get("lang", cfg.language)
+    msg["Subject"] = (text("mail.corrected", lang) if corrected else "") + subject(cfg, s)
     msg["From"] = ecfg.sender
     msg["To"] = ", ".join(_addresses(to))
     msg.set_content(body_text)

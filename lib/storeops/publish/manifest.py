@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from storeops.config import Config
-from storeops.errors import ReportError
+from storeops.errors import AlreadyRunning
 
 #: run parameters that may be written down; anything else (a password, say) never is
 SAFE_PARAMETERS = ("report_date", "lang", "allow_incomplete", "notebook", "send", "to", "config")
@@ -60,7 +60,7 @@ def lock(cfg: Config, kind: str, period: str) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise ReportError(f"{kind} {period} is already being run by another process (lock {path})") from None
+            raise AlreadyRunning(f"{kind} {period} is already being run by another process (lock {path})") from None
         with contextlib.suppress(OSError):  # who holds it, for a person looking; a full disk may refuse
             os.ftruncate(fd, 0)
             os.write(fd, str(os.getpid()).encode())

@@ -19,7 +19,9 @@ SENDING = ".sending"
 @dataclass(frozen=True)
 class Delivery:
     report: Path
-    error: str | None  # None: delivered
+    error: str | None  # None: delivered (or, with ``skipped``, delivered before)
+    skipped: str | None = None  # why it was not sent now: it went to the same readers before
+    unconfirmed: bool = False  # the server did not confirm: kept aside (.unconfirmed), never retried blindly
 
 
 def folder(cfg: Config) -> Path:
@@ -52,7 +54,7 @@ def pending(cfg: Config) -> list[Path]:
 
 def deliver(cfg: Config, ecfg) -> list[Delivery]:
     """Send every queued report; what still fails stays queued with its new error."""
-    from storeops.publish import files, mail, manifest
+    from storeops.publish import files, mail, manifest, sent
 
     out = []
     for entry in pending(cfg):
@@ -72,10 +74,14 @@ def deliver(cfg: Config, ecfg) -> list[Delivery]:
         try:
             if not report.is_file():
                 raise mail.MailError(f"{report}: the queued report is gone")
-            mail.send(ecfg, mail.build_message(cfg, ecfg, report, to))
+            sent.send_once(cfg, ecfg, report, to)
+        except sent.AlreadySent as e:  # mailed another way since it was queued: done
+            claimed.unlink(missing_ok=True)
+            out.append(Delivery(report, None, str(e)))
+            continue
         except mail.Unconfirmed as e:  # it may have arrived: not sent again
             os.rename(claimed, entry.with_suffix(".unconfirmed"))
-            out.append(Delivery(report, str(e)))
+            out.append(Delivery(report, str(e), unconfirmed=True))
             continue
         except mail.MailError as e:
             files.write(entry, json.dumps({**item, "error": str(e)}, ensure_ascii=False))

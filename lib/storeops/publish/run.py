@@ -8,14 +8,14 @@ HTML or summary is left for that period, and a ReportError says which cell faile
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import nbformat
 
 from storeops import resources
 from storeops.config import Config
-from storeops.errors import ReportError, StoreopsError
+from storeops.errors import AlreadyRunning, ReportError, StoreopsError
 from storeops.present import formats
 from storeops.present.i18n import text
 from storeops.periods import Period
@@ -35,6 +35,8 @@ class RunResult:
     metrics: dict
     #: files published beside the report for its readers (the replenishment table's workbook)
     extra: tuple[Path, ...] = ()
+    #: what the reader of the command's output should know (a mail not sent again)
+    note: str = ""
 
 
 def outputs(cfg: Config, kind: str, period_label: str, year: int, lang: str) -> tuple[Path, Path, Path]:
@@ -144,12 +146,12 @@ def _missing(cfg: Config, kind: str, period: Period) -> dict:
 
 def publish(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = None, lang: str | None = None,
             notebook: str | Path | None = None, allow_incomplete: bool = False, send: bool = False,
-            to: list[str] | None = None, email_config: str | Path | None = None) -> RunResult:
+            to: list[str] | None = None, email_config: str | Path | None = None, force: bool = False) -> RunResult:
     """Run a report as the scheduler does: under its lock, logged to runs.jsonl, the archive
     rebuilt, and with ``send`` mailed. A failed report is never mailed; the ops address
     (if configured) gets a short notice instead, and the error is raised. A published report
     whose mail could not go out is queued (publish.outbox) and the error raised."""
-    from storeops.publish import archive, mail, manifest, outbox
+    from storeops.publish import archive, mail, manifest, outbox, sent
 
     if kind not in KINDS:
         raise ReportError(f"unknown report kind {kind!r}; known: {', '.join(KINDS)}")
@@ -165,6 +167,10 @@ def publish(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = 
             result = run_report(cfg, kind, period=p, lang=lang, notebook=notebook,
                                 allow_incomplete=allow_incomplete)
             archive.build(cfg)
+    except AlreadyRunning as e:  # the other run makes (and mails) it: this one stands aside, nobody is told
+        manifest.append(cfg, kind=kind, period=period, parameters=params, start=start, status="skipped",
+                        error=str(e))
+        raise
     except StoreopsError as e:
         kept = [e.notebook] if isinstance(e, ReportError) and e.notebook else []
         manifest.append(cfg, kind=kind, period=period, parameters=params, start=start, status="failed",
@@ -179,8 +185,11 @@ def publish(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = 
     if ecfg:
         to = mail.recipients(ecfg, kind, to)
         try:
-            mail.send(ecfg, mail.build_message(cfg, ecfg, result.html, to))
+            sent.send_once(cfg, ecfg, result.html, to, force)
             outbox.discard(cfg, result.html)  # an earlier failed send of this report is done with now
+        except sent.AlreadySent as e:  # a re-run by hand: published again, not mailed again
+            outbox.discard(cfg, result.html)
+            result = replace(result, note=str(e))
         except mail.Unconfirmed as e:
             manifest.append(cfg, kind=kind, period=period, parameters=params, start=start, status="failed",
                             outputs=published, error=str(e))
