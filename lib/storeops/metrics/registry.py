@@ -41,8 +41,9 @@ METRICS: dict[str, Metric] = {m.id: m for m in (
        "Σ (goods + shipping − discount + tax) of orders created in the period"),
     _m("orders", "下单笔数", "Orders", "count", "本期创建的订单数", "Orders created in the period"),
     _m("ordering_buyers", "下单买家数", "Ordering buyers", "count",
-       "本期下单的去重买家数（无买家ID的订单各计1人）",
-       "Distinct buyers of orders created in the period (an order without a buyer id counts as one)"),
+       "本期下单（金额大于0）的去重买家数（无买家ID的订单各计1人）",
+       "Distinct buyers of orders created in the period for more than 0 (an order without a buyer id counts as "
+       "one)"),
     _m("paid_amount", "支付金额", "Paid amount (GMV)", "money",
        "按付款时间计的实付金额之和，含运费，不扣后续退款",
        "Σ paid amount of orders paid in the period (by paid time), shipping included, later refunds not removed"),

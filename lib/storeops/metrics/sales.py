@@ -53,8 +53,10 @@ def orders(t: Tables, p: Period) -> ir.Scalar:
 
 
 def ordering_buyers(t: Tables, p: Period) -> ir.Scalar:
-    """下单买家数: distinct buyers of orders created in the period."""
-    return scalar(buyer(_created(t, p)).nunique())
+    """下单买家数: distinct buyers of orders created in the period for more than 0 (a stock adjustment
+    or a free sample is no buyer, as for every buyer count: METRICS.md#paid_orders)."""
+    o = _created(t, p)
+    return scalar(buyer(o.filter((o.goods_amount + o.shipping_fee - o.discount_amount + o.tax_amount) > 0)).nunique())
 
 
 def paid_amount(t: Tables, p: Period) -> ir.Scalar:
