@@ -136,8 +136,7 @@ def period_reference(p, festivals: dict | None, campaigns: pd.DataFrame | None) 
     trend = tuple((w, w.last_year()) for w in weeks[:LIKE_WEEKS])
     if p.kind == "month":
         return PeriodReference((p.last_year(),), "last_year", None, trend, (True,))
-    fest = {d for spec in (festivals or {}).values() for d in _festival_dates(spec, range(p.start.year - 1,
-                                                                                         p.end.year + 1))}
+    fest = special_days(festivals, None, range(p.start.year - 1, p.end.year + 1))
     held = [d for d in p.dates() if d in fest] or [d for d in p.dates() if d in special]
     if held:
         r = _same_campaign(held[0], campaigns) if held[0] not in fest else None

@@ -13,6 +13,7 @@ import datetime as _dt
 import pandas as pd
 
 from storeops.metrics import sales
+from storeops.metrics.anomalies import special_days
 from storeops.metrics.base import evaluate, in_period, scalar, total
 from storeops.metrics.plan import daily_paid
 from storeops.periods import ALWAYS_OPEN, Calendar, Period
@@ -54,18 +55,6 @@ def baseline_days(day: _dt.date, start: _dt.date, skip: frozenset | set = frozen
     return [d for d in weeks if d not in skip][:BASELINE_WEEKS]
 
 
-def _special_days(t: Tables, festivals: dict | None) -> set[_dt.date]:
-    """Festival days of the calendar and every campaign's days: not ordinary days to compare with."""
-    from storeops.metrics.anomalies import _festival_dates
-
-    c = _dated(t.campaigns.execute())
-    out = {s + _dt.timedelta(days=i) for s, e in zip(c.start_date, c.end_date) for i in range((e - s).days + 1)}
-    years = range(2000, 2100)
-    for spec in (festivals or {}).values():
-        out.update(_festival_dates(spec, years))
-    return out
-
-
 def results(t: Tables, p: Period, festivals: dict | None = None, calendar: Calendar = ALWAYS_OPEN) -> pd.DataFrame:
     """Per campaign overlapping ``p``, over its days up to ``p.end``:
 
@@ -80,7 +69,8 @@ def results(t: Tables, p: Period, festivals: dict | None = None, calendar: Calen
     rows = []
     first = t.orders.paid_at.min().execute()
     first = None if first is None or pd.isna(first) else pd.Timestamp(first).date()
-    special = _special_days(t, festivals)
+    # festival days and every campaign's days: not ordinary days to compare with
+    special = special_days(festivals, t.campaigns.execute(), range(2000, 2100))
     if first:  # a day the shop was closed sold nothing, and is no baseline either
         special |= {d for d in Period(first, p.end, "custom").dates() if not calendar.is_open(d)}
     for c in overlapping(t, p).itertuples():

@@ -35,23 +35,24 @@ def record(cfg: Config, report: Path, to: list[str]) -> None:
                                                  "sha256": _digest(report)}, ensure_ascii=False))
 
 
-def already(cfg: Config, report: Path, to: list[str]) -> dict | None:
-    """When and how ``report`` was last mailed, if it went to this recipient list; else None."""
-    p = _entry(cfg, report)
+def _seen(cfg: Config, report: Path) -> dict | None:
+    """The record of ``report``'s last mailing, if any."""
     try:
-        seen = json.loads(p.read_text(encoding="utf-8"))
+        return json.loads(_entry(cfg, report).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return seen if sorted(seen.get("to") or []) == sorted(to) else None
+
+
+def already(cfg: Config, report: Path, to: list[str]) -> dict | None:
+    """When and how ``report`` was last mailed, if it went to this recipient list; else None."""
+    seen = _seen(cfg, report)
+    return seen if seen and sorted(seen.get("to") or []) == sorted(to) else None
 
 
 def corrected(cfg: Config, report: Path) -> bool:
     """Whether ``report`` was mailed before and has changed since (a re-run published a new page)."""
-    p = _entry(cfg, report)
-    try:
-        return json.loads(p.read_text(encoding="utf-8")).get("sha256") != _digest(report)
-    except (OSError, ValueError):
-        return False
+    seen = _seen(cfg, report)
+    return bool(seen) and seen.get("sha256") != _digest(report)
 
 
 class AlreadySent(StoreopsError):
