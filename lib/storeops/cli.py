@@ -205,6 +205,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     cfg = _config.load(args.config)
     con = warehouse.connect(cfg, read_only=True)
+    warehouse.verify(cfg, con)
     fresh = warehouse.freshness(con)
     for f in fresh:
         print(f"{f.table:<20} {f.rows:>12,} rows  latest {f.latest or '-'}")
@@ -394,6 +395,13 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except StoreopsError as e:
         print(f"storeops {args.command}: {e}", file=sys.stderr)
+        return 1
+    except Exception as e:  # a damaged block found while reading: the one line, not a traceback
+        from storeops import warehouse
+
+        if not warehouse.is_damage(e):
+            raise
+        print(f"storeops {args.command}: {warehouse.damage_found(_config.load(args.config), e)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"storeops {args.command}: interrupted", file=sys.stderr)

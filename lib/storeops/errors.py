@@ -35,6 +35,16 @@ class AlreadyRunning(ReportError):
     aside. Not the report's failure: recorded as skipped, no notice to ops."""
 
 
+class NotWritable(ReportError):
+    """The reports folder (or a file in it) cannot be written: nothing is run; the run is recorded
+    in the user's state folder and ops are told."""
+
+
+class Damaged(WarehouseError):
+    """The warehouse file is damaged (cut short, a block that fails its checksum): nothing is read
+    from it or written to it."""
+
+
 class Closed(StoreopsError):
     """The store does not trade on any day of the period (its calendar): there is no review to make.
     Not a failure: the CLI prints the one line and exits 0; ``run due`` records it as skipped."""

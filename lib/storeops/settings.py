@@ -48,6 +48,8 @@ class Warehouse(_Strict):
     url: str = Field("duckdb://data/warehouse.duckdb", description="Any ibis URL the reports read")
     load: str | None = Field(None, description="Where ingest loads, where the reports read Spark")
     spark: Spark | None = Field(None, description="The Spark session (url: pyspark://)")
+    backup: str | None = Field(None, description="Where your backup keeps copies of the DuckDB file (a file or "
+                                                 "a folder): named, newest whole one first, if it is ever damaged")
 
 
 class Present(_Strict):

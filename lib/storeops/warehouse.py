@@ -69,7 +69,10 @@ def connect(cfg: Config, *, read_only: bool = False, create: bool = False) -> ib
         try:
             con = ibis.duckdb.connect(str(path), read_only=read_only and path.exists())
         except Exception as e:  # duckdb says why in one line: locked, wrong version …
+            if is_damage(e):
+                raise damaged(cfg, path, str(e).splitlines()[0]) from None
             raise WarehouseError(f"cannot open warehouse {path}: {str(e).splitlines()[0]}") from None
+        _check_whole(cfg, con, path)
     else:
         try:
             con = ibis.connect(url)
@@ -78,6 +81,99 @@ def connect(cfg: Config, *, read_only: bool = False, create: bool = False) -> ib
     if create:
         create_tables(con)
     return con
+
+
+#: how DuckDB says a file is damaged when it opens or reads it
+DAMAGE = ("Could not read enough bytes", "Corrupt database file", "checksum", "not a valid DuckDB database")
+_HEADERS = 3 * 4096  # DuckDB's main header and its two database headers, before the first block
+_IN_MEMORY = 1 << 62  # block ids from here on are DuckDB's in-memory blocks (a replayed log), in no file
+
+
+def is_damage(e: BaseException) -> bool:
+    return any(s in str(e) for s in DAMAGE)
+
+
+def _check_whole(cfg: Config, con: ibis.BaseBackend, path: Path) -> None:
+    why = _damage(con, path)
+    if why:
+        con.disconnect()
+        raise damaged(cfg, path, why)
+
+
+def _damage(con: ibis.BaseBackend, path: Path) -> str | None:
+    """Why a DuckDB file is damaged, if it ends before the last block its tables use (a copy or a
+    disk that ran out): such a table would fail halfway through a report, or take writes. Reads the
+    header and the catalog only; a bad block deeper in is caught when it is read (``verify`` reads
+    them all)."""
+    try:
+        block_size = con.con.execute("SELECT block_size FROM pragma_database_size() "
+                                     "WHERE database_name = current_database()").fetchone()[0]
+        tables = [r[0] for r in con.con.execute("SELECT table_name FROM duckdb_tables() "
+                                                "WHERE database_name = current_database()").fetchall()]
+        last = con.con.execute("SELECT max(m) FROM (" + " UNION ALL ".join(
+            f"SELECT max(block_id) FILTER (WHERE block_id < {_IN_MEMORY}) AS m FROM pragma_storage_info('{t}')"
+            for t in tables) + ")").fetchone()[0] if tables else None
+    except Exception as e:  # noqa: BLE001 — any failure to read the catalog is damage here
+        return str(e).splitlines()[0]
+    need, size = _HEADERS + ((last + 1) * block_size if last is not None else 0), path.stat().st_size
+    return f"the file is {size:,} bytes, its tables need {need:,}: it was cut short" if size < need else None
+
+
+def verify(cfg: Config, con: ibis.BaseBackend) -> None:
+    """Read every block of every table of a DuckDB warehouse (each is checksummed): ``storeops check``
+    finds damage before it shows any figure. A report or an ingest meets a bad block only when it
+    reads one; this reads them all."""
+    if con.name != "duckdb":
+        return
+    for (name,) in con.con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = "
+                                   "current_database()").fetchall():
+        try:
+            reader = con.con.execute(f'SELECT * FROM "{name}"').fetch_record_batch(1 << 17)
+            for _ in reader:
+                pass
+        except Exception as e:  # noqa: BLE001 — only damage is turned into the one line
+            if not is_damage(e):
+                raise
+            raise damage_found(cfg, e) from None
+
+
+def damage_found(cfg: Config, e: BaseException) -> WarehouseError:
+    """A damaged block met while reading (its checksum fails): the same one line as at opening."""
+    url = resolve_url(cfg, cfg.load_url)
+    return damaged(cfg, Path(urlsplit(url).path), str(e).splitlines()[0])
+
+
+def damaged(cfg: Config, path: Path, why: str) -> WarehouseError:
+    """The one line for a damaged warehouse: what is wrong, that nothing was touched, where to go."""
+    from storeops.errors import Damaged
+
+    good = last_good_copy(cfg)
+    where = (f"the last good copy is {good} ({_dt.datetime.fromtimestamp(good.stat().st_mtime):%Y-%m-%d %H:%M}): "
+             f"put it in place and load the exports since then again" if good else
+             "restore it from a backup (warehouse.backup in store.yaml names where yours are kept), or move it aside "
+             "and run `storeops ingest` on the exports again")
+    return Damaged(f"warehouse {path} is damaged ({why}); nothing was read from it or written to it; {where}")
+
+
+def last_good_copy(cfg: Config) -> Path | None:
+    """The newest whole copy at ``warehouse.backup`` (a file, or a folder of copies), if the store keeps one."""
+    setting = (cfg.raw.get("warehouse") or {}).get("backup")
+    if not setting:
+        return None
+    where = Path(setting) if Path(setting).is_absolute() else cfg.root / setting
+    copies = sorted(where.glob("*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True) if where.is_dir() \
+        else [where] if where.is_file() else []
+    for copy in copies:
+        try:
+            con = ibis.duckdb.connect(str(copy), read_only=True)
+        except Exception:  # noqa: BLE001 — a copy that does not open is no good copy
+            continue
+        try:
+            if _damage(con, copy) is None:
+                return copy
+        finally:
+            con.disconnect()
+    return None
 
 
 def isolated(cfg: Config, fn, *args):

@@ -64,3 +64,57 @@ def email_yaml(root, port: int, *, ops: bool = True, user: str = USER) -> str:
         encoding="utf-8",
     )
     return str(p)
+
+
+class _Drops:
+    """An SMTP server that takes a whole message and then hangs up instead of confirming it (a relay
+    restarting, a connection cut): the sender cannot know whether it arrived. Speaks just enough SMTP."""
+
+    def __init__(self):
+        import threading
+
+        self.taken: list[bytes] = []
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn, conn.makefile("rb") as r:
+                conn.sendall(b"220 drops ESMTP\r\n")
+                for line in r:
+                    verb = line[:4].upper()
+                    if verb in (b"EHLO", b"HELO"):
+                        conn.sendall(b"250-drops\r\n250 AUTH PLAIN\r\n")
+                    elif verb == b"AUTH":
+                        conn.sendall(b"235 ok\r\n")
+                    elif verb in (b"MAIL", b"RCPT", b"RSET", b"NOOP"):
+                        conn.sendall(b"250 ok\r\n")
+                    elif verb == b"DATA":
+                        conn.sendall(b"354 go on\r\n")
+                        body = []
+                        for part in r:
+                            if part == b".\r\n":
+                                break
+                            body.append(part)
+                        self.taken.append(b"".join(body))
+                        break  # hang up: no 250 for the message
+                    else:
+                        conn.sendall(b"221 bye\r\n")
+                        break
+
+    def close(self):
+        self.sock.close()
+
+
+@pytest.fixture
+def smtp_drops():
+    server = _Drops()
+    yield server
+    server.close()

@@ -338,13 +338,183 @@ def test_a_killed_load_leaves_the_warehouse_whole(store, tmp_path):
 
 def test_a_rerun_replaces_the_report_and_the_archive_shows_it_once(store):
     page = store / "reports" / "daily" / "2026" / f"daily-{DAY}.html"
-    inodes = []
-    for _ in range(2):
+    assert storeops(store, "run", "daily", "--date", DAY).returncode == 0
+    first = page.read_bytes()
+    with page.open("rb") as reader:  # a reader has the page open while it is re-run
         r = storeops(store, "run", "daily", "--date", DAY)
         assert r.returncode == 0, r.stderr
-        inodes.append(page.stat().st_ino)
-    assert inodes[0] != inodes[1]  # renamed into place, never rewritten where a reader has it open
+        assert reader.read() == first  # renamed into place, never rewritten under an open reader
     assert _published(store) == [f"daily-{DAY}.html", f"daily-{DAY}.summary.json"]
     assert [(e.kind, e.end) for e in archive.entries(store / "reports")].count(("daily", DAY)) == 1
     assert (store / "reports" / "index.html").read_text(encoding="utf-8").count(f'daily-{DAY}.html"') == 1
     assert [x["status"] for x in _runs(store)] == ["ok", "ok"]
+
+
+def _pointing_at(settings: Path, live: str, port: int, to_port: int) -> None:
+    settings.write_text(live.replace(f"port: {port}", f"port: {to_port}") + "retry: {attempts: 1}\n",
+                        encoding="utf-8")
+
+
+def test_a_send_the_server_did_not_confirm_goes_out_again_only_by_force(store, smtp_server, smtp_drops):
+    inbox, port = smtp_server
+    settings = Path(email_yaml(store, port))
+    live = settings.read_text(encoding="utf-8")
+    _pointing_at(settings, live, port, smtp_drops.port)  # takes the message, hangs up before confirming
+    r = storeops(store, "run", "daily", "--date", DAY, "--send", "--email-config", str(settings))
+    report = store / "reports" / "daily" / "2026" / f"daily-{DAY}.html"
+    assert r.returncode == 1 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert r.stderr.startswith(f"storeops run: daily {DAY} is published; 127.0.0.1:{smtp_drops.port} did not "
+                               "confirm the message (SMTPServerDisconnected): it may have arrived; ask a reader "
+                               f"whether daily-{DAY}.html arrived, and if not: `storeops send {report} --force`")
+    assert len(smtp_drops.taken) == 1 and b"Subject:" in smtp_drops.taken[0]  # handed over once, not retried
+    assert not (store / "reports" / ".outbox").exists()  # not queued: the queue would send it blindly
+    (line,) = _runs(store)
+    assert line["status"] == "failed" and "did not confirm" in line["error"] and str(report) in line["outputs"]
+
+    settings.write_text(live, encoding="utf-8")  # a working server again: no path sends it on its own
+    queued = storeops(store, "send", "--queued", "--email-config", str(settings))
+    assert queued.returncode == 0 and queued.stdout.strip() == "0 queued report(s) sent, 0 still queued"
+    rerun = storeops(store, "run", "daily", "--date", DAY, "--send", "--email-config", str(settings))
+    assert rerun.returncode == 0 and f"daily-{DAY}.html was handed to the mail server, which did not confirm it, " \
+                                     "to gm@example.com, ops@example.com at" in rerun.stderr
+    by_hand = storeops(store, "send", str(report), "--email-config", str(settings))
+    assert by_hand.returncode == 1 and "not sent again (give --force" in by_hand.stderr and inbox.messages == []
+    forced = storeops(store, "send", str(report), "--force", "--email-config", str(settings))
+    assert forced.returncode == 0 and len(inbox.messages) == 1 and DAY in inbox.messages[0]["Subject"]
+    assert len(smtp_drops.taken) == 1
+
+
+def test_a_queued_send_the_server_did_not_confirm_is_kept_aside(store, smtp_server, smtp_drops):
+    inbox, port = smtp_server
+    settings = Path(email_yaml(store, port))
+    live = settings.read_text(encoding="utf-8")
+    with socket_closed() as dead_port:  # the 26th's daily queued while nothing listens
+        _pointing_at(settings, live, port, dead_port)
+        assert storeops(store, "run", "daily", "--date", "2026-11-26", "--send", "--email-config",
+                        str(settings)).returncode == 1
+    _pointing_at(settings, live, port, smtp_drops.port)
+    r = storeops(store, "send", "--queued", "--email-config", str(settings))
+    outbox = store / "reports" / ".outbox"
+    assert r.returncode == 1 and len(smtp_drops.taken) == 1
+    assert r.stdout.splitlines()[-1] == (
+        f"0 queued report(s) sent, 0 still queued, 1 unconfirmed (kept in {outbox} as .unconfirmed, never "
+        "retried: ask a reader whether it arrived; if not, `storeops send REPORT --force` sends it)")
+    assert [p.name for p in outbox.iterdir()] == ["daily-2026-11-26.unconfirmed"]
+
+    settings.write_text(live, encoding="utf-8")
+    # Friday: the queue holds nothing to send, and the daily of the 26th is not run or mailed again
+    due = storeops(store, "run", "due", "--date", "2026-11-27", "--send", "--email-config", str(settings))
+    assert due.returncode == 0, due.stderr
+    assert "daily          2026-11-26  skipped daily-2026-11-26.html was published and handed to the mail server at " \
+           in due.stdout and "which did not confirm it: not again" in due.stdout
+    assert inbox.messages == [] and len(smtp_drops.taken) == 1
+    assert [x["status"] for x in _runs(store)] == ["failed"]  # the queued run; nothing ran since
+
+
+@pytest.fixture
+def mounted():
+    """Mount a filesystem for a test (a read-only bind, a small tmpfs), unmounted after it."""
+    if os.geteuid() != 0:
+        pytest.fail("mounting needs root (CI runs as root)")
+    done = []
+
+    def mount(*args: str) -> None:
+        subprocess.run(["mount", *args], check=True)
+        if args[-1] not in done:  # a remount is the same mount
+            done.append(args[-1])
+
+    yield mount
+    for where in reversed(done):
+        subprocess.run(["umount", where], check=True)
+
+
+def test_a_reports_folder_that_cannot_be_written(store, smtp_server, mounted, tmp_path, monkeypatch):
+    inbox, port = smtp_server
+    state = tmp_path / "state"
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    reports = store / "reports"
+    reports.mkdir()
+    mounted("--bind", str(reports), str(reports))
+    mounted("-o", "remount,ro,bind", str(reports))  # a read-only mount: root cannot write it either
+    settings = email_yaml(store, port)  # params/, not the reports folder
+    says = (f"cannot write to the reports folder {reports} (Read-only file system): storeops, running as root, needs "
+            f"to create files there; make it writable for that user, or set reports.dir in "
+            f"{store / 'params' / 'store.yaml'}; nothing was run, the run is recorded in {state}/storeops/runs.jsonl")
+    r = storeops(store, "run", "daily", "--date", DAY, "--send", "--email-config", settings)
+    assert r.returncode == 1 and r.stderr.strip() == f"storeops run: {says}"
+    due = storeops(store, "run", "due", "--date", "2026-11-27", "--send", "--email-config", settings)
+    assert due.returncode == 1 and due.stderr.strip() == f"storeops run: {says}"
+    runs = [json.loads(x) for x in (state / "storeops" / "runs.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(x["kind"], x["status"], x["error"]) for x in runs] == [("daily", "failed", says), ("due", "failed", says)]
+    assert [env[1] for env in inbox.envelopes] == [["it@example.com"]] * 2  # ops told, once per run, readers not
+    assert says in inbox.messages[0].get_content() and says in inbox.messages[1].get_content()
+    assert list(reports.iterdir()) == []
+
+
+def test_a_full_disk_while_executing_keeps_nothing_half_written(store, smtp_server, mounted):
+    inbox, port = smtp_server
+    (store / "reports").mkdir()
+    # room for the kernel to start, not for the executed notebook (about 300 KB)
+    mounted("-t", "tmpfs", "-o", "size=150k", "tmpfs", str(store / "reports"))
+    r = storeops(store, "run", "daily", "--date", DAY, "--send", "--email-config", email_yaml(store, port))
+    kept = store / "reports" / "daily" / "2026" / f"daily-{DAY}.ipynb"
+    says = f"could not write the executed notebook {kept}: No space left on device; nothing published, nothing kept"
+    assert r.returncode == 1 and r.stderr.strip() == f"storeops run: {says}"
+    written = sorted(p.name for p in (store / "reports").rglob("*") if p.is_file())
+    assert written == [f"daily-{DAY}.kernel.log", f"daily-{DAY}.lock", "runs.jsonl"]  # no notebook, whole or part
+    (line,) = _runs(store)
+    assert line["status"] == "failed" and line["error"] == says and line["outputs"] == []
+    assert [env[1] for env in inbox.envelopes] == [["it@example.com"]] and says in inbox.messages[0].get_content()
+
+
+def _sha(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_damaged_warehouse_is_named_and_left_alone(store, smtp_server, tmp_path):
+    inbox, port = smtp_server
+    db = store / "data" / "warehouse.duckdb"
+    good = tmp_path / "backups" / "warehouse-2026-11-26.duckdb"
+    good.parent.mkdir()
+    shutil.copy(db, good)
+    with db.open("r+b") as f:  # cut short, as a copy or a disk that ran out leaves it
+        f.truncate(db.stat().st_size // 2)
+    before = _sha(db)
+    export = tmp_path / "traffic.csv"
+    export.write_text("date,uv,pv\n2026-11-27,100,300\n", encoding="utf-8")
+    why = rf"warehouse {re.escape(str(db))} is damaged \(.+\); nothing was read from it or written to it; "
+    for args in (("check",), ("ingest", str(export)), ("ingest", "--dry-run", str(export))):
+        r = storeops(store, *args)
+        assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+        assert re.fullmatch(rf"storeops {args[0]}: {why}restore it from a backup \(warehouse.backup in store.yaml "
+                            r"names where yours are kept\), or move it aside and run `storeops ingest` on the "
+                            r"exports again", r.stderr.strip()), r.stderr
+    assert _sha(db) == before  # nothing written
+    # the store keeps backups: the newest whole one is named (a damaged newer copy is passed over)
+    bad_copy = good.with_name("warehouse-2026-11-27.duckdb")
+    shutil.copy(db, bad_copy)
+    cfg = store / "params" / "store.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + f"warehouse:\n  backup: {good.parent}\n", encoding="utf-8")
+    r = storeops(store, "run", "daily", "--date", DAY, "--send", "--email-config", email_yaml(store, port))
+    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1
+    assert re.search(rf"{why}the last good copy is {re.escape(str(good))} \(\d{{4}}-\d\d-\d\d \d\d:\d\d\): put it "
+                     r"in place and load the exports since then again$", r.stderr.strip()), r.stderr
+    (line,) = _runs(store)
+    assert line["status"] == "failed" and "is damaged" in line["error"]
+    assert [env[1] for env in inbox.envelopes] == [["it@example.com"]] and _sha(db) == before
+
+
+def test_a_bad_block_found_by_check_and_by_a_load_that_reads_it(store, tmp_path):
+    db = store / "data" / "warehouse.duckdb"
+    with duckdb.connect(str(db), read_only=True) as con:  # the block holding the start of the orders table
+        block = con.execute("SELECT min(block_id) FROM pragma_storage_info('orders') WHERE block_id >= 0").fetchone()[0]
+        block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0]
+    with db.open("r+b") as f:
+        f.seek(3 * 4096 + block * block_size + 64)
+        f.write(b"\xff" * 256)
+    r = storeops(store, "check")
+    assert r.returncode == 1 and r.stdout == "" and "Traceback" not in r.stderr  # no counts before the news
+    assert re.fullmatch(rf"storeops check: warehouse {re.escape(str(db))} is damaged \(IO Error: Corrupt database "
+                        r"file: .+checksum.+\); nothing was read from it or written to it; .+", r.stderr.strip())

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from storeops import schema, warehouse
+from storeops.errors import Damaged
 from storeops.config import Config
 from storeops.ingest import columns, parse, presets, read
 from storeops.ingest.presets import Preset
@@ -360,6 +361,8 @@ def ingest_paths(cfg: Config, paths: list[Path], *, preset: str | None = None, d
             except warehouse.WarehouseError as e:  # rows that parsed but would not load: refuse the file
                 refused.append(FileRefused(path, f"not loaded, warehouse unchanged: {e}"))
             except Exception as e:  # noqa: BLE001 — each file loads in its own transaction: nothing half-written
+                if warehouse.is_damage(e):  # rolled back; every file after it would meet the same block
+                    raise warehouse.damage_found(cfg, e) from None
                 refused.append(_unexpected(path, e))
         if not dry_run:  # reports read a period by skipping row groups: keep the loaded tables in time order
             t0 = time.monotonic()
@@ -384,6 +387,8 @@ def _open(cfg: Config, dry_run: bool) -> ibis.BaseBackend:
         return warehouse.connect(cfg, create=True)
     try:
         return warehouse.connect(cfg, read_only=True)
+    except Damaged:
+        raise
     except warehouse.WarehouseError:
         con = ibis.duckdb.connect()
         warehouse.create_tables(con)

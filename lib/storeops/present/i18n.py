@@ -16,6 +16,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "weekly.kind": _e("周报", "Weekly review"),
     "replenishment.kind": _e("补货表", "Replenishment table"),
     "monthly.kind": _e("月报", "Monthly review"),
+    "due.kind": _e("定时运行", "Scheduled run"),
     "mail.attached": _e("完整报表见附件（HTML，可离线打开）。", "The full report is attached (HTML, opens offline)."),
     "mail.failed": _e("生成失败", "FAILED"),
     "mail.corrected": _e("【更正】", "[Corrected] "),

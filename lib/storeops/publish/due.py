@@ -43,10 +43,18 @@ def run_due(cfg: Config, day: _dt.date, *, send: bool = False, email_config: str
     """Run every report due on ``day``; each failure is recorded and the others still run. Mail
     queued by an earlier run goes first. One ``run due`` at a time: a second (cron overlapping a
     slow run) is refused; the lock dies with its holder."""
-    from storeops.publish import manifest
+    from storeops.errors import NotWritable
+    from storeops.publish import mail, manifest, run
 
-    with manifest.lock(cfg, "run", "due"):
-        return (_queued(cfg, email_config) if send else []) + _run(cfg, day, send, email_config)
+    start = manifest.now()
+    try:
+        with manifest.lock(cfg, "run", "due"):
+            return (_queued(cfg, email_config) if send else []) + _run(cfg, day, send, email_config)
+    except NotWritable as e:  # nothing due can run: one record, one notice, not one per report
+        run.failed(cfg, e, kind="due", period={"start": day.isoformat(), "end": day.isoformat()},
+                   label=day.isoformat(), parameters={"send": send}, start=start,
+                   ecfg=mail.load_email_config(email_config, cfg) if send else None)
+        raise
 
 
 def _queued(cfg: Config, email_config: str | None) -> list[Outcome]:
@@ -74,7 +82,12 @@ def _mailed(cfg: Config, d: Due, email_config: str | None) -> str | None:
         return None  # the run says what is wrong with the mail settings
     html = run.outputs(cfg, d.kind, d.period.label, int(d.period.label[:4]), cfg.language)[0]
     seen = sent.already(cfg, html, to) if html.is_file() else None
-    return f"{html.name} was published and mailed at {seen['sent_at']}: not again" if seen else None
+    if not seen:
+        return None
+    if seen.get("confirmed", True):
+        return f"{html.name} was published and mailed at {seen['sent_at']}: not again"
+    return (f"{html.name} was published and handed to the mail server at {seen['sent_at']}, which did not confirm "
+            f"it: not again (if it did not arrive: `storeops send {html} --force`)")
 
 
 def _run(cfg: Config, day: _dt.date, send: bool, email_config: str | None) -> list[Outcome]:

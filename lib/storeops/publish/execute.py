@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 from typing import IO, Any
@@ -69,13 +70,28 @@ def execute(notebook: Path, output: Path, parameters: dict[str, Any], *, cwd: Pa
     was = client_log.propagate
     client_log.addHandler(handler)
     client_log.propagate = False
+    # papermill saves the notebook after every cell: it writes a name of its own, renamed to ``output``
+    # once whole, so a full disk never leaves truncated JSON under the published name
+    tmp = output.with_name(f".{output.stem}.{os.getpid()}.tmp.ipynb")  # papermill wants .ipynb
     try:
         with log.open("ab") as sink:
-            _run(notebook, output, parameters, cwd=cwd, kernel=kernel, timeout=timeout, manager=_logging_to(sink))
+            _run(notebook, tmp, parameters, cwd=cwd, kernel=kernel, timeout=timeout, manager=_logging_to(sink),
+                 kept=output)
     finally:
         client_log.removeHandler(handler)
         client_log.propagate = was
         handler.close()
+        _keep(tmp, output)
+
+
+def _keep(tmp: Path, output: Path) -> None:
+    """Put the executed notebook in place if it was written whole, else leave nothing."""
+    try:
+        nbformat.read(tmp, as_version=4)
+    except Exception:  # noqa: BLE001 — missing or cut short: there is nothing to keep
+        tmp.unlink(missing_ok=True)
+        return
+    tmp.replace(output)
 
 
 def _where(output: Path, index: int) -> str:
@@ -98,7 +114,8 @@ def _where(output: Path, index: int) -> str:
 
 
 def _run(notebook: Path, output: Path, parameters: dict[str, Any], *, cwd: Path, kernel: str, timeout: int,
-         manager: type) -> None:
+         manager: type, kept: Path) -> None:
+    """``output``: where papermill writes; ``kept``: the name the executed notebook is kept under."""
     try:
         papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, kernel_name=kernel,
@@ -110,10 +127,13 @@ def _run(notebook: Path, output: Path, parameters: dict[str, Any], *, cwd: Path,
         evalue = str(e.evalue).strip().splitlines()[0] if str(e.evalue).strip() else ""
         raise ReportError(
             f"{notebook.name} failed in {_where(output, e.cell_index)} of the executed notebook ({first_line}): "
-            f"{e.ename}: {evalue}; executed notebook kept at {output}",
-            notebook=str(output), cell_index=e.cell_index, ename=e.ename, evalue=evalue,
+            f"{e.ename}: {evalue}; executed notebook kept at {kept}",
+            notebook=str(kept), cell_index=e.cell_index, ename=e.ename, evalue=evalue,
         ) from None
     except Exception as e:  # kernel died, timeout, unreadable notebook …
+        if isinstance(e, OSError) and e.errno is not None:  # not a cell's timeout (a TimeoutError, no errno)
+            raise ReportError(f"could not write the executed notebook {kept}: {e.strerror or e}; nothing "
+                              f"published, nothing kept") from None  # papermill could not save: a full disk …
         name = type(e).__name__
         if name == "CellTimeoutError":
             why = f"a cell ran past the time budget of {timeout} s (reports.timeout_s in store.yaml)"
@@ -121,6 +141,6 @@ def _run(notebook: Path, output: Path, parameters: dict[str, Any], *, cwd: Path,
             why = "its kernel died (killed, or out of memory)"
         else:
             why = f"{name}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}"
-        kept = f"executed notebook kept at {output}" if output.is_file() else "no executed notebook"
-        raise ReportError(f"{notebook.name} did not run: {why}; {kept}",
-                          notebook=str(output) if output.is_file() else None) from None
+        where = f"executed notebook kept at {kept}" if output.is_file() else "no executed notebook"
+        raise ReportError(f"{notebook.name} did not run: {why}; {where}",
+                          notebook=str(kept) if output.is_file() else None) from None

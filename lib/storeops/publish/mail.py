@@ -288,8 +288,8 @@ def send(ecfg: EmailConfig, msg: EmailMessage, timeout: float = 30) -> None:
     except smtplib.SMTPResponseException as e:  # the server answered no: nothing was delivered
         raise MailError(f"{where} refused the message: {e.smtp_code} {e.smtp_error!r}") from None
     except (OSError, smtplib.SMTPException) as e:
-        raise Unconfirmed(f"{where} did not confirm the message ({type(e).__name__}): it may have arrived; "
-                          f"check before sending it again with `storeops send`") from None
+        raise Unconfirmed(f"{where} did not confirm the message ({type(e).__name__}): it may have arrived") \
+            from None
 
 
 def _connect(ecfg: EmailConfig, password: str | None, timeout: float) -> smtplib.SMTP:

@@ -1,4 +1,8 @@
-"""reports/runs.jsonl — one line per run — and the lock that keeps two runs of a report apart."""
+"""reports/runs.jsonl — one line per run — and the lock that keeps two runs of a report apart.
+
+When the reports folder cannot be written (a read-only mount, another user's folder, a full disk)
+the line goes to :func:`fallback` instead, so a run that could not publish is still on record.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,11 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from storeops.config import Config
-from storeops.errors import AlreadyRunning
+from storeops.errors import AlreadyRunning, NotWritable
 
 #: run parameters that may be written down; anything else (a password, say) never is
 SAFE_PARAMETERS = ("report_date", "lang", "allow_incomplete", "notebook", "send", "to", "config")
@@ -32,16 +37,49 @@ def append(cfg: Config, *, kind: str, period: dict[str, str], parameters: dict[s
     }
     data = (json.dumps(line, ensure_ascii=False, default=str) + "\n").encode("utf-8")
     try:
-        cfg.reports_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(cfg.reports_dir / "runs.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        _append(cfg.reports_dir / "runs.jsonl", data)
+    except OSError:
         try:
-            os.write(fd, data)
-        finally:
-            os.close(fd)
-    except OSError as e:  # a full disk must not hide the run's own outcome, which the exit code still tells
-        print(f"storeops: could not record the run in {cfg.reports_dir / 'runs.jsonl'}: {e.strerror or e}",
-              file=sys.stderr)
+            _append(fallback(), data)
+        except OSError as e:  # nowhere to write: the exit code and the one line still tell the outcome
+            print(f"storeops: could not record the run in {cfg.reports_dir / 'runs.jsonl'} nor in {fallback()}: "
+                  f"{e.strerror or e}", file=sys.stderr)
     return line
+
+
+def fallback() -> Path:
+    """Where a run is recorded when the reports folder cannot be written: the user's state folder
+    (``$XDG_STATE_HOME/storeops/runs.jsonl``, by default ``~/.local/state/storeops/runs.jsonl``);
+    each line names its store's settings file."""
+    state = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    return Path(state) / "storeops" / "runs.jsonl"
+
+
+def _append(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        if os.write(fd, data) != len(data):  # a full disk may take part of it
+            raise OSError(28, "No space left on device")
+    finally:
+        os.close(fd)
+
+
+def writable(cfg: Config) -> None:
+    """Refuse, in one line, a reports folder this process cannot write, before anything is run."""
+    import tempfile
+
+    try:
+        cfg.reports_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=cfg.reports_dir):
+            pass
+    except OSError as e:
+        import getpass
+
+        raise NotWritable(
+            f"cannot write to the reports folder {cfg.reports_dir} ({e.strerror or e}): storeops, running as "
+            f"{getpass.getuser()}, needs to create files there; make it writable for that user, or set reports.dir "
+            f"in {cfg.path}; nothing was run, the run is recorded in {fallback()}") from None
 
 
 def read(cfg: Config) -> list[dict[str, Any]]:
@@ -52,10 +90,14 @@ def read(cfg: Config) -> list[dict[str, Any]]:
 @contextlib.contextmanager
 def lock(cfg: Config, kind: str, period: str) -> Iterator[None]:
     """Hold reports/.locks/<kind>-<period>.lock for the run; a second run of the same report is refused."""
+    writable(cfg)
     folder = cfg.reports_dir / ".locks"
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{kind}-{period}.lock"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        folder.mkdir(exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:  # the folder takes new files but not this one (a full disk, an inode limit)
+        raise NotWritable(f"cannot make the lock file {path}: {e.strerror or e}; nothing was run") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

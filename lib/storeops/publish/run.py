@@ -67,7 +67,8 @@ def run_report(cfg: Config, kind: str, *, period: Period | str | _dt.date | None
     _guard(cfg, kind, p, allow_incomplete)
     html_path, nb_out, summary_path = outputs(cfg, kind, p.label, int(p.label[:4]), lang)
     nb_out.parent.mkdir(parents=True, exist_ok=True)
-    for stale in (html_path, summary_path, html_path.with_name(html_path.name.removesuffix(".html") + ".xlsx")):
+    book = html_path.with_name(html_path.name.removesuffix(".html") + ".xlsx")
+    for stale in (html_path, summary_path, nb_out, book):
         stale.unlink(missing_ok=True)  # a failed re-run must not leave the old report looking current
 
     params = dict(zip(PARAMETERS, (p.label, str(cfg.path), lang, allow_incomplete)))
@@ -172,14 +173,7 @@ def publish(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = 
                         error=str(e))
         raise
     except StoreopsError as e:
-        kept = [e.notebook] if isinstance(e, ReportError) and e.notebook else []
-        manifest.append(cfg, kind=kind, period=period, parameters=params, start=start, status="failed",
-                        outputs=kept, error=str(e))
-        if ecfg and ecfg.ops and isinstance(e, ReportError):
-            try:
-                mail.send(ecfg, mail.failure_notice(cfg, ecfg, kind, p.label, str(e)))
-            except StoreopsError as notice_error:
-                raise ReportError(f"{e}; and the failure notice could not be sent: {notice_error}") from None
+        failed(cfg, e, kind=kind, period=period, label=p.label, parameters=params, start=start, ecfg=ecfg)
         raise
     published = [str(result.html), str(result.notebook), str(result.summary), *map(str, result.extra)]
     if ecfg:
@@ -191,9 +185,10 @@ def publish(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = 
             outbox.discard(cfg, result.html)
             result = replace(result, note=str(e))
         except mail.Unconfirmed as e:
+            error = f"{kind} {p.label} is published; {e}"
             manifest.append(cfg, kind=kind, period=period, parameters=params, start=start, status="failed",
-                            outputs=published, error=str(e))
-            raise
+                            outputs=published, error=error)
+            raise mail.Unconfirmed(error) from None
         except mail.MailError as e:
             queued = outbox.put(cfg, result.html, to, str(e))
             error = (f"{kind} {p.label} is published but was not mailed: {e}; queued as {queued.name}: the next "
@@ -203,3 +198,20 @@ def publish(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = 
             raise mail.MailError(error) from None
     manifest.append(cfg, kind=kind, period=period, parameters=params, start=start, status="ok", outputs=published)
     return result
+
+
+def failed(cfg: Config, e: StoreopsError, *, kind: str, period: dict, label: str, parameters: dict, start: str,
+           ecfg=None) -> None:
+    """Record a run that failed (runs.jsonl, with the notebook it kept) and, when mail is on and it is
+    the store's fault rather than the command's (a report, the reports folder, the warehouse), tell ops."""
+    from storeops.errors import WarehouseError
+    from storeops.publish import mail, manifest
+
+    kept = [e.notebook] if isinstance(e, ReportError) and e.notebook else []
+    manifest.append(cfg, kind=kind, period=period, parameters=parameters, start=start, status="failed",
+                    outputs=kept, error=str(e))
+    if ecfg and ecfg.ops and isinstance(e, (ReportError, WarehouseError)):
+        try:
+            mail.send(ecfg, mail.failure_notice(cfg, ecfg, kind, label, str(e)))
+        except StoreopsError as notice_error:
+            raise ReportError(f"{e}; and the failure notice could not be sent: {notice_error}") from None

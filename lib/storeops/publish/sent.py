@@ -26,13 +26,15 @@ def _digest(report: Path) -> str:
     return hashlib.sha256(report.read_bytes()).hexdigest()
 
 
-def record(cfg: Config, report: Path, to: list[str]) -> None:
-    """Note that ``report``, as it is now, went to ``to``."""
+def record(cfg: Config, report: Path, to: list[str], *, confirmed: bool = True) -> None:
+    """Note that ``report``, as it is now, went to ``to`` (``confirmed=False``: handed over, but the
+    server never said it took it; it may have arrived, so no path sends it again on its own)."""
     from storeops.publish import files, manifest
 
     folder(cfg).mkdir(parents=True, exist_ok=True)
     files.write(_entry(cfg, report), json.dumps({"to": sorted(to), "sent_at": manifest.now(),
-                                                 "sha256": _digest(report)}, ensure_ascii=False))
+                                                 "sha256": _digest(report), "confirmed": confirmed},
+                                                ensure_ascii=False))
 
 
 def _seen(cfg: Config, report: Path) -> dict | None:
@@ -58,8 +60,9 @@ def corrected(cfg: Config, report: Path) -> bool:
 class AlreadySent(StoreopsError):
     """``report`` went to these readers before (``when``): not sent again without ``force``."""
 
-    def __init__(self, report: Path, to: list[str], when: str):
-        super().__init__(f"{report.name} was mailed to {', '.join(to)} at {when}: not sent again "
+    def __init__(self, report: Path, to: list[str], when: str, confirmed: bool = True):
+        how = "was mailed" if confirmed else "was handed to the mail server, which did not confirm it,"
+        super().__init__(f"{report.name} {how} to {', '.join(to)} at {when}: not sent again "
                          "(give --force to send it anew; a report re-run since goes out marked as corrected)")
         self.when = when
 
@@ -71,6 +74,11 @@ def send_once(cfg: Config, ecfg, report: Path, to: list[str], force: bool = Fals
 
     seen = already(cfg, report, to)
     if seen and not force:
-        raise AlreadySent(report, to, seen.get("sent_at", "?"))
-    mail.send(ecfg, mail.build_message(cfg, ecfg, report, to, corrected=bool(seen) and corrected(cfg, report)))
+        raise AlreadySent(report, to, seen.get("sent_at", "?"), seen.get("confirmed", True))
+    try:
+        mail.send(ecfg, mail.build_message(cfg, ecfg, report, to, corrected=bool(seen) and corrected(cfg, report)))
+    except mail.Unconfirmed as e:  # it may have arrived: not sent again by any path without --force
+        record(cfg, report, to, confirmed=False)
+        raise mail.Unconfirmed(f"{e}; ask a reader whether {report.name} arrived, and if not: `storeops send "
+                               f"{report} --force`") from None
     record(cfg, report, to)
