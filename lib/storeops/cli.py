@@ -78,8 +78,10 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     for e in refused:
         print(f"storeops ingest: refused {e}", file=sys.stderr)
     total = sum(r.rows_read for r in done)
+    skipped = sum(r.rows_skipped for r in done)
     print(f"{len(done)} file(s): read {total}, accepted {sum(r.rows_accepted for r in done)}, "
-          f"rejected {sum(r.rows_rejected for r in done)}; {len(refused)} file(s) refused")
+          f"rejected {sum(r.rows_rejected for r in done)}" + (f", skipped {skipped}" if skipped else "")
+          + f"; {len(refused)} file(s) refused")
     from storeops import spark
 
     if done and not args.dry_run and spark.is_spark(cfg.warehouse_url):  # bring the Parquet folders up to date
@@ -209,9 +211,25 @@ def _cmd_check(args: argparse.Namespace) -> int:
     fresh = warehouse.freshness(con)
     for f in fresh:
         print(f"{f.table:<20} {f.rows:>12,} rows  latest {f.latest or '-'}")
+    _print_loaded(con)
     _print_zero_and_quiet(cfg, con, next((f.latest for f in fresh if f.table == "orders"), None))
     _print_coverage(con, next((f.latest for f in fresh if f.table == "orders"), None) or cfg.yesterday())
     return 0
+
+
+def _print_loaded(con) -> None:
+    """What ingest read over all loads: every row accepted, rejected or skipped on purpose."""
+    if "ingest_log" not in con.list_tables():
+        return
+    log = con.table("ingest_log")
+    per_file = log.select("ingested_at", "file_hash", "rows_read", "rows_accepted", "rows_rejected",
+                          log.rows_skipped.fill_null(0).name("rows_skipped")).distinct()
+    n, read, accepted, rejected, skipped = con.execute(per_file.aggregate(
+        n=per_file.count(), read=per_file.rows_read.sum(), accepted=per_file.rows_accepted.sum(),
+        rejected=per_file.rows_rejected.sum(), skipped=per_file.rows_skipped.sum())).iloc[0].tolist()
+    if n:
+        print(f"  ingest: {n:,} file load(s) read {read:,} rows, accepted {accepted:,}, rejected {rejected:,}, "
+              f"skipped {skipped:,} by presets' skip rules")
 
 
 def _print_zero_and_quiet(cfg, con, latest: _dt.date | None) -> None:

@@ -306,6 +306,8 @@ INGEST_LOG = Table(
         _c("rows_accepted", "int64", "接受行数", "rows accepted", nullable=False),
         _c("rows_rejected", "int64", "拒绝行数", "rows rejected", nullable=False),
         _c("rows_written", "int64", "写入行数", "rows written", nullable=False),
+        # rows a preset's skip rules left out (stock adjustments, postage); empty before they existed
+        _c("rows_skipped", "int64", "跳过行数", "rows skipped"),
     ),
     date_column="ingested_at",
     optional=True,

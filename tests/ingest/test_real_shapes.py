@@ -3,6 +3,7 @@ headers with trailing spaces. Each loads whole, and the figures count it."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,7 @@ from storeops.metrics import coverage, products, sales
 from storeops.metrics.base import evaluate
 from storeops.periods import Period
 from tests.conftest import ROOT
-from tests.ingest.conftest import ingested
+from tests.ingest.conftest import READINGS, ingested, reading
 
 BAD = ROOT / "tests" / "data" / "bad"
 DAY = Period.day("2026-11-26")
@@ -192,3 +193,205 @@ def test_a_paid_column_net_of_refunds_is_read_gross(project, tmp_path, declared,
         return
     assert (r.rows_accepted, r.rows_rejected) == (4, 0)
     assert _paid_and_discounts(project) == paid
+
+
+POS = ("name: pos_sales\ntables:\n  orders:\n    order_id: Invoice\n    buyer_id: {column: Customer ID}\n"
+       "    created_at: InvoiceDate\n    paid_at: InvoiceDate\n    status: {value: completed}\n    goods_amount: Total\n"
+       "    paid_amount: Total\n    shipping_fee: {value: 0}\n    discount_amount: {value: 0}\n    tax_amount: {value: 0}\n"
+       "    refund_amount: {value: 0}\n    is_urgent: {value: false}\n")
+
+
+@pytest.mark.parametrize("how", READINGS)
+def test_ids_written_as_floats_are_whole_ids(project, tmp_path, how, monkeypatch):
+    # pandas wrote every customer id and invoice number as a float (a column with a blank becomes
+    # float64): 17850.0 is customer 17850, as the summary line says
+    reading(how, monkeypatch)
+    (project.root / "params" / "sources" / "pos_sales.yaml").write_text(POS, encoding="utf-8")
+    path = tmp_path / "sales.csv"
+    path.write_text("Invoice,InvoiceDate,Customer ID,Total\n"
+                    "536365.0,2026-11-26 08:26:00,17850.0,139.12\n536366.0,2026-11-26 08:28:00,17850.0,22.20\n"
+                    "536367.0,2026-11-26 08:34:00,13047.0,278.73\n536368.0,2026-11-26 08:35:00,,70.05\n",
+                    encoding="utf-8")
+    (r,) = ingested(project, path)
+    assert (r.preset, r.rows_read, r.rows_accepted, r.rows_rejected) == ("pos_sales", 4, 4, 0)
+    assert r.summary().endswith("ids written as numbers (17850.0) read as whole ids (17850) in Customer ID, Invoice; "
+                                "wrote orders 4")
+    con = warehouse.connect(project, read_only=True)
+    try:
+        o = con.table("orders").order_by("order_id").execute()
+        assert o.order_id.tolist() == ["536365", "536366", "536367", "536368"]
+        assert o.buyer_id.tolist()[:3] == ["17850", "17850", "13047"] and o.buyer_id.isna().tolist()[3]
+        t = warehouse.Tables(con)
+        # 139.12 + 22.20 + 278.73 + 70.05 = 510.10 from 3 buyers (17850 twice; the guest is one of its own)
+        v = evaluate({k: sales.BLOCK[k](t, DAY) for k in ("paid_amount", "paid_orders", "paying_buyers")})
+        assert v == {"paid_amount": Decimal("510.10"), "paid_orders": 4, "paying_buyers": 3}
+    finally:
+        con.disconnect()
+
+
+def test_a_float_id_among_whole_ones_is_still_refused(project, tmp_path):
+    # one customer id with .0 in a column of whole ids is no float column: that id stays in doubt
+    (project.root / "params" / "sources" / "pos_sales.yaml").write_text(POS, encoding="utf-8")
+    path = tmp_path / "sales.csv"
+    path.write_text("Invoice,InvoiceDate,Customer ID,Total\n536365,2026-11-26 08:26:00,17850.0,139.12\n"
+                    "536366,2026-11-26 08:28:00,13047,22.20\n", encoding="utf-8")
+    (r,) = ingested(project, path)
+    assert (r.rows_accepted, r.rows_rejected, r.floated) == (1, 1, [])
+    assert r.reasons == [(2, "column Customer ID: expected an exact id, got '17850.0': a number with decimals; "
+                             "export the column as text")]
+
+
+SKIPPING = POS + ("skip:\n  - {column: Invoice, matches: '^TEST'}   # test orders\n"
+                  "  - {column: Customer ID, in: [STOCKADJ, ' SAMPLE ']}   # stock adjustments, samples\n")
+
+
+@pytest.mark.parametrize("how", READINGS)
+def test_rows_a_preset_skips_are_counted_apart(project, tmp_path, how, monkeypatch, capsys):
+    reading(how, monkeypatch)
+    (project.root / "params" / "sources" / "pos_sales.yaml").write_text(SKIPPING, encoding="utf-8")
+    path = tmp_path / "sales.csv"
+    path.write_text("Invoice,InvoiceDate,Customer ID,Total\n"
+                    "536365,2026-11-26 08:26:00,17850,139.12\n"
+                    "TEST-1,2026-11-26 08:27:00,17850,1.00\n"          # skipped: a test order
+                    "536366,2026-11-26 08:28:00,STOCKADJ,-40.00\n"     # skipped: a stock adjustment
+                    "536367,2026-11-26 08:34:00,13047,abc\n"           # rejected: no amount
+                    "536368,2026-11-26 08:35:00,SAMPLE,0.00\n"         # skipped: a sample (trimmed as the rule)
+                    "536369,2026-11-26 08:36:00,13047,22.20\n", encoding="utf-8")
+    (r,) = ingested(project, path)
+    assert (r.rows_read, r.rows_accepted, r.rows_rejected, r.rows_skipped) == (6, 2, 1, 3)
+    assert "read 6, accepted 2, rejected 1, skipped 3 (the preset's skip rules)" in r.summary()
+    assert [line for line, _ in r.reasons] == [5]  # the rejected row keeps its line in the file
+    rejects = r.rejects.read_text(encoding="utf-8")
+    assert "536367" in rejects and "TEST-1" not in rejects and "STOCKADJ" not in rejects  # skipped: written nowhere
+    con = warehouse.connect(project, read_only=True)
+    try:
+        assert con.table("orders").order_by("order_id").order_id.execute().tolist() == ["536365", "536369"]
+        log = con.table("ingest_log").execute()
+        assert log[["rows_read", "rows_accepted", "rows_rejected", "rows_skipped"]].values.tolist() == [[6, 2, 1, 3]]
+    finally:
+        con.disconnect()
+    if how == "columns":  # storeops check tells the same, once per file load
+        from storeops import cli
+
+        capsys.readouterr()
+        assert cli.main(["check", "--config", str(project.path)]) == 0
+        assert "  ingest: 1 file load(s) read 6 rows, accepted 2, rejected 1, skipped 3 by presets' skip rules\n" \
+            in capsys.readouterr().out
+
+
+def test_skip_rules_that_skip_everything_or_are_malformed_are_refused(project, tmp_path):
+    from storeops import ingest
+    from storeops.errors import ConfigError
+    from storeops.ingest import presets
+
+    sources = project.root / "params" / "sources"
+    (sources / "pos_sales.yaml").write_text(POS + "skip:\n  - {column: Invoice, matches: '.'}\n", encoding="utf-8")
+    path = tmp_path / "sales.csv"
+    path.write_text("Invoice,InvoiceDate,Customer ID,Total\n536365,2026-11-26 08:26:00,17850,139.12\n",
+                    encoding="utf-8")
+    done, refused = ingest.ingest_paths(project, [path])
+    assert done == [] and [str(e) for e in refused] == [
+        f"{path}: the skip rules of preset pos_sales (Invoice matches '.') skip all 1 rows: nothing would load; "
+        "check the rules"]
+    for rule, says in (("{column: Invoice}", "a skip rule is {column: <header>, in: [values]}"),
+                       ("{column: Invoice, in: ['']}", "a skip rule cannot skip empty cells"),
+                       ("{column: Invoice, matches: '('}", "'(' is no regular expression")):
+        (sources / "pos_sales.yaml").write_text(POS + f"skip:\n  - {rule}\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match=re.escape(says)):
+            presets.load_preset(sources / "pos_sales.yaml")
+
+
+LEDGER_PRESET = """\
+# a sales ledger with one row per invoice line and no order total (ERP, POS, small shops)
+name: retail_ledger
+group_by: Invoice
+skip:
+  - {column: StockCode, in: [POST, M, BANK CHARGES]}   # postage and manual lines: no goods
+  - {column: Invoice, matches: "^C"}                    # credit notes
+tables:
+  orders:
+    order_id: Invoice
+    created_at: {column: InvoiceDate, first: true}      # the lines may differ by a minute
+    paid_at: {column: InvoiceDate, first: true}
+    buyer_id: {column: Customer ID, optional: true}
+    status: {value: completed}
+    goods_amount: {sum: "Quantity * Price"}
+    paid_amount: {sum: "Quantity * Price"}
+    shipping_fee: {value: 0}
+    discount_amount: {value: 0}
+    tax_amount: {value: 0}
+    refund_amount: {value: 0}
+    is_urgent: {value: false}
+  order_items:
+    order_id: Invoice
+    line_no: {line_number: true}
+    sku: StockCode
+    qty: Quantity
+    unit_price: Price
+    amount: {expr: "Quantity * Price"}
+    refund_qty: {value: 0}
+"""
+
+LEDGER = """\
+Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country
+536365,85123A,WHITE HANGING HEART,6,2026-11-26 08:26:00,2.55,17850.0,United Kingdom
+536365,71053,WHITE METAL LANTERN,6,2026-11-26 08:26:00,3.39,17850.0,United Kingdom
+536366,22633,HAND WARMER,6,2026-11-26 08:28:00,1.85,17850.0,United Kingdom
+536365,POST,POSTAGE,1,2026-11-26 08:26:00,18.00,17850.0,United Kingdom
+C536367,22633,HAND WARMER,-2,2026-11-26 09:00:00,1.85,17850.0,United Kingdom
+536365,84406B,CREAM CUPID HEARTS,8,2026-11-26 08:27:00,2.75,17850.0,United Kingdom
+536368,22960,JAM MAKING SET,6,2026-11-26 08:34:00,4.25,13047.0,United Kingdom
+536368,22913,RED COAT RACK,3,2026-11-26 08:34:00,4.95,13047.0,United Kingdom
+536369,22914,BLUE COAT RACK,3,2026-11-26 08:35:00,4.95,13047.0,United Kingdom
+536369,22915,GREEN COAT RACK,2,2026-11-26 08:35:00,1.00,12583.0,United Kingdom
+"""
+
+
+@pytest.mark.parametrize("how", READINGS)
+def test_orders_built_from_their_lines(project, tmp_path, how, monkeypatch):
+    reading(how, monkeypatch)
+    (project.root / "params" / "sources" / "retail_ledger.yaml").write_text(LEDGER_PRESET, encoding="utf-8")
+    path = tmp_path / "ledger.csv"
+    path.write_text(LEDGER, encoding="utf-8")
+    (r,) = ingested(project, path)
+    # 10 lines: the postage line and the credit note skipped; 536369 names two customers on its two
+    # lines (13047 and 12583): which is right cannot be told, so both lines are rejected
+    assert (r.preset, r.rows_read, r.rows_accepted, r.rows_rejected, r.rows_skipped) == ("retail_ledger", 10, 6, 2, 2)
+    assert [line for line, _ in r.reasons] == [10, 11] and "order 536369 is given Customer ID" in r.reasons[1][1]
+    assert r.written == {"orders": 3, "order_items": 6} and r.floated == ["Customer ID"]
+    con = warehouse.connect(project, read_only=True)
+    try:
+        o = con.table("orders").order_by("order_id").execute()
+        # 536365: 6 × 2.55 + 6 × 3.39 + 8 × 2.75 (its line 7, after another invoice's) = 15.30 + 20.34 + 22.00
+        # 536366: 6 × 1.85 = 11.10; 536368: 6 × 4.25 + 3 × 4.95 = 25.50 + 14.85
+        assert o[["order_id", "goods_amount", "paid_amount", "buyer_id"]].values.tolist() == [
+            ["536365", Decimal("57.64"), Decimal("57.64"), "17850"],
+            ["536366", Decimal("11.10"), Decimal("11.10"), "17850"],
+            ["536368", Decimal("40.35"), Decimal("40.35"), "13047"]]
+        assert [str(t) for t in o.created_at] == ["2026-11-26 08:26:00", "2026-11-26 08:28:00", "2026-11-26 08:34:00"]
+        items = con.table("order_items").order_by(["order_id", "line_no"]).execute()
+        assert items[["order_id", "line_no", "sku", "qty", "amount"]].values.tolist() == [
+            ["536365", 1, "85123A", 6, Decimal("15.30")], ["536365", 2, "71053", 6, Decimal("20.34")],
+            ["536365", 3, "84406B", 8, Decimal("22.00")], ["536366", 1, "22633", 6, Decimal("11.10")],
+            ["536368", 1, "22960", 6, Decimal("25.50")], ["536368", 2, "22913", 3, Decimal("14.85")]]
+        t = warehouse.Tables(con)
+        v = evaluate({k: sales.BLOCK[k](t, DAY) for k in ("paid_amount", "paid_orders", "paying_buyers")})
+        assert v == {"paid_amount": Decimal("109.09"), "paid_orders": 3, "paying_buyers": 2}
+    finally:
+        con.disconnect()
+
+
+def test_sum_and_first_belong_to_orders_built_from_lines(project):
+    from storeops.errors import ConfigError
+    from storeops.ingest import presets
+
+    path = project.root / "params" / "sources" / "retail_ledger.yaml"
+    for text, says in ((LEDGER_PRESET.replace("group_by: Invoice\n", ""), "they belong in tables.orders of a preset "
+                                                                           "with group_by"),
+                       (LEDGER_PRESET.replace("    status: {value: completed}", "    status: {sum: Quantity}"),
+                        "orders.status: sum adds amounts"),
+                       (LEDGER_PRESET.replace("{column: InvoiceDate, first: true}      #", "{first: true}  #"),
+                        "first takes the first line's value of a column")):
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(ConfigError, match=re.escape(says)):
+            presets.load_preset(path)

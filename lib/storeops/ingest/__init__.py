@@ -47,17 +47,24 @@ class FileReport:
     rows_rejected: int
     written: dict[str, int] = field(default_factory=dict)
     rejects: Path | None = None
+    rows_skipped: int = 0  # left out by the preset's skip rules: rows_read = accepted + rejected + skipped
     dry_run: bool = False
     reasons: list[tuple[int, str]] = field(default_factory=list)  # (line, reason) of each rejected row
     #: how the paid column was read where it is net of refunds (columns.net_of_refunds)
     paid_reading: str | None = None
+    #: id columns written as floats (17850.0) and read as whole ids (columns.written_as_floats)
+    floated: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         how = "detected" if self.detected else "given"
         out = (f"{self.path.name} [{self.preset}, {how}]: read {self.rows_read}, accepted {self.rows_accepted}, "
                f"rejected {self.rows_rejected}")
+        if self.rows_skipped:
+            out += f", skipped {self.rows_skipped} (the preset's skip rules)"
         if self.paid_reading:
             out += f"; {self.paid_reading}"
+        if self.floated:
+            out += f"; ids written as numbers (17850.0) read as whole ids (17850) in {', '.join(self.floated)}"
         if self.dry_run:
             return out + " (dry run: nothing written)"
         if self.written:
@@ -125,9 +132,13 @@ def ingest_file(cfg: Config, con: ibis.BaseBackend, path: Path, *, preset: str |
         p = replace(p, paid_net="fully_refunded")
         load = _read(cfg, con, table, header_idx, p)
         reading = PAID_NET_FOUND.format(n=found)
-    report = FileReport(path, p.name, detected, load.read, load.read - len(load.rejected), len(load.rejected),
-                        dry_run=dry_run, reasons=[(line, why) for line, why, _ in load.rejected],
-                        paid_reading=reading)
+    if load.skipped and not load.read:
+        raise FileRefused(path, f"the skip rules of preset {p.name} ({'; '.join(r.describe() for r in p.skip)}) "
+                                f"skip all {load.skipped} rows: nothing would load; check the rules")
+    floated = sorted({s.column for t, c in load.floated for s in p.tables[t] if s.target == c})
+    report = FileReport(path, p.name, detected, load.read + load.skipped, load.read - len(load.rejected),
+                        len(load.rejected), dry_run=dry_run, reasons=[(line, why) for line, why, _ in load.rejected],
+                        paid_reading=reading, floated=floated, rows_skipped=load.skipped)
     if dry_run:
         return report
     out = {t: pa.concat_tables(load.accepted.get(t) or [schema.table(t).schema.to_pyarrow().empty_table()])
@@ -140,7 +151,8 @@ def ingest_file(cfg: Config, con: ibis.BaseBackend, path: Path, *, preset: str |
     log = pa.Table.from_pylist([
         {"ingested_at": now, "file_hash": digest.hexdigest(), "table_name": t, "file": str(path), "preset": p.name,
          "rows_read": report.rows_read, "rows_accepted": report.rows_accepted, "rows_rejected": report.rows_rejected,
-         "rows_written": rows.num_rows} for t, rows in out.items()], schema=schema.INGEST_LOG.schema.to_pyarrow())
+         "rows_skipped": report.rows_skipped, "rows_written": rows.num_rows} for t, rows in out.items()],
+        schema=schema.INGEST_LOG.schema.to_pyarrow())
     carried = {t: _carried(p, t, read.column_names(load.header)) for t in out}
     report.written = {t: v for t, v in warehouse.upsert_many(con, {**out, "ingest_log": log}, carried).items()
                       if t != "ingest_log"}
@@ -174,8 +186,10 @@ class _Load:
     header: list[str]
     spoiled: dict[str, int] = field(default_factory=dict)  # orders to reject whole → the line that said so
     rounded: frozenset = frozenset()  # (table, column) of ids Excel rounded (columns.excel_rounded)
+    floated: frozenset = frozenset()  # (table, column) of ids written as floats (columns.written_as_floats)
     by_rows: bool = False  # every chunk row by row (the column reader declined, or chunks crossed)
     read: int = 0
+    skipped: int = 0  # rows the preset's skip rules left out: in no table, counted apart
     rejected: list[tuple[int, str, list]] = field(default_factory=list)  # (line, reason, cells)
     accepted: dict[str, list[pa.Table]] = field(default_factory=dict)  # per table, compact
     keys: dict[str, dict[tuple, int]] = field(default_factory=dict)  # per table: key → line first seen
@@ -220,18 +234,21 @@ class _Load:
         further down to reject whole, ids Excel rounded to refuse, or chunks read column-wise that
         share a key (which the row-by-row reading names)."""
         if self.declined:  # what this reading found covers only part of the file
-            return _Load(self.preset, self.header, spoiled=self.spoiled, rounded=self.rounded, by_rows=True)
+            return _Load(self.preset, self.header, spoiled=self.spoiled, rounded=self.rounded, floated=self.floated,
+                         by_rows=True)
         for parts in self.unsettled_keys.values():
             self.crossed |= not warehouse.distinct(pa.concat_tables(parts).drop_columns("_line"))
         if self.unsettled_orders:
             groups = pa.chunked_array([g.take(pa.array(starts)) for g, _, starts, _ in self.unsettled_orders])
             self.crossed |= pc.count_distinct(groups).as_py() < len(groups)
         rounded = self.rounded | {c for c, counts in self.long_ids.items() if columns.excel_rounded(counts)}
+        floated = self.floated | {c for c, counts in self.long_ids.items() if columns.written_as_floats(counts)}
         spoiled = {**self.contradicted, **self.spoiled}
         by_rows = self.by_rows or self.crossed
-        if (spoiled, rounded, by_rows) == (self.spoiled, self.rounded, self.by_rows):
+        if (spoiled, rounded, floated, by_rows) == (self.spoiled, self.rounded, self.floated, self.by_rows):
             return None
-        return _Load(self.preset, self.header, spoiled=spoiled, rounded=frozenset(rounded), by_rows=by_rows)
+        return _Load(self.preset, self.header, spoiled=spoiled, rounded=frozenset(rounded),
+                     floated=frozenset(floated), by_rows=by_rows)
 
 
 def _read_all(cfg: Config, con: ibis.BaseBackend, table: read.Table, header_idx: int, load: _Load) -> None:
@@ -244,8 +261,12 @@ def _read_all(cfg: Config, con: ibis.BaseBackend, table: read.Table, header_idx:
     used_twice = any(load.header.count(h) > 1 for h in p.headers if h in load.header)
     if not load.by_rows and not used_twice:
         try:
-            for cells, lines in progress(_whole_orders(read.batches(table, header_idx), names, p.group_by),
+            blocks = read.batches(table, header_idx)
+            if p.from_lines and at is not None:
+                blocks = _by_document(blocks, at)
+            for cells, lines in progress(_whole_orders(blocks, names, p.group_by),
                                          table.path.name, unit="block"):
+                cells, lines = _skipping(cells, lines, p, load)
                 filled = _filled(cells)
                 if not columns.load(cfg.timezone, con, cells.filter(filled), lines[parse.flags(filled)], load):
                     load.settle()
@@ -255,16 +276,79 @@ def _read_all(cfg: Config, con: ibis.BaseBackend, table: read.Table, header_idx:
         except read.NotColumnar:
             load.declined = True
             return
-    _by_rows(cfg, con, table, progress(table.rows(header_idx + 1), table.path.name, unit="row"), at, load)
+    rows = table.rows(header_idx + 1)
+    if p.from_lines and at is not None:
+        rows = _rows_by_document(rows, at)
+    _by_rows(cfg, con, table, progress(rows, table.path.name, unit="row"), at, load)
+
+
+def _by_document(blocks, at: int, size: int = 1 << 16):
+    """Orders built from lines: the file's rows with each document's lines together, in the order
+    the documents first appear (a stable sort: a document's lines keep theirs), each row with its
+    own line number. An invoice interrupted by another's lines, or by its own credit note's, is
+    one order, not an order listed twice."""
+    parts = list(blocks)
+    if not parts:
+        return
+    cells = pa.concat_tables([c for c, _ in parts])
+    lines = np.concatenate([n for _, n in parts])
+    keys, _ = parse.column(cells.column(at).combine_chunks(), parse.group_key, pa.string())
+    rank = pc.dictionary_encode(keys).indices  # a dictionary lists values in the order they first appear
+    order = pc.sort_indices(pa.table({"r": rank}), sort_keys=[("r", "ascending")], null_placement="at_end")
+    cells, lines = cells.take(order), lines[order.to_numpy()]
+    for start in range(0, cells.num_rows, size):
+        yield cells.slice(start, size), lines[start:start + size]
+
+
+def _rows_by_document(rows, at: int):
+    """As :func:`_by_document`, for rows read one by one."""
+    listed: dict[str | None, list] = {}
+    for line, cells in rows:
+        try:
+            k = parse.group_key(str(cells[at])) if at < len(cells) else None
+        except parse.BadValue:
+            k = None
+        listed.setdefault(k, []).append((line, cells))
+    for k, part in listed.items():
+        if k is not None:
+            yield from part
+    yield from listed.get(None, [])
 
 
 def _by_rows(cfg: Config, con: ibis.BaseBackend, table: read.Table, rows, at: int | None, load: _Load) -> None:
     """(line, cells) ``rows`` checked row by row, in chunks."""
     from storeops.ingest import rows as rows_  # pandas: only where rows are read one by one
 
+    if load.preset.skip:
+        rules = [(load.header.index(r.column), r) for r in load.preset.skip]
+        rows = _skipping_rows(rows, rules, load)
     for part in rows_.chunks(rows, at):
         raw, lines, reasons = rows_.frame(table, load.header, part, load.preset.headers)
         rows_.load(cfg.timezone, con, raw, lines, reasons, load)
+
+
+def _skipping(cells: pa.Table, lines: np.ndarray, p: Preset, load: _Load) -> tuple[pa.Table, np.ndarray]:
+    """A block without the rows the preset skips on purpose (counted in ``load.skipped``)."""
+    if not p.skip or not cells.num_rows:
+        return cells, lines
+    skip = None
+    for rule in p.skip:
+        hit = rule.hits(cells[rule.column].combine_chunks())
+        skip = hit if skip is None else pc.or_(skip, hit)
+    n = pc.sum(skip).as_py() or 0
+    if not n:
+        return cells, lines
+    load.skipped += n
+    keep = pc.invert(skip)
+    return cells.filter(keep), lines[parse.flags(keep)]
+
+
+def _skipping_rows(rows, rules, load: _Load):
+    for line, cells in rows:
+        if any(at < len(cells) and rule.hit(cells[at]) for at, rule in rules):
+            load.skipped += 1
+            continue
+        yield line, cells
 
 
 def _filled(cells: pa.Table) -> pa.Array:

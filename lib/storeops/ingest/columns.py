@@ -38,14 +38,15 @@ def is_key(table: schema.Table, column: str) -> bool:
 
 
 def map_table(preset: Preset, table: str, raw: pa.Table, tz: str, line_no: pa.Array | None,
-              long_ids: dict[tuple[str, str], list[int]], rounded: frozenset, weights: np.ndarray | None = None
-              ) -> tuple[pa.Table, dict[int, str]]:
+              long_ids: dict[tuple[str, str], list[int]], rounded: frozenset, weights: np.ndarray | None = None,
+              floated: frozenset = frozenset()) -> tuple[pa.Table, dict[int, str]]:
     """The canonical rows of ``table`` that the cells ``raw`` give, typed as the schema says, and
     {row position: reason} for the rows with a cell that holds no value of its column. ``line_no``
     numbers each row within its order (multi-line layouts). Long numeric ids are counted into
     ``long_ids`` per column (each row ``weights`` times: the lines of an order mapped once); the
     columns in ``rounded`` went through Excel as numbers (see :func:`excel_rounded`), and their
-    long ids are refused."""
+    long ids are refused. The id columns in ``floated`` were written as floats (every id ends in
+    ``.0``, see :func:`written_as_floats`): read without it."""
     t = schema.table(table)
     target = t.schema.to_pyarrow()
     specs = {s.target: s for s in preset.tables[table]}
@@ -59,11 +60,13 @@ def map_table(preset: Preset, table: str, raw: pa.Table, tz: str, line_no: pa.Ar
             todo.append((c, spec, type))
     # Arrow's kernels let go of the GIL: the columns are parsed side by side
     mapped = _POOL.map(lambda job: _map_column(job[1], raw, job[0].dtype, job[2], tz, line_no, is_key(t, job[0].name),
-                                               preset.date_order), todo)
+                                               preset.date_order, (table, job[0].name) in floated), todo)
     for (c, spec, _), (values, b) in zip(todo, mapped):
         if is_key(t, c.name) and c.dtype == "string" and spec.column:
-            b = {**_count_long(values, long_ids.setdefault((table, c.name), [0, 0]),
-                               spec.column if (table, c.name) in rounded else None, weights), **b}
+            counts = long_ids.setdefault((table, c.name), [0, 0, 0, 0])
+            if spec.column in raw.column_names:
+                _count_floats(raw[spec.column], counts, weights)
+            b = {**_count_long(values, counts, spec.column if (table, c.name) in rounded else None, weights), **b}
         for pos, why in b.items():
             bad.setdefault(pos, why)
         arrays[c.name] = values
@@ -106,7 +109,7 @@ def _constant(value: object, type: pa.DataType, n: int) -> pa.Array:
 
 
 def _map_column(spec: ColumnSpec, raw: pa.Table, dtype: str, type: pa.DataType, tz: str, line_no: pa.Array | None,
-                key: bool, date_order: str | None) -> tuple[pa.Array, dict[int, str]]:
+                key: bool, date_order: str | None, floated: bool = False) -> tuple[pa.Array, dict[int, str]]:
     n = raw.num_rows
     typed = parse.for_dtype(dtype, tz, is_key=key, date_order=date_order)
     if spec.has_value:  # a constant, typed like any cell of its column (0 → 0.00 for money)
@@ -114,11 +117,13 @@ def _map_column(spec: ColumnSpec, raw: pa.Table, dtype: str, type: pa.DataType, 
         return _constant(v, type, n), {}
     if spec.line_number:
         return line_no.cast(type), {}
-    if spec.expr:
-        return _expression(spec.expr, raw, dtype, type)
+    if spec.expr or spec.sum:  # a sum's per-line values: summed per order by order_sums
+        return _expression(spec.expr or spec.sum, raw, dtype, type, exact=bool(spec.sum))
     if spec.column not in raw.column_names:
         return pa.nulls(n, type), {}  # an optional column the export does not have
     values, bad = raw[spec.column].combine_chunks(), {}
+    if floated:
+        values = pc.replace_substring_regex(values, pattern=_FLOAT_ID, replacement=r"\1")
     if spec.map is not None:
         values, b = parse.column(values, _mapping(spec.map), pa.string())
         bad = {pos: f"column {spec.column}: {why}" for pos, why in b.items()}
@@ -143,16 +148,21 @@ def _mapping(values: dict):
     return mapped
 
 
-def _expression(expr: str, raw: pa.Table, dtype: str, type: pa.DataType) -> tuple[pa.Array, dict[int, str]]:
+def _expression(expr: str, raw: pa.Table, dtype: str, type: pa.DataType, exact: bool = False
+                ) -> tuple[pa.Array, dict[int, str]]:
     """An expression over amounts; an empty or bad operand leaves the result empty, never a sum
     with 0 in its place. Exact decimal arithmetic where Arrow's equals Python's (+ − ×, results
-    that fit ``type`` exactly), else row by row as :class:`decimal.Decimal` does it."""
+    that fit ``type`` exactly), else row by row as :class:`decimal.Decimal` does it. ``exact``: the
+    operands to 6 decimals (parse.exact) and the result unrounded (a line of an order's sum)."""
     names = presets.expr_names(expr)
+    if exact:
+        type, dtype = pa.decimal128(38, 2 * parse.EXACT_PLACES), "exact"
     if any(h not in raw.column_names for h in names):
         return pa.nulls(raw.num_rows, type), {}
     operands, bad = {}, {}
     for h in names:
-        operands[h], b = parse.column(raw[h].combine_chunks(), parse.money, MONEY)
+        operands[h], b = parse.column(raw[h].combine_chunks(), parse.exact if exact else parse.money,
+                                      parse.EXACT if exact else MONEY)
         for pos, why in b.items():
             bad.setdefault(pos, f"column {h}: {why}")
     try:
@@ -191,6 +201,50 @@ def _count_long(ids: pa.Array, counts: list[int], column: str | None, weights: n
             for pos, v in zip(np.flatnonzero(parse.flags(long)), ids.filter(long).to_pylist())}
 
 
+#: an id a spreadsheet or pandas wrote as a float: 17850.0
+_FLOAT_ID = r"^([0-9]+)\.0+$"
+
+
+def order_sums(preset: Preset, raw: pa.Table, order: np.ndarray, orders: int
+               ) -> tuple[dict[str, pa.Array], dict[int, str]]:
+    """Orders built from their lines: each ``sum`` column of the orders table, per order, the sum
+    of its expression over the order's lines (``order``: each line's order, 0 … ``orders``-1), the
+    operands exact and only the total rounded to the cent, half away from zero as invoices are;
+    and {line position: reason} for lines whose operands hold no amount."""
+    out, bad = {}, {}
+    for spec in preset.tables["orders"]:
+        if not spec.sum:
+            continue
+        values, b = _expression(spec.sum, raw, "exact", MONEY, exact=True)
+        for pos, why in b.items():
+            bad.setdefault(pos, why)
+        if b or values.null_count:
+            out[spec.target] = pa.nulls(orders, MONEY)
+            continue
+        sums = pa.table({"o": pa.array(order), "v": values}).group_by("o").aggregate([("v", "sum")])
+        at = np.empty(orders, dtype=np.int64)
+        at[sums["o"].to_numpy()] = np.arange(sums.num_rows)
+        total = sums["v_sum"].combine_chunks().take(pa.array(at))
+        out[spec.target] = pc.round(total, ndigits=2, round_mode="half_towards_infinity").cast(MONEY)
+    return out, bad
+
+
+def _count_floats(cells: pa.ChunkedArray, counts: list[int], weights: np.ndarray | None) -> None:
+    """Count the filled cells of an id column and those written as a float (17850.0) into ``counts``[2:]."""
+    w = np.ones(len(cells), dtype=np.int64) if weights is None else weights
+    cells = cells.combine_chunks()
+    filled = parse.flags(pc.invert(pc.match_substring_regex(cells, f"^[{parse.WHITESPACE}]*$").fill_null(True)))
+    floats = parse.flags(pc.match_substring_regex(cells, _FLOAT_ID).fill_null(False))
+    counts[2] += int(w[filled].sum())
+    counts[3] += int(w[floats].sum())
+
+
+def written_as_floats(counts: list[int]) -> bool:
+    """Whether a column of ids was written as floats by a spreadsheet or pandas: every filled id ends
+    in ``.0`` (a column with one id that does not is no such column: its ``.0`` ids stay refused)."""
+    return counts[3] > 0 and counts[3] == counts[2]
+
+
 def excel_rounded(counts: list[int]) -> bool:
     """Whether a column of ids went through Excel as numbers: every id longer than 15 digits (two or
     more of them) has only zeros past the 15th. One real id in ten ends in 0; all of them never do."""
@@ -224,9 +278,13 @@ def load(tz: str, con, raw: pa.Table, lines: np.ndarray, state: _Load) -> bool:
     for table in p.loading_order:
         if groups is not None and table == "orders":  # an order is its first line (its values carried down)
             typed, bad = map_table(p, table, raw.take(pa.array(starts)), tz, None, counts, state.rounded,
-                                   weights=sizes)
+                                   weights=sizes, floated=state.floated)
+            if p.from_lines and not bad:  # and its amounts the sums over its lines
+                sums, bad = order_sums(p, raw, np.repeat(np.arange(len(starts)), sizes), len(starts))
+                for target, values in sums.items():
+                    typed = typed.set_column(typed.column_names.index(target), target, values)
         else:
-            typed, bad = map_table(p, table, raw, tz, line_no, counts, state.rounded)
+            typed, bad = map_table(p, table, raw, tz, line_no, counts, state.rounded, floated=state.floated)
         if bad or not validate.passes(table, typed):
             return False
         if not (groups is not None and table == "orders") and not warehouse.distinct(typed.select(list(schema.table(table).key))):
@@ -241,10 +299,10 @@ def load(tz: str, con, raw: pa.Table, lines: np.ndarray, state: _Load) -> bool:
     if groups is not None and state.orders and any(g in state.orders for g in groups.to_pylist()):
         return False  # an order an earlier chunk listed
     state.read += n
-    for column, (found, zeros) in counts.items():
-        total = state.long_ids.setdefault(column, [0, 0])
-        total[0] += found
-        total[1] += zeros
+    for column, (found, zeros, filled, floats) in counts.items():
+        total = state.long_ids.setdefault(column, [0, 0, 0, 0])
+        for i, n in enumerate((found, zeros, filled, floats)):
+            total[i] += n
     for table, typed in frames.items():
         state.accepted.setdefault(table, []).append(typed)
         at = lines if groups is None or table != "orders" else lines[starts]

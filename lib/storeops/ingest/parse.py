@@ -105,9 +105,9 @@ CURRENCY_MARKS = ("US$", "HK$", "NT$", "A$", "C$", "S$", "R$", "RMB", "CNY", "US
                   "JPY", "HKD", "AUD", "CAD", "SGD", "¥", "￥", "$", "£", "€", "₹", "₩", "元")
 
 
-def money(s: str) -> Decimal | None:
+def money(s: str, places: int = 2) -> Decimal | None:
     """¥1,234.00 / £12.30 / R$ 10.00 / GBP 12.30 / 1234 / -5.5 / （1,234.00） → Decimal with 2 places
-    (more would lose cents: refused)."""
+    (more would lose cents: refused); ``places`` for an operand kept exact (:func:`exact`)."""
     if blank(s):
         return None
     t = str(s).strip()
@@ -121,12 +121,25 @@ def money(s: str) -> Decimal | None:
     t = _number_text(t, what, s)
     if t is None:  # a currency sign alone
         raise BadValue(f"expected {what}, got {s!r}")
-    d = Decimal(t)
-    if d != d.quantize(Decimal("0.01")):
-        raise BadValue(f"expected at most 2 decimals (cents), got {s!r}")
-    if abs(d) >= MONEY_LIMIT:
-        raise BadValue(f"expected an amount below 10^16, got {s!r}")
-    return d.quantize(Decimal("0.01"))
+    d, unit = Decimal(t), Decimal(1).scaleb(-places)
+    if d != d.quantize(unit):
+        raise BadValue(f"expected at most 2 decimals (cents), got {s!r}" if places == 2 else
+                       f"expected at most {places} decimals, got {s!r}")
+    if abs(d) >= MONEY_LIMIT.scaleb(2 - places):
+        raise BadValue(f"expected an amount below 10^{16 - places + 2}, got {s!r}")
+    return d.quantize(unit)
+
+
+#: places an operand of a line's sum keeps: unit prices of 0.001 or 0.0085 are real
+EXACT_PLACES = 6
+EXACT = pa.decimal128(18, EXACT_PLACES)
+
+
+def exact(s: str) -> Decimal | None:
+    """An amount or a quantity as given, to 6 decimals (a unit price of 0.0085): an operand of an
+    order total built from its lines, which alone is rounded to the cent."""
+    return money(s, places=EXACT_PLACES)
+
 
 
 def integer(s: str, dtype: str = "int64") -> int | None:
@@ -410,6 +423,12 @@ def _plain_money(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
     return (flags(ok), out) if out is not None else (np.zeros(len(values), dtype=bool), None)
 
 
+def _plain_exact(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    ok = _matches(values, f"^-?[0-9]{{1,{18 - EXACT_PLACES}}}([.][0-9]{{1,{EXACT_PLACES}}})?$")
+    out = _cast(values, ok, "0", EXACT)
+    return (flags(ok), out) if out is not None else (np.zeros(len(values), dtype=bool), None)
+
+
 def _plain_integers(values: pa.Array, dtype: str) -> tuple[np.ndarray, pa.Array]:
     ok = _matches(values, _PLAIN_INT[dtype])
     out = _cast(values, ok, "0", pa.int32() if dtype == "int32" else pa.int64())
@@ -517,5 +536,6 @@ text.plain = _plain_text
 key.plain = _plain_key
 group_key.plain = _plain_key
 money.plain = _plain_money
+exact.plain = _plain_exact
 number.plain = _plain_numbers
 boolean.plain = _plain_booleans

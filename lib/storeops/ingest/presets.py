@@ -54,14 +54,46 @@ class ColumnSpec:
     optional: bool = False  # the export may lack this column; then the canonical column is empty
     #: for writing exports: canonical values with no entry in ``map`` written as these export values
     write_map: dict[str, Any] | None = None
+    #: orders built from their lines: the order's value is this expression summed over its lines
+    sum: str | None = None
+    #: orders built from their lines: the first line's value (the lines may differ: times)
+    first: bool = False
 
     @property
     def headers(self) -> list[str]:
         if self.column:
             return [self.column]
-        if self.expr:
-            return expr_names(self.expr)
+        if self.expr or self.sum:
+            return expr_names(self.expr or self.sum)
         return []
+
+
+@dataclass(frozen=True)
+class SkipRule:
+    """Rows a preset leaves out on purpose (stock adjustments, postage lines, samples, test orders):
+    those whose ``column`` is one of ``values``, or matches the regular expression ``matches``."""
+
+    column: str
+    values: frozenset[str] | None = None
+    matches: str | None = None
+
+    def hit(self, cell: Any) -> bool:
+        """Whether a cell (as the file has it) makes its row one to skip; as :meth:`hits` for a column."""
+        v = "" if cell is None else str(cell)
+        return v.strip() in self.values if self.values is not None else re.search(self.matches, v) is not None
+
+    def hits(self, cells: Any) -> Any:
+        """The rows of a column of cells (Arrow strings) to skip."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if self.values is not None:
+            return pc.is_in(pc.utf8_trim_whitespace(cells), value_set=pa.array(sorted(self.values))).fill_null(False)
+        return pc.match_substring_regex(cells, self.matches).fill_null(False)
+
+    def describe(self) -> str:
+        return f"{self.column} in {sorted(self.values)}" if self.values is not None else \
+            f"{self.column} matches {self.matches!r}"
 
 
 @dataclass(frozen=True)
@@ -90,6 +122,8 @@ class Preset:
     #: order: gross = paid + refund), "fully_refunded" (only orders refunded whole show 0 paid, as
     #: Tmall's 订单报表), False (as charged), None (not said: ingest reads the file and decides)
     paid_net: bool | str | None = None
+    #: rows left out on purpose, counted apart from rejected ones (``skip:``)
+    skip: tuple[SkipRule, ...] = ()
 
     @property
     def loading_order(self) -> list[str]:
@@ -97,9 +131,17 @@ class Preset:
         return sorted(self.tables, key=load_rank)
 
     def order_columns(self, present: list[str]) -> list[str]:
-        """The export's order-level columns (multi-line layouts: given on an order's first line)."""
-        return list(dict.fromkeys(h for s in self.tables.get("orders", []) for h in s.headers
-                                  if h in present and h != self.group_by))
+        """The export's order-level columns (multi-line layouts: given on an order's first line, and
+        equal on any other line that gives them); not those summed over the lines or taken from the
+        first."""
+        return list(dict.fromkeys(h for s in self.tables.get("orders", []) if not (s.sum or s.first)
+                                  for h in s.headers if h in present and h != self.group_by))
+
+    @property
+    def from_lines(self) -> bool:
+        """Orders built from their lines (a ``sum`` column): a document's lines anywhere in the file
+        are one order, however they interleave with other documents' lines."""
+        return any(s.sum for s in self.tables.get("orders", []))
 
     @property
     def headers(self) -> list[str]:
@@ -108,8 +150,9 @@ class Preset:
         for specs in self.tables.values():
             for s in specs:
                 out += [h for h in s.headers if h not in out]
-        if self.group_by and self.group_by not in out:
-            out.append(self.group_by)
+        for h in [self.group_by, *(r.column for r in self.skip)]:
+            if h and h not in out:
+                out.append(h)
         return out
 
     @property
@@ -120,7 +163,7 @@ class Preset:
             for s in specs:
                 if not s.optional:
                     out += [h for h in s.headers if h not in out]
-        return out
+        return out + [r.column for r in self.skip if r.column not in out]  # a rule on a missing column would skip nothing
 
 
 def canonical(table: str) -> Preset:
@@ -148,21 +191,26 @@ def _spec(target: str, raw: Any, where: str) -> ColumnSpec:
         return ColumnSpec(target, column=_header(raw))
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: column {target!r} must be a header or a mapping")
-    known = {"column", "map", "parse", "expr", "value", "line_number", "optional", "write"}
+    known = {"column", "map", "parse", "expr", "value", "line_number", "optional", "write", "sum", "first"}
     extra = set(raw) - known
     if extra:
         raise ConfigError(f"{where}: column {target!r} has unknown keys {', '.join(sorted(extra))}")
-    if "expr" in raw:
-        expr_names(raw["expr"])  # fails now, not at ingest time
+    for key in ("expr", "sum"):
+        if key in raw:
+            expr_names(raw[key])  # fails now, not at ingest time
+    if raw.get("first") and not raw.get("column"):
+        raise ConfigError(f"{where}: column {target!r}: first takes the first line's value of a column: "
+                          f"{{column: <header>, first: true}}")
     return ColumnSpec(target, column=_header(raw.get("column")), map={str(k): v for k, v in raw["map"].items()}
                       if raw.get("map") else None, parse=raw.get("parse"), expr=raw.get("expr"),
                       value=raw.get("value"), has_value="value" in raw, line_number=bool(raw.get("line_number")),
-                      optional=bool(raw.get("optional")), write_map=raw.get("write"))
+                      optional=bool(raw.get("optional")), write_map=raw.get("write"), sum=raw.get("sum"),
+                      first=bool(raw.get("first")))
 
 
 #: what a preset file may say (a typo is refused, never silently obeyed)
 PRESET_KEYS = ("name", "label", "format", "encoding", "tables", "group_by", "write", "lossy", "title_rows",
-               "excel_text", "time_offset", "date_order", "paid_is_net_of_refunds")
+               "excel_text", "time_offset", "date_order", "paid_is_net_of_refunds", "skip")
 
 
 def load_preset(path: Path) -> Preset:
@@ -182,12 +230,45 @@ def load_preset(path: Path) -> Preset:
             if target not in t.column_names:
                 raise ConfigError(f"{where}: {table} has no column {target!r}")
             specs.append(_spec(target, spec, where))
+            if (specs[-1].sum or specs[-1].first) and (table != "orders" or not raw.get("group_by")):
+                raise ConfigError(f"{where}: {table}.{target}: sum and first build an order from its lines: "
+                                  f"they belong in tables.orders of a preset with group_by (the document id)")
+            if specs[-1].sum and not t.column(target).dtype.startswith("decimal"):
+                raise ConfigError(f"{where}: orders.{target}: sum adds amounts; {target} is no amount")
         tables[table] = specs
     return Preset(str(raw["name"]), str(raw.get("label", raw["name"])), str(raw.get("format", "csv")),
                   str(raw.get("encoding", "utf-8")), tables, _header(raw.get("group_by")), dict(raw.get("write") or {}),
                   tuple(raw.get("lossy") or ()), tuple(raw.get("title_rows") or ()),
                   tuple(raw.get("excel_text") or ()), bool(raw.get("time_offset")), path,
-                  _date_order(raw.get("date_order"), where), _paid_net(raw, tables, where))
+                  _date_order(raw.get("date_order"), where), _paid_net(raw, tables, where),
+                  _skip_rules(raw.get("skip"), where))
+
+
+def _skip_rules(raw: Any, where: str) -> tuple[SkipRule, ...]:
+    """``skip: [{column: StockCode, in: [POST, M]}, {column: Description, matches: "^TEST"}]``."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ConfigError(f"{where}: skip must be a list of rules like {{column: StockCode, in: [POST]}}")
+    out = []
+    for rule in raw:
+        if not isinstance(rule, dict) or "column" not in rule or len(set(rule) & {"in", "matches"}) != 1 \
+                or set(rule) - {"column", "in", "matches"}:
+            raise ConfigError(f"{where}: a skip rule is {{column: <header>, in: [values]}} or {{column: <header>, "
+                              f"matches: <regular expression>}}, not {rule!r}")
+        if "in" in rule:
+            values = rule["in"] if isinstance(rule["in"], list) else [rule["in"]]
+            if any(str(v).strip() == "" for v in values):
+                raise ConfigError(f"{where}: a skip rule cannot skip empty cells ({rule!r}): an empty cell is no row")
+            out.append(SkipRule(_header(rule["column"]), values=frozenset(str(v).strip() for v in values)))
+        else:
+            try:
+                re.compile(str(rule["matches"]))
+            except re.error as e:
+                raise ConfigError(f"{where}: skip rule on {rule['column']!r}: {rule['matches']!r} is no regular "
+                                  f"expression ({e})") from None
+            out.append(SkipRule(_header(rule["column"]), matches=str(rule["matches"])))
+    return tuple(out)
 
 
 PAID_NET = (True, False, "fully_refunded")

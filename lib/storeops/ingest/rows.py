@@ -153,7 +153,10 @@ def load(tz: str, con, raw: pd.DataFrame, lines: list[int], reasons: dict[int, s
     typed: dict[str, pa.Table] = {}
     frames: dict[str, pd.DataFrame] = {}
     for tname in p.loading_order:
-        rows, bad = columns.map_table(p, tname, cells, tz, line_no, state.long_ids, state.rounded)
+        rows, bad = columns.map_table(p, tname, cells, tz, line_no, state.long_ids, state.rounded,
+                                      floated=state.floated)
+        if tname == "orders" and p.from_lines and groups is not None:
+            rows, bad = _summed(p, rows, cells, of, bad)
         df = pd.DataFrame({c: rows[c].to_pylist() for c in rows.column_names}, dtype=object)
         for pos, why in bad.items():
             reasons.setdefault(pos, why)
@@ -201,6 +204,25 @@ def load(tz: str, con, raw: pd.DataFrame, lines: list[int], reasons: dict[int, s
         if tname == "orders":
             state.known |= set(rows["order_id"].to_pylist())
     state.rejected += [(lines[pos], reasons[pos], as_read.iloc[pos].tolist()) for pos in sorted(reasons)]
+
+
+def _summed(p, rows: pa.Table, cells: pa.Table, of: list, bad: dict[int, str]) -> tuple[pa.Table, dict[int, str]]:
+    """Orders built from their lines: on every line of an order its totals (columns.order_sums), so
+    that what is checked of an order is its total, on each of its lines."""
+    import numpy as np
+
+    with_order = [pos for pos, g in enumerate(of) if g is not None]
+    codes, ids = pd.factorize(pd.Series([of[pos] for pos in with_order], dtype=object))
+    sums, b = columns.order_sums(p, cells.take(pa.array(with_order, pa.int64())), codes, len(ids))
+    bad = dict(bad)
+    for pos, why in b.items():
+        bad.setdefault(with_order[pos], why)
+    at = np.full(len(of), -1)
+    at[with_order] = codes
+    index = pa.array(at, mask=at < 0)
+    for target, totals in sums.items():
+        rows = rows.set_column(rows.column_names.index(target), target, totals.take(index))
+    return rows, bad
 
 
 def _text(cells: list[str]) -> pa.Array:
