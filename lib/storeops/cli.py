@@ -1,4 +1,5 @@
-"""The storeops command: ``storeops demo | ingest | publish-tables | run | send | index | check | plan``.
+"""The storeops command: ``storeops demo | ingest | publish-tables | run | send | index | check | plan |
+settings | columns``.
 
 Every command takes ``--config`` (default ``params/store.yaml``). Errors a user
 can act on print one line and exit 1; a bug still shows its traceback.
@@ -192,6 +193,13 @@ def _cmd_index(args: argparse.Namespace) -> int:
     from storeops.publish import archive
 
     print(archive.build(_config.load(args.config)))
+    return 0
+
+
+def _cmd_columns(args: argparse.Namespace) -> int:
+    from storeops import schema
+
+    print(schema.reference())
     return 0
 
 
@@ -396,6 +404,10 @@ def parser() -> argparse.ArgumentParser:
     st = sub.add_parser("settings", help="print the reference of every settings file's keys (the README's)",
                         description="print the reference of every settings file's keys, as the README shows it")
     st.set_defaults(func=_cmd_settings)
+    co = sub.add_parser("columns", help="print every canonical table and column a preset maps to (the README's)",
+                        description="print every canonical table and column: type, whether required, what it "
+                                    "means to the figures and what an empty one does")
+    co.set_defaults(func=_cmd_columns)
     pl = cmd("plan", "write the sales plan of a month (or a quarter's months) as params/targets/YYYY-MM.csv, "
                      "one target per day, for the GM to edit; the daily and weekly take their targets from it")
     pl.add_argument("--month", default=None, metavar="YYYY-MM")

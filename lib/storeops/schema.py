@@ -318,6 +318,67 @@ TABLES[INGEST_LOG.name] = INGEST_LOG
 ADDED: dict[str, tuple[str, ...]] = {"traffic_by_source": ("paying_buyers", "paid_amount")}
 
 
+#: what a column's values mean to the figures that read them, and what an empty (or absent) column
+#: does: the column reference (`storeops columns`, the README) says it beside each column
+NOTES: dict[tuple[str, str], str] = {
+    ("orders", "buyer_id"): "empty: buyer figures (paying buyers, 客单价, conversion, repeat rate, RFM) show —",
+    ("orders", "paid_at"): "empty: not paid; every sales figure counts orders by it",
+    ("orders", "shipped_at"): "empty: not shipped (the 72-hour rule and the ship backlog read it)",
+    ("orders", "delivered_at"): "empty: not delivered yet",
+    ("orders", "cancelled_at"): "empty: not cancelled; a closed order without it never waits to ship",
+    ("orders", "status"): "pending_payment, paid, shipped, completed, refunded, closed (closed, refunded and "
+                          "cancelled never wait to ship)",
+    ("orders", "paid_amount"): "what the buyer was charged, later refunds not removed; 0: no sale and no buyer",
+    ("orders", "refund_amount"): "0.00 when the export has no refund column; refund figures show — until the "
+                                 "data carries a refund in the year",
+    ("orders", "refunded_at"): "refunds count by it; empty with a refund: refund figures show —",
+    ("order_items", "sku"): "empty for lines that are no product (tips, gift cards): sales, listed as (no SKU)",
+    ("order_items", "refund_qty"): "units returned; the refund rate and the stock ledger read it",
+    ("orders", "shipping_cost"): "empty: counted as 0 in the free-shipping cost of operating cost",
+    ("orders", "campaign_id"): "the campaign an order was sold in: campaign results read it",
+    ("products", "status"): "on_sale is on sale; anything else (off_sale) is left out of 动销率, stock warnings "
+                            "and price comparisons",
+    ("products", "launched_on"): "empty: new-product figures show — until the data carries launch dates",
+    ("products", "supplier"): "empty: the purchase workbook groups the SKU under (no supplier)",
+    ("products", "lead_time_days"): "empty: replenishment.lead_time_days in store.yaml (15)",
+    ("products", "moq"): "empty: replenishment.moq (1)",
+    ("products", "case_pack"): "empty: replenishment.case_pack (1)",
+    ("inventory", "on_hand"): "units in stock at the end of the day (a stock count); the replenishment table "
+                              "needs the day's count",
+    ("purchase_orders", "expected_on"): "empty: on order with no date, never counted as overdue",
+    ("purchase_orders", "received_on"): "empty: still on order",
+    ("traffic", "uv"): "visitors of the day; conversion and UV value need it",
+    ("traffic_by_source", "paying_buyers"): "empty: conversion by source shows —",
+    ("ads", "gmv"): "GMV the platform attributes to the ads: ROAS = gmv ÷ cost",
+    ("campaigns", "kind"): "festival, platform or own: anomalies compare a campaign with its last like one",
+    ("cs_tickets", "kind"): "complaint, refund, logistics …: per kind counts; the 24-hour rule reads "
+                                 "resolved_at",
+    ("cs_sessions", "first_response_s"): "seconds to the first answer; the mean and the share within the "
+                                         "limit read it",
+}
+
+_TYPES = {"string": "text", "timestamp": "time (store-local)", "date": "date", "int32": "whole number",
+          "int64": "whole number", "float64": "number", "boolean": "true / false", MONEY: "amount (to the cent)"}
+
+
+def reference() -> str:
+    """Every canonical table and column, as the README shows it (`storeops columns` prints it)."""
+    out = []
+    for t in TABLES.values():
+        if t.name == INGEST_LOG.name:
+            continue
+        key = ", ".join(t.key)
+        out.append(f"**`{t.name}`** ({t.zh}, {t.en}; key {key}{'; optional table' if t.optional else ''})\n")
+        out.append("| column | type | required | 中文 | notes |")
+        out.append("|---|---|---|---|---|")
+        for c in t.columns:
+            required = "key" if c.name in t.key else "yes" if not c.nullable else ""
+            out.append(f"| `{c.name}` | {_TYPES.get(c.dtype, c.dtype)} | {required} | {c.zh} | "
+                       f"{NOTES.get((t.name, c.name), c.en)} |")
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
 def table(name: str) -> Table:
     """Look a canonical table up by name, with a clear error for a typo."""
     try:
