@@ -11,6 +11,8 @@ DESIGN = {  # table: key, as DESIGN.md's data model
     "competitor_products": ("date", "competitor", "item_id"), "targets": ("month", "category"),
     "members": ("buyer_id",),
     "ingest_log": ("ingested_at", "file_hash", "table_name"),  # storeops' own record, not a platform table
+    # beyond DESIGN.md: credit notes and returns that exports date apart from their order
+    "refunds": ("refund_id", "line_no"),
 }
 
 

@@ -242,6 +242,11 @@ class Tables:
             return self.con.table(name)
         raise AttributeError(name)
 
+    def optional(self, name: str) -> ibis.Table | None:
+        """A table added after the first release (schema.LATE), or None where this warehouse predates
+        it: the figures then read it as empty."""
+        return self.con.table(name) if name in self.con.list_tables() else None
+
 
 def to_arrow(name: str, data: pd.DataFrame | pa.Table) -> pa.Table:
     """Cast incoming rows to the table's schema (column order, types) or say what is wrong."""

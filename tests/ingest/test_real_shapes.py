@@ -307,7 +307,8 @@ name: retail_ledger
 group_by: Invoice
 skip:
   - {column: StockCode, in: [POST, M, BANK CHARGES]}   # postage and manual lines: no goods
-  - {column: Invoice, matches: "^C"}                    # credit notes
+route:
+  refunds: {column: Invoice, matches: "^C"}             # credit notes are refunds, on their own date
 tables:
   orders:
     order_id: Invoice
@@ -330,6 +331,13 @@ tables:
     unit_price: Price
     amount: {expr: "Quantity * Price"}
     refund_qty: {value: 0}
+  refunds:
+    refund_id: Invoice
+    line_no: {line_number: true}
+    refunded_at: InvoiceDate
+    sku: StockCode
+    qty: {expr: "0 - Quantity"}                         # a credit note's quantities are negative
+    amount: {expr: "0 - Quantity * Price"}
 """
 
 LEDGER = """\
@@ -354,11 +362,11 @@ def test_orders_built_from_their_lines(project, tmp_path, how, monkeypatch):
     path = tmp_path / "ledger.csv"
     path.write_text(LEDGER, encoding="utf-8")
     (r,) = ingested(project, path)
-    # 10 lines: the postage line and the credit note skipped; 536369 names two customers on its two
-    # lines (13047 and 12583): which is right cannot be told, so both lines are rejected
-    assert (r.preset, r.rows_read, r.rows_accepted, r.rows_rejected, r.rows_skipped) == ("retail_ledger", 10, 6, 2, 2)
+    # 10 lines: the postage line skipped, the credit note a refund; 536369 names two customers on its
+    # two lines (13047 and 12583): which is right cannot be told, so both lines are rejected
+    assert (r.preset, r.rows_read, r.rows_accepted, r.rows_rejected, r.rows_skipped) == ("retail_ledger", 10, 7, 2, 1)
     assert [line for line, _ in r.reasons] == [10, 11] and "order 536369 is given Customer ID" in r.reasons[1][1]
-    assert r.written == {"orders": 3, "order_items": 6} and r.floated == ["Customer ID"]
+    assert r.written == {"orders": 3, "order_items": 6, "refunds": 1} and r.floated == ["Customer ID"]
     con = warehouse.connect(project, read_only=True)
     try:
         o = con.table("orders").order_by("order_id").execute()
@@ -374,9 +382,17 @@ def test_orders_built_from_their_lines(project, tmp_path, how, monkeypatch):
             ["536365", 1, "85123A", 6, Decimal("15.30")], ["536365", 2, "71053", 6, Decimal("20.34")],
             ["536365", 3, "84406B", 8, Decimal("22.00")], ["536366", 1, "22633", 6, Decimal("11.10")],
             ["536368", 1, "22960", 6, Decimal("25.50")], ["536368", 2, "22913", 3, Decimal("14.85")]]
+        # C536367: 2 hand warmers back at 1.85, at 09:00 the same day, linked to no invoice
+        refunds = con.table("refunds").execute()
+        assert refunds[["refund_id", "line_no", "sku", "qty", "amount"]].values.tolist() == [
+            ["C536367", 1, "22633", 2, Decimal("3.70")]] and refunds.order_id.isna().all()
+        assert str(refunds.refunded_at[0]) == "2026-11-26 09:00:00"
         t = warehouse.Tables(con)
-        v = evaluate({k: sales.BLOCK[k](t, DAY) for k in ("paid_amount", "paid_orders", "paying_buyers")})
-        assert v == {"paid_amount": Decimal("109.09"), "paid_orders": 3, "paying_buyers": 2}
+        v = evaluate({k: sales.BLOCK[k](t, DAY) for k in ("paid_amount", "paid_orders", "paying_buyers",
+                                                         "refund_amount")})
+        assert v == {"paid_amount": Decimal("109.09"), "paid_orders": 3, "paying_buyers": 2,
+                     "refund_amount": Decimal("3.70")}
+        assert coverage.tracked(t, DAY)["refund_times"]  # the store's data carries refunds: not "—"
     finally:
         con.disconnect()
 
@@ -391,7 +407,12 @@ def test_sum_and_first_belong_to_orders_built_from_lines(project):
                        (LEDGER_PRESET.replace("    status: {value: completed}", "    status: {sum: Quantity}"),
                         "orders.status: sum adds amounts"),
                        (LEDGER_PRESET.replace("{column: InvoiceDate, first: true}      #", "{first: true}  #"),
-                        "first takes the first line's value of a column")):
+                        "first takes the first line's value of a column"),
+                       (LEDGER_PRESET.replace("  refunds: {column: Invoice", "  returns: {column: Invoice"),
+                        "route names returns, which tables does not map"),
+                       (LEDGER_PRESET.replace("route:\n", "route:\n  orders: {column: Invoice, matches: '^5'}\n"
+                                                          "  order_items: {column: Invoice, matches: '^5'}\n"),
+                        "route gives every table a rule")):
         path.write_text(text, encoding="utf-8")
         with pytest.raises(ConfigError, match=re.escape(says)):
             presets.load_preset(path)

@@ -154,3 +154,13 @@ def test_column_fill(con):
     assert fill[("orders", "buyer_id")] == (3, 2) and fill[("orders", "shipped_at")] == (3, 1)
     assert fill[("traffic_by_source", "paid_amount")] == (0, 0)
     assert ("orders", "order_id") not in fill  # keys and required columns are never empty
+
+
+def test_refund_documents_alone_carry_refunds(con):
+    # a store whose orders never show a refund, whose credit notes load as refund documents
+    t = load(con, orders=[_o("a")])
+    assert not coverage.tracked(t, D)["refund_times"]
+    load(con, refunds=[dict(refund_id="C1", line_no=1, refunded_at="2025-12-01 10:00", sku="S", qty=1,
+                            amount="20")])
+    got = coverage.tracked(t, D)
+    assert got["refund_times"] is True and got["refund_lines"] is True

@@ -259,3 +259,14 @@ def test_an_overdue_order_is_no_cover_but_a_problem_to_chase(con):
     assert rep.Settings.from_config({"replenishment": {"trust_overdue": True}}).trust_overdue
     with pytest.raises(ConfigError, match="trust_overdue must be true or false"):
         rep.Settings.from_config({"replenishment": {"trust_overdue": "yes"}})
+
+
+def test_units_on_refund_documents_come_back_into_the_ledger(t, con):
+    # S: 18 − 7 sold; a credit note returns 2 in the week (and one of 11-19, the day before, does not)
+    load(con, refunds=[dict(refund_id="C1", line_no=1, refunded_at="2026-11-24 10:00", sku="S", qty=2, amount="60"),
+                       dict(refund_id="C0", line_no=1, refunded_at="2026-11-19 10:00", sku="S", qty=5, amount="150"),
+                       dict(refund_id="C1", line_no=2, refunded_at="2026-11-24 10:00", sku=None, qty=1, amount="5")])
+    led = rep.ledger(t, WEEK).set_index("sku")
+    # opening 18 + received 0 − sold 7 + returned 2 = 13; counted 11 → −2
+    assert led.loc["S", rep.LEDGER].tolist() == [18, 0, 7, 2, 13, 11, -2]
+    assert led.loc["H", "returned"] == 1  # h0's refund on its order, as before

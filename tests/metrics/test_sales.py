@@ -142,3 +142,24 @@ def test_zero_amount_orders_are_no_sale_and_no_buyer(t, con):
     # ordering buyers: A B D (the 0-amount orders are no buyer either); of them A and B paid → 2 / 3, as before
     assert v["payment_rate"] == pytest.approx(2 / 3) and v["ordering_buyers"] == 3 and v["orders"] == 7
     assert members.buyers(t, Period.day(D))["paying_buyers"] == 3
+
+
+def test_refund_documents_count_by_their_date(t, con):
+    # credit notes of their own: C1 (2 lines, 12.50 + 7.50) on D, C2 on D-40 (outside the 30 days),
+    # C3 on D+1; one line of C1 returns no units (a price adjustment)
+    load(con, refunds=[
+        dict(refund_id="C1", line_no=1, refunded_at="2026-03-10 15:00", sku="S1", qty=2, amount="12.50"),
+        dict(refund_id="C1", line_no=2, refunded_at="2026-03-10 15:00", sku="S2", qty=0, amount="7.50"),
+        dict(refund_id="C2", line_no=1, refunded_at="2026-01-29 10:00", sku="S1", qty=1, amount="5.00"),
+        dict(refund_id="C3", line_no=1, refunded_at="2026-03-11 10:00", sku="S1", qty=1, amount="9.00")])
+    v = sales.block(t, Period.day(D), ["refund_amount", "refund_rate"])
+    # on D: o7's 40.00 on the order + C1's 12.50 + 7.50 = 60.00
+    assert v["refund_amount"] == Decimal("60.00")
+    # refunded lines in the 30 days to D: o7 line 1 + C1 line 1 (C1 line 2 returns no unit) = 2 of 7 paid
+    assert v["refund_rate"] == pytest.approx(2 / 7)
+
+
+def test_a_warehouse_older_than_the_refunds_table_reads_it_as_empty(t, con):
+    con.raw_sql("DROP TABLE refunds")  # made by a storeops before refund documents
+    v = sales.block(t, Period.day(D), ["refund_amount", "refund_rate"])
+    assert v["refund_amount"] == Decimal("40.00") and v["refund_rate"] == pytest.approx(1 / 7)

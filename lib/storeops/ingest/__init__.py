@@ -124,24 +124,32 @@ def ingest_file(cfg: Config, con: ibis.BaseBackend, path: Path, *, preset: str |
     available = available or presets.all_presets(cfg.root)
     table = table or read.read(path)
     p, header_idx, detected = choose_preset(table, available, preset)
-    load = _read(cfg, con, table, header_idx, p)
     reading = None  # a preset that says how its paid column reads is taken at its word, silently
-    found = columns.refunded_from_nothing(pa.concat_tables(load.accepted["orders"])) \
-        if p.paid_net is None and load.accepted.get("orders") else 0
-    if found:  # orders refunded whole read 0 paid: read the file again, adding their refunds back
-        p = replace(p, paid_net="fully_refunded")
-        load = _read(cfg, con, table, header_idx, p)
-        reading = PAID_NET_FOUND.format(n=found)
-    if load.skipped and not load.read:
+    loads = []
+    for part in p.readings():  # one reading, or one per route (a credit note's rows to refunds)
+        load = _read(cfg, con, table, header_idx, part)
+        found = columns.refunded_from_nothing(pa.concat_tables(load.accepted["orders"])) \
+            if part.paid_net is None and load.accepted.get("orders") else 0
+        if found:  # orders refunded whole read 0 paid: read the file again, adding their refunds back
+            p, part = replace(p, paid_net="fully_refunded"), replace(part, paid_net="fully_refunded")
+            load = _read(cfg, con, table, header_idx, part)
+            reading = PAID_NET_FOUND.format(n=found)
+        loads.append(load)
+    rows_in = loads[0].read + loads[0].skipped  # every reading sees every row, and takes or skips it
+    taken = sum(x.read for x in loads)
+    skipped = sum(x.skipped for x in loads) - (len(loads) - 1) * rows_in  # what every reading skipped
+    rejected = sorted((r for x in loads for r in x.rejected), key=lambda r: r[0])
+    if skipped and not taken:
         raise FileRefused(path, f"the skip rules of preset {p.name} ({'; '.join(r.describe() for r in p.skip)}) "
-                                f"skip all {load.skipped} rows: nothing would load; check the rules")
-    floated = sorted({s.column for t, c in load.floated for s in p.tables[t] if s.target == c})
-    report = FileReport(path, p.name, detected, load.read + load.skipped, load.read - len(load.rejected),
-                        len(load.rejected), dry_run=dry_run, reasons=[(line, why) for line, why, _ in load.rejected],
-                        paid_reading=reading, floated=floated, rows_skipped=load.skipped)
+                                f"skip all {skipped} rows: nothing would load; check the rules")
+    floated = sorted({s.column for x in loads for t, c in x.floated for s in p.tables[t] if s.target == c})
+    report = FileReport(path, p.name, detected, rows_in, taken - len(rejected), len(rejected), dry_run=dry_run,
+                        reasons=[(line, why) for line, why, _ in rejected], paid_reading=reading, floated=floated,
+                        rows_skipped=skipped)
     if dry_run:
         return report
-    out = {t: pa.concat_tables(load.accepted.get(t) or [schema.table(t).schema.to_pyarrow().empty_table()])
+    accepted = {t: parts for x in loads for t, parts in x.accepted.items()}
+    out = {t: pa.concat_tables(accepted.get(t) or [schema.table(t).schema.to_pyarrow().empty_table()])
            for t in p.loading_order}
     digest = hashlib.sha256()
     with path.open("rb") as f:
@@ -156,8 +164,8 @@ def ingest_file(cfg: Config, con: ibis.BaseBackend, path: Path, *, preset: str |
     carried = {t: _carried(p, t, read.column_names(load.header)) for t in out}
     report.written = {t: v for t, v in warehouse.upsert_many(con, {**out, "ingest_log": log}, carried).items()
                       if t != "ingest_log"}
-    if load.rejected:  # only for a load that was written: a refused file leaves no rejects behind
-        report.rejects = _write_rejects(cfg, path, read.column_names(load.header), load.rejected)
+    if rejected:  # only for a load that was written: a refused file leaves no rejects behind
+        report.rejects = _write_rejects(cfg, path, read.column_names(load.header), rejected)
     return report
 
 
@@ -262,7 +270,7 @@ def _read_all(cfg: Config, con: ibis.BaseBackend, table: read.Table, header_idx:
     if not load.by_rows and not used_twice:
         try:
             blocks = read.batches(table, header_idx)
-            if p.from_lines and at is not None:
+            if p.documents and at is not None:
                 blocks = _by_document(blocks, at)
             for cells, lines in progress(_whole_orders(blocks, names, p.group_by),
                                          table.path.name, unit="block"):
@@ -277,7 +285,7 @@ def _read_all(cfg: Config, con: ibis.BaseBackend, table: read.Table, header_idx:
             load.declined = True
             return
     rows = table.rows(header_idx + 1)
-    if p.from_lines and at is not None:
+    if p.documents and at is not None:
         rows = _rows_by_document(rows, at)
     _by_rows(cfg, con, table, progress(rows, table.path.name, unit="row"), at, load)
 
@@ -335,6 +343,7 @@ def _skipping(cells: pa.Table, lines: np.ndarray, p: Preset, load: _Load) -> tup
     for rule in p.skip:
         hit = rule.hits(cells[rule.column].combine_chunks())
         skip = hit if skip is None else pc.or_(skip, hit)
+    skip = pc.and_(skip, _filled(cells))  # a blank line is no row: never skipped, never counted
     n = pc.sum(skip).as_py() or 0
     if not n:
         return cells, lines
@@ -345,7 +354,8 @@ def _skipping(cells: pa.Table, lines: np.ndarray, p: Preset, load: _Load) -> tup
 
 def _skipping_rows(rows, rules, load: _Load):
     for line, cells in rows:
-        if any(at < len(cells) and rule.hit(cells[at]) for at, rule in rules):
+        blank = all(c is None or not str(c).strip() for c in cells)  # no row: frame() leaves it out
+        if not blank and any(at < len(cells) and rule.hit(cells[at]) for at, rule in rules):
             load.skipped += 1
             continue
         yield line, cells

@@ -76,11 +76,14 @@ class SkipRule:
     column: str
     values: frozenset[str] | None = None
     matches: str | None = None
+    #: the rows the rule does not pick (a routed table's rows are skipped by every other reading)
+    negate: bool = False
 
     def hit(self, cell: Any) -> bool:
         """Whether a cell (as the file has it) makes its row one to skip; as :meth:`hits` for a column."""
         v = "" if cell is None else str(cell)
-        return v.strip() in self.values if self.values is not None else re.search(self.matches, v) is not None
+        hit = v.strip() in self.values if self.values is not None else re.search(self.matches, v) is not None
+        return hit != self.negate
 
     def hits(self, cells: Any) -> Any:
         """The rows of a column of cells (Arrow strings) to skip."""
@@ -88,8 +91,10 @@ class SkipRule:
         import pyarrow.compute as pc
 
         if self.values is not None:
-            return pc.is_in(pc.utf8_trim_whitespace(cells), value_set=pa.array(sorted(self.values))).fill_null(False)
-        return pc.match_substring_regex(cells, self.matches).fill_null(False)
+            hit = pc.is_in(pc.utf8_trim_whitespace(cells), value_set=pa.array(sorted(self.values))).fill_null(False)
+        else:
+            hit = pc.match_substring_regex(cells, self.matches).fill_null(False)
+        return pc.invert(hit) if self.negate else hit
 
     def describe(self) -> str:
         return f"{self.column} in {sorted(self.values)}" if self.values is not None else \
@@ -124,6 +129,25 @@ class Preset:
     paid_net: bool | str | None = None
     #: rows left out on purpose, counted apart from rejected ones (``skip:``)
     skip: tuple[SkipRule, ...] = ()
+    #: tables that take only the rows a rule picks (``route: {refunds: {column: Invoice, matches: "^C"}}``);
+    #: the other tables take the rest
+    route: dict[str, SkipRule] = field(default_factory=dict)
+    #: read a document's lines together wherever they are in the file (orders built from lines)
+    documents: bool = False
+
+    def readings(self) -> list[Preset]:
+        """The preset as the passes over a file that routes rows: one for the tables without a rule
+        (the routed rows skipped), one per routed table (every other row skipped)."""
+        if not self.route:
+            return [self]
+        from dataclasses import replace
+
+        rest = {t: specs for t, specs in self.tables.items() if t not in self.route}
+        out = [replace(self, tables=rest, skip=self.skip + tuple(self.route.values()), route={})] if rest else []
+        for t, rule in self.route.items():
+            out.append(replace(self, tables={t: self.tables[t]}, skip=self.skip + (replace(rule, negate=True),),
+                               route={}))
+        return out
 
     @property
     def loading_order(self) -> list[str]:
@@ -150,7 +174,7 @@ class Preset:
         for specs in self.tables.values():
             for s in specs:
                 out += [h for h in s.headers if h not in out]
-        for h in [self.group_by, *(r.column for r in self.skip)]:
+        for h in [self.group_by, *(r.column for r in (*self.skip, *self.route.values()))]:
             if h and h not in out:
                 out.append(h)
         return out
@@ -163,7 +187,8 @@ class Preset:
             for s in specs:
                 if not s.optional:
                     out += [h for h in s.headers if h not in out]
-        return out + [r.column for r in self.skip if r.column not in out]  # a rule on a missing column would skip nothing
+        # a rule on a missing column would skip nothing
+        return out + list(dict.fromkeys(r.column for r in (*self.skip, *self.route.values()) if r.column not in out))
 
 
 def canonical(table: str) -> Preset:
@@ -210,7 +235,7 @@ def _spec(target: str, raw: Any, where: str) -> ColumnSpec:
 
 #: what a preset file may say (a typo is refused, never silently obeyed)
 PRESET_KEYS = ("name", "label", "format", "encoding", "tables", "group_by", "write", "lossy", "title_rows",
-               "excel_text", "time_offset", "date_order", "paid_is_net_of_refunds", "skip")
+               "excel_text", "time_offset", "date_order", "paid_is_net_of_refunds", "skip", "route")
 
 
 def load_preset(path: Path) -> Preset:
@@ -241,7 +266,23 @@ def load_preset(path: Path) -> Preset:
                   tuple(raw.get("lossy") or ()), tuple(raw.get("title_rows") or ()),
                   tuple(raw.get("excel_text") or ()), bool(raw.get("time_offset")), path,
                   _date_order(raw.get("date_order"), where), _paid_net(raw, tables, where),
-                  _skip_rules(raw.get("skip"), where))
+                  _skip_rules(raw.get("skip"), where), _routes(raw.get("route"), tables, where),
+                  any(s.sum for s in tables.get("orders", [])))
+
+
+def _routes(raw: Any, tables: dict[str, list[ColumnSpec]], where: str) -> dict[str, SkipRule]:
+    """``route: {refunds: {column: Invoice, matches: "^C"}}``: which rows a table takes."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: route maps a table to the rule of its rows, like "
+                          f"{{refunds: {{column: Invoice, matches: \"^C\"}}}}")
+    unknown = [t for t in raw if t not in tables]
+    if unknown:
+        raise ConfigError(f"{where}: route names {', '.join(map(str, unknown))}, which tables does not map")
+    if len(raw) == len(tables):
+        raise ConfigError(f"{where}: route gives every table a rule: the rows no rule picks would go nowhere")
+    return {t: _skip_rules([rule], f"{where}: route.{t}")[0] for t, rule in raw.items()}
 
 
 def _skip_rules(raw: Any, where: str) -> tuple[SkipRule, ...]:

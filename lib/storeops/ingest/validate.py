@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pandas and pandera load only where a chunk has a row to nam
 
 #: range checks beyond types and required values, per table and column
 RANGES: dict[str, dict[str, tuple[str, float]]] = {
+    "refunds": {"qty": ("ge", 0), "amount": ("ge", 0)},
     "order_items": {"qty": ("gt", 0), "unit_price": ("ge", 0), "amount": ("ge", 0), "refund_qty": ("ge", 0)},
     "orders": {"goods_amount": ("ge", 0), "shipping_fee": ("ge", 0), "discount_amount": ("ge", 0),
                "tax_amount": ("ge", 0), "paid_amount": ("ge", 0), "refund_amount": ("ge", 0)},

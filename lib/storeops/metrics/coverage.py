@@ -47,7 +47,8 @@ RULES: dict[str, Rule] = {r.key: r for r in (
     Rule("traffic", VISITOR_METRICS, "traffic (sycm_traffic, canonical_traffic)"),
     Rule("shipping", ("ship_backlog", "ship_72h", "urgent_orders"),
          "orders.shipped_at (taobao_orders 发货时间, shopify_orders Fulfilled at)"),
-    Rule("refund_times", ("refund_amount",), "orders.refund_amount, refunded_at (canonical_orders)"),
+    Rule("refund_times", ("refund_amount",), "orders.refund_amount, refunded_at (canonical_orders), or refund "
+                                             "documents (refunds)"),
     Rule("refund_lines", ("refund_rate",), "order_items.refund_qty (canonical_order_items)"),
     Rule("source_sales", ("source_conversion", "source_paid_amount"),
          "traffic_by_source.paying_buyers, paid_amount (sycm_traffic_source 支付买家数, 支付金额)"),
@@ -79,7 +80,8 @@ def tracked(t: Tables, p: Period) -> dict[str, bool]:
       no visitor figures; one whose traffic stops is caught by the freshness guard).
     - shipping: paid orders in the window, and at least one has a shipping time
       (no store ships nothing for 30 days; an export without 发货时间 does).
-    - refund_times: the store's data carries refunds at all (an order refunded in the year up to the
+    - refund_times: the store's data carries refunds at all (an order refunded, or a refund document,
+      in the year up to the
       window's end: an export without a refund column reads 0 everywhere, which is not "no
       refunds"), and the window has no refund or at least one refund with its time.
     - refund_lines: likewise, and the window has no refund or an order line with refund_qty.
@@ -104,14 +106,20 @@ def tracked(t: Tables, p: Period) -> dict[str, bool]:
     year = Period(w.start - _dt.timedelta(days=365), w.end, "custom")
     ever = t.orders.filter(in_period(t.orders.created_at, year) & (t.orders.refund_amount > 0))
     ever_lines = t.order_items.filter(t.order_items.refund_qty > 0).semi_join(ever.select("order_id"), "order_id")
+    docs = t.optional("refunds")  # refunds as documents of their own (credit notes) carry refunds too
+    if docs is not None:
+        docs = docs.filter(in_period(docs.refunded_at, year))
+        ever_any, ever_lines_any = _any(ever) | _any(docs), _any(ever_lines) | _any(docs.filter(docs.qty > 0))
+    else:
+        ever_any, ever_lines_any = _any(ever), _any(ever_lines)
     exprs = {
         "orders": _any(o),
         "buyers": _any(o.filter(o.buyer_id.notnull())),
         "traffic": rows("traffic", "date"),
         "shipping": _any(paid.filter(paid.shipped_at.notnull())),
-        "refund_times": _any(ever) & (~_any(refunds) | _any(refunds.filter(refunds.refunded_at.notnull()))),
-        "refund_lines": _any(ever_lines) & (~_any(refunds)
-                                            | _any(refunded_lines.filter(refunded_lines.refund_qty > 0))),
+        "refund_times": ever_any & (~_any(refunds) | _any(refunds.filter(refunds.refunded_at.notnull()))),
+        "refund_lines": ever_lines_any & (~_any(refunds)
+                                          | _any(refunded_lines.filter(refunded_lines.refund_qty > 0))),
         "source_sales": _any(src.filter(src.paid_amount.notnull())) if has_src_sales else ibis.literal(False),
         "inventory": rows("inventory", "date"),
         "product_traffic": rows("product_traffic", "date"),

@@ -70,8 +70,9 @@ METRICS: dict[str, Metric] = {m.id: m for m in (
     _m("atv", "客单价", "Spend per buyer", "money", "支付金额 ÷ 支付买家数", "Paid amount ÷ paying buyers"),
     _m("aov", "笔单价", "Average order value", "money", "支付金额 ÷ 支付笔数", "Paid amount ÷ paid orders"),
     _m("uv_value", "UV价值", "Value per visitor", "money", "支付金额 ÷ 访客数", "Paid amount ÷ visitors"),
-    _m("refund_amount", "退款金额", "Refunds", "money", "按退款时间计的退款金额之和",
-       "Σ refund amount of orders refunded in the period (by refund time)", False),
+    _m("refund_amount", "退款金额", "Refunds", "money", "按退款时间计的退款金额之和（含单独的退款单）",
+       "Σ refund amount of orders refunded in the period (by refund time), and of refund documents (credit notes) "
+       "dated in it", False),
     _m("refund_rate", "退款率", "Refund rate", "rate",
        "近30天退款的子订单数 ÷ 近30天支付的子订单数",
        "Order lines refunded in the last 30 days ÷ order lines paid in the last 30 days", False),

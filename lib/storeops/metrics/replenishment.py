@@ -260,7 +260,8 @@ LEDGER = ["opening", "received", "sold", "returned", "expected", "counted", "dif
 def ledger(t: Tables, p: Period, stock_falls_at: str = "payment") -> pd.DataFrame:
     """进销存 per SKU for ``p``: opening (on hand at the end of the day before ``p``) + received
     (purchase orders received in ``p``) − sold (units paid in ``p``; shipped, where stock falls at
-    shipment) + returned (refund_qty of orders refunded in ``p``) = expected closing; counted (on hand
+    shipment) + returned (refund_qty of orders refunded in ``p``, units of refund documents dated in it)
+    = expected closing; counted (on hand
     at the end of ``p``); difference = counted − expected, in units and at unit cost.
 
     A SKU without a snapshot at either end has no expected or counted figure (NaN), never a made-up 0.
@@ -276,6 +277,11 @@ def ledger(t: Tables, p: Period, stock_falls_at: str = "payment") -> pd.DataFram
     sold = sold.group_by("sku").aggregate(sold=sold.qty.sum()).execute().set_index("sku").sold
     back = lines.semi_join(o.filter(in_period(o.refunded_at, p)).select("order_id"), "order_id")
     back = back.group_by("sku").aggregate(returned=back.refund_qty.sum()).execute().set_index("sku").returned
+    docs = t.optional("refunds")  # returns on refund documents of their own (credit notes)
+    if docs is not None:
+        d = docs.filter(in_period(docs.refunded_at, p) & docs.sku.notnull())
+        d = d.group_by("sku").aggregate(returned=d.qty.sum()).execute().set_index("sku").returned
+        back = back.add(d, fill_value=0) if len(d) else back
     po = t.purchase_orders
     got = po.filter(in_period(po.received_on, p))
     got = got.group_by("sku").aggregate(received=got.qty_received.sum()).execute().set_index("sku").received

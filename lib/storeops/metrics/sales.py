@@ -117,8 +117,11 @@ def uv_value(t: Tables, p: Period) -> ir.Scalar:
 
 
 def refund_amount(t: Tables, p: Period) -> ir.Scalar:
-    """退款金额: Σ refund_amount of orders refunded in the period (by refunded_at)."""
-    return total(t.orders.filter(in_period(t.orders.refunded_at, p)).refund_amount)
+    """退款金额: Σ refund_amount of orders refunded in the period (by refunded_at), and Σ amount of
+    refund documents (credit notes) dated in it."""
+    on_orders = total(t.orders.filter(in_period(t.orders.refunded_at, p)).refund_amount)
+    docs = t.optional("refunds")
+    return on_orders if docs is None else on_orders + total(docs.filter(in_period(docs.refunded_at, p)).amount)
 
 
 def _lines_of(t: Tables, orders: ir.Table) -> ir.Table:
@@ -128,11 +131,15 @@ def _lines_of(t: Tables, orders: ir.Table) -> ir.Table:
 
 
 def refund_rate(t: Tables, p: Period) -> ir.Scalar:
-    """退款率: order lines refunded in the last 30 days ÷ order lines paid in the last 30 days."""
+    """退款率: order lines refunded in the last 30 days (refund documents' lines too) ÷ order lines paid in
+    the last 30 days."""
     w = p.trailing(30)
     o = t.orders
     refunded = _lines_of(t, o.filter(in_period(o.refunded_at, w)))
     refunded = scalar(refunded.filter(refunded.refund_qty > 0).count())
+    docs = t.optional("refunds")  # a credit note's lines are refunded lines too
+    if docs is not None:
+        refunded = refunded + scalar(docs.filter(in_period(docs.refunded_at, w) & (docs.qty > 0)).count())
     return safe_div(refunded, scalar(_lines_of(t, _paid(t, w)).count()))
 
 
