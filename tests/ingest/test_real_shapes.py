@@ -416,3 +416,15 @@ def test_sum_and_first_belong_to_orders_built_from_lines(project):
         path.write_text(text, encoding="utf-8")
         with pytest.raises(ConfigError, match=re.escape(says)):
             presets.load_preset(path)
+
+
+def test_float_ids_far_down_a_column_of_whole_ones_stay_refused(project, tmp_path, monkeypatch):
+    # read in blocks of a row or two: the whole ids in the first blocks still count against the column
+    reading("small-chunks", monkeypatch)
+    (project.root / "params" / "sources" / "pos_sales.yaml").write_text(POS, encoding="utf-8")
+    path = tmp_path / "sales.csv"
+    path.write_text("Invoice,InvoiceDate,Customer ID,Total\n" + "".join(
+        f"5363{i:02d},2026-11-26 08:{i:02d}:00,{'13047' if i < 10 else '17850.0'},10.00\n" for i in range(12)),
+        encoding="utf-8")
+    (r,) = ingested(project, path)
+    assert (r.rows_accepted, r.rows_rejected, r.floated) == (10, 2, [])

@@ -233,9 +233,11 @@ def _count_floats(cells: pa.ChunkedArray, counts: list[int], weights: np.ndarray
     """Count the filled cells of an id column and those written as a float (17850.0) into ``counts``[2:]."""
     w = np.ones(len(cells), dtype=np.int64) if weights is None else weights
     cells = cells.combine_chunks()
-    filled = parse.flags(pc.invert(pc.match_substring_regex(cells, f"^[{parse.WHITESPACE}]*$").fill_null(True)))
-    floats = parse.flags(pc.match_substring_regex(cells, _FLOAT_ID).fill_null(False))
+    filled = parse.flags(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(cells)), 0).fill_null(False))
     counts[2] += int(w[filled].sum())
+    if not pc.any(pc.match_substring(cells, ".0")).as_py():  # most id columns: no float written
+        return
+    floats = parse.flags(pc.match_substring_regex(cells, _FLOAT_ID).fill_null(False))
     counts[3] += int(w[floats].sum())
 
 
