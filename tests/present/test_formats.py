@@ -69,3 +69,37 @@ def test_the_store_currency_is_the_one_its_settings_name(tmp_path):
     with pytest.raises(ConfigError, match="BHD has 3 decimals; storeops keeps amounts to 2"):
         config.load(cfg)
     assert formats.currency() == "JPY"  # a refused file changes nothing
+
+
+def test_the_examples_in_formats_hold():
+    import doctest
+
+    from storeops.present import formats as f
+
+    assert doctest.testmod(f).failed == 0
+
+
+def test_one_way_to_write_a_column():
+    from storeops.present import formats as f
+
+    # zh: the largest decides 万; a smaller amount beside it takes a second decimal, not ¥3,869.79
+    scale = f.scale_of([3869.79, 28000.0, -12000.0, None], "zh")
+    assert [f.money(v, "zh", scale=scale) for v in (3869.79, 28000.0, -12000.0, None)] == [
+        "¥0.39万", "¥2.80万", "−¥1.20万", "—"]
+    # all above 1万: one decimal, with separators inside 万
+    scale = f.scale_of([25306000, 45000], "zh")
+    assert [f.money(v, "zh", scale=scale) for v in (25306000, 45000)] == ["¥2,530.6万", "¥4.5万"]
+    # en: whole amounts once the column reaches 10,000; cents otherwise
+    scale = f.scale_of([7929.0, 12000.0], "en")
+    assert [f.money(v, "en", scale=scale) for v in (7929.0, 12000.0, -0.4)] == ["¥7,929", "¥12,000", "¥0"]
+    assert f.money(7929.0, "en", scale=f.scale_of([7929.0, 99.5], "en")) == "¥7,929.00"
+
+
+def test_rates_read_apart_and_durations_as_said():
+    from storeops.present import formats as f
+
+    assert f.pct_places([0.0402, 0.0398, 0.04]) == 2 and f.pct_places([0.041, 0.052, None]) == 1
+    assert [f.pct(v, places=2) for v in (0.0402, 0.0398)] == ["4.02%", "3.98%"]
+    assert [f.duration(s, "zh") for s in (0, 59.6, 605, 3600, 3930)] == ["0秒", "1分00秒", "10分05秒", "1小时00分",
+                                                                        "1小时05分"]
+    assert f.duration(605, "en") == "10m 05s" and f.value(605, "seconds", "en") == "10m 05s"

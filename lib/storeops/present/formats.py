@@ -92,29 +92,55 @@ def missing(v: Any) -> bool:
         return False
 
 
-def money(v: Number, lang: Lang, currency: str | None = None) -> str:
-    """An amount in the store's currency (or ``currency``), grouped as the reader reads.
+#: how the amounts of a column are written: divided by ``unit``, with ``places`` decimals and ``suffix``
+Scale = tuple[float, int, str]
+
+
+def scale_of(values, lang: Lang, currency: str | None = None) -> Scale:
+    """One way to write every amount of a column, chosen once from its largest: in zh 亿 or 万 (with a
+    second decimal where a smaller amount shares the column, so that ¥3,869.79 beside ¥2.8万 reads
+    ¥0.39万, not a figure of another kind), in en whole amounts from 10,000 on; else the currency's
+    decimals.
+
+    >>> scale_of([3869.79, 28000], "zh"), scale_of([3869.79, 28000], "en"), scale_of([12.5, 99], "en")
+    ((10000.0, 2, '万'), (1.0, 0, ''), (1.0, 2, ''))
+    >>> scale_of([25306000, 28000], "zh")
+    (10000.0, 1, '万')
+    """
+    sizes = [abs(float(v)) for v in values if not missing(v)]
+    top = max(sizes, default=0.0)
+    if lang == "zh" and top >= 1e4:
+        unit, suffix = (1e8, "亿") if top >= 1e8 else (1e4, "万")
+        return unit, 1 if unit == 1e4 and min((x for x in sizes if x), default=top) >= 1e4 else 2, suffix
+    return 1.0, 0 if top >= 1e4 else digits(currency), ""
+
+
+def money(v: Number, lang: Lang, currency: str | None = None, scale: Scale | None = None) -> str:
+    """An amount in the store's currency (or ``currency``), grouped as the reader reads; ``scale``:
+    as the other amounts of its column are written (:func:`scale_of`).
 
     >>> money(123456, "zh"), money(123456, "en"), money(370.355, "en"), money(-1234.5, "en", "GBP")
     ('¥12.3万', '¥123,456', '¥370.36', '−£1,234.50')
+    >>> money(3869.79, "zh", scale=(1e4, 2, "万")), money(25306000, "zh", scale=(1e4, 2, "万"))
+    ('¥0.39万', '¥2,530.60万')
     """
     if missing(v):
         return DASH
     sym, places = symbol(currency), digits(currency)
     x = float(v)
-    sign = MINUS if x < 0 and round(abs(x), places) > 0 else ""
     a = abs(x)
-    if lang == "zh" and a >= 1e8:
-        return f"{sign}{sym}{a / 1e8:,.2f}亿"
-    if lang == "zh" and a >= 1e4:
-        return f"{sign}{sym}{a / 1e4:,.1f}万"
-    if a >= 1e4:
-        return f"{sign}{sym}{a:,.0f}"
-    return f"{sign}{sym}{a:,.{places}f}"
+    if scale is None:
+        scale = (1e8, 2, "亿") if lang == "zh" and a >= 1e8 else (1e4, 1, "万") if lang == "zh" and a >= 1e4 \
+            else (1.0, 0 if a >= 1e4 else places, "")
+    unit, shown, suffix = scale
+    sign = MINUS if x < 0 and round(a / unit, shown) > 0 else ""
+    return f"{sign}{sym}{a / unit:,.{shown}f}{suffix}"
 
 
 def count(v: Number, lang: Lang) -> str:
-    """>>> count(12345, "zh"), count(12345, "en")
+    """A count of things, grouped as the reader reads.
+
+    >>> count(12345, "zh"), count(12345, "en")
     ('1.2万', '12,345')
     """
     if missing(v):
@@ -125,9 +151,42 @@ def count(v: Number, lang: Lang) -> str:
     return f"{x:,.0f}"
 
 
-def pct(v: Number, lang: Lang | None = None) -> str:
-    """A share as a percentage with one decimal: >>> pct(0.03251) → '3.3%'."""
-    return DASH if missing(v) else f"{float(v) * 100:.1f}%"
+def pct(v: Number, lang: Lang | None = None, places: int = 1) -> str:
+    """A share as a percentage with one decimal (or ``places``: :func:`pct_places`).
+
+    >>> pct(0.03251), pct(0.03251, places=2)
+    ('3.3%', '3.25%')
+    """
+    return DASH if missing(v) else f"{float(v) * 100:.{places}f}%"
+
+
+def pct_places(values) -> int:
+    """The decimals a column of percentages needs for its different values to read differently
+    (4.02% and 3.98% are not both 4.0%): one, or two where one is not enough.
+
+    >>> pct_places([0.0402, 0.0398]), pct_places([0.041, 0.052])
+    (2, 1)
+    """
+    shares = {round(float(v), 4) for v in values if not missing(v)}
+    return 1 if len({round(x * 100, 1) for x in shares}) == len(shares) else 2
+
+
+def duration(seconds: Number, lang: Lang) -> str:
+    """A time span as a reader says it: 45秒 / 10分05秒 / 1小时05分, and 45s / 10m 05s / 1h 05m.
+
+    >>> duration(605, "zh"), duration(605, "en"), duration(45.4, "en"), duration(3930, "zh")
+    ('10分05秒', '10m 05s', '45s', '1小时05分')
+    """
+    if missing(seconds):
+        return DASH
+    s = int(round(float(seconds)))
+    h, m, sec = s // 3600, s % 3600 // 60, s % 60
+    zh = lang == "zh"
+    if h:
+        return f"{h}小时{m:02d}分" if zh else f"{h}h {m:02d}m"
+    if m:
+        return f"{m}分{sec:02d}秒" if zh else f"{m}m {sec:02d}s"
+    return f"{sec}秒" if zh else f"{sec}s"
 
 
 def change(v: Number) -> str:
@@ -147,7 +206,7 @@ def value(v: Number, unit: str, lang: Lang, currency: str | None = None) -> str:
     if unit == "ratio":
         return DASH if missing(v) else f"{float(v):.2f}"
     if unit == "seconds":
-        return DASH if missing(v) else f"{float(v):.0f}s"
+        return duration(v, lang)
     return count(v, lang)
 
 

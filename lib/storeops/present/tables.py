@@ -136,7 +136,13 @@ class Col:
         return registry.get(self.header).label(lang)
 
 
-def _cell(v: Any, unit: str, lang: Lang) -> tuple[str, str]:
+def _cell(v: Any, unit: str, lang: Lang, how: Any = None) -> tuple[str, str]:
+    """A cell's content and class; ``how``: the column's one way of writing its values (a money
+    column's scale, a rate column's decimals: :func:`_how`)."""
+    if unit == "money" and how is not None:
+        return esc(formats.money(v, lang, scale=how)), "so-num"
+    if unit == "rate" and how is not None:
+        return esc(formats.pct(v, places=how)), "so-num"
     if unit == "text":  # phone numbers masked in any text shown: a net under the metrics' own masking
         return esc(mask.phones(v)) if not formats.missing(v) else formats.DASH, ""
     if unit == "hours":
@@ -187,6 +193,7 @@ def data_table(name: str, df: pd.DataFrame, cols: Sequence[Col], lang: Lang, *,
     head = "".join(f'<th class="{"so-num" if c.unit not in ("text", "datetime", "date", "product") else ""}">'
                    f'{esc(c.label(lang))}</th>' for c in cols)
     variant = not any(c.name in ("color", "size") for c in cols)
+    how = {c.name: _how(df, c, lang) for c in cols}
     body = []
     for i, (_, r) in enumerate(df.iterrows()):
         cells = []
@@ -194,12 +201,24 @@ def data_table(name: str, df: pd.DataFrame, cols: Sequence[Col], lang: Lang, *,
             if c.unit == "product":
                 content, cls = esc(product_name(r, lang, variant)), ""
             else:
-                content, cls = _cell(r.get(c.name), c.unit, lang)
+                content, cls = _cell(r.get(c.name), c.unit, lang, how[c.name])
             cells.append(f'<td class="{cls}">{content}</td>')
         rc = f' class="{row_class.iloc[i]}"' if row_class is not None and row_class.iloc[i] else ""
         body.append(f"<tr{rc}>{''.join(cells)}</tr>")
     return Html(f'<div class="so-scroll"><table class="so-table {css}"><thead><tr>{head}</tr></thead>'
                 f'<tbody>{"".join(body)}</tbody></table></div>', {name: _masked(df)})
+
+
+def _how(df: pd.DataFrame, c: Col, lang: Lang) -> Any:
+    """One way to write a column's values, chosen once from all of them: a money column's scale
+    (¥0.39万 beside ¥2.80万, never ¥3,869.79 beside ¥2.8万), a rate column's decimals."""
+    if c.name not in df.columns:
+        return None
+    if c.unit == "money":
+        return formats.scale_of(df[c.name], lang)
+    if c.unit == "rate":
+        return formats.pct_places(df[c.name])
+    return None
 
 
 def _masked(df: pd.DataFrame) -> pd.DataFrame:
