@@ -96,6 +96,7 @@ def overview(ctx: ReviewContext) -> Html:
                      action_replenish_reorder=int(counts.get("reorder", 0)),
                      suggested_qty=int(p.suggested_qty.sum()), order_value=round(float(p.order_value.sum()), 2),
                      stock_value=round(float(p.stock_value.sum()), 2))
+    ctx.lists["suppliers"] = _to_order(p, lang)
     cols = [Col("skus", "col.skus", "count"), Col("on_hand", "col.on_hand", "count"),
             Col("stock_value", "col.stock_value", "money"), Col("suggested_qty", "suggested_qty", "count"),
             Col("order_value", "col.order_value", "money")]
@@ -122,6 +123,17 @@ def overview(ctx: ReviewContext) -> Html:
         Col("title", "col.product", "product"), Col("supplier", "col.supplier")], lang) \
         if not hot.empty else tables.note(text("replenishment.hot_arrivals_none", lang))
     return out
+
+
+def _to_order(p, lang: Lang) -> list[dict]:
+    """What to order from each supplier, as the digest lists it: SKUs to order (urgent ones among
+    them), units and cost; the supplier with the most urgent first, then by cost."""
+    ordering = p[p.suggested_qty > 0].assign(supplier=lambda d: d.supplier.fillna(text("workbook.no_supplier", lang)))
+    g = ordering.groupby("supplier", sort=True).agg(
+        skus=("sku", "size"), urgent=("urgent", "sum"), units=("suggested_qty", "sum"), value=("order_value", "sum"))
+    g = g.reset_index().sort_values(["urgent", "value", "supplier"], ascending=[False, False, True])
+    return [{"supplier": r.supplier, "skus": int(r.skus), "urgent": int(r.urgent), "units": int(r.units),
+             "value": round(float(r.value), 2)} for r in g.itertuples()]
 
 
 def table(ctx: ReviewContext) -> Html:

@@ -57,3 +57,29 @@ def assert_whole(published, project, kind: str, label: str, sections, store_lang
         assert f'id="{anchor}"' in page, anchor
     for sign in ("Traceback", "nan", "None", "NaN"):
         assert not re.search(rf"\b{sign}\b", re.sub(r'src="data:[^"]+"', "", page)), sign
+
+
+def digest_of(project, html_path):
+    """The mail digest of a published report, as sent: (its HTML, its plain text, summary.json)."""
+    import json
+    from pathlib import Path
+
+    from storeops import config
+    from storeops.publish import mail
+
+    cfg = config.load(project / "params" / "store.yaml")
+    ecfg = mail.EmailConfig(Path("email.yaml"), "localhost", 25, "none", "", "", "storeops@example.com")
+    msg = mail.build_message(cfg, ecfg, html_path, ["gm@example.com"])
+    body = msg.get_body(("related", "html")).get_body(("html",)) if msg.get_body(("related",)) else \
+        msg.get_body(("html",))
+    s = json.loads(html_path.with_name(html_path.name.replace(".html", ".summary.json")).read_text(encoding="utf-8"))
+    return body.get_content(), msg.get_body(("plain",)).get_content(), s
+
+
+def overview_text(page: str) -> str:
+    """The report's overview paragraph as text."""
+    import html
+    import re
+
+    m = re.search(r'<p class="so-overview">(.*?)</p>', page, re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).strip()

@@ -84,3 +84,16 @@ def test_the_plan_file_it_writes_is_the_dailys_target(published, demo_project):
         assert ctx.target == pytest.approx(float(days[_dt.date(2026, 11, 20)]))
     finally:
         con.disconnect()
+
+
+def test_the_digest_is_the_months_with_its_attainment(published, demo_project):
+    from storeops.present import formats
+    from tests.e2e.overview import digest_of, overview_text
+
+    lang, html_path, page = published
+    body, plain, s = digest_of(demo_project, html_path)
+    assert (">本月要点</h2>" if lang == "zh" else ">Highlights</h2>") in body
+    assert overview_text(page) in plain
+    label = "目标完成率" if lang == "zh" else "Attainment"
+    att = s["metrics"]["attainment"]
+    assert att is not None and f"{label}: {formats.pct(att)}" in plain

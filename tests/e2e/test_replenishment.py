@@ -86,3 +86,24 @@ def test_a_day_without_a_stock_count_is_refused_or_bannered(demo_project):
     assert r.returncode == 0, r.stderr
     page = Path(r.stdout.strip().splitlines()[-1]).read_text(encoding="utf-8")
     assert "so-banner" in page and "inventory" in page
+
+
+def test_the_digest_lists_what_to_order_per_supplier(published, demo_project):
+    from tests.e2e.overview import digest_of
+
+    lang, html_path, _ = published
+    body, plain, s = digest_of(demo_project, html_path)
+    ctx = storeops.replenishment.context(DAY, str(demo_project / "params" / "store.yaml"), lang)
+    try:
+        plan = storeops.replenishment.plan(ctx)
+    finally:
+        ctx.con.disconnect()
+    ordering = plan[plan.suggested_qty > 0]
+    rows = s["lists"]["suppliers"]
+    # every supplier with something to order, its SKUs, urgent ones, units and cost: the plan's, to the unit
+    assert sum(r["units"] for r in rows) == ordering.suggested_qty.sum() == s["metrics"]["suggested_qty"]
+    assert sum(r["skus"] for r in rows) == len(ordering) and sum(r["urgent"] for r in rows) == ordering.urgent.sum()
+    assert [r["urgent"] for r in rows] == sorted((r["urgent"] for r in rows), reverse=True)  # urgent first
+    assert (">补货要点</h2>" if lang == "zh" else ">What to order</h2>") in body
+    for r in rows:
+        assert f"- {r['supplier']}: {r['skus']}" in plain and f">{r['supplier']}</th>" in body

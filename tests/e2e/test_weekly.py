@@ -100,3 +100,15 @@ def test_the_campaigns_of_a_week_with_one(demo_project):
         assert "running" in str(html) and f"{expected.roi.iloc[0]:.2f}" in str(html)
     finally:
         ctx.con.disconnect()
+
+
+def test_the_digest_is_the_weeks(published, demo_project):
+    from tests.e2e.overview import digest_of, overview_text
+
+    lang, html_path, page = published
+    body, plain, _ = digest_of(demo_project, html_path)
+    heading = "本周要点" if lang == "zh" else "Highlights and actions"
+    assert f">{heading}</h2>" in body and "今日待办" not in body and "Action list" not in body
+    told = overview_text(page)  # it opens with the week's own overview, the same words
+    assert told and told in plain and plain.index(told) < plain.index(heading)
+    assert len(body.encode()) < 100_000 and "<style" not in body  # inlined: Gmail drops <style>

@@ -27,6 +27,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "weekly.subtitle": _e("{start} 至 {end}（周一至周日），数据截至 {end} 24:00（{tz}）",
                           "{start} to {end} (Monday to Sunday); data to the end of {end} ({tz})"),
     "actions.heading.weekly": _e("本周要点", "Highlights and actions"),
+    "actions.heading.replenishment": _e("补货要点", "What to order"),
+    "mail.to_order": _e("各供应商补货（紧急的排前）", "To order, by supplier (urgent first)"),
+    "mail.urgent_of": _e("其中紧急 {n}", "{n} urgent"),
     "actions.question.weekly": _e("本周结束时仍待处理的事项：超时订单与问题订单、缺货风险、推广与异常指标。点击条目跳到对应板块。",
                                   "What is still open at the end of the week: late orders and tickets, stock risks, "
                                   "ads and anomalies. Each item links to its section."),

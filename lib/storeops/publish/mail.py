@@ -35,8 +35,8 @@ from storeops.publish import summary as _summary
 
 DIGEST_LIMIT = 100_000  # bytes of HTML; Gmail clips a message body at about 102 KB
 #: what the digest shows, in order
-DIGEST_KPIS = ("paid_amount", "paid_orders", "paying_buyers", "uv", "conversion", "atv", "ad_cost", "store_roas",
-               "refund_amount")
+DIGEST_KPIS = ("paid_amount", "attainment", "paid_orders", "paying_buyers", "uv", "conversion", "atv", "ad_cost",
+               "store_roas", "refund_amount")
 XLSX = "vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ACTIONS = ("hot_out", "ship_breached", "ship_at_risk", "urgent", "tickets_breached", "tickets_at_risk",
            "hot_short", "po_overdue", "oos_visited", "ads_below_breakeven", "campaigns_unpaid", "plan_missing",
@@ -112,6 +112,32 @@ def _chart(report_html: str) -> bytes | None:
     return base64.b64decode(m.group(1)) if m else None
 
 
+def _overview(report_html: str) -> str:
+    """The report's own overview paragraph (概述), as plain text: the digest opens with it."""
+    m = re.search(r'<p class="so-overview">(.*?)</p>', report_html, re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).strip() if m else ""
+
+
+def _to_order(s: dict[str, Any], lang: str, currency: str) -> tuple[str, list[str]]:
+    """The replenishment digest's table: what to order from each supplier (HTML, plain lines)."""
+    rows = (s.get("lists") or {}).get("suppliers") or []
+    if not rows:
+        return "", []
+    num = ' class="num"'
+    head = "".join(f"<th{num if i else ''}>{html.escape(text(k, lang))}</th>" for i, k in enumerate(
+        ("col.supplier", "col.skus_to_order", "col.units", "col.order_value")))
+    body, lines = [], []
+    for r in rows:
+        skus = f"{r['skus']}" + (f" ({text('mail.urgent_of', lang, n=r['urgent'])})" if r["urgent"] else "")
+        units, value = formats.count(r["units"], lang), formats.money(r["value"], lang, currency)
+        body.append(f"<tr><th>{html.escape(r['supplier'])}</th><td class=\"num\">{html.escape(skus)}</td>"
+                    f"<td class=\"num\">{html.escape(units)}</td><td class=\"num\">{html.escape(value)}</td></tr>")
+        lines.append(f"- {r['supplier']}: {skus}, {units}, {value}")
+    title = text("mail.to_order", lang)
+    return (f"<h2>{html.escape(title)}</h2><table><tr>{head}</tr>{''.join(body)}</table>",
+            [title + ":", *lines, ""])
+
+
 def subject(cfg: Config, s: dict[str, Any]) -> str:
     """``[店铺名] 日报 2026-11-26 · 支付金额 ¥12.3万 (+4.1%)``; the change is the review's headline
     comparison (reviews.compare.HEADLINE: the same weekday last week for a daily)."""
@@ -157,8 +183,10 @@ def _headline(s: dict[str, Any]) -> tuple[str, dict[str, float | None]]:
     return f"cmp.{kind}.{key}", (s.get("comparisons") or {}).get(key, {})
 
 
-def digest(cfg: Config, s: dict[str, Any], chart_cid: str | None) -> tuple[str, str]:
-    """(HTML with inlined CSS, plain text) of the digest: headline KPIs, the action list, one chart."""
+def digest(cfg: Config, s: dict[str, Any], chart_cid: str | None, overview: str = "") -> tuple[str, str]:
+    """(HTML with inlined CSS, plain text) of the digest: the report's overview, its action list
+    headed as the review heads it, the headline KPIs (attainment where there is a target), the
+    replenishment table's order per supplier, one chart."""
     lang = s.get("lang", cfg.language)
     (basis, wow), m = _headline(s), s.get("metrics", {})
     convention = tables.colours(cfg.raw, lang)  # as the report colours its changes
@@ -181,6 +209,9 @@ def digest(cfg: Config, s: dict[str, Any], chart_cid: str | None) -> tuple[str, 
     chart = f'<p><img src="cid:{chart_cid[1:-1]}" alt="{html.escape(text("trends.heading", lang))}" ' \
             f'width="600" style="max-width:100%;height:auto"></p>' if chart_cid else ""
     attached = text("mail.attached", lang)
+    heading = worded("actions.heading", s["kind"], lang)
+    order_html, order_lines = _to_order(s, lang, _currency(cfg, s))
+    intro = f"<p>{html.escape(overview)}</p>" if overview else ""
     kpi_html = f"""<h2>{html.escape(text("kpis.heading", lang))}</h2>
 <table><tr><th></th><th class="num">{html.escape(text("col.value", lang))}</th>
 <th class="num">{html.escape(wow_h)}</th></tr>{"".join(rows)}</table>
@@ -196,13 +227,16 @@ th, td {{ padding: 5px 6px; border-bottom: 1px solid #e4e7eb; text-align: left; 
 ul {{ padding-left: 18px; margin: 0; }} li {{ margin: 3px 0; }} .note {{ color: #7b8794; font-size: 12px; }}
 </style></head><body>
 <h1>{html.escape(title)}</h1>
-<h2>{html.escape(text("actions.heading", lang))}</h2><ul>{act_html}</ul>
+{intro}
+<h2>{html.escape(heading)}</h2><ul>{act_html}</ul>
+{order_html}
 {kpi_html}
 {chart}
 <p class="note">{html.escape(attached)}</p>
 </body></html>"""
-    plain = "\n".join([title, "", text("actions.heading", lang) + ":",
+    plain = "\n".join([title, "", *([overview, ""] if overview else []), heading + ":",
                        *([f"- {n} {label}" for label, n in acts] or [f"- {worded('actions.none', s['kind'], lang)}"]), "",
+                       *order_lines,
                        *([text("kpis.heading", lang) + f" ({wow_h}):", *lines, ""] if rows else []), attached])
     return css_inline.inline(page), plain
 
@@ -222,7 +256,7 @@ def build_message(cfg: Config, ecfg: EmailConfig, report: Path, to: list[str],
     page = report.read_text(encoding="utf-8")
     png = _chart(page)
     cid = make_msgid(domain="storeops.local") if png else None
-    body_html, body_text = digest(cfg, s, cid)
+    body_html, body_text = digest(cfg, s, cid, _overview(page))
     if len(body_html.encode()) > DIGEST_LIMIT:
         raise MailError(f"digest of {report.name} is {len(body_html.encode()):,} bytes, over {DIGEST_LIMIT:,}")
     msg = EmailMessage()

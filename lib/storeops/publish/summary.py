@@ -46,7 +46,7 @@ def plain(v: Any) -> int | float | None:
 
 
 def emit(kind: str, period: Period, lang: str, metrics: dict[str, Any],
-         comparisons: dict[str, dict[str, Any]] | None = None) -> None:
+         comparisons: dict[str, dict[str, Any]] | None = None, lists: dict[str, list[dict]] | None = None) -> None:
     """Display the summary as a notebook output (not rendered in HTML).
 
     ``comparisons`` ({"dod": {id: relative change}, "wow": …}) lets mail and the
@@ -65,6 +65,9 @@ def emit(kind: str, period: Period, lang: str, metrics: dict[str, Any],
     }
     if comparisons:
         data["comparisons"] = {b: {k: plain(v) for k, v in c.items()} for b, c in comparisons.items()}
+    if lists:  # rows of text and numbers: the digest's short tables
+        data["lists"] = {name: [{k: v if isinstance(v, str) or v is None else plain(v) for k, v in row.items()}
+                                for row in rows] for name, rows in lists.items()}
     display({MIME: data}, raw=True)
 
 

@@ -89,6 +89,8 @@ class ReviewContext:
     computed: dict = field(default_factory=dict, repr=False)
     #: relative changes of the headline KPIs per comparison (reviews.compare): {"dod": {id: change}, …}
     comparisons: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    #: short lists the mail digest shows (the replenishment table's order per supplier), as summary.json keeps them
+    lists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     #: the review (KINDS); empty: the one the period makes (a day → daily)
     review: str = ""
 

@@ -72,4 +72,4 @@ def glossary(ctx: ReviewContext) -> Html:
 
 def summary(ctx: ReviewContext) -> None:
     """Hand the shown figures to the runner, which writes them to summary.json."""
-    _summary.emit(ctx.kind, ctx.period, ctx.lang, ctx.shown, ctx.comparisons)
+    _summary.emit(ctx.kind, ctx.period, ctx.lang, ctx.shown, ctx.comparisons, ctx.lists)
