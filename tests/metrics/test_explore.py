@@ -108,3 +108,10 @@ def test_a_category_gone_is_zero_now_and_a_source_without_paid_amount_is_zero():
     src = pd.DataFrame({"source": ["搜索", "直通车"], "paid_amount": [Decimal("30.00"), None]})
     df = explore.contributions(src, src.iloc[:1], "source", Decimal("5.00"))
     assert df.change.tolist() == [Decimal("0.00"), Decimal("0"), Decimal("5.00")]
+
+
+def test_frame_types_each_metric_as_it_counts(weeks):  # noqa: F811
+    df = explore.frame(weeks, ["uv", "paid_amount", "conversion", "paid_orders"], ["2026-W09", "2026-W10"])
+    assert str(df.uv.dtype) == "Int64" and str(df.paid_orders.dtype) == "Int64"  # visitors are whole: no 51707.0
+    assert df.paid_amount.dtype == float and df.conversion.dtype == float
+    assert df.attrs["labels"]["conversion"] == {"zh": "支付转化率", "en": "Conversion rate"}

@@ -33,3 +33,21 @@ def test_chinese_labels_render_without_missing_glyphs():
         assert c.png[:8] == b"\x89PNG\r\n\x1a\n" and len(c.png) > 5_000
         assert 'alt="' in c._repr_html_() and "data:image/png;base64," in c._repr_html_()
     assert "上周同日 ¥100.00 → 访客 ¥20.00 → 转化率 −¥5.00" in bridge.alt
+
+
+def test_an_analysts_own_chart_shows_chinese_after_import_storeops():
+    # a fresh process, as a notebook: seaborn first, then storeops, then a chart of Chinese names
+    import subprocess
+    import sys
+
+    code = ("import warnings, matplotlib; matplotlib.use('Agg'); import seaborn as sns; import storeops\n"
+            "import matplotlib.pyplot as plt\n"
+            "with warnings.catch_warnings(record=True) as w:\n"
+            "    warnings.simplefilter('always')\n"
+            "    sns.barplot(x=['女装', '男装'], y=[1, 2]); plt.gcf().savefig('/dev/null', format='png')\n"
+            "print([str(x.message) for x in w if 'missing from font' in str(x.message)])\n"
+            "print(plt.rcParams['font.family'])")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    missing, family = r.stdout.splitlines()
+    assert missing == "[]" and family == "['sans-serif', 'Noto Sans CJK SC']"  # Latin keeps its font

@@ -29,7 +29,11 @@ SCALARS: dict[str, Callable[[Tables, Period], ir.Scalar]] = {
 
 def frame(t: Tables, ids: list[str], periods: Iterable[Period | _dt.date | str]) -> pd.DataFrame:
     """One row per period (oldest first; a date or a label such as ``2026-W47`` is read as its period),
-    one column per metric id, as floats; ``period`` is the row's label."""
+    one column per metric id, typed by what it counts (registry units): counts as whole numbers
+    (nullable Int64, never 51707.0), money as floats to the cent, rates, ratios and seconds as
+    floats; ``period`` is the row's label, and ``.attrs["labels"]`` names each column in zh and en."""
+    from storeops.metrics import registry
+
     unknown = [i for i in ids if i not in SCALARS]
     if unknown:
         raise KeyError(f"no period metric {', '.join(unknown)}; known: {', '.join(sorted(SCALARS))}")
@@ -39,7 +43,14 @@ def frame(t: Tables, ids: list[str], periods: Iterable[Period | _dt.date | str])
         v = evaluate({i: SCALARS[i](t, p) for i in ids})
         rows.append({"period": p.label, "start": p.start, "end": p.end,
                      **{i: None if v[i] is None else float(v[i]) for i in ids}})
-    return pd.DataFrame(rows, columns=["period", "start", "end", *ids])
+    df = pd.DataFrame(rows, columns=["period", "start", "end", *ids])
+    known = {i: registry.METRICS[i] for i in ids if i in registry.METRICS}  # gross_margin_rate: a setting's helper
+    for i in ids:
+        unit = known[i].unit if i in known else "ratio"
+        df[i] = df[i].round().astype("Int64") if unit == "count" else \
+            df[i].astype(float).round(2) if unit == "money" else df[i].astype(float)
+    df.attrs["labels"] = {i: {"zh": m.label("zh"), "en": m.label("en")} for i, m in known.items()}
+    return df
 
 
 def _period(p: Period | _dt.date | str) -> Period:

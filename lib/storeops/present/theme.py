@@ -38,6 +38,21 @@ def cjk_font() -> str:
     return font_manager.FontProperties(fname=str(path)).get_name()
 
 
+def cjk_fallback() -> None:
+    """Chinese in an analyst's own matplotlib or seaborn chart: the CJK font after the family in use,
+    so Latin text keeps its font and CJK characters fall back to this one instead of empty boxes.
+    Done when storeops is imported beside matplotlib, and again by :func:`apply`. After
+    ``sns.set_theme()`` (which resets the family), call ``storeops.present.theme.cjk_fallback()``."""
+    family = cjk_font()
+    current = plt.rcParams["font.family"]
+    current = [current] if isinstance(current, str) else list(current)
+    if family not in current:
+        plt.rcParams["font.family"] = [*current, family]
+
+
+cjk_fallback()
+
+
 def apply() -> None:
     """Set matplotlib up for report charts: CJK font, quiet grid, no chart junk."""
     family = cjk_font()
