@@ -109,7 +109,10 @@ def test_a_quarter_end_month_plans_the_next_quarter(store):
         html = str(plan_section.next_month(ctx))
         assert ctx.shown["next_month_target"] == Decimal("30000.00")
         assert ctx.shown["quarter_remaining_target"] == 90000
-        assert "Written to the plan file <code>params/targets/2026-04.csv</code>" in html
+        import html as _html
+
+        assert "2026-04's plan is split by day and kept in its plan file: edit it" in _html.unescape(html)
+        assert "params/" not in html
         assert sum(targets.read(targets.path(store, _dt.date(2026, 4, 1)))[_dt.date(2026, 4, 1)]) == Decimal("30000.00")
     finally:
         con.disconnect()

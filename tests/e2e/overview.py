@@ -57,6 +57,24 @@ def assert_whole(published, project, kind: str, label: str, sections, store_lang
         assert f'id="{anchor}"' in page, anchor
     for sign in ("Traceback", "nan", "None", "NaN"):
         assert not re.search(rf"\b{sign}\b", re.sub(r'src="data:[^"]+"', "", page)), sign
+    assert not machine_words(page), machine_words(page)
+
+
+def machine_words(page: str) -> list[str]:
+    """What a reader of the page should never have to read: settings keys and file names (store.yaml,
+    params/…, replenishment.trust_overdue), and the data's own column and table names (paid_amount,
+    cs_tickets). Words in the page's text only, not its markup, its charts or its data."""
+    import html as _html
+
+    from storeops import schema
+
+    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", page, flags=re.S)
+    text = _html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r'src="data:[^"]+"', "", body)))
+    names = {c.name for t in schema.TABLES.values() for c in t.columns if "_" in c.name} | \
+        {t for t in schema.TABLES if "_" in t}
+    found = re.findall(r"[\w./-]+\.(?:yaml|csv|json|duckdb)\b|\bparams/\S*|\b[a-z]+\.[a-z]+_[a-z_]+\b", text)
+    found += [w for w in re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", text) if w in names]
+    return sorted(set(found))
 
 
 def digest_of(project, html_path):

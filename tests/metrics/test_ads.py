@@ -69,12 +69,12 @@ def test_margin_and_break_even(t):
 def test_spend_pacing(t):
     # month to date (Mar 1–10): 999 + 250 = 1249; budget 3100 × 10/31 days = 1000 -> 124.9 %
     p = ads.spend_pacing(t, D)
-    assert p == pytest.approx({"mtd_cost": 1249.0, "budget": 3100.0, "pacing": 1.249})
+    assert p == pytest.approx({"mtd_cost": 1249.0, "budget": 3100.0, "expected": 1000.0, "pacing": 1.249})
 
 
 def test_pacing_without_budget(con):
     t = load(con, ads=[_ad("2026-03-10", "直通车", "A", 1, 1, "5.00", 0, "0")])
-    assert ads.spend_pacing(t, D) == {"mtd_cost": 5.0, "budget": None, "pacing": None}
+    assert ads.spend_pacing(t, D) == {"mtd_cost": 5.0, "budget": None, "expected": None, "pacing": None}
 
 
 def test_by_channel_against_the_day_before(t):

@@ -60,7 +60,7 @@ def spend_pacing(t: Tables, p: Period) -> dict[str, float | None]:
     v = evaluate({"cost": ad_cost(t, mtd), "budget": scalar(tg.ad_budget.max())})
     budget = float(v["budget"]) if v["budget"] is not None else None
     expected = budget * mtd.days / month.days if budget else None
-    return {"mtd_cost": float(v["cost"]), "budget": budget,
+    return {"mtd_cost": float(v["cost"]), "budget": budget, "expected": expected,
             "pacing": float(v["cost"]) / expected if expected else None}
 
 

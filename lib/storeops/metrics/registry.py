@@ -134,8 +134,8 @@ METRICS: dict[str, Metric] = {m.id: m for m in (
     _m("roas", "投入产出比 (ROI)", "ROI (= GMV ÷ spend)", "ratio",
        "推广带来的成交金额 ÷ 花费", "Attributed GMV ÷ spend"),
     _m("breakeven_roas", "保本投产比", "Break-even ROAS", "ratio",
-       "1 ÷ 毛利率（近30天已付款商品：(金额 − 数量×成本) ÷ 金额，或 store.yaml 设定值）",
-       "1 ÷ gross margin rate (goods paid in the last 30 days, or the value set in store.yaml)", None),
+       "1 ÷ 毛利率（近30天已付款商品：(金额 − 数量×成本) ÷ 金额，或店铺设置中的值）",
+       "1 ÷ gross margin rate (goods paid in the last 30 days, or the value in the store's settings)", None),
     _m("ctr", "点击率", "Click-through rate", "rate", "点击量 ÷ 展现量", "Clicks ÷ impressions"),
     _m("cpc", "平均点击花费", "Cost per click", "money", "花费 ÷ 点击量", "Spend ÷ clicks", False),
     _m("ad_cvr", "点击转化率", "Click conversion", "rate", "成交笔数 ÷ 点击量", "Orders ÷ clicks"),
@@ -153,10 +153,10 @@ METRICS: dict[str, Metric] = {m.id: m for m in (
     _m("stockout_rate", "缺货率", "Stock-out rate", "rate",
        "日终库存为0的SKU天数 ÷ 在售SKU天数", "SKU-days ending with nothing on hand ÷ SKU-days on sale", False),
     _m("on_order", "在途", "On order", "count",
-       "未到货采购单的 Σ(采购数量 − 已到数量)；已过预计到货日的（逾期）单列催货，默认不计入补货点和建议补货量（replenishment.trust_overdue）",
+       "未到货采购单的 Σ(采购数量 − 已到数量)；已过预计到货日的（逾期）单列催货，默认不计入补货点和建议补货量（店铺设置可改为计入）",
        "Σ (qty ordered − qty received) of open purchase orders; those past their expected date (overdue) are "
-       "listed to chase, and count towards the reorder point and the suggested order only where the store trusts "
-       "them (replenishment.trust_overdue; by default not)", None),
+       "listed to chase, and count towards the reorder point and the suggested order only where the store's "
+       "settings trust them (by default they do not)", None),
     _m("safety_stock", "安全库存", "Safety stock", "count",
        "z × σ(近28天有货日的日销量) × √采购周期；z 由分级服务水平得出（热销95% → 1.645，常销90% → 1.28，滞销80% → 0.84）",
        "z × σ(daily units on the in-stock days of the last 28) × √lead time; z from the class's service level "
@@ -219,8 +219,8 @@ METRICS: dict[str, Metric] = {m.id: m for m in (
     _m("marketing_cost_ratio", "营销费用率", "Marketing cost ratio", "rate",
        "(推广花费 + 订单优惠 + 包邮运费成本) ÷ 支付金额",
        "(ad spend + order discounts + free-shipping cost) ÷ paid amount", False),
-    _m("online_share", "线上占比", "Online share", "rate", "支付金额 ÷ 公司总销售额（store.yaml plan.company_sales）",
-       "Paid amount ÷ the company's total sales (plan.company_sales in store.yaml)"),
+    _m("online_share", "线上占比", "Online share", "rate", "支付金额 ÷ 公司总销售额（店铺设置中的各月公司销售额）",
+       "Paid amount ÷ the company's total sales (by month, in the store's settings)"),
     _m("qtd_attainment", "季度累计完成率", "Quarter-to-date attainment", "rate",
        "本季度至本期末的支付金额 ÷ 同期目标", "Paid amount of the quarter to date ÷ its target"),
     _m("ytd_attainment", "年度累计完成率", "Year-to-date attainment", "rate",
@@ -231,7 +231,7 @@ METRICS: dict[str, Metric] = {m.id: m for m in (
        "购买该商品的支付买家数 ÷ 商品访客数", "Paying buyers of the product ÷ its visitors"),
     _m("anomaly", "异常", "Anomaly", "count",
        "指标超出可比期区间 ±阈值：日报为近4个同星期日（节日/活动日为上一次同类活动），周报为前4周，月报为前3个月",
-       "A figure outside the range of comparable periods by more than the margin in store.yaml: for a day the last "
+       "A figure outside the range of comparable periods by more than the store's margin: for a day the last "
        "4 same weekdays (the previous like event on festival and campaign days), for a week the 4 weeks before, "
        "for a month the 3 months before", None),
 )}

@@ -67,7 +67,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "overview.sales_only": _e("支付金额 {paid}。", "Paid amount {paid}."),
     "overview.bridge": _e("变化主要来自{part}（{amount}）", "Most of the change came from {part} ({amount})"),
     "overview.bridge_then": _e("，其次是{part}（{amount}）。", ", then {part} ({amount})."),
-    "overview.bridge_against": _e("，{part}（{amount}）方向相反。", "; {part} ({amount}) pulled the other way."),
+    "overview.bridge_against": _e("；{part}则相反，贡献 {amount}。", "; {part} went the other way, {amount}."),
     "overview.end": _e("。", "."),
     "overview.more": _e("；另有 {n} 项", "; and {n} more"),
     "overview.flagged": _e("异常：{metrics}。", "Flagged: {metrics}."),
@@ -77,6 +77,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "overview.high": _e("{metric}偏高", "{metric} high"),
     "overview.low": _e("{metric}偏低", "{metric} low"),
     "overview.todo": _e("待办：{items}。", "To do: {items}."),
+    "overview.todo_item": _e("{label} {n}", "{label}: {n}"),
     "overview.nothing": _e("没有需要处理的事项。", "Nothing needs action."),
     "drivers.heading": _e("变化归因", "What drove the change"),
     "drivers.question": _e("支付金额的变化来自哪些类目、哪些流量来源？涨得最多和跌得最多的各5个，合计等于变化额。",
@@ -186,8 +187,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "ads.none.monthly": _e("本月没有推广数据。", "No advertising data for this month."),
     "ads.breakeven": _e("保本投产比 {value}（毛利率 {margin}）；低于保本线的计划标红。",
                         "Break-even ROAS {value} (gross margin {margin}); campaigns below it are in red."),
-    "ads.pacing": _e("本月已花费 {cost}，预算 {budget}，消耗进度 {pacing}。",
-                     "Spent {cost} this month of a {budget} budget: pacing {pacing}."),
+    "ads.pacing": _e("本月已花费 {cost}，占全月预算 {budget} 的 {share}；按已过天数应花 {expected}，实际花费为应花的 {pacing}（100% 为正好按进度）。",
+                     "Spent {cost} this month, {share} of the {budget} budget; {expected} was due by now, so spend "
+                     "runs at {pacing} of pace (100% is on pace)."),
     "ads.pacing_none": _e("本月已花费 {cost}；未设置推广预算。", "Spent {cost} this month; no ad budget is set."),
     "products.heading": _e("商品", "Products"),
     "products.question": _e("哪些商品卖得好？哪些商品有流量却不转化（可考虑调离主推位）？哪些断货了还有人看？",
@@ -200,6 +202,20 @@ CATALOG: dict[str, dict[str, str]] = {
     "products.oos_none": _e("没有断货且有访客的SKU。", "No out-of-stock SKU had visitors."),
     "products.hot_short": _e("库存不足的热销SKU（可售天数 < 采购周期）", "Hot SKUs running short (days of cover < lead time)"),
     "products.no_sku": _e("（无SKU：小费、礼品卡、自定义商品等）", "(no SKU: tips, gift cards, custom items)"),
+    # what to load, in the reader's words (storeops check names the tables, columns and presets)
+    "load.orders": _e("订单导出（淘宝/天猫订单报表、Shopify 订单导出等）", "an order export (Taobao/Tmall order report, Shopify orders, …)"),
+    "load.buyers": _e("带买家列的订单导出（淘宝的买家会员名、Shopify 的 Email）", "orders with their buyers (Taobao's 买家会员名, Shopify's Email)"),
+    "load.traffic": _e("每天的店铺访客数（生意参谋流量报表）", "the store's daily visitors (a 生意参谋 traffic report)"),
+    "load.shipping": _e("带发货时间的订单导出", "orders with their shipping times"),
+    "load.refund_times": _e("带退款金额和退款时间的订单导出，或单独的退款单", "orders with refund amounts and times, or refund documents (credit notes)"),
+    "load.refund_lines": _e("带退货数量的订单明细，或单独的退款单", "order lines with units returned, or refund documents"),
+    "load.source_sales": _e("带支付买家数和支付金额的流量来源报表", "a traffic-source report with paying buyers and paid amounts"),
+    "load.inventory": _e("每天的库存快照", "a daily stock count"),
+    "load.product_traffic": _e("每天的商品访客数", "each product's daily visitors"),
+    "load.tickets": _e("问题订单（工单）记录", "the service tickets (problem orders)"),
+    "load.cs": _e("客服会话记录", "the customer-service chats"),
+    "load.ads": _e("推广报表（直通车等）", "an ads report (直通车 or the like)"),
+    "load.launch_dates": _e("带上架日期的商品表", "products with their launch dates"),
     "coverage.orders": _e("近30天没有订单数据，销售数字无从判断。请导入订单：{load}。",
                           "No orders in the last 30 days: sales figures cannot be judged. Load {load}."),
     "coverage.buyers": _e("数据中没有买家ID：买家数、客单价、付款率、转化率等显示为“—”。如需这些数字，请导入带买家列的订单：{load}。",
@@ -429,9 +445,9 @@ CATALOG: dict[str, dict[str, str]] = {
                                 "{n} SKUs have no unit cost; their order and stock values are left out: {skus}."),
     "replenishment.overdue": _e("逾期未到的采购单（请催货）", "Overdue purchase orders to chase"),
     "replenishment.overdue_none": _e("没有逾期未到的采购单。", "No purchase order is overdue."),
-    "replenishment.overdue_counted": _e("逾期的 {units} 件按店铺设置仍计入在途（`replenishment.trust_overdue`）。",
+    "replenishment.overdue_counted": _e("逾期的 {units} 件按店铺设置仍计入在途。",
                                         "The {units} overdue units still count as on order, as the store's settings "
-                                        "say (`replenishment.trust_overdue`)."),
+                                        "say."),
     "replenishment.overdue_left_out": _e("逾期的 {units} 件不计入补货点和建议补货量：到货前按没有计算。",
                                          "The {units} overdue units are left out of the reorder point and the "
                                          "suggested order: until they come, they are not there."),
@@ -512,9 +528,8 @@ CATALOG: dict[str, dict[str, str]] = {
                               "How much of the target did the month, the quarter and the year to date reach? "
                               "And each category?"),
     "attainment.by_category": _e("类目目标完成", "By category"),
-    "attainment.no_categories": _e("未设置类目目标：在目标表（`targets`）中按类目填写即可。",
-                                   "No category targets are set: add them by category to the targets table "
-                                   "(`targets`)."),
+    "attainment.no_categories": _e("未设置类目目标：在目标表中按类目填写即可。",
+                                   "No category targets are set: add them by category to the targets table."),
     "attainment.online_share": _e("线上占公司总销售额 {share}（公司本月 {company}）。",
                                   "Online is {share} of the company's sales ({company} this month)."),
     "col.month": _e("月份", "Month"),
@@ -606,13 +621,14 @@ CATALOG: dict[str, dict[str, str]] = {
                               "Next month's target split into weeks and days by the weekday profile and last year's "
                               "shape (festivals such as 618, Singles' Day and the Spring Festival included); what is "
                               "left of the quarter's target?"),
-    "next_month.no_target": _e("{month} 还没有目标：在目标表（`targets`）中加入，或运行 `storeops plan --month {month} --target 金额`。",
-                               "{month} has no target yet: add it to the targets table (`targets`), or run "
+    "next_month.no_target": _e("{month} 还没有目标：在目标表中加入，或运行 `storeops plan --month {month} --target 金额`。",
+                               "{month} has no target yet: add it to the targets table, or run "
                                "`storeops plan --month {month} --target AMOUNT`."),
-    "next_month.written": _e("已写入计划文件 `{path}`：可直接编辑，日报和周报的目标随之更新。",
-                             "Written to the plan file `{path}`: edit it, and the daily and weekly targets follow."),
-    "next_month.kept": _e("计划文件 `{path}` 已存在（可能有您的修改），按它显示，未覆盖。",
-                          "The plan file `{path}` exists (it may hold your edits): shown as it is, not overwritten."),
+    "next_month.written": _e("{month} 的计划已按天拆好并存入计划文件，可直接修改，日报和周报的目标随之更新。",
+                             "{month}'s plan is split by day and kept in its plan file: edit it, and the daily and "
+                             "weekly targets follow."),
+    "next_month.kept": _e("{month} 的计划文件已存在（可能有您的修改），按它显示，未覆盖。",
+                          "{month}'s plan file exists (it may hold your edits): shown as it is, not overwritten."),
     "next_month.differs": _e("计划文件合计 {file} 与目标表中的月目标 {table} 不同：报表按文件计算；如需按新目标重新拆分，运行 `storeops plan --force`。",
                              "The plan file adds up to {file}, the targets table says {table}: reports follow the "
                              "file; run `storeops plan --force` to split the new target."),

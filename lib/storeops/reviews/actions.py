@@ -144,8 +144,13 @@ def overview(ctx: ReviewContext) -> Html:
     todo = [a for a in _actions(ctx) if a.count]
     for a in todo:
         ctx.shown[f"action_{a.key}"] = a.count
-    items = ("；" if lang == "zh" else "; ").join(
-        f"{fig('action_' + a.key, str(a.count))} {tables.prose(text('actions.' + a.key, lang))}" for a in todo[:3])
+    def item(a) -> str:  # "超过72小时未发货的订单 10", "orders unshipped for over 72 h: 8": the thing, then how many
+        label = text("actions." + a.key, lang)
+        if lang == "en" and label[1:2].islower():  # "Orders …" mid-sentence; "SKUs …" stays as it is
+            label = label[:1].lower() + label[1:]
+        return text("overview.todo_item", lang, label=tables.prose(label), n=fig("action_" + a.key, str(a.count)))
+
+    items = ("；" if lang == "zh" else "; ").join(item(a) for a in todo[:3])
     if len(todo) > 3:
         items += text("overview.more", lang, n=len(todo) - 3)
     parts.append(text("overview.todo", lang, items=items) if todo else text("overview.nothing", lang))

@@ -179,12 +179,12 @@ class ReviewContext:
         return coverage.untracked_metrics(self.coverage)
 
     def gaps(self, *keys: str) -> Html:
-        """One line per coverage rule among ``keys`` whose data is not tracked; what to load (table,
-        column and preset names) set as code, not as words of the reader's language."""
+        """One line per coverage rule among ``keys`` whose data is not tracked, and what to load, in the
+        reader's words (``storeops check`` names the tables, columns and presets)."""
         out = Html("")
         for k in keys:
             if not self.coverage[k]:
-                out += tables.note(text(f"coverage.{k}", self.lang, load=f"`{coverage.RULES[k].load}`"), "so-gap")
+                out += tables.note(text(f"coverage.{k}", self.lang, load=text(f"load.{k}", self.lang)), "so-gap")
         return out
 
     def tracks(self, *keys: str) -> bool:

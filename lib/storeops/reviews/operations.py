@@ -172,6 +172,8 @@ def ads(ctx: ReviewContext) -> Html:
     cost = formats.money(pace["mtd_cost"], ctx.lang)
     if pace["budget"]:
         return out + tables.note(text("ads.pacing", ctx.lang, cost=cost, budget=formats.money(pace["budget"], ctx.lang),
+                                      share=formats.pct(pace["mtd_cost"] / pace["budget"]),
+                                      expected=formats.money(pace["expected"], ctx.lang),
                                       pacing=formats.pct(pace["pacing"])))
     return out + tables.note(text("ads.pacing_none", ctx.lang, cost=cost))
 

@@ -72,12 +72,11 @@ def next_month(ctx: ReviewContext) -> Html:
     lang = ctx.lang
     nxt = Period.month_of(ctx.period.end + _dt.timedelta(days=1))
     out = tables.section("next_month", lang, "next_month", ctx.kind)
-    path = targets.path(ctx.cfg, nxt.start)
     days = plan.day_targets(ctx.t, nxt.start, ctx.festivals, ctx.plans, ctx.calendar)
     if days is None:
         return out + tables.note(text("next_month.no_target", lang, month=nxt.label), "so-gap")
     if nxt.start in ctx.plans:
-        out += tables.note(text("next_month.kept", lang, path=_shown_path(ctx, path)))
+        out += tables.note(text("next_month.kept", lang, month=nxt.label))
         table = plan.month_target(ctx.t, nxt.start)
         if table is not None and table != sum(days):  # the targets table moved since the file was made
             out += tables.note(text("next_month.differs", lang, file=formats.money(sum(days), lang),
@@ -85,7 +84,7 @@ def next_month(ctx: ReviewContext) -> Html:
     else:
         targets.write(ctx.cfg, nxt.start, days)
         ctx.plans[nxt.start] = days
-        out += tables.note(text("next_month.written", lang, path=_shown_path(ctx, path)))
+        out += tables.note(text("next_month.written", lang, month=nxt.label))
     total = sum(days, decimal.Decimal(0))
     ctx.shown["next_month_target"] = total
     df = pd.DataFrame({"date": list(days.index), "target": [float(v) for v in days]})
@@ -110,10 +109,3 @@ def next_month(ctx: ReviewContext) -> Html:
     return out + tables.data_table("next_month_days", df, [Col("date", "col.date", "date"),
                                                            Col("weekday", "col.weekday"),
                                                            Col("target", "col.target", "money")], lang)
-
-
-def _shown_path(ctx: ReviewContext, path) -> str:
-    try:
-        return str(path.relative_to(ctx.cfg.root))
-    except ValueError:
-        return str(path)
