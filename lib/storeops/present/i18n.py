@@ -214,7 +214,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "load.product_traffic": _e("每天的商品访客数", "each product's daily visitors"),
     "load.tickets": _e("问题订单（工单）记录", "the service tickets (problem orders)"),
     "load.cs": _e("客服会话记录", "the customer-service chats"),
-    "load.ads": _e("推广报表（直通车等）", "an ads report (直通车 or the like)"),
+    "load.ads": _e("推广报表（直通车等）", "an ads report (your ads platform's daily campaign report)"),
     "load.launch_dates": _e("带上架日期的商品表", "products with their launch dates"),
     "coverage.orders": _e("近30天没有订单数据，销售数字无从判断。请导入订单：{load}。",
                           "No orders in the last 30 days: sales figures cannot be judged. Load {load}."),
@@ -364,13 +364,12 @@ CATALOG: dict[str, dict[str, str]] = {
     "inventory.arriving_none": _e("未来14天没有预计到货的采购单。", "No purchase order is due in the next 14 days."),
     "inventory.overdue": _e("标红的 {n} 张采购单已过预计到货日仍未到货。",
                             "The {n} orders in red are past their due date and not received."),
-    "inventory.no_pos": _e("没有采购单数据：导入采购单（`purchase_orders`，预设 `canonical_purchase_orders`）后显示在途与到货。",
-                           "No purchase orders in the data: load them (`purchase_orders`, preset "
-                           "`canonical_purchase_orders`) to see what is on order."),
+    "inventory.no_pos": _e("没有采购单数据：导入采购单后显示在途与到货。",
+                           "No purchase orders in the data: load them to see what is on order."),
     "actions.campaigns_unpaid": _e("增量未达保本线的活动（单位成本增量 < 保本投产比）",
                                    "Campaigns whose lift per unit of cost fell short of break-even ROAS"),
-    "actions.plan_missing": _e("下月还没有目标：请在目标表（`targets`）中设定，或运行 `storeops plan`",
-                               "Next month has no target yet: set it in the targets table (`targets`), or run "
+    "actions.plan_missing": _e("下月还没有目标：请在目标表中设定，或运行 `storeops plan`",
+                               "Next month has no target yet: set it in the targets table, or run "
                                "`storeops plan`"),
     "actions.campaigns_next": _e("未来7天开始的活动", "Campaigns starting in the next 7 days"),
     "ads.by_channel": _e("各渠道对比上期", "By channel, against the period before"),
@@ -602,9 +601,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "competitors.question": _e("各竞店跟踪了多少商品、本月上了多少新品、估算卖了多少？它们的爆款是什么？价格比我们高还是低？",
                                "Per competitor: items tracked, new items this month, estimated sales; their best "
                                "sellers; their prices against ours by category."),
-    "competitors.none": _e("本月没有竞品数据：导入竞品数据（`competitor_products`，预设 `canonical_competitor_products`）。",
-                           "No competitor data this month: load it (`competitor_products`, preset "
-                           "`canonical_competitor_products`)."),
+    "competitors.none": _e("本月没有竞品数据：导入竞店商品的价格与月销量后显示。",
+                           "No competitor data this month: load competitors' items with their prices and monthly "
+                           "sales to see it."),
     "competitors.top": _e("各竞店估算销售额前3的商品", "Each competitor's top 3 items by estimated sales"),
     "competitors.price_index": _e("价格指数（竞品中位价 ÷ 我方中位价）", "Price index (their median ÷ ours)"),
     "competitors.no_overlap": _e("没有与我方相同的类目。", "No category in common with ours."),
