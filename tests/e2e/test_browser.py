@@ -80,3 +80,20 @@ def test_reads_well(browser, pages, name, width):
 
 def test_report_under_2_mb(pages):
     assert pages["report"].stat().st_size < 2 * 1024 * 1024
+
+
+def test_a_row_keeps_its_name_while_the_table_scrolls(browser, pages):
+    # on a phone the KPI table is wider than the screen: scrolled sideways, its first column stays put
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    page.goto(pages["report"].as_uri())
+    page.wait_for_load_state("load")
+    box = page.locator("table.so-kpis").locator("xpath=..")  # its .so-scroll
+    wide = box.evaluate("b => b.scrollWidth - b.clientWidth")
+    assert wide > 0  # the table is wider than a phone: it scrolls, the page does not
+    first = page.locator("table.so-kpis tbody tr").first.locator("th").first
+    second = page.locator("table.so-kpis tbody tr").first.locator("td").first
+    x0, s0 = first.bounding_box()["x"], second.bounding_box()["x"]
+    box.evaluate("b => { b.scrollLeft = 200; }")
+    x1, s1 = first.bounding_box()["x"], second.bounding_box()["x"]
+    assert abs(x1 - x0) < 1 and s1 < s0 - 100  # the name stays, the figures moved under it
+    page.close()
