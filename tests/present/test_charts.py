@@ -6,6 +6,7 @@ import datetime as _dt
 import warnings
 
 import pandas as pd
+import pytest
 
 from storeops.present import charts, theme
 
@@ -51,3 +52,34 @@ def test_an_analysts_own_chart_shows_chinese_after_import_storeops():
     assert r.returncode == 0, r.stderr
     missing, family = r.stdout.splitlines()
     assert missing == "[]" and family == "['sans-serif', 'Noto Sans CJK SC']"  # Latin keeps its font
+
+
+def test_a_bridge_shows_a_small_part_and_says_where_its_axis_starts():
+    # 100,000 → +5,000 visitors, −173 conversion, +2,000 spend per buyer → 106,827
+    b = charts.bridge_bars(100000, [5000, -173, 2000], 106827)
+    # the lowest level is 100,000, the range 6,827: the axis starts 60 % of it lower, at 95,903.8 — far
+    # above 0, so it is drawn broken; the top is 106,827 plus 12 % of 10,923.2 = 108,137.784
+    assert b.broken and b.ylim == pytest.approx((95903.8, 108137.784))
+    # −173 is drawn at 3 % of the axis (12,233.984 × 0.03 = 367.01952), hanging from 105,000 where it starts
+    assert b.heights[2] == pytest.approx(367.01952) and b.bottoms[2] + b.heights[2] == pytest.approx(105000)
+    assert b.heights[1] == 5000 and b.bottoms[3] == 104827 and b.heights[3] == 2000  # the rest as they are
+    # a bridge whose bars reach down near 0 starts at 0, unbroken: 100 → +150 → 250
+    flat = charts.bridge_bars(100, [150], 250)
+    assert not flat.broken and flat.ylim[0] == 0
+    chart = charts.waterfall(100000, [("访客", 5000), ("转化率", -173), ("客单价", 2000)], 106827, ("上周", "本周"), "zh")
+    assert chart.alt.endswith(" (纵轴不从0开始)")
+
+
+def test_money_ticks_are_written_exactly():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.set_ylim(95000, 103000)
+    ax.set_yticks([95000, 97500, 100000, 102500])
+    charts._money_axis(ax, "zh")
+    fmt = ax.yaxis.get_major_formatter()
+    assert [fmt(t, i) for i, t in enumerate(ax.get_yticks())] == ["¥9.50万", "¥9.75万", "¥10.00万", "¥10.25万"]
+    ax.set_ylim(0, 40000)
+    ax.set_yticks([0, 20000, 40000])
+    assert [fmt(t, i) for i, t in enumerate(ax.get_yticks())] == ["¥0万", "¥2万", "¥4万"]
+    plt.close(fig)

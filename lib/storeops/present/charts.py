@@ -39,7 +39,16 @@ def _render(fig: plt.Figure, alt: str) -> Chart:
 
 
 def _money_axis(ax, lang: Lang) -> None:
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formats.money(v, lang)))
+    """Money ticks at one scale with the decimals that write each tick exactly (¥9.75万 beside ¥10万,
+    never ¥10.2万 for 10.25万), chosen from the ticks shown when the axis is drawn."""
+    def fmt(v, _):
+        lo, hi = ax.get_ylim()
+        ticks = [t for t in ax.get_yticks() if lo <= t <= hi] or [v]
+        unit, _places, suffix = formats.scale_of(ticks, lang)
+        places = next((p for p in range(3) if all(abs(round(t / unit, p) - t / unit) < 1e-9 for t in ticks)), 2)
+        return formats.money(v, lang, scale=(unit, places, suffix))
+
+    ax.yaxis.set_major_formatter(FuncFormatter(fmt))
 
 
 def trends(df: pd.DataFrame, report_day: _dt.date | None, lang: Lang, labels: dict[str, str],
@@ -84,39 +93,76 @@ def trends(df: pd.DataFrame, report_day: _dt.date | None, lang: Lang, labels: di
     return _render(fig, f"{names}: {days[0]} – {days[-1]}")
 
 
+@dataclass(frozen=True)
+class Bridge:
+    """Where a bridge chart's bars go: ``bottoms`` and drawn ``heights`` (a part too small to see is
+    drawn at ``MIN_BAR`` of the axis, its label giving the amount), the y range, and whether the axis
+    is broken (starts above 0: a break is drawn on it, and its alt text says so)."""
+
+    bottoms: list[float]
+    heights: list[float]
+    ylim: tuple[float, float]
+    broken: bool
+
+
+MIN_BAR = 0.03  # of the axis: the least a part is drawn, so a −¥173 bar is a bar, not a floating label
+
+
+def bridge_bars(start: float, parts: list[float], end: float) -> Bridge:
+    """The bars of a bridge from ``start`` to ``end`` through signed ``parts``. The axis starts at 0
+    unless the bars all stand high above it (then it starts below the lowest level by 60 % of the
+    range, and is drawn broken): a change of a few percent must be seen, and seen as a few percent."""
+    bottoms, heights, level = [0.0], [start], start
+    for v in parts:
+        bottoms.append(level if v >= 0 else level + v)
+        heights.append(abs(v))
+        level += v
+    bottoms.append(0.0)
+    heights.append(end)
+    top = max(b + h for b, h in zip(bottoms, heights))
+    lo = min([*bottoms[1:-1], start, end]) if parts else 0.0
+    floor = max(0.0, lo - (max(start, end) - lo) * 0.6)
+    broken = floor > 0.25 * top  # well above 0: draw the break; a little above: start at 0
+    floor = floor if broken else 0.0
+    span = top - floor
+    ceiling = top + span * 0.12
+    least = (ceiling - floor) * MIN_BAR
+    drawn = [h if i in (0, len(heights) - 1) else max(h, least) for i, h in enumerate(heights)]
+    # a part drawn taller than it is grows away from the level it starts at, in its own direction
+    bottoms = [b if i in (0, len(heights) - 1) or v >= 0 or h == d else b - (d - h)
+               for i, (b, h, d, v) in enumerate(zip(bottoms, heights, drawn, [0.0, *parts, 0.0]))]
+    return Bridge(bottoms, drawn, (floor, ceiling), broken)
+
+
 def waterfall(start: float, parts: list[tuple[str, float]], end: float, labels: tuple[str, str],
               lang: Lang, convention: str = "outcome") -> Chart:
     """A bridge from ``start`` to ``end`` through signed ``parts`` (which add up to end − start); a
     part that adds is green, one that takes away red — the other way round under the market
-    convention (红涨绿跌, present.tables.colours)."""
+    convention (红涨绿跌, present.tables.colours). Each bar carries its amount on it (bridge_bars)."""
     theme.apply()
     names = [labels[0]] + [n for n, _ in parts] + [labels[1]]
-    bottoms, heights, colors = [0.0], [start], [theme.MUTED]
-    level = start
-    for _, v in parts:
-        bottoms.append(level if v >= 0 else level + v)
-        heights.append(abs(v))
-        colors.append((theme.GOOD if v >= 0 else theme.BAD) if convention != "market" else
-                      (theme.BAD if v >= 0 else theme.GOOD))
-        level += v
-    bottoms.append(0.0)
-    heights.append(end)
-    colors.append(theme.INK)
+    geo = bridge_bars(start, [v for _, v in parts], end)
+    colors = [theme.MUTED, *((theme.GOOD if v >= 0 else theme.BAD) if convention != "market" else
+                             (theme.BAD if v >= 0 else theme.GOOD) for _, v in parts), theme.INK]
     fig, ax = plt.subplots(figsize=(7.5, 3.2))
     x = np.arange(len(names))
-    ax.bar(x, heights, bottom=bottoms, color=colors, width=0.6)
-    for i, (b, h) in enumerate(zip(bottoms, heights)):
-        v = h if i in (0, len(names) - 1) else parts[i - 1][1]
-        sign = "" if i in (0, len(names) - 1) else ("+" if v >= 0 else "-")
-        ax.annotate(sign + formats.money(abs(v), lang), (x[i], b + h), ha="center", va="bottom", fontsize=8,
-                    color=theme.INK, xytext=(0, 2), textcoords="offset points")
+    ax.bar(x, geo.heights, bottom=geo.bottoms, color=colors, width=0.6)
+    for i, (b, h) in enumerate(zip(geo.bottoms, geo.heights)):
+        v = start if i == 0 else end if i == len(names) - 1 else parts[i - 1][1]
+        shown = formats.money(v, lang) if i in (0, len(names) - 1) else formats.signed_money(v, lang)
+        ax.annotate(shown, (x[i], b + h), ha="center", va="bottom", fontsize=8, color=theme.INK,
+                    xytext=(0, 2), textcoords="offset points")
     ax.set_xticks(x)
     ax.set_xticklabels(names)
     _money_axis(ax, lang)
-    lo = min(min(b for b in bottoms[1:-1]), start, end) if parts else 0
-    ax.set_ylim(max(0, lo - (max(start, end) - lo) * 0.6), max(b + h for b, h in zip(bottoms, heights)) * 1.12)
-    return _render(fig, " → ".join(f"{n} {formats.money(v, lang)}" for n, v in
-                                   [(labels[0], start), *parts, (labels[1], end)]))
+    ax.set_ylim(*geo.ylim)
+    alt = " → ".join(f"{n} {formats.money(v, lang)}" for n, v in [(labels[0], start), *parts, (labels[1], end)])
+    if geo.broken:  # the axis does not start at 0: a break on it, and the words say so
+        for dy in (0.0, 0.025):
+            ax.plot([-0.015, 0.015], [0.02 + dy, 0.045 + dy], transform=ax.transAxes, color=theme.INK, lw=1,
+                    clip_on=False)
+        alt += " (" + ("纵轴不从0开始" if lang == "zh" else "the axis does not start at 0") + ")"
+    return _render(fig, alt)
 
 
 def heatmap(values: pd.DataFrame, lang: Lang, xlabel: str, ylabel: str) -> Chart:
