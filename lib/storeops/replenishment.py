@@ -125,15 +125,20 @@ def overview(ctx: ReviewContext) -> Html:
     return out
 
 
-def _to_order(p, lang: Lang) -> list[dict]:
-    """What to order from each supplier, as the digest lists it: SKUs to order (urgent ones among
-    them), units and cost; the supplier with the most urgent first, then by cost."""
+def _by_supplier(p: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """What to order from each supplier, by supplier: SKUs to order, the urgent ones among them,
+    units and cost (the workbook's first sheet, the digest's list)."""
     ordering = p[p.suggested_qty > 0].assign(supplier=lambda d: d.supplier.fillna(text("workbook.no_supplier", lang)))
-    g = ordering.groupby("supplier", sort=True).agg(
-        skus=("sku", "size"), urgent=("urgent", "sum"), units=("suggested_qty", "sum"), value=("order_value", "sum"))
-    g = g.reset_index().sort_values(["urgent", "value", "supplier"], ascending=[False, False, True])
-    return [{"supplier": r.supplier, "skus": int(r.skus), "urgent": int(r.urgent), "units": int(r.units),
-             "value": round(float(r.value), 2)} for r in g.itertuples()]
+    return ordering.groupby("supplier", sort=True).agg(
+        skus=("sku", "size"), urgent=("urgent", "sum"), suggested_qty=("suggested_qty", "sum"),
+        order_value=("order_value", "sum")).reset_index()
+
+
+def _to_order(p: pd.DataFrame, lang: Lang) -> list[dict]:
+    """:func:`_by_supplier` as the digest lists it: the supplier with the most urgent first, then by cost."""
+    g = _by_supplier(p, lang).sort_values(["urgent", "order_value", "supplier"], ascending=[False, False, True])
+    return [{"supplier": r.supplier, "skus": int(r.skus), "urgent": int(r.urgent), "units": int(r.suggested_qty),
+             "value": round(float(r.order_value), 2)} for r in g.itertuples()]
 
 
 def table(ctx: ReviewContext) -> Html:
@@ -195,9 +200,7 @@ def workbook(ctx: ReviewContext) -> bytes:
             Col("stock_value", "col.stock_value", "money"), Col("suggested_qty", "suggested_qty", "units"),
             Col("order_value", "col.order_value", "money")]
     by = {k: _totals(p, k, lang) for k in ("status", "sales_class")}
-    ordering = rows[rows.suggested_qty > 0]
-    to_order = ordering.groupby("supplier", sort=True).agg(
-        skus=("sku", "size"), suggested_qty=("suggested_qty", "sum"), order_value=("order_value", "sum")).reset_index()
+    to_order = _by_supplier(p, lang)
     chase = stock.overdue(ctx).assign(supplier=lambda d: d.supplier.fillna(text("workbook.no_supplier", lang)))
     store, day = ctx.cfg.name(lang), ctx.day.isoformat()
     summary_cols = [Col("supplier", "col.supplier"), Col("skus", "col.skus_to_order", "count"),

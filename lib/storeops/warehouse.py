@@ -9,6 +9,7 @@ which replaces rows by key, so loading the same export twice changes nothing; th
 from __future__ import annotations
 
 import contextlib
+import functools
 import datetime as _dt
 import uuid
 from collections.abc import Iterable
@@ -24,7 +25,7 @@ import sqlglot
 
 from storeops import schema, spark
 from storeops.config import Config
-from storeops.errors import WarehouseError
+from storeops.errors import Damaged, WarehouseError
 
 if TYPE_CHECKING:  # rows may come as pandas frames; a bulk load never needs pandas
     import pandas as pd
@@ -108,8 +109,7 @@ def _damage(con: ibis.BaseBackend, path: Path) -> str | None:
     try:
         block_size = con.con.execute("SELECT block_size FROM pragma_database_size() "
                                      "WHERE database_name = current_database()").fetchone()[0]
-        tables = [r[0] for r in con.con.execute("SELECT table_name FROM duckdb_tables() "
-                                                "WHERE database_name = current_database()").fetchall()]
+        tables = _table_names(con)
         last = con.con.execute("SELECT max(m) FROM (" + " UNION ALL ".join(
             f"SELECT max(block_id) FILTER (WHERE block_id < {_IN_MEMORY}) AS m FROM pragma_storage_info('{t}')"
             for t in tables) + ")").fetchone()[0] if tables else None
@@ -119,14 +119,19 @@ def _damage(con: ibis.BaseBackend, path: Path) -> str | None:
     return f"the file is {size:,} bytes, its tables need {need:,}: it was cut short" if size < need else None
 
 
+def _table_names(con: ibis.BaseBackend) -> list[str]:
+    """The tables of a DuckDB warehouse's own database, read from its catalog."""
+    return [r[0] for r in con.con.execute("SELECT table_name FROM duckdb_tables() "
+                                          "WHERE database_name = current_database()").fetchall()]
+
+
 def verify(cfg: Config, con: ibis.BaseBackend) -> None:
     """Read every block of every table of a DuckDB warehouse (each is checksummed): ``storeops check``
     finds damage before it shows any figure. A report or an ingest meets a bad block only when it
     reads one; this reads them all."""
     if con.name != "duckdb":
         return
-    for (name,) in con.con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = "
-                                   "current_database()").fetchall():
+    for name in _table_names(con):
         try:
             reader = con.con.execute(f'SELECT * FROM "{name}"').fetch_record_batch(1 << 17)
             for _ in reader:
@@ -145,8 +150,6 @@ def damage_found(cfg: Config, e: BaseException) -> WarehouseError:
 
 def damaged(cfg: Config, path: Path, why: str) -> WarehouseError:
     """The one line for a damaged warehouse: what is wrong, that nothing was touched, where to go."""
-    from storeops.errors import Damaged
-
     good = last_good_copy(cfg)
     where = (f"the last good copy is {good} ({_dt.datetime.fromtimestamp(good.stat().st_mtime):%Y-%m-%d %H:%M}): "
              f"put it in place and load the exports since then again" if good else
@@ -245,7 +248,11 @@ class Tables:
     def optional(self, name: str) -> ibis.Table | None:
         """A table added after the first release (schema.LATE), or None where this warehouse predates
         it: the figures then read it as empty."""
-        return self.con.table(name) if name in self.con.list_tables() else None
+        return self.con.table(name) if name in self._names else None
+
+    @functools.cached_property
+    def _names(self) -> frozenset[str]:  # asked once: on Spark the catalog is a round trip
+        return frozenset(self.con.list_tables())
 
 
 def to_arrow(name: str, data: pd.DataFrame | pa.Table) -> pa.Table:

@@ -161,11 +161,12 @@ def ingest_file(cfg: Config, con: ibis.BaseBackend, path: Path, *, preset: str |
          "rows_read": report.rows_read, "rows_accepted": report.rows_accepted, "rows_rejected": report.rows_rejected,
          "rows_skipped": report.rows_skipped, "rows_written": rows.num_rows} for t, rows in out.items()],
         schema=schema.INGEST_LOG.schema.to_pyarrow())
-    carried = {t: _carried(p, t, read.column_names(load.header)) for t in out}
+    names = read.column_names(loads[0].header)  # every reading reads the same header
+    carried = {t: _carried(p, t, names) for t in out}
     report.written = {t: v for t, v in warehouse.upsert_many(con, {**out, "ingest_log": log}, carried).items()
                       if t != "ingest_log"}
     if rejected:  # only for a load that was written: a refused file leaves no rejects behind
-        report.rejects = _write_rejects(cfg, path, read.column_names(load.header), rejected)
+        report.rejects = _write_rejects(cfg, path, names, rejected)
     return report
 
 
@@ -274,8 +275,7 @@ def _read_all(cfg: Config, con: ibis.BaseBackend, table: read.Table, header_idx:
                 blocks = _by_document(blocks, at)
             for cells, lines in progress(_whole_orders(blocks, names, p.group_by),
                                          table.path.name, unit="block"):
-                cells, lines = _skipping(cells, lines, p, load)
-                filled = _filled(cells)
+                cells, lines, filled = _skipping(cells, lines, _filled(cells), p, load)
                 if not columns.load(cfg.timezone, con, cells.filter(filled), lines[parse.flags(filled)], load):
                     load.settle()
                     rows = zip(lines.tolist(), map(list, zip(*(c.to_pylist() for c in cells.columns))))
@@ -335,21 +335,23 @@ def _by_rows(cfg: Config, con: ibis.BaseBackend, table: read.Table, rows, at: in
         rows_.load(cfg.timezone, con, raw, lines, reasons, load)
 
 
-def _skipping(cells: pa.Table, lines: np.ndarray, p: Preset, load: _Load) -> tuple[pa.Table, np.ndarray]:
-    """A block without the rows the preset skips on purpose (counted in ``load.skipped``)."""
+def _skipping(cells: pa.Table, lines: np.ndarray, filled: pa.Array, p: Preset, load: _Load
+              ) -> tuple[pa.Table, np.ndarray, pa.Array]:
+    """A block (and its ``filled`` rows, :func:`_filled`) without the rows the preset skips on
+    purpose, counted in ``load.skipped``; a blank line is no row, never skipped or counted."""
     if not p.skip or not cells.num_rows:
-        return cells, lines
+        return cells, lines, filled
     skip = None
     for rule in p.skip:
         hit = rule.hits(cells[rule.column].combine_chunks())
         skip = hit if skip is None else pc.or_(skip, hit)
-    skip = pc.and_(skip, _filled(cells))  # a blank line is no row: never skipped, never counted
+    skip = pc.and_(skip, filled)
     n = pc.sum(skip).as_py() or 0
     if not n:
-        return cells, lines
+        return cells, lines, filled
     load.skipped += n
     keep = pc.invert(skip)
-    return cells.filter(keep), lines[parse.flags(keep)]
+    return cells.filter(keep), lines[parse.flags(keep)], filled.filter(keep)
 
 
 def _skipping_rows(rows, rules, load: _Load):
