@@ -19,7 +19,7 @@ from storeops.metrics import replenishment as _rep
 from storeops.periods import Period
 from storeops.present import formats, tables, workbook as _wb
 from storeops.present.i18n import Lang, text
-from storeops.present.tables import Col, Html
+from storeops.present.tables import KEY, Col, Html
 from storeops.reviews import stock
 from storeops.reviews.context import ReviewContext, open_context
 from storeops.reviews.sections import glossary, header, summary
@@ -27,16 +27,16 @@ from storeops.reviews.sections import glossary, header, summary
 __all__ = ["context", "header", "overview", "table", "ledger", "glossary", "summary", "workbook"]
 
 #: the columns of the table, in the report and in the workbook
-COLUMNS = [Col("sku", "col.sku"), Col("title", "col.product", "product"), Col("color", "col.color"), Col("size", "col.size"),
-           Col("supplier", "col.supplier"), Col("sales_class", "col.class"), Col("state", "col.status"),
+COLUMNS = [Col("sku", "col.sku"), Col("title", "col.product", "product", KEY), Col("color", "col.color"), Col("size", "col.size"),
+           Col("supplier", "col.supplier"), Col("sales_class", "col.class"), Col("state", "col.status", priority=KEY),
            Col("velocity", "velocity", "ratio"), Col("sigma", "col.sigma", "ratio"),
            Col("on_hand", "col.on_hand", "count"), Col("on_order", "on_order", "count"),
            Col("arrivals", "col.arrivals"), Col("lead_time_days", "col.lead_time", "count"),
            # whole units and days for the reader; the precise values stay in .data and summary.json
            Col("safety_stock", "safety_stock", "units"), Col("reorder_point", "reorder_point", "units"),
-           Col("days_cover", "days_cover", "days"), Col("stockout_date", "col.stockout_date", "date"),
+           Col("days_cover", "days_cover", "days"), Col("stockout_date", "col.stockout_date", "date", KEY),
            Col("moq", "col.moq", "count"), Col("case_pack", "col.case_pack", "count"),
-           Col("suggested_qty", "suggested_qty", "count"), Col("unit_cost", "col.unit_cost", "money"),
+           Col("suggested_qty", "suggested_qty", "count", KEY), Col("unit_cost", "col.unit_cost", "money"),
            Col("order_value", "col.order_value", "money")]
 SUMS = ("on_hand", "on_order", "suggested_qty", "order_value")
 #: a supplier's sheet: what to order, when and for how much first; the rest of what purchasing checks after
@@ -51,9 +51,9 @@ SUPPLIER_COLUMNS = [
     Col("reorder_point", "reorder_point", "units"), Col("moq", "col.moq", "units"),
     Col("case_pack", "col.case_pack", "units")]
 CHASE_COLUMNS = [Col("supplier", "col.supplier"), Col("po_id", "col.po"), Col("sku", "col.sku"),
-                 Col("title", "col.product", "product"), Col("qty", "col.qty", "units"),
-                 Col("expected_on", "col.expected_on", "date"), Col("days_overdue", "col.days_overdue", "days"),
-                 Col("stockout_date", "col.stockout_date", "date")]
+                 Col("title", "col.product", "product", KEY), Col("qty", "col.qty", "units"),
+                 Col("expected_on", "col.expected_on", "date"), Col("days_overdue", "col.days_overdue", "days", KEY),
+                 Col("stockout_date", "col.stockout_date", "date", KEY)]
 
 
 def context(report_date: str | _dt.date | None = None, config: str | None = None, lang: Lang | None = None,
@@ -108,10 +108,10 @@ def overview(ctx: ReviewContext) -> Html:
     out += tables.data_table("by_class", by_class, [Col("sales_class", "col.class"), *cols], lang)
     out += tables.subheading(text("replenishment.urgent", lang))
     out += tables.data_table("urgent", _shown(urgent, lang), [
-        Col("sku", "col.sku"), Col("title", "col.product", "product"), Col("supplier", "col.supplier"),
+        Col("sku", "col.sku"), Col("title", "col.product", "product", KEY), Col("supplier", "col.supplier"),
         Col("on_hand", "col.on_hand", "count"), Col("on_order", "on_order", "count"),
-        Col("days_cover", "days_cover", "days"), Col("stockout_date", "col.stockout_date", "date"),
-        Col("lead_time_days", "col.lead_time", "count"), Col("suggested_qty", "suggested_qty", "count")], lang) \
+        Col("days_cover", "days_cover", "days"), Col("stockout_date", "col.stockout_date", "date", KEY),
+        Col("lead_time_days", "col.lead_time", "count"), Col("suggested_qty", "suggested_qty", "count", KEY)], lang) \
         if not urgent.empty else tables.note(text("replenishment.urgent_none", lang))
     hot = p[(p.sales_class == "hot") & (p.on_order > 0)].sort_values(["next_arrival", "sku"])
     ctx.shown["skus_overdue"] = int((p.overdue > 0).sum())
@@ -120,7 +120,7 @@ def overview(ctx: ReviewContext) -> Html:
     out += tables.data_table("hot_arrivals", hot, [  # what purchasing reads first, first
         Col("sku", "col.sku"), Col("arrivals", "col.arrivals"), Col("on_order", "on_order", "count"),
         Col("on_hand", "col.on_hand", "count"), Col("days_cover", "days_cover", "days"),
-        Col("title", "col.product", "product"), Col("supplier", "col.supplier")], lang) \
+        Col("title", "col.product", "product", KEY), Col("supplier", "col.supplier")], lang) \
         if not hot.empty else tables.note(text("replenishment.hot_arrivals_none", lang))
     return out
 

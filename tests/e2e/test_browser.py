@@ -1,4 +1,4 @@
-"""What a person sees: the archive and a daily report in headless Chromium at phone width.
+"""What a person sees: the archive and every review, zh and en, in headless Chromium at phone and desk width.
 
 Debian's chromium, driven by Playwright's Python API with that executable (no
 browser download). Without a browser this test skips, unless
@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN, ROOT
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -44,37 +43,96 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def pages(demo_project):
-    r = subprocess.run([BIN / "storeops", "run", "daily", "--date", "2026-11-26", "--config",
-                        demo_project / "params" / "store.yaml"], capture_output=True, text=True, timeout=600)
-    assert r.returncode == 0, r.stderr
-    report = Path(r.stdout.strip().splitlines()[-1])
-    return {"report": report, "index": demo_project / "reports" / "index.html"}
+def pages(review, demo_project):
+    return {"report": review("daily", "zh")[1], "index": demo_project / "reports" / "index.html"}
 
 
-@pytest.mark.parametrize("name", ["report", "index"])
-@pytest.mark.parametrize("width", [375, 1280])
-def test_reads_well(browser, pages, name, width):
+def _open(browser, path: Path, width: int):
     page = browser.new_page(viewport={"width": width, "height": 900})
     errors, requests = [], []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: requests.append(r.url))
-    page.goto(pages[name].as_uri())
+    page.goto(path.as_uri())
     page.wait_for_load_state("load")
     assert errors == []
     assert all(u.startswith(("file:", "data:")) for u in requests)  # self-contained: nothing fetched
-    images = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.clientWidth])")
-    assert all(done and natural > 0 for done, natural, _ in images)
-    assert all(shown <= width for *_, shown in images)
-    if name == "report":
-        assert len(images) == 2
-        assert page.locator("nav.so-toc a").count() == 11  # the overview and 10 sections
-        assert page.title().startswith("测试服饰店 · 日报 2026-11-26")
+    return page
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_archive_reads_well(browser, pages, width):
+    page = _open(browser, pages["index"], width)
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
+    assert overflow <= 0, f"the archive scrolls sideways by {overflow}px at {width}px"
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"index-{width}.png"), full_page=True)
+    page.close()
+
+
+#: what sticks out of the page, section by section: any element outside a table's own scrolling box
+#: whose right edge passes the viewport; for each table, where its key columns are and what a phone
+#: shows of it before scrolling; for each chart, how large its smallest text is drawn
+LAYOUT = """() => {
+  const W = document.documentElement.clientWidth;
+  const sections = Array.from(document.querySelectorAll('section[id]'));
+  const where = e => { let id = '(top)';
+    for (const s of sections) if (s === e || s.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING) id = s.id;
+    return id; };
+  const out = [];
+  document.querySelectorAll('body *').forEach(e => {
+    const r = e.getBoundingClientRect();
+    if (r.width && r.right > W + 0.5 && !e.parentElement.closest('.so-scroll'))
+      out.push(where(e) + ': ' + e.tagName.toLowerCase() + '.' + e.className);
+  });
+  const tables = Array.from(document.querySelectorAll('.so-scroll > table')).map(t => {
+    const ths = Array.from(t.querySelectorAll('thead th'));
+    return {section: where(t),
+            keys: ths.map((th, i) => th.dataset.priority === '1' ? i : -1).filter(i => i >= 0),
+            shown: ths.filter(th => th.getBoundingClientRect().right <= W + 0.5).length,
+            first: ths.length ? ths[0].textContent : ''};
+  });
+  const charts = Array.from(document.querySelectorAll('img[data-text]')).map(i => {
+    const wide = i.currentSrc === i.src;
+    return [i.alt.slice(0, 40), parseFloat(wide ? i.dataset.text : i.dataset.narrowText) * i.clientWidth,
+            wide ? 'wide' : 'narrow']; });
+  return {out, tables, charts, images: document.images.length};
+}"""
+
+REVIEWS = [(kind, lang) for kind in ("daily", "weekly", "monthly", "replenishment") for lang in ("zh", "en")]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("kind,lang", REVIEWS)
+def test_every_review_fits_a_phone_and_a_desk(browser, review, kind, lang, width):
+    """Nothing sticks out of the page but a table's own scrolling body, in any section; a table's key
+    columns come right after its row names, and a phone shows the first of them without scrolling;
+    chart text is at least 11 px as drawn."""
+    _, path, _ = review(kind, lang)
+    page = _open(browser, path, width)
+    seen = page.evaluate(LAYOUT)
+    assert seen["out"] == [], f"{kind} {lang} at {width}px: sticks out of the page: {seen['out'][:5]}"
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    for t in seen["tables"]:
+        assert t["keys"] == list(range(1, 1 + len(t["keys"]))), t  # right after the row's name, together
+        if t["keys"] and width == 390:
+            assert t["shown"] >= 2, f"{kind} {lang}: a phone shows only {t['first']!r} of a table in {t['section']}"
+    assert len(seen["charts"]) == seen["images"], "every chart says how large its text is drawn"
+    small = [(alt, round(px, 1)) for alt, px, _ in seen["charts"] if px < 11]
+    assert small == [], f"{kind} {lang} at {width}px: chart text under 11 px: {small}"
+    if width == 390:
+        assert all(which == "narrow" for *_, which in seen["charts"])
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{kind}-{lang}-{width}.png"), full_page=True)
+    page.close()
+
+
+def test_the_daily_as_a_reader_opens_it(browser, pages):
+    page = _open(browser, pages["report"], 1280)
+    images = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth])")
+    assert len(images) == 2 and all(done and natural > 0 for done, natural in images)
+    assert page.locator("nav.so-toc a").count() == 11  # the overview and 10 sections
+    assert page.title().startswith("测试服饰店 · 日报 2026-11-26")
     page.close()
 
 

@@ -16,10 +16,11 @@ from storeops.metrics import fulfilment, plan
 from storeops.periods import Period
 from storeops.reviews.context import ReviewContext, kpi_values
 from tests.conftest import BIN
+from tests.e2e.conftest import PERIODS
 from tests.e2e.overview import assert_figures_match
 
 pytestmark = pytest.mark.e2e
-DAY = "2026-11-26"
+DAY = PERIODS["daily"][1]
 
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess:
@@ -28,27 +29,11 @@ def run(project: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 SECTIONS = ("overview", "actions", "kpis", "bridge", "trends", "traffic", "service", "fulfilment", "ads", "products", "glossary")
-HOSTILE = "<script>alert(1)</script> 电话13812345678"
-
-
-@pytest.fixture(scope="module")
-def hostile_chats(demo_project):
-    """Every chat of the report day carries markup and a phone number: the report must escape and mask them."""
-    import duckdb
-
-    db = duckdb.connect(str(demo_project / "data" / "warehouse.duckdb"))
-    db.execute(f"update cs_sessions set transcript = transcript || ? where started_at::date = date '{DAY}'",
-               [HOSTILE])
-    db.close()
 
 
 @pytest.fixture(scope="module", params=["zh", "en"])
-def published(request, demo_project, hostile_chats):
-    lang = request.param
-    r = run(demo_project, "run", "daily", "--date", DAY, "--lang", lang)
-    assert r.returncode == 0, r.stderr
-    html_path = Path(r.stdout.strip().splitlines()[-1])
-    return lang, html_path, html_path.read_text(encoding="utf-8")
+def published(request, review):
+    return review("daily", request.param)
 
 
 def test_paths(published, demo_project):

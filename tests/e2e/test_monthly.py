@@ -14,7 +14,7 @@ from storeops import config, targets, warehouse
 from storeops.metrics import inventory, members, plan
 from storeops.periods import Period
 from storeops.reviews.context import ReviewContext, kpi_values
-from tests.e2e.overview import assert_figures_match, assert_whole, publish
+from tests.e2e.overview import assert_figures_match, assert_whole
 
 pytestmark = pytest.mark.e2e
 MONTH = "2026-10"  # the demo's last complete month (its 70 days run 09-18 … 11-26)
@@ -24,8 +24,8 @@ SECTIONS = ("overview", "actions", "attainment", "kpis", "days", "weekday_profil
 
 
 @pytest.fixture(scope="module", params=["zh", "en"])
-def published(request, demo_project):
-    return publish(demo_project, "monthly", "--month", MONTH, request.param)
+def published(request, review):
+    return review("monthly", request.param)
 
 
 def _summary(html_path: Path) -> dict:

@@ -15,7 +15,7 @@ import storeops
 from storeops import config
 from storeops.publish import mail
 from tests.conftest import BIN
-from tests.e2e.overview import assert_whole, publish
+from tests.e2e.overview import assert_whole
 
 pytestmark = pytest.mark.e2e
 DAY = "2026-11-26"  # a Thursday, the demo's last day
@@ -28,8 +28,8 @@ def run(project: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module", params=["zh", "en"])
-def published(request, demo_project):
-    return publish(demo_project, "replenishment", "--date", DAY, request.param)
+def published(request, review):
+    return review("replenishment", request.param)
 
 
 def test_paths_sections_and_no_missing_values(published, demo_project):

@@ -16,7 +16,7 @@ from storeops.metrics.base import evaluate
 from storeops.periods import Period
 from storeops.publish import mail
 from storeops.reviews.context import kpi_values
-from tests.e2e.overview import assert_figures_match, assert_whole, publish
+from tests.e2e.overview import assert_figures_match, assert_whole
 
 pytestmark = pytest.mark.e2e
 WEEK = "2026-W47"  # Monday 2026-11-16 to Sunday 2026-11-22
@@ -25,8 +25,8 @@ SECTIONS = ("overview", "actions", "kpis", "days", "bridge", "drivers", "categor
 
 
 @pytest.fixture(scope="module", params=["zh", "en"])
-def published(request, demo_project):
-    return publish(demo_project, "weekly", "--week", WEEK, request.param)
+def published(request, review):
+    return review("weekly", request.param)
 
 
 def test_paths_and_every_section(published, demo_project):

@@ -83,3 +83,65 @@ def test_money_ticks_are_written_exactly():
     ax.set_yticks([0, 20000, 40000])
     assert [fmt(t, i) for i, t in enumerate(ax.get_yticks())] == ["¥0万", "¥2万", "¥4万"]
     plt.close(fig)
+
+
+def _all_charts():
+    days = [_dt.date(2026, 11, 1) + _dt.timedelta(days=i) for i in range(28)]
+    df = pd.DataFrame({"day": days, "paid_amount": [100000.0 + 900 * i for i in range(28)],
+                       "uv": [5000 + i for i in range(28)], "conversion": [0.0395 + 0.0001 * (i % 3) for i in range(28)]})
+    labels = {"paid_amount": "Paid amount", "uv": "Visitors", "conversion": "Conversion", "ma7": "7-day mean"}
+    months = pd.DataFrame({"period": [f"2026-{m:02d}" for m in range(1, 13)],
+                           "ad_cost": [300000.0 + 1000 * m for m in range(12)], "discounts": [50000.0] * 12})
+    grid = pd.DataFrame([[0.0383, 0.0187, 0.0306], [0.0182, 0.0265, None]], index=["2026-01 (5983)", "2026-02 (5427)"],
+                        columns=[1, 2, 3])
+    return {"trends": charts.trends(df, days[-1], "en", labels),
+            "bridge": charts.waterfall(2795176, [("Visitors", 374000), ("Conversion", 379000), ("Per buyer", 267000)],
+                                       3815176, ("Last month", "This month"), "en"),
+            "lines": charts.lines(months, "period", {"ad_cost": "Ad spend", "discounts": "Discounts"}, "money", "en"),
+            "heatmap": charts.heatmap(grid, "en", "Months after", "Cohort")}
+
+
+def test_each_chart_is_drawn_for_a_desk_and_for_a_phone_with_text_a_phone_can_read():
+    for name, c in _all_charts().items():
+        assert c.png[:8] == c.narrow[:8] == b"\x89PNG\r\n\x1a\n", name
+        html = c._repr_html_()
+        assert '<source media="(max-width: 600px)" srcset="data:image/png;base64,' in html, name
+        # shown 362 px wide (a 390 px phone's page) the smallest text of the phone's drawing is ≥ 11 px,
+        # and on a desk (the desk drawing at its own size, 825 px for 7.5 in at 110 dpi) ≥ 11 px
+        assert c.text[1] * 362 >= 11, (name, c.text[1] * 362)
+        width = int.from_bytes(c.png[16:20], "big")
+        assert c.text[0] * width >= 11, (name, c.text[0] * width)
+        # the phone's text is NARROW_PT (9 pt) or more: at 200 dpi that is 25 px of an image about 800 px wide
+        narrow_width = int.from_bytes(c.narrow[16:20], "big")
+        assert c.text[1] * narrow_width >= 9 / 72 * 200 - 0.01, name
+
+
+def test_percent_ticks_tell_each_other_apart():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.set_ylim(0.039, 0.041)
+    ax.set_yticks([0.0395, 0.04, 0.0405])
+    charts._pct_axis(ax)
+    fmt = ax.yaxis.get_major_formatter()
+    assert [fmt(t, i) for i, t in enumerate(ax.get_yticks())] == ["3.95%", "4.00%", "4.05%"]  # not 4.0%, 4.0%, 4.0%
+    ax.set_ylim(0.03, 0.05)
+    ax.set_yticks([0.03, 0.04, 0.05])
+    assert [fmt(t, i) for i, t in enumerate(ax.get_yticks())] == ["3%", "4%", "5%"]
+    plt.close(fig)
+
+
+def test_a_phones_bridge_writes_large_amounts_short():
+    # en on a phone: ¥374K on a bar a fifth of 362 px wide, where ¥374,000 would run into its neighbours
+    assert charts._short(374000, "en", charts.NARROW) == "¥374K"
+    assert charts._short(2795176, "en", charts.NARROW) == "¥2.80M"
+    assert charts._short(-17300, "en", charts.NARROW) == "−¥17.3K"
+    assert charts._short(374000, "en", charts.WIDE) == "¥374,000"  # a desk: as the report writes it
+    assert charts._short(374000, "zh", charts.NARROW) == "¥37.4万"
+
+
+def test_a_heatmaps_colours_span_its_values():
+    # retention of 1.82 % to 3.83 %: the scale runs from 15 % of the 2.01-point spread under the lowest
+    # (1.82 − 0.3015 = 1.5185 %) to 3.83 %, not from 0 (which would leave every cell the same blue)
+    assert charts.heat_range([0.0383, 0.0187, float("nan"), 0.0182]) == pytest.approx((0.015185, 0.0383))
+    assert charts.heat_range([0.02, 0.02]) == (0.0, 0.05) and charts.heat_range([]) == (0.0, 1.0)

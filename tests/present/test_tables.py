@@ -95,3 +95,47 @@ def test_two_products_with_one_title_are_told_apart():
     with_cols = str(data_table("t", df, [Col("title", "col.product", "product"), Col("color", "col.color")], "en"))
     assert "修身休闲裤 2026新款 (P012)</td>" in with_cols
     assert product_name({"title": "Tee", "product_id": "Tee"}, "en") == "Tee"  # an id that is the title: once
+
+
+def test_a_tables_key_columns_come_right_after_its_row_names():
+    # the replenishment table's shape: a phone shows SKU, then the columns marked KEY, in their order
+    df = pd.DataFrame({"sku": ["A-1"], "color": ["黑"], "supplier": ["苏州"], "state": ["立即补货"], "on_hand": [3],
+                       "suggested_qty": [40], "stockout_date": [pd.Timestamp("2026-12-01")]})
+    cols = [Col("sku", "col.sku"), Col("color", "col.color"), Col("supplier", "col.supplier"),
+            Col("state", "col.status", priority=tables.KEY), Col("on_hand", "col.on_hand", "count"),
+            Col("suggested_qty", "suggested_qty", "count", tables.KEY),
+            Col("stockout_date", "col.stockout_date", "date", tables.KEY)]
+    html = tables.data_table("t", df, cols, "en").html
+    import re
+
+    heads = re.findall(r"<th[^>]*>([^<]*)</th>", html)
+    assert heads == ["SKU", "Status", "Suggested order", "Runs out", "Colour", "Supplier", "On hand"]
+    assert html.count('data-priority="1"') == 3
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
+    assert cells == ["A-1", "立即补货", "40", "2026-12-01", "黑", "苏州", "3"]  # each value under its heading
+    assert list(tables.data_table("t", df, cols, "en").data["t"].columns) == list(df.columns)  # the data as it was
+
+
+def test_kpi_flags_sit_under_the_name_and_no_targets_no_target_columns():
+    flagged = tables.KpiRow(registry.get("refund_amount"), 100, (0.1, None, None), flag="high")
+    html = tables.kpi_table([flagged], "zh").html
+    assert '<th scope="row">退款金额<span class="so-flag">▲ 异常偏高</span></th>' in html
+    assert "目标" not in html and "完成率" not in html  # no target anywhere: the columns would be all dashes
+    paid = tables.KpiRow(registry.get("paid_amount"), 110, (0.1, None, None), target=100.0, attainment=1.1)
+    html = tables.kpi_table([paid, flagged], "zh").html
+    import re
+
+    assert re.findall(r"<thead><tr>(.*?)</tr>", html)[0].count("<th>") == 7
+    heads = re.findall(r"<th>([^<]*)</th>", html)
+    assert heads[:3] == ["指标", "数值", "完成率"] and heads[-1] == "目标"  # attainment beside the value
+    paid_row = html.split("<tr data-metric=")[1]
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", paid_row) == ["¥110.00", "110.0%", "+10.0%", "—", "—", "¥100.00"]
+
+
+def test_outputs_carry_their_colours_inline_for_a_notebook_front_end():
+    up = tables.KpiRow(registry.get("paid_amount"), 100, (0.1, -0.2, None))
+    out = tables.kpi_table([up], "zh", "day", "market")._repr_html_()
+    assert 'class="so-num so-up" style="color:#b91c1c">▲+10.0%' in out
+    assert 'class="so-num so-down" style="color:#15803d">▼−20.0%' in out
+    assert 'class="so-num so-up">' in tables.kpi_table([up], "zh", "day", "market").html  # the page keeps classes
+    assert tables.inline_colours('<p class="so-note" style="x">') == '<p class="so-note" style="x">'

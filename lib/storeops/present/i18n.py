@@ -274,7 +274,6 @@ CATALOG: dict[str, dict[str, str]] = {
     "cmp.held.month": _e("（{n}个月）", " ({n} months)"),
     "col.target": _e("目标", "Target"),
     "col.attainment": _e("完成率", "Attained"),
-    "col.flag": _e("异常", "Anomaly"),
     "col.formula": _e("公式", "Formula"),
     "col.count": _e("数量", "Count"),
     "col.item": _e("事项", "Item"),

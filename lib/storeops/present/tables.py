@@ -16,6 +16,7 @@ import pandas as pd
 
 from storeops.metrics.registry import Metric
 from storeops.present import formats, mask
+from storeops.present import palette
 from storeops.present.i18n import Lang, text, worded
 
 
@@ -29,7 +30,7 @@ class Html:
     data: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
 
     def _repr_html_(self) -> str:
-        return self.html
+        return inline_colours(self.html)
 
     def __str__(self) -> str:
         return self.html
@@ -43,6 +44,24 @@ class Html:
                 key, n = f"{name}_{n}", n + 1
             data[key] = df
         return Html(self.html + str(other if not hasattr(other, "_repr_html_") else other._repr_html_()), data)
+
+
+#: the report's colours as inline styles as well as classes: a notebook front end (JupyterLab) shows a
+#: section's output without the report's stylesheet, and its sanitizer keeps an inline colour
+INLINE = {"so-up": f"color:{palette.BAD}", "so-bad": f"color:{palette.BAD}", "so-down": f"color:{palette.GOOD}",
+          "so-good": f"color:{palette.GOOD}", "so-ok": f"color:{palette.GOOD}", "so-flat": f"color:{palette.MUTED}",
+          "so-flag": f"color:{palette.ACCENT};font-weight:600", "so-question": f"color:{palette.MUTED}",
+          "so-count": f"background-color:{palette.ACCENT};color:#fff;padding:1px 6px;border-radius:10px",
+          "so-banner": f"color:{palette.BAD};background-color:#fef2f2;padding:10px 12px;font-weight:600"}
+
+
+def inline_colours(page: str) -> str:
+    """``page`` with each element of a coloured class (:data:`INLINE`) carrying its colour inline."""
+    def add(m: re.Match) -> str:
+        styles = [INLINE[c] for c in m.group(1).split() if c in INLINE]
+        return m.group(0) + (f' style="{";".join(styles)}"' if styles else "")
+
+    return re.sub(r'class="([^"]*)"(?![^>]*\sstyle=)', add, page)
 
 
 def esc(v: object) -> str:
@@ -115,6 +134,9 @@ def legend(convention: str, lang: Lang) -> Html:
     return note(text(f"legend.{convention}", lang), "so-legend")
 
 
+KEY = 1
+
+
 @dataclass(frozen=True)
 class Col:
     """A data-table column: the frame's column, its header (catalog key, metric id, or ``#`` and the
@@ -125,6 +147,9 @@ class Col:
     #: text | money | count | units | days | rate | ratio | seconds | hours | datetime | date | change | delta | int |
     #: product
     unit: str = "text"
+    #: KEY: a column that matters most, shown right after the row's name so a phone shows it without
+    #: scrolling (the replenishment table's status, suggested units, runs-out date); others follow in order
+    priority: int = 2
 
     def label(self, lang: Lang) -> str:
         from storeops.metrics import registry
@@ -189,9 +214,9 @@ def data_table(name: str, df: pd.DataFrame, cols: Sequence[Col], lang: Lang, *,
     """A frame as a scrollable table, formatted per column; ``row_class`` marks rows (e.g. below
     break-even). The frame rides along as ``.data[name]``. A column of unit ``product`` names the
     row's product (:func:`product_name`; its colour and size too, unless the table has their own
-    columns)."""
-    head = "".join(f'<th class="{"so-num" if c.unit not in ("text", "datetime", "date", "product") else ""}">'
-                   f'{esc(c.label(lang))}</th>' for c in cols)
+    columns). The row's name stays first, then the columns of :data:`KEY` priority, then the rest."""
+    cols = [*cols[:1], *sorted(cols[1:], key=lambda c: c.priority)]
+    head = "".join(f'<th class="{_align(c)}"{_rank(c)}>{esc(c.label(lang))}</th>' for c in cols)
     variant = not any(c.name in ("color", "size") for c in cols)
     how = {c.name: _how(df, c, lang) for c in cols}
     body = []
@@ -199,7 +224,7 @@ def data_table(name: str, df: pd.DataFrame, cols: Sequence[Col], lang: Lang, *,
         cells = []
         for c in cols:
             if c.unit == "product":
-                content, cls = esc(product_name(r, lang, variant)), ""
+                content, cls = esc(product_name(r, lang, variant)), "so-wrap"
             else:
                 content, cls = _cell(r.get(c.name), c.unit, lang, how[c.name])
             cells.append(f'<td class="{cls}">{content}</td>')
@@ -207,6 +232,14 @@ def data_table(name: str, df: pd.DataFrame, cols: Sequence[Col], lang: Lang, *,
         body.append(f"<tr{rc}>{''.join(cells)}</tr>")
     return Html(f'<div class="so-scroll"><table class="so-table {css}"><thead><tr>{head}</tr></thead>'
                 f'<tbody>{"".join(body)}</tbody></table></div>', {name: _masked(df)})
+
+
+def _align(c: Col) -> str:
+    return "" if c.unit in ("text", "datetime", "date") else "so-wrap" if c.unit == "product" else "so-num"
+
+
+def _rank(c: Col) -> str:
+    return f' data-priority="{c.priority}"' if c.priority == KEY else ""
 
 
 def _how(df: pd.DataFrame, c: Col, lang: Lang) -> Any:
@@ -242,27 +275,30 @@ class KpiRow:
 
 def kpi_table(rows: Sequence[KpiRow], lang: Lang, period_kind: str = "day", convention: str = "outcome",
               held: dict[str, int] | None = None) -> Html:
-    """Value, its changes against the period's comparisons (环比, 同比, …), target and attainment, flag.
-    ``held``: {comparison key: n} for a mean over fewer periods than its heading names (近4周均值（2周）)."""
+    """Value, target attainment, its changes against the period's comparisons (环比, 同比, …), target.
+    ``held``: {comparison key: n} for a mean over fewer periods than its heading names (近4周均值（2周）).
+    On a phone the name, value and attainment show first: an anomaly flag sits under the KPI's name,
+    which stays in view as the row scrolls; a review with no targets has no target columns."""
     from storeops.reviews import compare
 
-    keys = ("col.metric", "col.value", *(f"cmp.{period_kind}.{k}" for k in compare.keys(period_kind)),
-            "col.target", "col.attainment", "col.flag")
+    targeted = any(r.target for r in rows)
+    keys = ("col.metric", "col.value", *(["col.attainment"] if targeted else []),
+            *(f"cmp.{period_kind}.{k}" for k in compare.keys(period_kind)), *(["col.target"] if targeted else []))
     held = {f"cmp.{period_kind}.{k}": n for k, n in (held or {}).items()}
     head = "".join(f"<th>{esc(text(k, lang) + (text(f'cmp.held.{period_kind}', lang, n=held[k]) if k in held else ''))}</th>"
                    for k in keys)
     body = []
     for r in rows:
         m = r.metric
-        flag = text(f"flag.{r.flag}", lang) if r.flag else ""
+        flag = f'<span class="so-flag">{esc(text(f"flag.{r.flag}", lang))}</span>' if r.flag else ""
         cells = [
-            f'<th scope="row">{esc(m.label(lang))}</th>',
+            f'<th scope="row">{esc(m.label(lang))}{flag}</th>',
             f'<td class="so-num">{esc(formats.value(r.value, m.unit, lang))}</td>',
+            *([f'<td class="so-num">{formats.pct(r.attainment)}</td>'] if targeted else []),
             *(f'<td class="so-num {trend_class(c, m.up_is_good, convention)}">{trend(c, convention)}</td>'
               for c in r.changes),
-            f'<td class="so-num">{esc(formats.money(r.target, lang) if r.target else formats.DASH)}</td>',
-            f'<td class="so-num">{formats.pct(r.attainment)}</td>',
-            f'<td class="so-flag">{esc(flag)}</td>',
+            *([f'<td class="so-num">{esc(formats.money(r.target, lang) if r.target else formats.DASH)}</td>']
+              if targeted else []),
         ]
         cls = ' class="so-anomaly"' if r.flag else ""
         body.append(f'<tr data-metric="{esc(m.id)}"{cls}>{"".join(cells)}</tr>')

@@ -17,13 +17,7 @@ if "ipykernel" not in sys.modules:
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-INK = "#1f2933"
-MUTED = "#7b8794"
-ACCENT = "#c2410c"  # the report day
-SERIES = "#3b82a0"
-GOOD = "#15803d"
-BAD = "#b91c1c"
-GRID = "#e4e7eb"
+from storeops.present.palette import ACCENT, BAD, GOOD, GRID, INK, MUTED, SERIES  # noqa: E402,F401
 
 
 @cache

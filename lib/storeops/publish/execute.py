@@ -96,7 +96,8 @@ def _keep(tmp: Path, output: Path) -> None:
 
 def _where(output: Path, index: int) -> str:
     """The failing cell as a person opening the kept notebook finds it: the section it is in (the
-    heading above it) and ``In [n]``, its execution count. papermill's index counts cells before
+    analysts' note above it, ``*For analysts — 概述 · In short:*``, or a markdown heading) and
+    ``In [n]``, its execution count. papermill's index counts cells before
     the marker cells it adds to a failed notebook, so the cell is found by its error output."""
     try:
         nb = nbformat.read(output, as_version=4)
@@ -105,7 +106,8 @@ def _where(output: Path, index: int) -> str:
     heading = None
     for c in nb.cells:
         if c.cell_type == "markdown":
-            found = re.findall(r"^#+\s*(.+?)\s*$", c.source, re.M)
+            found = re.findall(r"^#+\s*(.+?)\s*$|^\*For analysts — (.+?)[:.]\*", c.source, re.M)
+            found = [h or note for h, note in found]
             heading = found[-1] if found else heading
         elif any(o.get("output_type") == "error" for o in c.get("outputs", [])):
             cell = f"cell In [{c.execution_count}]" if c.execution_count else f"cell {index}"

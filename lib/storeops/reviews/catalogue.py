@@ -9,7 +9,7 @@ from storeops.metrics import sales
 from storeops.metrics.base import evaluate
 from storeops.present import formats, tables
 from storeops.present.i18n import text
-from storeops.present.tables import Col, Html
+from storeops.present.tables import KEY, Col, Html
 from storeops.reviews.context import ReviewContext
 from storeops.reviews.sections import _campaigns, _section, category_sales
 
@@ -70,9 +70,9 @@ def campaigns(ctx: ReviewContext) -> Html:
         out += tables.data_table("campaigns_ran", shown, [
             Col("theme", "col.theme"), Col("start_date", "col.start", "date"), Col("end_date", "col.end", "date"),
             Col("state", "col.status"), Col("cost", "col.cost", "money"), Col("uv", "uv", "count"),
-            Col("conversion", "conversion", "rate"), Col("paid_amount", "paid_amount", "money"),
-            Col("roi", "campaign_roi", "ratio"), Col("baseline", "col.baseline", "money"),
-            Col("lift", "campaign_lift", "money"), Col("lift_per_yuan", "col.lift_per_yuan", "ratio")], lang)
+            Col("conversion", "conversion", "rate"), Col("paid_amount", "paid_amount", "money", KEY),
+            Col("roi", "campaign_roi", "ratio", KEY), Col("baseline", "col.baseline", "money"),
+            Col("lift", "campaign_lift", "money", KEY), Col("lift_per_yuan", "col.lift_per_yuan", "ratio")], lang)
     out += tables.subheading(text("campaigns.next", lang))
     soon = _camp.starting(ctx.t, ctx.day)
     if soon.empty:

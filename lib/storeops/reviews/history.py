@@ -9,9 +9,9 @@ from storeops.metrics import ads as _ads
 from storeops.metrics import explore as _explore
 from storeops.metrics import service as _svc
 from storeops.periods import Period
-from storeops.present import tables
+from storeops.present import charts, tables
 from storeops.present.i18n import text
-from storeops.present.tables import Col, Html
+from storeops.present.tables import KEY, Col, Html
 from storeops.reviews.context import ReviewContext
 
 MONTHS = 12
@@ -37,13 +37,13 @@ def costs(ctx: ReviewContext) -> Html:
     ctx.show("marketing_cost_ratio", now.marketing_cost_ratio)
     cols = [Col("period", "col.month"), Col("ad_cost", "ad_cost", "money"), Col("discounts", "col.discounts", "money"),
             Col("free_shipping", "col.free_shipping", "money"), Col("paid_amount", "paid_amount", "money"),
-            Col("marketing_cost_ratio", "marketing_cost_ratio", "rate"), Col("store_roas", "store_roas", "ratio")]
+            Col("marketing_cost_ratio", "marketing_cost_ratio", "rate", KEY), Col("store_roas", "store_roas", "ratio")]
     if not ads:
         cols = [col for col in cols if col.name not in ("ad_cost", "store_roas")]
-        return out + tables.data_table("costs", c, cols, lang) + ctx.gaps("ads")
+        return out + _trend(c, cols[1:4], "money", lang) + tables.data_table("costs", c, cols, lang) + ctx.gaps("ads")
     for k in ("store_roas", "ad_cost"):
         ctx.explain(k)
-    out += tables.data_table("costs", c, cols, lang)
+    out += _trend(c, cols[1:4], "money", lang) + tables.data_table("costs", c, cols, lang)
     ch = _ads.spend_by_channel(ctx.t, months)
     if ch.empty or len(ch.columns) < 2:
         return out + ctx.gaps("ads")
@@ -71,4 +71,12 @@ def service_quality(ctx: ReviewContext) -> Html:
     if ctx.tracks("tickets"):
         cols.append(Col("ticket_sla", "ticket_sla", "rate"))
     ctx.explain("dsr")
-    return out + tables.data_table("service_quality", df, cols, lang) + ctx.gaps("tickets", "refund_lines")
+    return out + _trend(df, cols[1:1 + len(_svc.DSR)], "ratio", lang) + tables.data_table("service_quality", df, cols, lang) + ctx.gaps("tickets", "refund_lines")
+
+
+def _trend(df: pd.DataFrame, cols: list[Col], unit: str, lang) -> Html:
+    """The months of ``cols`` as a chart above their table, where there is a trend to see (2 months or more)."""
+    shown = [c for c in cols if c.name in df and pd.to_numeric(df[c.name], errors="coerce").notna().any()]
+    if len(df) < 2 or not shown:
+        return Html("")
+    return Html(charts.lines(df, "period", {c.name: c.label(lang) for c in shown}, unit, lang)._repr_html_())

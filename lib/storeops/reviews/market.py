@@ -5,7 +5,7 @@ from __future__ import annotations
 from storeops.metrics import competitors as _comp
 from storeops.present import tables
 from storeops.present.i18n import text
-from storeops.present.tables import Col, Html
+from storeops.present.tables import KEY, Col, Html
 from storeops.reviews.context import ReviewContext
 
 
@@ -22,8 +22,8 @@ def competitors(ctx: ReviewContext) -> Html:
                                                 Col("est_sales", "col.est_sales", "money")], lang)
     out += tables.subheading(text("competitors.top", lang)) + tables.data_table(
         "competitor_top_items", _comp.top_items(ctx.t, p), [
-            Col("competitor", "col.competitor"), Col("title", "col.product"), Col("category", "col.category"),
-            Col("price", "col.price", "money"), Col("monthly_sales", "col.monthly_sales", "count"),
+            Col("competitor", "col.competitor"), Col("title", "col.product", priority=KEY), Col("category", "col.category"),
+            Col("price", "col.price", "money", KEY), Col("monthly_sales", "col.monthly_sales", "count"),
             Col("est_sales", "col.est_sales", "money")], lang)
     ctx.explain("price_index")
     pi = _comp.price_index(ctx.t, p)

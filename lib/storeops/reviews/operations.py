@@ -12,7 +12,7 @@ from storeops.metrics import registry, service as _svc, traffic as _traffic
 from storeops.metrics.base import evaluate
 from storeops.present import formats, tables
 from storeops.present.i18n import text, worded
-from storeops.present.tables import Col, Html
+from storeops.present.tables import KEY, Col, Html
 from storeops.reviews.context import ReviewContext
 from storeops.reviews.sections import _section
 
@@ -80,7 +80,7 @@ def service(ctx: ReviewContext) -> Html:
     else:
         out += tables.data_table("late_tickets", late, [Col("ticket_id", "col.ticket"), Col("order_id", "col.order"),
                                         Col("kind", "col.kind"), Col("opened_at", "col.time", "datetime"),
-                                        Col("age_h", "col.age_h", "hours")], ctx.lang)
+                                        Col("age_h", "col.age_h", "hours", KEY)], ctx.lang)
     if p.kind == "day":
         return out
     out += tables.subheading(text("service.by_kind", ctx.lang)) + tables.data_table(
@@ -135,7 +135,7 @@ def fulfilment(ctx: ReviewContext) -> Html:
         return out + tables.note(text("fulfilment.urgent_none", ctx.lang))
     return out + tables.data_table("urgent_orders", urgent.head(20), [
         Col("order_id", "col.order"), Col("buyer_id", "col.buyer"), Col("paid_at", "col.paid_at", "datetime"),
-        Col("hours", "col.age_h", "hours"), Col("province", "col.province")], ctx.lang)
+        Col("hours", "col.age_h", "hours", KEY), Col("province", "col.province")], ctx.lang)
 
 
 def ads(ctx: ReviewContext) -> Html:
@@ -154,10 +154,10 @@ def ads(ctx: ReviewContext) -> Html:
                             margin=formats.pct(margin)))
     below = (df.roas < be) if be else pd.Series([False] * len(df))
     out += tables.data_table("campaigns", df, [
-        Col("channel", "col.channel"), Col("campaign", "col.campaign"), Col("cost", "ad_cost", "money"),
+        Col("channel", "col.channel"), Col("campaign", "col.campaign", priority=KEY), Col("cost", "ad_cost", "money", KEY),
         Col("impressions", "col.impressions", "count"), Col("clicks", "col.clicks", "count"),
         Col("ctr", "ctr", "rate"), Col("cpc", "cpc", "money"), Col("ad_cvr", "ad_cvr", "rate"),
-        Col("gmv", "col.gmv", "money"), Col("roas", "roas", "ratio")], ctx.lang,
+        Col("gmv", "col.gmv", "money"), Col("roas", "roas", "ratio", KEY)], ctx.lang,
         row_class=below.map({True: "so-bad-row", False: ""}))
     if ctx.period.kind != "day":
         ch = _ads.by_channel(ctx.t, ctx.period, ctx.period.previous())
@@ -200,8 +200,8 @@ def products(ctx: ReviewContext) -> Html:
         out += ctx.gaps("product_traffic", "buyers", "traffic")
     if not ctx.tracks("inventory"):
         return out + tables.subheading(text("products.hot_short", ctx.lang)) + ctx.gaps("inventory")
-    stock_cols = [Col("sku", "col.sku"), Col("title", "col.product", "product"), Col("on_hand", "col.on_hand", "count"),
-                  Col("velocity", "velocity", "ratio"), Col("days_cover", "days_cover", "days"),
+    stock_cols = [Col("sku", "col.sku"), Col("title", "col.product", "product", KEY), Col("on_hand", "col.on_hand", "count"),
+                  Col("velocity", "velocity", "ratio"), Col("days_cover", "days_cover", "days", KEY),
                   Col("lead_time_days", "col.lead_time", "count")]
     for k in ("velocity", "days_cover", "sales_class"):
         ctx.explain(k)
@@ -216,5 +216,5 @@ def products(ctx: ReviewContext) -> Html:
     if oos.empty:
         return out + tables.note(text("products.oos_none", ctx.lang))
     oos = oos.assign(sales_class=oos.sales_class.map(lambda c: text(f"class.{c}", ctx.lang)))
-    return out + tables.data_table("out_of_stock", oos.head(20), [Col("sku", "col.sku"), Col("title", "col.product", "product"),
+    return out + tables.data_table("out_of_stock", oos.head(20), [Col("sku", "col.sku"), Col("title", "col.product", "product", KEY),
                                                   Col("uv", "uv", "count"), Col("sales_class", "sales_class")], ctx.lang)

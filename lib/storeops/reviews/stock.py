@@ -13,7 +13,7 @@ from storeops.metrics import registry
 from storeops.metrics import replenishment as _rep
 from storeops.present import formats, tables
 from storeops.present.i18n import text
-from storeops.present.tables import Col, Html
+from storeops.present.tables import KEY, Col, Html
 from storeops.reviews.context import ReviewContext
 
 ARRIVING_DAYS = 14
@@ -62,13 +62,13 @@ def inventory(ctx: ReviewContext) -> Html:
     out += tables.note(text("inventory.stockout_rate", lang, value=formats.pct(rate), out=out_days, days=all_days))
     hit = days[days.out_days > 0]
     out += tables.data_table("stockouts", hit.head(20), [
-        Col("sku", "col.sku"), Col("title", "col.product", "product"), Col("out_days", "col.out_days", "count"),
+        Col("sku", "col.sku"), Col("title", "col.product", "product", KEY), Col("out_days", "col.out_days", "count"),
         Col("days", "col.days", "count"), Col("stockout_rate", "stockout_rate", "rate")], lang) \
         if not hit.empty else tables.note(text("inventory.stockouts_none", lang))
     slow = _inv.slow_movers(ctx.stock, ctx.day)
     out += tables.subheading(text("inventory.slow", lang))
     out += tables.data_table("slow_movers", slow.head(20), [
-        Col("sku", "col.sku"), Col("title", "col.product", "product"), Col("on_hand", "col.on_hand", "count"),
+        Col("sku", "col.sku"), Col("title", "col.product", "product", KEY), Col("on_hand", "col.on_hand", "count"),
         Col("stock_value", "col.stock_value", "money"), Col("launched_on", "col.launched", "date")], lang) \
         if not slow.empty else tables.note(text("inventory.slow_none", lang))
     return out + tables.subheading(text("inventory.arriving", lang)) + arriving(ctx)
@@ -112,9 +112,9 @@ def chase(ctx: ReviewContext) -> Html:
     units = int(late.qty.sum())
     key = "replenishment.overdue_counted" if settings(ctx).trust_overdue else "replenishment.overdue_left_out"
     return out + tables.data_table("overdue_orders", late, [
-        Col("supplier", "col.supplier"), Col("po_id", "col.po"), Col("sku", "col.sku"), Col("title", "col.product", "product"),
+        Col("supplier", "col.supplier"), Col("po_id", "col.po"), Col("sku", "col.sku"), Col("title", "col.product", "product", KEY),
         Col("qty", "col.qty", "count"), Col("expected_on", "col.expected_on", "date"),
-        Col("days_overdue", "col.days_overdue", "count"), Col("stockout_date", "col.stockout_date", "date")], lang,
+        Col("days_overdue", "col.days_overdue", "count", KEY), Col("stockout_date", "col.stockout_date", "date", KEY)], lang,
         row_class=late.urgent.map({True: "so-bad-row", False: ""}).reset_index(drop=True)) + tables.note(
         text(key, lang, units=formats.count(units, lang)), "so-gap")
 
@@ -154,7 +154,7 @@ def ledger_tables(ctx: ReviewContext, p, stock_falls_at: str = "payment") -> Htm
     shown = pd.concat([by_cat, total], ignore_index=True)
     units = [Col(c, f"ledger.{c}", "int") for c in _rep.LEDGER]
     out += tables.data_table("ledger_by_category", shown, [Col("category", "col.category"), *units,
-                                                            Col("difference_value", "col.difference_value", "money"),
+                                                            Col("difference_value", "col.difference_value", "money", KEY),
                                                             Col("uncounted", "col.uncounted", "count")], lang)
     if whole["uncounted"]:
         out += tables.note(text("ledger.uncounted", lang, n=int(whole["uncounted"])), "so-gap")
@@ -163,9 +163,9 @@ def ledger_tables(ctx: ReviewContext, p, stock_falls_at: str = "payment") -> Htm
     out += tables.subheading(text("ledger.largest", lang))
     if diff.empty:  # "no difference" only where something was counted at both ends
         return out + (tables.note(text("ledger.none", lang)) if whole["skus"] else Html(""))
-    return out + tables.data_table("ledger_differences", diff, [Col("sku", "col.sku"), Col("title", "col.product", "product"),
+    return out + tables.data_table("ledger_differences", diff, [Col("sku", "col.sku"), Col("title", "col.product", "product", KEY),
                                                                 *units, Col("difference_value", "col.difference_value",
-                                                                            "money")], lang)
+                                                                            "money", KEY)], lang)
 
 
 
