@@ -31,8 +31,10 @@ def test_keys_are_columns_and_not_null_and_labels_are_there():
         assert t.date_column is None or t.date_column in names
 
 
-def test_money_is_one_exact_type_everywhere():
+def test_money_is_exact_everywhere_to_the_cent_but_a_lines_price_and_amount():
     money = {(t.name, c.name) for t in schema.TABLES.values() for c in t.columns if c.dtype == schema.MONEY}
     assert ("orders", "paid_amount") in money and ("ads", "cost") in money
+    lines = {(t.name, c.name) for t in schema.TABLES.values() for c in t.columns if c.dtype == schema.LINE_MONEY}
+    assert lines == {("order_items", "unit_price"), ("order_items", "amount"), ("refunds", "amount")}
     assert not [c for t in schema.TABLES.values() for c in t.columns
-                if c.name.endswith(("amount", "cost", "price", "fee")) and c.dtype != schema.MONEY]
+                if c.name.endswith(("amount", "cost", "price", "fee")) and c.dtype not in (schema.MONEY, schema.LINE_MONEY)]

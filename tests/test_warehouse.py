@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from decimal import Decimal
 
 import pandas as pd
 import pytest
@@ -43,7 +44,7 @@ def test_composite_key_and_last_row_of_a_key_wins(con):
     assert warehouse.upsert(con, "order_items", frame("order_items", rows)) == 2
     got = con.table("order_items").order_by("line_no").execute()
     assert got.qty.tolist() == [1, 2]
-    assert str(got.amount.iloc[1]) == "10.00"  # exact decimal, to the cent
+    assert str(got.amount.iloc[1]) == "10.000000"  # exact decimal: a line's amount as given, to 6 places
 
 
 def test_rows_that_do_not_fit_change_nothing(con):
@@ -112,3 +113,23 @@ def test_a_table_out_of_time_order_is_written_in_order_again_with_every_row(con)
         assert db.execute(f"SELECT count(*) FROM (SELECT * FROM {a} EXCEPT ALL SELECT * FROM {b})").fetchone()[0] == 0
     dates = [r[0] for r in db.execute("SELECT date FROM product_traffic ORDER BY rowid").fetchall()]
     assert dates == sorted(dates)
+
+
+def test_a_warehouse_from_before_keeps_its_lines_when_their_prices_widen():
+    # order_items as storeops wrote it before lines kept prices past the cent: DECIMAL(18,2)
+    import ibis
+
+    con = ibis.duckdb.connect()
+    con.con.execute('CREATE TABLE order_items (order_id VARCHAR NOT NULL, line_no INTEGER NOT NULL, sku VARCHAR, '
+                    'qty INTEGER NOT NULL, unit_price DECIMAL(18,2) NOT NULL, amount DECIMAL(18,2) NOT NULL, '
+                    'refund_qty INTEGER NOT NULL)')
+    con.con.execute("INSERT INTO order_items VALUES ('o1', 1, 'A', 3, 161.10, 483.30, 0)")
+    warehouse.create_tables(con)
+    cols = dict(con.con.sql("SELECT column_name, data_type || ' ' || is_nullable FROM information_schema.columns "
+                            "WHERE table_name = 'order_items'").fetchall())
+    assert cols["unit_price"] == cols["amount"] == "DECIMAL(18,6) NO"  # wider, still required
+    assert con.con.sql("SELECT unit_price, amount FROM order_items").fetchall() == [
+        (Decimal("161.100000"), Decimal("483.300000"))]
+    con.con.execute("INSERT INTO order_items VALUES ('o2', 1, 'B', 1000, 0.001, 1.000, 0)")  # now it fits
+    assert con.con.sql("SELECT sum(amount) FROM order_items").fetchone()[0] == Decimal("484.3")
+    con.disconnect()

@@ -1,6 +1,8 @@
 """The canonical tables: the one source of truth for warehouse, demo, ingest and docs.
 
-Money is DECIMAL(18,2) everywhere (exact to the cent; sums stay exact in DuckDB).
+Money is DECIMAL(18,2) (exact to the cent; sums stay exact in DuckDB), but for a line's unit price
+and amount, DECIMAL(18,6): a unit price of 0.001 or 0.0085 is real, and is kept as given; amounts
+are rounded to the cent where a figure is an order's total (METRICS), not line by line.
 Timestamps are naive store-local time.
 """
 
@@ -12,6 +14,8 @@ import ibis
 import ibis.expr.datatypes as dt
 
 MONEY = "decimal(18, 2)"
+#: a line's unit price and amount, as the export gives them (parse.EXACT_PLACES decimals)
+LINE_MONEY = "decimal(18, 6)"
 
 
 @dataclass(frozen=True)
@@ -102,8 +106,8 @@ TABLES: dict[str, Table] = {
                 # empty for lines that are no product: tips, gift cards, custom items
                 _c("sku", "string", "SKU", "SKU"),
                 _c("qty", "int32", "数量", "quantity", nullable=False),
-                _c("unit_price", MONEY, "单价", "unit price", nullable=False),
-                _c("amount", MONEY, "金额", "amount", nullable=False),
+                _c("unit_price", LINE_MONEY, "单价", "unit price", nullable=False),
+                _c("amount", LINE_MONEY, "金额", "amount", nullable=False),
                 _c("refund_qty", "int32", "退货数量", "refunded qty", nullable=False),
             ),
         ),
@@ -118,7 +122,7 @@ TABLES: dict[str, Table] = {
                 _c("refunded_at", "timestamp", "退款时间", "refunded at", nullable=False),
                 _c("sku", "string", "SKU", "SKU"),
                 _c("qty", "int32", "退货数量", "units returned", nullable=False),
-                _c("amount", MONEY, "退款金额", "refund amount", nullable=False),
+                _c("amount", LINE_MONEY, "退款金额", "refund amount", nullable=False),
             ),
             date_column="refunded_at",
             optional=True,
@@ -382,7 +386,8 @@ NOTES: dict[tuple[str, str], str] = {
 }
 
 _TYPES = {"string": "text", "timestamp": "time (store-local)", "date": "date", "int32": "whole number",
-          "int64": "whole number", "float64": "number", "boolean": "true / false", MONEY: "amount (to the cent)"}
+          "int64": "whole number", "float64": "number", "boolean": "true / false", MONEY: "amount (to the cent)",
+          LINE_MONEY: "amount (as given, to 6 decimals)"}
 
 
 def reference() -> str:

@@ -230,8 +230,17 @@ def _migrate(con: ibis.BaseBackend, table: schema.Table) -> None:
             sql = f'ALTER TABLE "{table.name}" ADD COLUMN "{c.name}" {c.ibis_type.copy(nullable=True)}'
         elif c.nullable and not have[c.name].nullable:
             sql = f'ALTER TABLE "{table.name}" ALTER COLUMN "{c.name}" DROP NOT NULL'
+        elif _widened(have[c.name], c.ibis_type):  # cents to a line's exact price: every value kept
+            sql = f'ALTER TABLE "{table.name}" ALTER COLUMN "{c.name}" TYPE {c.ibis_type.copy(nullable=True)}'
         if sql:
             con.raw_sql(sqlglot.transpile(sql, read="duckdb", write=con.name)[0])
+
+
+def _widened(have: ibis.expr.datatypes.DataType, want: ibis.expr.datatypes.DataType) -> bool:
+    """A decimal column the schema now keeps with more decimals: a line's price in cents before, to 6
+    decimals now. Its values must stay below 10^12 (no line sells a trillion): DuckDB's ALTER names one
+    that does not, and the warehouse is left as it was."""
+    return have.is_decimal() and want.is_decimal() and want.scale > have.scale
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import hashlib
 import json
 import shutil
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 from storeops import config, demo, ingest, schema, warehouse
@@ -34,7 +35,13 @@ def project(root: Path) -> config.Config:
 
 def _rows(con, name: str) -> list[list]:
     key = ", ".join(f'"{k}"' for k in schema.table(name).key)
-    return json.loads(json.dumps(con.con.sql(f'SELECT * FROM "{name}" ORDER BY {key}').fetchall(), default=str))
+    return json.loads(json.dumps(con.con.sql(f'SELECT * FROM "{name}" ORDER BY {key}').fetchall(), default=_text))
+
+
+def _text(v) -> str:
+    """A value as the outcome records it: an amount by its value, whatever decimals its column keeps
+    (a line's 161.10 is "161.10" in a DECIMAL(18,6) column as in a DECIMAL(18,2) one; 0.0085 stays)."""
+    return export.amount_text(v) if isinstance(v, Decimal) else str(v)
 
 
 def outcome(cfg: config.Config, path: Path, *, before: list[Path] = (), whole: bool = True) -> dict:

@@ -355,13 +355,19 @@ C536367,22633,HAND WARMER,-2,2026-11-26 09:00:00,1.85,17850.0,United Kingdom
 """
 
 
+def _ledger(project, tmp_path, rows: str):
+    """``rows`` loaded through the README's ledger preset: the file's accounting."""
+    (project.root / "params" / "sources" / "retail_ledger.yaml").write_text(LEDGER_PRESET, encoding="utf-8")
+    path = tmp_path / "ledger.csv"
+    path.write_text(rows, encoding="utf-8")
+    (r,) = ingested(project, path)
+    return r
+
+
 @pytest.mark.parametrize("how", READINGS)
 def test_orders_built_from_their_lines(project, tmp_path, how, monkeypatch):
     reading(how, monkeypatch)
-    (project.root / "params" / "sources" / "retail_ledger.yaml").write_text(LEDGER_PRESET, encoding="utf-8")
-    path = tmp_path / "ledger.csv"
-    path.write_text(LEDGER, encoding="utf-8")
-    (r,) = ingested(project, path)
+    r = _ledger(project, tmp_path, LEDGER)
     # 10 lines: the postage line skipped, the credit note a refund; 536369 names two customers on its
     # two lines (13047 and 12583): which is right cannot be told, so both lines are rejected
     assert (r.preset, r.rows_read, r.rows_accepted, r.rows_rejected, r.rows_skipped) == ("retail_ledger", 10, 7, 2, 1)
@@ -428,3 +434,50 @@ def test_float_ids_far_down_a_column_of_whole_ones_stay_refused(project, tmp_pat
         encoding="utf-8")
     (r,) = ingested(project, path)
     assert (r.rows_accepted, r.rows_rejected, r.floated) == (10, 2, [])
+
+
+SUBCENT = """\
+Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country
+537000,10002,PAPER CLIP,1000,2026-11-26 10:00:00,0.001,12000,United Kingdom
+537000,10003,WASHER,7,2026-11-26 10:00:00,0.0085,12000,United Kingdom
+537000,10004,SPRING,3,2026-11-26 10:00:00,0.335,12000,United Kingdom
+537001,10003,WASHER,5,2026-11-26 10:05:00,0.0085,12001,United Kingdom
+537002,10005,PIN,1,2026-11-26 10:10:00,0.005,12002,United Kingdom
+C537003,10003,WASHER,-10,2026-11-26 11:00:00,0.0085,12000,United Kingdom
+"""
+
+
+@pytest.mark.parametrize("how", READINGS)
+def test_unit_prices_past_the_cent_load_as_given(project, tmp_path, how, monkeypatch):
+    reading(how, monkeypatch)
+    r = _ledger(project, tmp_path, SUBCENT)
+    assert (r.rows_read, r.rows_accepted, r.rows_rejected) == (6, 6, 0)  # not one line lost for its price
+    assert r.written == {"orders": 3, "order_items": 5, "refunds": 1}
+    con = warehouse.connect(project, read_only=True)
+    try:
+        items = con.table("order_items").order_by(["order_id", "line_no"]).execute()
+        # each line as given: its unit price and its amount (quantity × price) unrounded
+        assert items[["order_id", "sku", "qty", "unit_price", "amount"]].values.tolist() == [
+            ["537000", "10002", 1000, Decimal("0.001"), Decimal("1.000")],
+            ["537000", "10003", 7, Decimal("0.0085"), Decimal("0.0595")],
+            ["537000", "10004", 3, Decimal("0.335"), Decimal("1.005")],
+            ["537001", "10003", 5, Decimal("0.0085"), Decimal("0.0425")],
+            ["537002", "10005", 1, Decimal("0.005"), Decimal("0.005")]]
+        # an order's total is rounded to the cent once, half away from zero, as an invoice is:
+        # 537000: 1.000 + 0.0595 + 1.005 = 2.0645 → 2.06 (line by line 1.00 + 0.06 + 1.01 would be 2.07);
+        # 537001: 0.0425 → 0.04; 537002: 0.005 → 0.01 (half to even would make it 0.00)
+        o = con.table("orders").order_by("order_id").execute()
+        assert o[["order_id", "goods_amount", "paid_amount"]].values.tolist() == [
+            ["537000", Decimal("2.06"), Decimal("2.06")], ["537001", Decimal("0.04"), Decimal("0.04")],
+            ["537002", Decimal("0.01"), Decimal("0.01")]]
+        # the credit note: 10 washers back at 0.0085, 0.085 paid back, exactly
+        refunds = con.table("refunds").execute()
+        assert refunds[["refund_id", "qty", "amount"]].values.tolist() == [["C537003", 10, Decimal("0.085")]]
+        t = warehouse.Tables(con)
+        v = evaluate({k: sales.BLOCK[k](t, DAY) for k in ("paid_amount", "refund_amount")})
+        assert v == {"paid_amount": Decimal("2.11"), "refund_amount": Decimal("0.085")}  # 2.06 + 0.04 + 0.01
+        # a product's sales add its lines exactly: the washer's 0.0595 + 0.0425 = 0.102
+        washer = con.table("order_items").filter(lambda r: r.sku == "10003").amount.sum().execute()
+        assert washer == Decimal("0.102")
+    finally:
+        con.disconnect()

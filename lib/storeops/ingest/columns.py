@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -117,8 +117,10 @@ def _map_column(spec: ColumnSpec, raw: pa.Table, dtype: str, type: pa.DataType, 
         return _constant(v, type, n), {}
     if spec.line_number:
         return line_no.cast(type), {}
-    if spec.expr or spec.sum:  # a sum's per-line values: summed per order by order_sums
-        return _expression(spec.expr or spec.sum, raw, dtype, type, exact=bool(spec.sum))
+    if spec.sum:  # an order's total over its lines, which order_sums computes (and names bad operands of)
+        return pa.nulls(n, type), {}
+    if spec.expr:
+        return _expression(spec.expr, raw, dtype, type)
     if spec.column not in raw.column_names:
         return pa.nulls(n, type), {}  # an optional column the export does not have
     values, bad = raw[spec.column].combine_chunks(), {}
@@ -153,10 +155,12 @@ def _expression(expr: str, raw: pa.Table, dtype: str, type: pa.DataType, exact: 
     """An expression over amounts; an empty or bad operand leaves the result empty, never a sum
     with 0 in its place. Exact decimal arithmetic where Arrow's equals Python's (+ − ×, results
     that fit ``type`` exactly), else row by row as :class:`decimal.Decimal` does it. ``exact``: the
-    operands to 6 decimals (parse.exact) and the result unrounded (a line of an order's sum)."""
+    operands to 6 decimals (parse.exact) and the result unrounded (a line of an order's sum); so too
+    for a line's amount (schema.LINE_MONEY: 1000 × 0.001)."""
     names = presets.expr_names(expr)
     if exact:
         type, dtype = pa.decimal128(38, 2 * parse.EXACT_PLACES), "exact"
+    exact = exact or dtype == schema.LINE_MONEY
     if any(h not in raw.column_names for h in names):
         return pa.nulls(raw.num_rows, type), {}
     operands, bad = {}, {}
@@ -169,7 +173,7 @@ def _expression(expr: str, raw: pa.Table, dtype: str, type: pa.DataType, exact: 
         return presets.evaluate(expr, operands, arrow=True).cast(type), bad
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, NotImplementedError):
         pass
-    cast = (lambda v: v.quantize(Decimal("0.01"))) if dtype.startswith("decimal") else \
+    cast = (lambda v: v.quantize(Decimal(1).scaleb(-type.scale), ROUND_HALF_UP)) if pa.types.is_decimal(type) else \
         (lambda v: int(v) if v == int(v) else v) if dtype in ("int32", "int64") else (lambda v: v)
     cells = {h: a.to_pylist() for h, a in operands.items()}
     out = [None if any(cells[h][i] is None for h in names) else

@@ -20,11 +20,17 @@ from storeops import schema
 from storeops.ingest.presets import Preset, evaluate, expr_names
 
 
+def amount_text(d: Decimal) -> str:
+    """An amount as an export writes it: to the cent, or past it exactly as it is (a line's 0.0085),
+    whatever decimals its column keeps."""
+    return f"{d:.2f}" if d == d.quantize(Decimal("0.01")) else f"{d.normalize():f}"
+
+
 def _fmt(v, dtype: str, offset: str | None) -> str:
     if v is None or (not isinstance(v, str) and pd.isna(v)):
         return ""
     if dtype.startswith("decimal"):
-        return f"{Decimal(v):.2f}"
+        return amount_text(Decimal(v))
     if dtype == "timestamp":
         s = pd.Timestamp(v).strftime("%Y-%m-%d %H:%M:%S")
         return f"{s} {offset}" if offset else s
