@@ -344,8 +344,9 @@ def parser() -> argparse.ArgumentParser:
     d.set_defaults(func=_cmd_demo)
 
     g = cmd("ingest", "load platform exports into the warehouse, with exact accounting of every row")
-    g.add_argument("paths", nargs="+", help="export files (CSV or XLSX); put -- before a name that starts with -, "
-                                            "as in: storeops ingest -- -orders.csv")
+    g.add_argument("paths", nargs="+", help="export files (CSV or XLSX) or folders of them (a marketplace dump's "
+                                            "files load together as its bundle); put -- before a name that starts "
+                                            "with -, as in: storeops ingest -- -orders.csv")
     g.add_argument("--preset", default=None, help="the format (default: picked by the header)")
     g.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
     g.set_defaults(func=_cmd_ingest)

@@ -22,14 +22,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import ibis
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from storeops import schema, warehouse
 from storeops.errors import Damaged
 from storeops.config import Config
-from storeops.ingest import columns, parse, presets, read
+from storeops.ingest import columns, loading, parse, presets, read
 from storeops.ingest.presets import Preset
 from storeops.ingest.read import FileRefused
 
@@ -48,6 +46,7 @@ class FileReport:
     written: dict[str, int] = field(default_factory=dict)
     rejects: Path | None = None
     rows_skipped: int = 0  # left out by the preset's skip rules: rows_read = accepted + rejected + skipped
+    skipped_as: str = "the preset's skip rules"  # why they were (a bundle's customer no order names)
     dry_run: bool = False
     reasons: list[tuple[int, str]] = field(default_factory=list)  # (line, reason) of each rejected row
     #: how the paid column was read where it is net of refunds (columns.net_of_refunds)
@@ -60,7 +59,7 @@ class FileReport:
         out = (f"{self.path.name} [{self.preset}, {how}]: read {self.rows_read}, accepted {self.rows_accepted}, "
                f"rejected {self.rows_rejected}")
         if self.rows_skipped:
-            out += f", skipped {self.rows_skipped} (the preset's skip rules)"
+            out += f", skipped {self.rows_skipped} ({self.skipped_as})"
         if self.paid_reading:
             out += f"; {self.paid_reading}"
         if self.floated:
@@ -120,19 +119,44 @@ def ingest_file(cfg: Config, con: ibis.BaseBackend, path: Path, *, preset: str |
                 dry_run: bool = False, available: dict[str, Preset] | None = None,
                 table: read.Table | None = None) -> FileReport:
     """Ingest one export; returns its accounting. Raises FileRefused for a file refused whole."""
-    path = Path(path)
+    done = read_file(cfg, con, Path(path), preset=preset, dry_run=dry_run, available=available, table=table)
+    if not dry_run:
+        write(cfg, con, [done])
+    return done.report
+
+
+@dataclass
+class Reading:
+    """A file read and checked, not yet written: its accounting, its accepted rows per table, the
+    canonical columns it carries, and its rejected rows (line, reason, cells) under its header."""
+
+    report: FileReport
+    out: dict[str, pa.Table]
+    carried: dict[str, list[str]]
+    rejected: list[tuple[int, str, list]]
+    names: list[str]
+    #: the file the rows came from: the one the log and the rejects name (a bundle reads a joined copy)
+    source: Path
+
+
+def read_file(cfg: Config, con: ibis.BaseBackend, path: Path, *, preset: str | None = None,
+              dry_run: bool = False, available: dict[str, Preset] | None = None,
+              table: read.Table | None = None, known: set | None = None, orders_in: str | None = None
+              ) -> Reading:
+    """Read and check one export (``known``: order ids loaded beside it, ``orders_in``: where its
+    lines' orders come from, for the reason an order is missing)."""
     available = available or presets.all_presets(cfg.root)
     table = table or read.read(path)
     p, header_idx, detected = choose_preset(table, available, preset)
     reading = None  # a preset that says how its paid column reads is taken at its word, silently
     loads = []
     for part in p.readings():  # one reading, or one per route (a credit note's rows to refunds)
-        load = _read(cfg, con, table, header_idx, part)
+        load = loading.read_through(cfg, con, table, header_idx, part, known, orders_in)
         found = columns.refunded_from_nothing(pa.concat_tables(load.accepted["orders"])) \
             if part.paid_net is None and load.accepted.get("orders") else 0
         if found:  # orders refunded whole read 0 paid: read the file again, adding their refunds back
             p, part = replace(p, paid_net="fully_refunded"), replace(part, paid_net="fully_refunded")
-            load = _read(cfg, con, table, header_idx, part)
+            load = loading.read_through(cfg, con, table, header_idx, part, known, orders_in)
             reading = PAID_NET_FOUND.format(n=found)
         loads.append(load)
     rows_in = loads[0].read + loads[0].skipped  # every reading sees every row, and takes or skips it
@@ -146,28 +170,40 @@ def ingest_file(cfg: Config, con: ibis.BaseBackend, path: Path, *, preset: str |
     report = FileReport(path, p.name, detected, rows_in, taken - len(rejected), len(rejected), dry_run=dry_run,
                         reasons=[(line, why) for line, why, _ in rejected], paid_reading=reading, floated=floated,
                         rows_skipped=skipped)
-    if dry_run:
-        return report
     accepted = {t: parts for x in loads for t, parts in x.accepted.items()}
     out = {t: pa.concat_tables(accepted.get(t) or [schema.table(t).schema.to_pyarrow().empty_table()])
            for t in p.loading_order}
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    now = _dt.datetime.now()  # to the microsecond: two loads of one file in a second are two log lines
-    log = pa.Table.from_pylist([
-        {"ingested_at": now, "file_hash": digest.hexdigest(), "table_name": t, "file": str(path), "preset": p.name,
-         "rows_read": report.rows_read, "rows_accepted": report.rows_accepted, "rows_rejected": report.rows_rejected,
-         "rows_skipped": report.rows_skipped, "rows_written": rows.num_rows} for t, rows in out.items()],
-        schema=schema.INGEST_LOG.schema.to_pyarrow())
     names = read.column_names(loads[0].header)  # every reading reads the same header
-    carried = {t: _carried(p, t, names) for t in out}
-    report.written = {t: v for t, v in warehouse.upsert_many(con, {**out, "ingest_log": log}, carried).items()
-                      if t != "ingest_log"}
-    if rejected:  # only for a load that was written: a refused file leaves no rejects behind
-        report.rejects = _write_rejects(cfg, path, names, rejected)
-    return report
+    return Reading(report, out, {t: _carried(p, t, names) for t in out}, rejected, names, path)
+
+
+def write(cfg: Config, con: ibis.BaseBackend, done: list[Reading]) -> None:
+    """Write what ``done`` read, with an ingest_log line per file and table, in one transaction; then
+    each file's rejected rows beside it (only for a load that was written: a refused file leaves none)."""
+    now = _dt.datetime.now()  # to the microsecond: two loads of one file in a second are two log lines
+    out: dict[str, list[pa.Table]] = {}
+    carried: dict[str, list[str]] = {}
+    log = []
+    for d in done:
+        digest = hashlib.sha256()
+        with d.source.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+        r = d.report
+        for t, rows in d.out.items():
+            out.setdefault(t, []).append(rows)
+            carried[t] = list(dict.fromkeys([*carried.get(t, []), *d.carried[t]]))
+            log.append({"ingested_at": now, "file_hash": digest.hexdigest(), "table_name": t, "file": str(d.source),
+                        "preset": r.preset, "rows_read": r.rows_read, "rows_accepted": r.rows_accepted,
+                        "rows_rejected": r.rows_rejected, "rows_skipped": r.rows_skipped,
+                        "rows_written": rows.num_rows})
+    tables = {t: pa.concat_tables(parts) for t, parts in sorted(out.items(), key=lambda x: presets.load_rank(x[0]))}
+    log_table = pa.Table.from_pylist(log, schema=schema.INGEST_LOG.schema.to_pyarrow())
+    written = warehouse.upsert_many(con, {**tables, "ingest_log": log_table}, carried)
+    for d in done:  # a table one file feeds: what the upsert wrote; else each file's rows
+        d.report.written = {t: written[t] if len(out[t]) == 1 else rows.num_rows for t, rows in d.out.items()}
+        if d.rejected:
+            d.report.rejects = write_rejects(cfg, d.source, d.names, d.rejected)
 
 
 #: the summary line's word on a paid column found net of refunds (the preset says nothing: `paid_is_net_of_refunds`
@@ -177,237 +213,7 @@ PAID_NET_FOUND = ("{n} orders show 0 paid and a refund (refunded whole, paid rea
                   "the preset")
 
 
-def _read(cfg: Config, con: ibis.BaseBackend, table: read.Table, header_idx: int, p: Preset) -> _Load:
-    """Read the file with preset ``p``, again as often as a reading finds it must (``_Load.again``)."""
-    load = _Load(p, table.header_at(header_idx))
-    while load:  # a reading may find what the file's earlier rows need another reading for
-        done = load
-        _read_all(cfg, con, table, header_idx, load)
-        load = load.again()
-    return done
-
-
-@dataclass
-class _Load:
-    """One reading of a file, chunk by chunk: what is kept, and what later chunks must know."""
-
-    preset: Preset
-    header: list[str]
-    spoiled: dict[str, int] = field(default_factory=dict)  # orders to reject whole → the line that said so
-    rounded: frozenset = frozenset()  # (table, column) of ids Excel rounded (columns.excel_rounded)
-    floated: frozenset = frozenset()  # (table, column) of ids written as floats (columns.written_as_floats)
-    by_rows: bool = False  # every chunk row by row (the column reader declined, or chunks crossed)
-    read: int = 0
-    skipped: int = 0  # rows the preset's skip rules left out: in no table, counted apart
-    rejected: list[tuple[int, str, list]] = field(default_factory=list)  # (line, reason, cells)
-    accepted: dict[str, list[pa.Table]] = field(default_factory=dict)  # per table, compact
-    keys: dict[str, dict[tuple, int]] = field(default_factory=dict)  # per table: key → line first seen
-    #: multi-line: order → (its first line, {order-level column: (first value given, its line)})
-    orders: dict[str, tuple[int, dict[str, tuple[str, int]]]] = field(default_factory=dict)
-    relisted: set = field(default_factory=set)  # orders listed again after another order's lines
-    first_bad: dict[str, int] = field(default_factory=dict)  # order → its first rejected line so far
-    known: set = field(default_factory=set)  # orders this file has loaded so far
-    contradicted: dict[str, int] = field(default_factory=dict)  # orders a later chunk contradicts
-    long_ids: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # columns.map_table counts
-    # what column-wise chunks loaded, kept as Arrow until a row-by-row chunk needs it (settle)
-    unsettled_keys: dict[str, list[pa.Table]] = field(default_factory=dict)  # per table: key columns, _line
-    unsettled_known: list[pa.Array] = field(default_factory=list)
-    #: (each line's order, lines, where orders begin, {column: (where a value is first given, the values)})
-    unsettled_orders: list[tuple[pa.Array, np.ndarray, np.ndarray, dict]] = field(default_factory=list)
-    crossed: bool = False  # a key or an order in two column-wise chunks: read again row by row
-    declined: bool = False  # the column reader declined the file part way: read it again row by row
-
-    def settle(self) -> None:
-        """What column-wise chunks loaded, as the row-by-row chunks keep it."""
-        for table, parts in self.unsettled_keys.items():
-            seen = self.keys.setdefault(table, {})
-            for part in parts:
-                cols = [c.to_pylist() for c in part.columns]
-                for *k, line in zip(*cols):
-                    self.crossed |= tuple(k) in seen
-                    seen.setdefault(tuple(k), line)
-        for ids in self.unsettled_known:
-            self.known.update(ids.to_pylist())
-        for groups, lines, starts, given in self.unsettled_orders:
-            of = groups.to_pylist()
-            for at in starts.tolist():
-                self.crossed |= of[at] in self.orders
-                self.orders.setdefault(of[at], (int(lines[at]), {}))
-            for h, (where, values) in given.items():  # as rows._listings notes them
-                for at, v in zip(where.tolist(), values.to_pylist()):
-                    self.orders[of[at]][1].setdefault(h, (v, int(lines[at])))
-        self.unsettled_keys, self.unsettled_known, self.unsettled_orders = {}, [], []
-
-    def again(self) -> _Load | None:
-        """The next reading of the file, if this one found that one is needed: orders contradicted
-        further down to reject whole, ids Excel rounded to refuse, or chunks read column-wise that
-        share a key (which the row-by-row reading names)."""
-        if self.declined:  # what this reading found covers only part of the file
-            return _Load(self.preset, self.header, spoiled=self.spoiled, rounded=self.rounded, floated=self.floated,
-                         by_rows=True)
-        for parts in self.unsettled_keys.values():
-            self.crossed |= not warehouse.distinct(pa.concat_tables(parts).drop_columns("_line"))
-        if self.unsettled_orders:
-            groups = pa.chunked_array([g.take(pa.array(starts)) for g, _, starts, _ in self.unsettled_orders])
-            self.crossed |= pc.count_distinct(groups).as_py() < len(groups)
-        rounded = self.rounded | {c for c, counts in self.long_ids.items() if columns.excel_rounded(counts)}
-        floated = self.floated | {c for c, counts in self.long_ids.items() if columns.written_as_floats(counts)}
-        spoiled = {**self.contradicted, **self.spoiled}
-        by_rows = self.by_rows or self.crossed
-        if (spoiled, rounded, floated, by_rows) == (self.spoiled, self.rounded, self.floated, self.by_rows):
-            return None
-        return _Load(self.preset, self.header, spoiled=spoiled, rounded=frozenset(rounded),
-                     floated=frozenset(floated), by_rows=by_rows)
-
-
-def _read_all(cfg: Config, con: ibis.BaseBackend, table: read.Table, header_idx: int, load: _Load) -> None:
-    """One reading: column-wise chunks where the column reader can, row by row where a chunk has
-    something wrong; all row by row where it cannot (``load.by_rows`` is then set for the next)."""
-    from storeops.progress import progress
-
-    p, names = load.preset, read.column_names(load.header)
-    at = load.header.index(p.group_by) if p.group_by in load.header else None
-    used_twice = any(load.header.count(h) > 1 for h in p.headers if h in load.header)
-    if not load.by_rows and not used_twice:
-        try:
-            blocks = read.batches(table, header_idx)
-            if p.documents and at is not None:
-                blocks = _by_document(blocks, at)
-            for cells, lines in progress(_whole_orders(blocks, names, p.group_by),
-                                         table.path.name, unit="block"):
-                cells, lines, filled = _skipping(cells, lines, _filled(cells), p, load)
-                if not columns.load(cfg.timezone, con, cells.filter(filled), lines[parse.flags(filled)], load):
-                    load.settle()
-                    rows = zip(lines.tolist(), map(list, zip(*(c.to_pylist() for c in cells.columns))))
-                    _by_rows(cfg, con, table, rows, at, load)
-            return
-        except read.NotColumnar:
-            load.declined = True
-            return
-    rows = table.rows(header_idx + 1)
-    if p.documents and at is not None:
-        rows = _rows_by_document(rows, at)
-    _by_rows(cfg, con, table, progress(rows, table.path.name, unit="row"), at, load)
-
-
-def _by_document(blocks, at: int, size: int = 1 << 16):
-    """Orders built from lines: the file's rows with each document's lines together, in the order
-    the documents first appear (a stable sort: a document's lines keep theirs), each row with its
-    own line number. An invoice interrupted by another's lines, or by its own credit note's, is
-    one order, not an order listed twice."""
-    parts = list(blocks)
-    if not parts:
-        return
-    cells = pa.concat_tables([c for c, _ in parts])
-    lines = np.concatenate([n for _, n in parts])
-    keys, _ = parse.column(cells.column(at).combine_chunks(), parse.group_key, pa.string())
-    rank = pc.dictionary_encode(keys).indices  # a dictionary lists values in the order they first appear
-    order = pc.sort_indices(pa.table({"r": rank}), sort_keys=[("r", "ascending")], null_placement="at_end")
-    cells, lines = cells.take(order), lines[order.to_numpy()]
-    for start in range(0, cells.num_rows, size):
-        yield cells.slice(start, size), lines[start:start + size]
-
-
-def _rows_by_document(rows, at: int):
-    """As :func:`_by_document`, for rows read one by one."""
-    listed: dict[str | None, list] = {}
-    for line, cells in rows:
-        try:
-            k = parse.group_key(str(cells[at])) if at < len(cells) else None
-        except parse.BadValue:
-            k = None
-        listed.setdefault(k, []).append((line, cells))
-    for k, part in listed.items():
-        if k is not None:
-            yield from part
-    yield from listed.get(None, [])
-
-
-def _by_rows(cfg: Config, con: ibis.BaseBackend, table: read.Table, rows, at: int | None, load: _Load) -> None:
-    """(line, cells) ``rows`` checked row by row, in chunks."""
-    from storeops.ingest import rows as rows_  # pandas: only where rows are read one by one
-
-    if load.preset.skip:
-        rules = [(load.header.index(r.column), r) for r in load.preset.skip]
-        rows = _skipping_rows(rows, rules, load)
-    for part in rows_.chunks(rows, at):
-        raw, lines, reasons = rows_.frame(table, load.header, part, load.preset.headers)
-        rows_.load(cfg.timezone, con, raw, lines, reasons, load)
-
-
-def _skipping(cells: pa.Table, lines: np.ndarray, filled: pa.Array, p: Preset, load: _Load
-              ) -> tuple[pa.Table, np.ndarray, pa.Array]:
-    """A block (and its ``filled`` rows, :func:`_filled`) without the rows the preset skips on
-    purpose, counted in ``load.skipped``; a blank line is no row, never skipped or counted."""
-    if not p.skip or not cells.num_rows:
-        return cells, lines, filled
-    skip = None
-    for rule in p.skip:
-        hit = rule.hits(cells[rule.column].combine_chunks())
-        skip = hit if skip is None else pc.or_(skip, hit)
-    skip = pc.and_(skip, filled)
-    n = pc.sum(skip).as_py() or 0
-    if not n:
-        return cells, lines, filled
-    load.skipped += n
-    keep = pc.invert(skip)
-    return cells.filter(keep), lines[parse.flags(keep)], filled.filter(keep)
-
-
-def _skipping_rows(rows, rules, load: _Load):
-    for line, cells in rows:
-        blank = all(c is None or not str(c).strip() for c in cells)  # no row: frame() leaves it out
-        if not blank and any(at < len(cells) and rule.hit(cells[at]) for at, rule in rules):
-            load.skipped += 1
-            continue
-        yield line, cells
-
-
-def _filled(cells: pa.Table) -> pa.Array:
-    """The rows that are not blank (a blank line is not a row): some cell holds more than spaces."""
-    spaced = pa.array(["", *parse.SPACES])
-    blank = f"^[{parse.WHITESPACE}]*$"
-    candidates = np.arange(cells.num_rows)
-    for c in cells.columns:  # rows whose every cell so far is empty or starts with a space: few, if any
-        if not len(candidates):
-            break
-        first = pc.utf8_slice_codeunits(c.take(pa.array(candidates)), 0, 1)
-        candidates = candidates[parse.flags(pc.is_in(first, value_set=spaced))]
-    for c in cells.columns:
-        if not len(candidates):
-            break
-        candidates = candidates[parse.flags(pc.match_substring_regex(c.take(pa.array(candidates)), blank))]
-    filled = np.ones(cells.num_rows, dtype=bool)
-    filled[candidates] = False
-    return pa.array(filled)
-
-
-def _whole_orders(batches, names: list[str], group_by: str | None):
-    """The column reader's blocks as chunks that never split an order's lines (multi-line layouts),
-    with the export's column names: a block's last order goes on with the next block, if any."""
-    held = None
-    for cells, lines in batches:
-        cells = cells.rename_columns(names)
-        if held is not None:
-            cut = _last_order(held[0], group_by) if group_by else held[0].num_rows
-            if cut:
-                yield held[0].slice(0, cut), held[1][:cut]
-            cells, lines = pa.concat_tables([held[0].slice(cut), cells]), np.concatenate([held[1][cut:], lines])
-        held = (cells, lines)
-    if held is not None and held[0].num_rows:
-        yield held
-
-
-def _last_order(cells: pa.Table, group_by: str) -> int:
-    """Where the last order of ``cells`` begins (lines naming no order go with the order before)."""
-    keys, _ = parse.column(cells[group_by].combine_chunks(), parse.group_key, pa.string())
-    named = np.flatnonzero(parse.flags(keys.is_valid()))
-    named_keys = keys.take(pa.array(named))
-    new = np.flatnonzero(parse.flags(pc.not_equal(named_keys[1:], named_keys[:-1]))) + 1
-    return int(named[new[-1]]) if len(new) else 0
-
-
-def _write_rejects(cfg: Config, path: Path, names: list[str], rejected: list[tuple[int, str, list]]) -> Path:
+def write_rejects(cfg: Config, path: Path, names: list[str], rejected: list[tuple[int, str, list]]) -> Path:
     out = _rejects_path(cfg, path)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8-sig", newline="") as f:  # the BOM lets Excel open Chinese text
@@ -432,11 +238,23 @@ def ingest_paths(cfg: Config, paths: list[Path], *, preset: str | None = None, d
     """Ingest many files: orders before their lines; a refused file does not stop the others."""
     from storeops.progress import progress
 
+    from storeops.ingest import bundle
+
     available = presets.all_presets(cfg.root)
     parse.configure(cfg.raw.get("ingest") or {})
+    paths = [f for p in map(Path, paths) for f in (_files_in(p) if p.is_dir() else [p])]
+    bundles, paths, refused = bundle.group(paths, bundle.all_bundles(cfg.root)) if not preset else ([], paths, [])
     con = _open(cfg, dry_run)
-    done, refused = [], []
+    done = []
     try:
+        for b, files in bundles:  # several files that make one store: one transaction, an accounting per file
+            try:
+                done += bundle.ingest(cfg, con, b, files, dry_run)
+            except FileRefused as e:
+                refused.append(e)
+            except warehouse.WarehouseError as e:
+                refused.append(FileRefused(next(iter(files.values())), f"bundle {b.name} not loaded, warehouse "
+                                                                       f"unchanged: {e}"))
         staged = []
         for path in paths:
             try:
@@ -469,6 +287,12 @@ def ingest_paths(cfg: Config, paths: list[Path], *, preset: str | None = None, d
     finally:
         con.disconnect()
     return done, refused
+
+
+def _files_in(folder: Path) -> list[Path]:
+    """A folder's exports (``storeops ingest DIR``): its CSV and workbook files, by name."""
+    return sorted(f for f in folder.iterdir() if f.is_file() and not f.name.startswith(".")
+                  and f.suffix.lower() in (".csv", ".txt", ".tsv", ".xlsx"))
 
 
 def _unexpected(path: Path, e: Exception) -> FileRefused:

@@ -24,7 +24,7 @@ from storeops.ingest import parse, presets, read, validate
 from storeops.ingest.presets import ColumnSpec, Preset
 
 if TYPE_CHECKING:
-    from storeops.ingest import _Load
+    from storeops.ingest.loading import Load
 
 MONEY = pa.decimal128(18, 2)
 #: canonical columns an export may simply not carry, and what they hold then
@@ -260,7 +260,7 @@ def excel_rounded(counts: list[int]) -> bool:
 # ------------------------------------------------------------------ a sound chunk, in a few passes
 
 
-def load(tz: str, con, raw: pa.Table, lines: np.ndarray, state: _Load) -> bool:
+def load(tz: str, con, raw: pa.Table, lines: np.ndarray, state: Load) -> bool:
     """Load the rows ``raw`` (cells as text, blank rows already left out; ``lines`` their line
     numbers) if every one of them is sound, and say so; else change nothing and return False."""
     p, n = state.preset, raw.num_rows
@@ -320,7 +320,7 @@ def load(tz: str, con, raw: pa.Table, lines: np.ndarray, state: _Load) -> bool:
     return True
 
 
-def _whole_orders(groups: pa.Array, state: _Load) -> np.ndarray | None:
+def _whole_orders(groups: pa.Array, state: Load) -> np.ndarray | None:
     """The first row of each order, when every row names its order, each order's lines come
     together and none of them is to be rejected whole; else None."""
     if groups.null_count or not len(groups):
@@ -356,7 +356,7 @@ def _carried_down(raw: pa.Table, p: Preset, sizes: np.ndarray, first: np.ndarray
     return raw, given
 
 
-def _orders_known(con, frames: dict[str, pa.Table], state: _Load) -> bool:
+def _orders_known(con, frames: dict[str, pa.Table], state: Load) -> bool:
     """Whether every line's order is in this chunk, an earlier one, or the warehouse."""
     ids = pc.unique(frames["order_items"]["order_id"].combine_chunks())
     if "orders" in frames:

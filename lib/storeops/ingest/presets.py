@@ -339,7 +339,11 @@ def all_presets(root: Path) -> dict[str, Preset]:
     from storeops import resources
 
     out = {f"canonical_{t}": canonical(t) for t in schema.TABLES if t != schema.INGEST_LOG.name}
+    from storeops.ingest.bundle import is_bundle
+
     for p in resources.preset_files(root):
+        if is_bundle(p):  # several files together: ingest.bundle
+            continue
         preset = load_preset(p)
         out[preset.name] = preset
     return out

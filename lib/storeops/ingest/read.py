@@ -147,7 +147,7 @@ def batches(table: Table, header_idx: int) -> Iterator[tuple[pa.Table, np.ndarra
     import pyarrow.csv as pacsv
 
     header = table.head[header_idx]
-    if table.encoding == "xlsx" or any("\n" in c or "\r" in c for c in header):
+    if table.encoding in ("xlsx", "joined") or any("\n" in c or "\r" in c for c in header):  # joined: a bundle's
         raise NotColumnar(table.path)
     with ExitStack() as stack:
         source = _utf8(table, stack)

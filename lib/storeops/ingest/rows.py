@@ -17,7 +17,7 @@ import pyarrow as pa
 from storeops.ingest import columns, parse, read, validate
 
 if TYPE_CHECKING:
-    from storeops.ingest import _Load
+    from storeops.ingest.loading import Load
 
 #: rows checked at a time (an order's lines are never split): memory stays bounded however long
 #: the export, since only the accepted rows are kept, as compact Arrow columns
@@ -83,7 +83,7 @@ def frame(table: read.Table, header: list[str], rows: list[tuple[int, list]], us
     return df, lines, bad
 
 
-def _listings(raw: pd.DataFrame, groups: list, lines: list[int], order_cols: list[str], state: _Load
+def _listings(raw: pd.DataFrame, groups: list, lines: list[int], order_cols: list[str], state: Load
               ) -> tuple[dict[int, str], dict[int, str], set]:
     """(conflicts, repeats, orders listed before this chunk that conflict) of a multi-line layout,
     where an order's lines come together and its values on the first, judged line by line in the
@@ -127,7 +127,7 @@ def _listings(raw: pd.DataFrame, groups: list, lines: list[int], order_cols: lis
     return conflicts, repeats, earlier
 
 
-def load(tz: str, con, raw: pd.DataFrame, lines: list[int], reasons: dict[int, str], state: _Load) -> None:
+def load(tz: str, con, raw: pd.DataFrame, lines: list[int], reasons: dict[int, str], state: Load) -> None:
     """Map, check and keep one chunk's rows; ``reasons`` holds what reading found wrong already."""
     p, n = state.preset, len(raw)
     state.read += n
@@ -191,7 +191,7 @@ def load(tz: str, con, raw: pd.DataFrame, lines: list[int], reasons: dict[int, s
             known |= columns.stored_orders(con, pa.array(ids, pa.string()))
         for pos, oid in enumerate(items.order_id):
             if oid is not None and oid not in known:
-                reasons.setdefault(pos, f"order {oid} is not in the warehouse (ingest the orders first)")
+                reasons.setdefault(pos, f"order {oid} is not in {state.orders_in}")
 
     accepted = [pos for pos in range(n) if pos not in reasons]
     for tname, rows in typed.items():
