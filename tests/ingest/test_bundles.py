@@ -139,6 +139,9 @@ def test_storeops_ingest_dir_prints_each_files_accounting(project, dump):
       "  customers: {file: \"*customers_dataset*.csv\", join: {customer_id: buyers.customer_id}}"),
      "bundle.customers.join: 'buyers.customer_id' names no part of the bundle (<part>.<column>)"),
     (("    from: items", "    from: item"), "tables.order_items: from names the part each row comes from"),
+    (("  payments: {file: \"*order_payments_dataset*.csv\", join: {order_id: orders.order_id}}",
+      "  payments: {file: \"*order_payments_dataset*.csv\", join: {customer_id: customers.customer_id}}"),
+     "bundle.payments: no table is read from it, so it must join a file one is read from"),
 ])
 def test_a_bundle_that_cannot_work_is_refused_when_read(tmp_path, change, problem):
     from storeops.errors import ConfigError

@@ -129,6 +129,11 @@ def load_bundle(path: Path) -> Bundle:
             specs.append(presets._spec(target, spec, where))
         tables[table] = (base, specs)
     b = Bundle(str(raw["name"]), str(raw.get("label", raw["name"])), parts, tables, path)
+    bases = {base for base, _ in tables.values()}
+    for p in parts.values():  # a file no table is read from is accounted for by the rows it joins
+        if p.alias not in bases and (not p.join or p.join[1] not in bases):
+            _refuse(where, f"bundle.{p.alias}: no table is read from it, so it must join a file one is read from "
+                           f"({', '.join(sorted(bases))})")
     for base, specs in tables.values():
         for s in specs:
             for ref in s.headers:
