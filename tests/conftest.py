@@ -31,7 +31,7 @@ def frame(table: str, rows: list[dict]) -> pd.DataFrame:
         full = {c: r.get(c, defaults.get(c)) for c in t.column_names}
         for c in t.columns:
             v = full[c.name]
-            if c.dtype == schema.MONEY and v is not None:
+            if c.dtype.startswith("decimal") and v is not None:
                 full[c.name] = Decimal(v)
             elif c.dtype == "timestamp" and isinstance(v, str):
                 full[c.name] = pd.Timestamp(v)
