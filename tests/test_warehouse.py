@@ -133,3 +133,18 @@ def test_a_warehouse_from_before_keeps_its_lines_when_their_prices_widen():
     con.con.execute("INSERT INTO order_items VALUES ('o2', 1, 'B', 1000, 0.001, 1.000, 0)")  # now it fits
     assert con.con.sql("SELECT sum(amount) FROM order_items").fetchone()[0] == Decimal("484.3")
     con.disconnect()
+
+
+def test_duckdb_keeps_to_the_stores_memory_limit_and_spills_where_it_says(tmp_path):
+    root = tmp_path / "store"
+    write_config(root, extra="warehouse:\n  memory_limit: 512MB\n  temp_directory: spill\n")
+    cfg = config.load(root / "params" / "store.yaml")
+    con = warehouse.connect(cfg, create=True)
+    try:
+        limit, temp = con.con.sql("SELECT current_setting('memory_limit'), current_setting('temp_directory')").fetchone()
+        assert limit == "488.2 MiB" and temp == str(root / "spill")  # DuckDB writes 512 MB in MiB
+    finally:
+        con.disconnect()
+    write_config(root, extra="warehouse:\n  memory_limit: lots\n")
+    with pytest.raises(Exception, match="memory_limit"):
+        config.load(root / "params" / "store.yaml")

@@ -74,6 +74,7 @@ def connect(cfg: Config, *, read_only: bool = False, create: bool = False) -> ib
                 raise damaged(cfg, path, str(e).splitlines()[0]) from None
             raise WarehouseError(f"cannot open warehouse {path}: {str(e).splitlines()[0]}") from None
         _check_whole(cfg, con, path)
+        _limits(cfg, con)
     else:
         try:
             con = ibis.connect(url)
@@ -82,6 +83,19 @@ def connect(cfg: Config, *, read_only: bool = False, create: bool = False) -> ib
     if create:
         create_tables(con)
     return con
+
+
+def _limits(cfg: Config, con: ibis.BaseBackend) -> None:
+    """DuckDB's memory limit and where it spills past it (``warehouse.memory_limit``,
+    ``warehouse.temp_directory``): a big store's monthly spills to disk instead of failing, and a
+    laptop keeps memory for the rest (DuckDB's own default is 80 % of the machine)."""
+    from storeops.settings import Warehouse
+
+    w = Warehouse.model_validate(cfg.raw.get("warehouse") or {})  # checked when read: its defaults here
+    temp = Path(w.temp_directory)
+    temp = temp if temp.is_absolute() else cfg.root / temp
+    con.con.execute(f"SET memory_limit = '{w.memory_limit}'")
+    con.con.execute(f"SET temp_directory = '{str(temp).replace(chr(39), chr(39) * 2)}'")
 
 
 #: how DuckDB says a file is damaged when it opens or reads it
