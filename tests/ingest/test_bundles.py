@@ -70,15 +70,15 @@ def test_a_four_file_dump_loads_as_one_store(project, dump):
         "olist_customers_dataset.csv": ("olist_bundle", 4, 3, 0, 1),
     }
     assert reports["olist_order_items_dataset.csv"].reasons == [
-        (5, "order o9 is not in olist_orders_dataset.csv or the warehouse")]
+        (5, "order o9 is not in the accepted rows of olist_orders_dataset.csv or the warehouse")]
     assert reports["olist_order_payments_dataset.csv"].reasons == [
-        (5, "order_id o8 is in no row of olist_orders_dataset.csv")]
+        (5, "order_id 'o8' is in no row of olist_orders_dataset.csv")]
     rejects = reports["olist_order_payments_dataset.csv"].rejects.read_text(encoding="utf-8-sig").splitlines()
     assert rejects == ["line,reason,order_id,payment_sequential,payment_type,payment_installments,payment_value",
-                       "5,order_id o8 is in no row of olist_orders_dataset.csv,o8,1,credit_card,1,5.00"]
+                       "5,order_id 'o8' is in no row of olist_orders_dataset.csv,o8,1,credit_card,1,5.00"]
     rejects = reports["olist_order_items_dataset.csv"].rejects.read_text(encoding="utf-8-sig").splitlines()
     assert rejects == ["line,reason,order_id,order_item_id,product_id,seller_id,shipping_limit_date,price,freight_value",
-                       "5,order o9 is not in olist_orders_dataset.csv or the warehouse,o9,1,p3,s2,"
+                       "5,order o9 is not in the accepted rows of olist_orders_dataset.csv or the warehouse,o9,1,p3,s2,"
                        "2026-11-28 10:02:00,7.00,1.00"]  # as the file has it, under its own line
     con = warehouse.connect(project, read_only=True)
     try:
@@ -154,3 +154,83 @@ def test_a_bundle_that_cannot_work_is_refused_when_read(tmp_path, change, proble
     with pytest.raises(ConfigError, match=None) as e:
         bundle.load_bundle(tmp_path / "b.yaml")
     assert problem in str(e.value)
+
+
+def _dump(tmp_path, changes: dict[str, list[tuple[str, str]]]):
+    folder = tmp_path / "olist"
+    folder.mkdir()
+    for name, text in FILES.items():
+        for a, b in changes.get(name, []):
+            assert a in text
+            text = text.replace(a, b)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _orders(project) -> list[list]:
+    con = warehouse.connect(project, read_only=True)
+    try:
+        o = con.table("orders").order_by("order_id").execute()
+        return o[["order_id", "buyer_id", "goods_amount", "paid_amount"]].astype(object).where(o.notna(), None
+                                                                                            ).values.tolist()
+    finally:
+        con.disconnect()
+
+
+def test_headers_are_never_sql(project, tmp_path):
+    # a quote in a header, and a header written to run a statement: both are only names
+    import csv
+    import io
+
+    trap = tmp_path / "trap.csv"
+    folder = _dump(tmp_path, {})
+    rows = list(csv.reader(io.StringIO(FILES["olist_orders_dataset.csv"])))
+    rows[0] += ['say "hi"', f'x" FROM "orders" b; COPY (SELECT 1) TO \'{trap}\'; --']
+    rows[1:] = [r + ["a", "b"] for r in rows[1:]]
+    with (folder / "olist_orders_dataset.csv").open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    done, refused = ingest.ingest_paths(project, [folder], dry_run=True)
+    assert refused == [] and not trap.exists()
+    assert [r.rows_accepted for r in done if r.path.name == "olist_orders_dataset.csv"] == [3]
+
+
+def test_an_orders_total_is_that_of_the_lines_it_stores(project, tmp_path):
+    # o1's second line names an item id that is no number, and o2's line repeats o1's first line's key:
+    # both are rejected, and the orders' totals add only the lines stored (o1: 10.00; o2: none, 0.00)
+    folder = _dump(tmp_path, {"olist_order_items_dataset.csv": [("o1,2,p2", "o1,x,p2"), ("o2,1,p1", "o1,1,p1")]})
+    (items,) = [r for r in ingested(project, folder) if r.path.name == "olist_order_items_dataset.csv"]
+    assert items.reasons == [(3, "column order_item_id: expected a whole number, got 'x'"),
+                             (4, "duplicate key order_id=o1, line_no=1 (first on line 2)"),
+                             (5, "order o9 is not in the accepted rows of olist_orders_dataset.csv or the warehouse")]
+    assert _orders(project) == [["o1", "u1", Decimal("10.00"), Decimal("20.25")],
+                                ["o2", "u1", Decimal("0.00"), Decimal("13.00")],
+                                ["o3", "u3", Decimal("0.00"), Decimal("0.00")]]
+
+
+def test_blank_keys_join_nothing_and_a_file_with_only_its_header_adds_nothing(project, tmp_path):
+    # o3 names no customer and a customers row has no id: they do not find each other (o3 has no
+    # buyer; both unnamed customers are skipped); a payments file with only its header: nothing paid
+    payments = FILES["olist_order_payments_dataset.csv"].splitlines(keepends=True)
+    folder = _dump(tmp_path, {"olist_orders_dataset.csv": [("o3,c3", "o3, ")],
+                              "olist_customers_dataset.csv": [("c4,u4", ",u9")],
+                              "olist_order_payments_dataset.csv": [(line, "") for line in payments[1:]]})
+    reports = {r.path.name: r for r in ingested(project, folder)}
+    assert (reports["olist_customers_dataset.csv"].rows_accepted, reports["olist_customers_dataset.csv"].rows_skipped) \
+        == (2, 2)
+    assert reports["olist_order_payments_dataset.csv"].rows_read == 0
+    assert _orders(project) == [["o1", "u1", Decimal("15.25"), Decimal("0.00")],
+                                ["o2", "u1", Decimal("10.00"), Decimal("0.00")],
+                                ["o3", None, Decimal("0.00"), Decimal("0.00")]]
+
+
+def test_the_dumps_other_files_are_named_not_read_and_not_refused(project, dump):
+    (dump / "olist_sellers_dataset.csv").write_text("seller_id,seller_zip_code_prefix,seller_city,seller_state\n"
+                                                    "s1,01001,sao paulo,SP\n", encoding="utf-8")
+    (dump / "notes.csv").write_text("what,when\nstocktake,friday\n", encoding="utf-8")  # no part of the dump
+    done, refused = ingest.ingest_paths(project, [dump])
+    assert [str(e) for e in refused] == [f"{dump / 'notes.csv'}: its header (what, when) matches no preset; "
+                                         f"see params/sources/"]
+    sellers = [r for r in done if r.path.name == "olist_sellers_dataset.csv"]
+    assert [r.summary() for r in sellers] == [
+        "olist_sellers_dataset.csv [olist_bundle]: not read (a file of the dump the bundle does not use)"]
+    assert sum(r.rows_accepted for r in done) == 12  # the bundle's rows, as without the extra files

@@ -157,3 +157,32 @@ def test_channels_come_from_settings_with_secrets_from_the_environment(monkeypat
         chat.channels([{"kind": "slack", "url_env": "NOPE"}])
     with pytest.raises(ConfigError, match=r"unknown key\(s\) secrte"):
         chat.channels([{"kind": "feishu", "url": "https://open.feishu.cn/x", "secrte": "s"}])
+
+
+def test_a_broken_answer_or_a_bad_url_is_a_failed_delivery_that_names_no_key(tmp_path):
+    # a server that answers with no HTTP at all, and a webhook URL with a space in its key
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+
+    def garbage():
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            conn.recv(65536)
+            conn.sendall(b"garbage\r\n\r\n")
+            conn.close()
+
+    threading.Thread(target=garbage, daemon=True).start()
+    port = server.getsockname()[1]
+    broken = chat.deliver(chat.Channel("wecom", f"http://127.0.0.1:{port}/cgi-bin/webhook/send?key={KEY}"), MESSAGE,
+                          tries=2, sleep=lambda s: None)
+    spaced = chat.deliver(chat.Channel("slack", f"http://127.0.0.1:{port}/services/{KEY} x"), MESSAGE, tries=1,
+                          sleep=lambda s: None)
+    server.close()
+    assert (broken.ok, broken.tries, broken.problem) == (
+        False, 2, "wecom (127.0.0.1) could not be reached: BadStatusLine (2 tries)")
+    assert (spaced.ok, spaced.problem) == (False, "slack (127.0.0.1) could not be reached: InvalidURL (1 tries)")
+    assert KEY not in broken.problem + spaced.problem

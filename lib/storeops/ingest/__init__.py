@@ -47,6 +47,7 @@ class FileReport:
     rejects: Path | None = None
     rows_skipped: int = 0  # left out by the preset's skip rules: rows_read = accepted + rejected + skipped
     skipped_as: str = "the preset's skip rules"  # why they were (a bundle's customer no order names)
+    unused: bool = False  # a file of a dump its bundle does not use: not read
     dry_run: bool = False
     reasons: list[tuple[int, str]] = field(default_factory=list)  # (line, reason) of each rejected row
     #: how the paid column was read where it is net of refunds (columns.net_of_refunds)
@@ -55,6 +56,8 @@ class FileReport:
     floated: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        if self.unused:
+            return f"{self.path.name} [{self.preset}]: not read (a file of the dump the bundle does not use)"
         how = "detected" if self.detected else "given"
         out = (f"{self.path.name} [{self.preset}, {how}]: read {self.rows_read}, accepted {self.rows_accepted}, "
                f"rejected {self.rows_rejected}")
@@ -243,9 +246,10 @@ def ingest_paths(cfg: Config, paths: list[Path], *, preset: str | None = None, d
     available = presets.all_presets(cfg.root)
     parse.configure(cfg.raw.get("ingest") or {})
     paths = [f for p in map(Path, paths) for f in (_files_in(p) if p.is_dir() else [p])]
-    bundles, paths, refused = bundle.group(paths, bundle.all_bundles(cfg.root)) if not preset else ([], paths, [])
+    bundles, paths, refused, unused = bundle.group(paths, bundle.all_bundles(cfg.root)) if not preset \
+        else ([], paths, [], [])
     con = _open(cfg, dry_run)
-    done = []
+    done = [FileReport(f, b.name, True, 0, 0, 0, dry_run=dry_run, unused=True) for f, b in unused]
     try:
         for b, files in bundles:  # several files that make one store: one transaction, an accounting per file
             try:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ import pyarrow as pa
 from storeops import schema
 from storeops.config import Config, read_yaml
 from storeops.errors import ConfigError
-from storeops.ingest import presets, read
+from storeops.ingest import parse, presets, read
 from storeops.ingest.presets import ColumnSpec, Preset
 from storeops.ingest.read import FileRefused
 
@@ -60,6 +61,8 @@ class Bundle:
     #: canonical table → (the part it is read from, a row per row; its columns)
     tables: dict[str, tuple[str, list[ColumnSpec]]]
     path: Path | None = None
+    #: files of the dump the bundle does not use (``ignore:``): beside its files, not read and not refused
+    ignore: tuple[str, ...] = ()
 
     def part_of(self, ref: str) -> tuple[str | None, str]:
         """``customers.customer_unique_id`` → (customers, customer_unique_id); a bare header → (None, it)."""
@@ -91,12 +94,14 @@ def load_bundle(path: Path) -> Bundle:
     from storeops import settings
 
     raw = read_yaml(path, "bundle")
-    settings.known_keys(raw, ("name", "label", "bundle", "tables"), path)
+    settings.known_keys(raw, ("name", "label", "bundle", "tables", "ignore"), path)
     where = str(path)
     if not isinstance(raw.get("bundle"), dict) or not isinstance(raw.get("tables"), dict) or "name" not in raw:
         raise ConfigError(f"{where}: a bundle needs name, bundle (its files) and tables")
     parts = {}
     for alias, spec in raw["bundle"].items():
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", str(alias)):
+            _refuse(where, f"bundle.{alias}: a file's name in the bundle is letters, digits and _")
         spec = {"file": spec} if isinstance(spec, str) else spec
         if not isinstance(spec, dict) or "file" not in spec or set(spec) - {"file", "join", "optional"}:
             raise ConfigError(f"{where}: bundle.{alias} is {{file: <pattern>, join: {{<column>: <part>.<column>}}, "
@@ -128,7 +133,8 @@ def load_bundle(path: Path) -> Bundle:
                 spec = {**spec, "sum": f"`{spec['sum']}`"}
             specs.append(presets._spec(target, spec, where))
         tables[table] = (base, specs)
-    b = Bundle(str(raw["name"]), str(raw.get("label", raw["name"])), parts, tables, path)
+    b = Bundle(str(raw["name"]), str(raw.get("label", raw["name"])), parts, tables, path,
+               tuple(str(x) for x in raw.get("ignore") or ()))
     bases = {base for base, _ in tables.values()}
     for p in parts.values():  # a file no table is read from is accounted for by the rows it joins
         if p.alias not in bases and (not p.join or p.join[1] not in bases):
@@ -164,10 +170,11 @@ def all_bundles(root: Path) -> dict[str, Bundle]:
     return {b.name: b for b in (load_bundle(p) for p in resources.preset_files(root) if is_bundle(p))}
 
 
-def group(paths: list[Path], bundles: dict[str, Bundle]) -> tuple[list[tuple[Bundle, dict[str, Path]]], list[Path],
-                                                                   list[FileRefused]]:
-    """The files that make bundles (by name and header), the others, and files refused: a bundle's
-    file without a companion it needs, a file two parts would take."""
+def group(paths: list[Path], bundles: dict[str, Bundle]
+          ) -> tuple[list[tuple[Bundle, dict[str, Path]]], list[Path], list[FileRefused], list[tuple[Path, Bundle]]]:
+    """The files that make bundles (by name and header), the others, files refused (a bundle's file
+    without a companion it needs, a file two parts would take), and the files beside a bundle's that
+    it does not use (its ``ignore`` patterns)."""
     found: dict[str, dict[str, Path]] = {}
     rest, refused = [], []
     for path in paths:
@@ -199,57 +206,144 @@ def group(paths: list[Path], bundles: dict[str, Bundle]) -> tuple[list[tuple[Bun
                                        f"bundle was loaded") for f in files.values()]
             continue
         out.append((b, files))
-    return out, rest, refused
+    found_in = [bundles[n] for n in found]
+    unused = [(f, b) for f in rest for b in found_in if any(fnmatch.fnmatch(f.name.lower(), x.lower()) for x in b.ignore)]
+    return out, [f for f in rest if f not in {u for u, _ in unused}], refused, unused
 
 
 # ---------------------------------------------------------------- reading a bundle
 
-def _cells(path: Path, wanted: list[str]) -> tuple[pa.Table, list[str], list[list[str]]]:
-    """A part's rows as text, with the line each is on (``_line``); its header; its rows as read."""
-    table = read.read(path)
-    idx, _, _ = read.find_header(table, wanted, wanted)
-    header = read.column_names(table.header_at(idx))
-    rows = [(line, cells) for line, cells in table.rows(idx + 1) if any(str(c).strip() for c in cells)]
-    cols = {h: [c[i] if i < len(c) else "" for _, c in rows] for i, h in enumerate(header)}
-    return pa.table({"_line": [line for line, _ in rows], **cols}), header, [c for _, c in rows]
+@dataclass
+class Loaded:
+    """A part's rows in the in-memory DuckDB, under names of our own (a header is never SQL): a
+    header's text as ``c<i>``, its id as a key would read it as ``k<i>`` (trimmed, Excel's guard
+    off, blank as NULL: blank ids join nothing), an amount a sum adds as ``v<i>`` with ``b<i>`` set
+    where the cell holds no amount."""
+
+    header: list[str]
+    rows: list[list[str]]
+    lines: list[int]
+
+    def col(self, h: str) -> str:
+        return f"c{self.header.index(h)}"
+
+    def key(self, h: str) -> str:
+        return f"k{self.header.index(h)}"
+
+    def amount(self, h: str) -> tuple[str, str]:
+        i = self.header.index(h)
+        return f"v{i}", f"b{i}"
 
 
-def joined(b: Bundle, files: dict[str, Path], table: str, db: Any) -> tuple[pa.Table, Preset]:
+def _id(v: str) -> str | None:
+    try:
+        return parse.key(v)
+    except parse.BadValue:
+        return None
+
+
+def _amount(v: str) -> tuple[Decimal | None, bool]:
+    try:
+        d = parse.exact(v)
+    except parse.BadValue:
+        return None, True
+    return d, d is None
+
+
+def load_parts(b: Bundle, files: dict[str, Path]) -> tuple[Any, dict[str, Loaded]]:
+    """The bundle's files in an in-memory DuckDB, a table per part (:class:`Loaded`)."""
+    import duckdb
+
+    db = duckdb.connect()
+    kept = {}
+    for alias, path in files.items():
+        table = read.read(path)
+        wanted = b.headers(alias)
+        idx, _, _ = read.find_header(table, wanted, wanted)
+        header = read.column_names(table.header_at(idx))
+        rows = [(line, cells) for line, cells in table.rows(idx + 1) if any(str(c).strip() for c in cells)]
+        part = Loaded(header, [[*c, *[""] * (len(header) - len(c))][:len(header)] for _, c in rows],
+                      [line for line, _ in rows])
+        cols = {"_line": pa.array(part.lines, pa.int64())}
+        for i, h in enumerate(header):
+            cells = [r[i] for r in part.rows]
+            cols[f"c{i}"] = pa.array(cells, pa.string())
+            if h in _keys(b, alias):
+                cols[f"k{i}"] = pa.array([_id(v) for v in cells], pa.string())
+            if h in _summed(b, alias):
+                parsed = [_amount(v) for v in cells]
+                cols[f"v{i}"] = pa.array([d for d, _ in parsed], pa.decimal128(18, parse.EXACT_PLACES))
+                cols[f"b{i}"] = pa.array([bad for _, bad in parsed], pa.bool_())
+        db.register(f"_{alias}", pa.table(cols))
+        db.execute(f'CREATE TABLE "{alias}" AS SELECT * FROM "_{alias}"')  # alias: a YAML key, checked below
+        kept[alias] = part
+    return db, kept
+
+
+def _keys(b: Bundle, alias: str) -> set[str]:
+    """The headers of part ``alias`` a join reads."""
+    out = set()
+    for p in b.parts.values():
+        if p.join:
+            mine, other, theirs = p.join
+            out |= {mine} if p.alias == alias else {theirs} if other == alias else set()
+    return out
+
+
+def _summed(b: Bundle, alias: str) -> set[str]:
+    """The headers of part ``alias`` a sum adds."""
+    return {b.part_of(s.headers[0])[1] for _, specs in b.tables.values() for s in specs
+            if s.sum and b.part_of(s.headers[0])[0] == alias}
+
+
+def joined(b: Bundle, files: dict[str, Path], table: str, db: Any, kept: dict[str, Loaded],
+           taken: dict[str, set[int]]) -> tuple[pa.Table, Preset]:
     """The rows of canonical ``table``: its ``from`` file's rows, each with what the joins give it
     (columns named as the bundle writes them: ``customers.customer_unique_id``, ``sum(items.price)``),
-    and the preset that maps them."""
+    and the preset that maps them. A sum adds the rows of the joined file that load (``taken``: the
+    lines a file's own table accepted), so an order's total is that of its stored lines."""
     base, specs = b.tables[table]
-    selects, joins, mapped = ['b."_line" AS "_line"'], [], []
-    have = [r[0] for r in db.execute(f'DESCRIBE "{base}"').fetchall()]
-    selects += [f'b."{h}" AS "{h}"' for h in have if h != "_line"]
+    me = kept[base]
+    selects = ['b."_line"'] + [f'b."{me.col(h)}"' for h in me.header]
+    names = ["_line", *me.header]
+    joins, mapped = [], []
     for n, s in enumerate(specs):
         if s.sum:
             (ref,) = s.headers
             alias, col = b.part_of(ref)
-            mine, theirs = _link(b, base, alias) if alias and alias != base else (None, None)
-            if mine is None:
+            if not alias or alias == base or _link(b, base, alias) is None:
                 raise ConfigError(f"{b.path}: {table}.{s.target}: sum adds a column of a file joined to {base}")
-            v = f'TRY_CAST(replace(trim("{col}"), \',\', \'\') AS DECIMAL(18, 6))'
-            joins.append(f'LEFT JOIN (SELECT "{theirs}" AS k, sum({v}) AS v, count(*) FILTER (WHERE {v} IS NULL) AS bad '
-                         f'FROM "{alias}" GROUP BY 1) s{n} ON s{n}.k = b."{mine}"')
-            name = f"sum({ref})"  # no row: 0; a row without an amount: empty, and the row is rejected for it
+            mine, theirs = _link(b, base, alias)
+            them = kept[alias]
+            v, bad = them.amount(col)
+            only = f'WHERE "_line" IN (SELECT "_line" FROM "_taken_{alias}")' if alias in taken else ""
+            if alias in taken:
+                db.register(f"_taken_{alias}", pa.table({"_line": pa.array(sorted(taken[alias]), pa.int64())}))
+            joins.append(f'LEFT JOIN (SELECT "{them.key(theirs)}" AS k, sum("{v}") AS v, count(*) FILTER (WHERE "{bad}") '
+                         f'AS bad FROM "{alias}" {only} GROUP BY 1) s{n} ON s{n}.k = b."{me.key(mine)}"')
+            # no row: 0; a row without an amount: empty, and the order is rejected for it
             selects.append(f"CASE WHEN s{n}.k IS NULL THEN '0' WHEN s{n}.bad > 0 THEN NULL "
-                           f'ELSE CAST(round(s{n}.v, 2) AS VARCHAR) END AS "{name}"')
-            mapped.append(replace(s, sum=None, column=name))
+                           f"ELSE CAST(round(s{n}.v, 2) AS VARCHAR) END")
+            names.append(f"sum({ref})")
+            mapped.append(replace(s, sum=None, column=names[-1]))
             continue
         for ref in s.headers:
             alias, col = b.part_of(ref)
-            if alias and alias != base:
+            if alias and alias != base and ref not in names:
                 mine, theirs = _link(b, base, alias)
-                repeats = db.execute(f'SELECT "{theirs}" FROM "{alias}" GROUP BY 1 HAVING count(*) > 1 LIMIT 1').fetchone()
+                them = kept[alias]
+                repeats = db.execute(f'SELECT "{them.key(theirs)}" FROM "{alias}" WHERE "{them.key(theirs)}" IS NOT NULL '
+                                     f'GROUP BY 1 HAVING count(*) > 1 LIMIT 1').fetchone()
                 if repeats:
                     raise FileRefused(files[alias], f"{theirs} {repeats[0]!r} is on more than one row, so "
                                                     f"{ref} gives {table}.{s.target} no one value (sum it?)")
-                joins.append(f'LEFT JOIN "{alias}" j{n} ON j{n}."{theirs}" = b."{mine}"')
-                selects.append(f'j{n}."{col}" AS "{ref}"')
+                joins.append(f'LEFT JOIN "{alias}" j{n} ON j{n}."{them.key(theirs)}" = b."{me.key(mine)}"')
+                selects.append(f'j{n}."{them.col(col)}"')
+                names.append(ref)
         mapped.append(s)
-    sql = f'SELECT {", ".join(dict.fromkeys(selects))} FROM "{base}" b {" ".join(joins)} ORDER BY b."_line"'
-    rows = db.execute(sql).fetch_arrow_table()
+    sql = (f'SELECT {", ".join(f"{x} AS o{i}" for i, x in enumerate(selects))} FROM "{base}" b {" ".join(joins)} '
+           f'ORDER BY b."_line"')
+    rows = db.execute(sql).fetch_arrow_table().rename_columns(names)
     preset = Preset(f"{b.name}:{base}", f"{b.label} ({base})", "csv", "utf-8", {table: mapped})
     return rows, preset
 
@@ -269,48 +363,51 @@ def as_table(path: Path, rows: pa.Table) -> read.Table:
                       [1, *lines[:read.HEADER_SEARCH_ROWS]], stream, decodes=True)
 
 
-def load_parts(b: Bundle, files: dict[str, Path]) -> tuple[Any, dict[str, tuple[list[str], list[list[str]], list[int]]]]:
-    """The bundle's files in an in-memory DuckDB, a table per part; per part its header, rows and lines."""
-    import duckdb
-
-    db = duckdb.connect()
-    kept = {}
-    for alias, path in files.items():
-        cells, header, rows = _cells(path, b.headers(alias))
-        db.register(f"_{alias}", cells)
-        db.execute(f'CREATE TABLE "{alias}" AS SELECT * FROM "_{alias}"')
-        kept[alias] = (header, rows, cells["_line"].to_pylist())
-    return db, kept
-
-
 def ingest(cfg: Config, con: Any, b: Bundle, files: dict[str, Path], dry_run: bool = False) -> list:
     """Load a bundle's files: each canonical table from its joined rows, all in one transaction; a
-    FileReport per file (per file and table where one file feeds two)."""
+    FileReport per file (per file and table where one file feeds two). An order's total adds the
+    lines its items file loads, so the items are read once before the orders (their orders then
+    being the orders file's ids) and again after (their orders being the orders it accepted)."""
     from storeops import ingest as _ingest
 
-    db, kept = load_parts(b, files)
-    done = []
-    for table in sorted(b.tables, key=presets.load_rank):
+    try:
+        db, kept = load_parts(b, files)
+    except (pa.ArrowException, ValueError) as e:
+        raise FileRefused(next(iter(files.values())), f"bundle {b.name}: its files could not be read together "
+                                                      f"({type(e).__name__}: {str(e).splitlines()[0][:200]})") from None
+
+    def reading(table: str, taken: dict[str, set[int]], known: set | None, orders_file: Path | None):
         base = b.tables[table][0]
-        if base not in files:  # an optional file the dump does not have
-            continue
-        rows, preset = joined(b, files, table, db)
-        orders = next((d for d in done if "orders" in d.out), None)
+        rows, preset = joined(b, files, table, db, kept, taken)
         r = _ingest.read_file(cfg, con, files[base], preset=preset.name, available={preset.name: preset},
-                              table=as_table(files[base], rows), dry_run=dry_run,
-                              known=set(orders.out["orders"]["order_id"].to_pylist()) if orders else None,
-                              orders_in=f"{orders.source.name} or the warehouse" if orders else None)
+                              table=as_table(files[base], rows), dry_run=dry_run, known=known,
+                              orders_in=f"the accepted rows of {orders_file.name} or the warehouse" if orders_file else None)
         r.report.preset, r.report.detected = b.name, True
-        done.append(r)
+        return r
+
+    tables = [t for t in sorted(b.tables, key=presets.load_rank) if b.tables[t][0] in files]
+    taken: dict[str, set[int]] = {}
+    orders_base = b.tables["orders"][0] if "orders" in tables else None
+    if orders_base and "order_items" in tables and b.tables["order_items"][0] in {
+            b.part_of(s.headers[0])[0] for s in b.tables["orders"][1] if s.sum}:
+        items = b.tables["order_items"][0]
+        ids = {_id(v) for v in _column(kept[orders_base], b, "orders", "order_id")} - {None}
+        first = reading("order_items", {}, ids, files[orders_base])
+        taken[items] = set(kept[items].lines) - {line for line, _, _ in first.rejected}
+    done = []
+    for table in tables:
+        orders = next((d for d in done if "orders" in d.out), None)
+        done.append(reading(table, taken, set(orders.out["orders"]["order_id"].to_pylist()) if orders else None,
+                            orders.source if orders else None))
     reports = [d.report for d in done]
     apart = []
     for alias in (a for a in files if a not in {base for base, _ in b.tables.values()}):
-        header, rows, lines = kept[alias]
-        taken, bad, skipped = _account(b, alias, db, done, files)
-        report = _ingest.FileReport(files[alias], b.name, True, len(lines), len(taken), len(bad), dry_run=dry_run,
+        part = kept[alias]
+        ok, bad, skipped = _account(b, alias, db, kept, done, files)
+        report = _ingest.FileReport(files[alias], b.name, True, len(part.lines), len(ok), len(bad), dry_run=dry_run,
                                     reasons=bad, rows_skipped=len(skipped), skipped_as="no row loaded names them")
-        at = dict(zip(lines, rows))
-        apart.append((report, header, [(line, why, at[line]) for line, why in bad]))
+        at = dict(zip(part.lines, part.rows))
+        apart.append((report, part.header, [(line, why, at[line]) for line, why in bad]))
         reports.append(report)
     if not dry_run:
         _ingest.write(cfg, con, done)
@@ -320,25 +417,36 @@ def ingest(cfg: Config, con: Any, b: Bundle, files: dict[str, Path], dry_run: bo
     return reports
 
 
-def _account(b: Bundle, alias: str, db: Any, done: list, files: dict[str, Path]
+def _column(part: Loaded, b: Bundle, table: str, target: str) -> list[str]:
+    """The cells of ``part`` that a table's column is read from."""
+    spec = next((s for s in b.tables[table][1] if s.target == target), None)
+    if spec is None or spec.column not in part.header:
+        return []
+    i = part.header.index(spec.column)
+    return [r[i] for r in part.rows]
+
+
+def _account(b: Bundle, alias: str, db: Any, kept: dict[str, Loaded], done: list, files: dict[str, Path]
              ) -> tuple[list[int], list[tuple[int, str]], list[int]]:
     """A part no table is read from, row by row: (lines taken into an accepted row, (line, reason) of
     lines rejected, lines skipped). A part summed into another's rows (payments) hangs off them: a row
     whose order is rejected or in no file is rejected. A part looked up (customers) is skipped where no
     accepted row names it."""
     part = b.parts[alias]
-    lines = [r[0] for r in db.execute(f'SELECT "_line" FROM "{alias}" ORDER BY 1').fetchall()]
+    me = kept[alias]
     if not part.join:
-        return lines, [], []
+        return list(me.lines), [], []
     mine, other, theirs = part.join
-    summed = any(s.sum and b.part_of(s.headers[0])[0] == alias for _, specs in b.tables.values() for s in specs)
+    summed = bool(_summed(b, alias))
     base = next(d for d in done if d.source == files[other])
     bad_lines = {line for line, _, _ in base.rejected}
-    keys = db.execute(f'SELECT "_line", "{theirs}" FROM "{other}"').fetchall()
-    accepted = {k for line, k in keys if line not in bad_lines}
-    rejected = {k: line for line, k in keys if line in bad_lines}
+    them = kept[other]
+    keys = db.execute(f'SELECT "_line", "{them.key(theirs)}" FROM "{other}"').fetchall()
+    accepted = {k for line, k in keys if line not in bad_lines and k is not None}
+    rejected = {k: line for line, k in keys if line in bad_lines and k is not None}
     taken, bad, skipped = [], [], []
-    for line, key in db.execute(f'SELECT "_line", "{mine}" FROM "{alias}" ORDER BY 1').fetchall():
+    for line, key, cell in db.execute(f'SELECT "_line", "{me.key(mine)}", "{me.col(mine)}" FROM "{alias}" '
+                                      f'ORDER BY 1').fetchall():
         if key in accepted:
             taken.append(line)
         elif not summed:
@@ -346,5 +454,5 @@ def _account(b: Bundle, alias: str, db: Any, done: list, files: dict[str, Path]
         elif key in rejected:
             bad.append((line, f"{mine} {key}: its row of {files[other].name} (line {rejected[key]}) was rejected"))
         else:
-            bad.append((line, f"{mine} {key} is in no row of {files[other].name}"))
+            bad.append((line, f"{mine} {cell!r} is in no row of {files[other].name}"))
     return taken, bad, skipped

@@ -11,6 +11,7 @@ import base64
 import datetime as _dt
 import hashlib
 import hmac
+import http.client
 import json
 import os
 import time
@@ -136,7 +137,8 @@ def deliver(c: Channel, m: Message, *, tries: int = 3, backoff: float = 1.0, tim
             problem = f"{c.name} answered HTTP {e.code}"
             if e.code != 429 and e.code < 500:
                 return Delivery(c.name, False, attempt, problem)
-        except (urllib.error.URLError, OSError) as e:
+        except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as e:
+            # the type only: an exception's text may quote the URL, and the URL holds the key
             reason = getattr(e, "reason", e)
             problem = f"{c.name} could not be reached: {type(reason).__name__}"
         if attempt < tries:
@@ -162,16 +164,22 @@ def fire(alerts: dict[str, Message], to: list[Channel], state: Path, day: _dt.da
     ``state``: a JSON file of the day's keys, rewritten whole (written beside and renamed)."""
     seen = json.loads(state.read_text(encoding="utf-8")) if state.is_file() else {}
     done = set(seen.get(day.isoformat(), []))
+    state.parent.mkdir(parents=True, exist_ok=True)
     out = []
     for key, m in alerts.items():
         if key in done:
             continue
         results = [deliver(c, m, **how) for c in to]
         out += results
-        if any(r.ok for r in results):
+        if any(r.ok for r in results):  # noted at once: a run cut short never posts it twice
             done.add(key)
-    state.parent.mkdir(parents=True, exist_ok=True)
-    tmp = state.with_name(f".{state.name}.tmp")
-    tmp.write_text(json.dumps({day.isoformat(): sorted(done)}, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, state)
+        _save(state, {day.isoformat(): sorted(done)})
+    if not state.is_file():
+        _save(state, {day.isoformat(): sorted(done)})
     return out
+
+
+def _save(state: Path, data: dict) -> None:
+    tmp = state.with_name(f".{state.name}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, state)
