@@ -138,8 +138,6 @@ class Reading:
     carried: dict[str, list[str]]
     rejected: list[tuple[int, str, list]]
     names: list[str]
-    #: the file the rows came from: the one the log and the rejects name (a bundle reads a joined copy)
-    source: Path
 
 
 def read_file(cfg: Config, con: ibis.BaseBackend, path: Path, *, preset: str | None = None,
@@ -177,7 +175,7 @@ def read_file(cfg: Config, con: ibis.BaseBackend, path: Path, *, preset: str | N
     out = {t: pa.concat_tables(accepted.get(t) or [schema.table(t).schema.to_pyarrow().empty_table()])
            for t in p.loading_order}
     names = read.column_names(loads[0].header)  # every reading reads the same header
-    return Reading(report, out, {t: _carried(p, t, names) for t in out}, rejected, names, path)
+    return Reading(report, out, {t: _carried(p, t, names) for t in out}, rejected, names)
 
 
 def write(cfg: Config, con: ibis.BaseBackend, done: list[Reading]) -> None:
@@ -189,14 +187,14 @@ def write(cfg: Config, con: ibis.BaseBackend, done: list[Reading]) -> None:
     log = []
     for d in done:
         digest = hashlib.sha256()
-        with d.source.open("rb") as f:
+        with d.report.path.open("rb") as f:
             for block in iter(lambda: f.read(1 << 20), b""):
                 digest.update(block)
         r = d.report
         for t, rows in d.out.items():
             out.setdefault(t, []).append(rows)
             carried[t] = list(dict.fromkeys([*carried.get(t, []), *d.carried[t]]))
-            log.append({"ingested_at": now, "file_hash": digest.hexdigest(), "table_name": t, "file": str(d.source),
+            log.append({"ingested_at": now, "file_hash": digest.hexdigest(), "table_name": t, "file": str(d.report.path),
                         "preset": r.preset, "rows_read": r.rows_read, "rows_accepted": r.rows_accepted,
                         "rows_rejected": r.rows_rejected, "rows_skipped": r.rows_skipped,
                         "rows_written": rows.num_rows})
@@ -206,7 +204,7 @@ def write(cfg: Config, con: ibis.BaseBackend, done: list[Reading]) -> None:
     for d in done:  # a table one file feeds: what the upsert wrote; else each file's rows
         d.report.written = {t: written[t] if len(out[t]) == 1 else rows.num_rows for t, rows in d.out.items()}
         if d.rejected:
-            d.report.rejects = write_rejects(cfg, d.source, d.names, d.rejected)
+            d.report.rejects = write_rejects(cfg, d.report.path, d.names, d.rejected)
 
 
 #: the summary line's word on a paid column found net of refunds (the preset says nothing: `paid_is_net_of_refunds`

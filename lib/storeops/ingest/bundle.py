@@ -78,22 +78,28 @@ class Bundle:
                     a, col = self.part_of(ref)
                     if (a or base) == alias:
                         out.append(col)
+        return list(dict.fromkeys([*out, *sorted(self.join_columns(alias))]))
+
+    def join_columns(self, alias: str) -> set[str]:
+        """The headers of part ``alias`` a join reads."""
+        out = set()
         for p in self.parts.values():
             if p.join:
                 mine, other, theirs = p.join
-                out += [mine] if p.alias == alias else [theirs] if other == alias else []
-        return list(dict.fromkeys(out))
+                out |= {mine} if p.alias == alias else {theirs} if other == alias else set()
+        return out
+
+    def summed(self, alias: str) -> set[str]:
+        """The headers of part ``alias`` a sum adds."""
+        return {self.part_of(s.headers[0])[1] for _, specs in self.tables.values() for s in specs
+                if s.sum and self.part_of(s.headers[0])[0] == alias}
 
 
-def is_bundle(path: Path) -> bool:
-    raw = read_yaml(path, "preset")
-    return isinstance(raw, dict) and "bundle" in raw
-
-
-def load_bundle(path: Path) -> Bundle:
+def load_bundle(path: Path, raw: dict | None = None) -> Bundle:
+    """The bundle in ``path`` (``raw``: its YAML, where it is read already)."""
     from storeops import settings
 
-    raw = read_yaml(path, "bundle")
+    raw = read_yaml(path, "bundle") if raw is None else raw
     settings.known_keys(raw, ("name", "label", "bundle", "tables", "ignore"), path)
     where = str(path)
     if not isinstance(raw.get("bundle"), dict) or not isinstance(raw.get("tables"), dict) or "name" not in raw:
@@ -108,8 +114,9 @@ def load_bundle(path: Path) -> Bundle:
                               f"optional: true}}, not {spec!r}")
         join = None
         if spec.get("join"):
-            ((mine, ref),) = dict(spec["join"]).items() if len(spec["join"]) == 1 else \
-                (_refuse(where, f"bundle.{alias}.join joins on one column"),)
+            if len(spec["join"]) != 1:
+                _refuse(where, f"bundle.{alias}.join joins on one column")
+            ((mine, ref),) = dict(spec["join"]).items()
             other, _, theirs = str(ref).partition(".")
             if other not in raw["bundle"] or not theirs:
                 _refuse(where, f"bundle.{alias}.join: {ref!r} names no part of the bundle (<part>.<column>)")
@@ -167,7 +174,8 @@ def _link(b: Bundle, base: str, other: str) -> tuple[str, str] | None:
 def all_bundles(root: Path) -> dict[str, Bundle]:
     from storeops import resources
 
-    return {b.name: b for b in (load_bundle(p) for p in resources.preset_files(root) if is_bundle(p))}
+    raws = ((p, read_yaml(p, "preset")) for p in resources.preset_files(root))
+    return {b.name: b for b in (load_bundle(p, raw) for p, raw in raws if "bundle" in raw)}
 
 
 def group(paths: list[Path], bundles: dict[str, Bundle]
@@ -265,35 +273,19 @@ def load_parts(b: Bundle, files: dict[str, Path]) -> tuple[Any, dict[str, Loaded
         part = Loaded(header, [[*c, *[""] * (len(header) - len(c))][:len(header)] for _, c in rows],
                       [line for line, _ in rows])
         cols = {"_line": pa.array(part.lines, pa.int64())}
+        keys, summed = b.join_columns(alias), b.summed(alias)
         for i, h in enumerate(header):
             cells = [r[i] for r in part.rows]
             cols[f"c{i}"] = pa.array(cells, pa.string())
-            if h in _keys(b, alias):
+            if h in keys:
                 cols[f"k{i}"] = pa.array([_id(v) for v in cells], pa.string())
-            if h in _summed(b, alias):
+            if h in summed:
                 parsed = [_amount(v) for v in cells]
                 cols[f"v{i}"] = pa.array([d for d, _ in parsed], pa.decimal128(18, parse.EXACT_PLACES))
                 cols[f"b{i}"] = pa.array([bad for _, bad in parsed], pa.bool_())
-        db.register(f"_{alias}", pa.table(cols))
-        db.execute(f'CREATE TABLE "{alias}" AS SELECT * FROM "_{alias}"')  # alias: a YAML key, checked below
+        db.register(alias, pa.table(cols))  # alias: letters, digits and _ (load_bundle)
         kept[alias] = part
     return db, kept
-
-
-def _keys(b: Bundle, alias: str) -> set[str]:
-    """The headers of part ``alias`` a join reads."""
-    out = set()
-    for p in b.parts.values():
-        if p.join:
-            mine, other, theirs = p.join
-            out |= {mine} if p.alias == alias else {theirs} if other == alias else set()
-    return out
-
-
-def _summed(b: Bundle, alias: str) -> set[str]:
-    """The headers of part ``alias`` a sum adds."""
-    return {b.part_of(s.headers[0])[1] for _, specs in b.tables.values() for s in specs
-            if s.sum and b.part_of(s.headers[0])[0] == alias}
 
 
 def joined(b: Bundle, files: dict[str, Path], table: str, db: Any, kept: dict[str, Loaded],
@@ -310,9 +302,7 @@ def joined(b: Bundle, files: dict[str, Path], table: str, db: Any, kept: dict[st
     for n, s in enumerate(specs):
         if s.sum:
             (ref,) = s.headers
-            alias, col = b.part_of(ref)
-            if not alias or alias == base or _link(b, base, alias) is None:
-                raise ConfigError(f"{b.path}: {table}.{s.target}: sum adds a column of a file joined to {base}")
+            alias, col = b.part_of(ref)  # a joined part's column, linked to base (load_bundle)
             mine, theirs = _link(b, base, alias)
             them = kept[alias]
             v, bad = them.amount(col)
@@ -398,7 +388,7 @@ def ingest(cfg: Config, con: Any, b: Bundle, files: dict[str, Path], dry_run: bo
     for table in tables:
         orders = next((d for d in done if "orders" in d.out), None)
         done.append(reading(table, taken, set(orders.out["orders"]["order_id"].to_pylist()) if orders else None,
-                            orders.source if orders else None))
+                            orders.report.path if orders else None))
     reports = [d.report for d in done]
     apart = []
     for alias in (a for a in files if a not in {base for base, _ in b.tables.values()}):
@@ -432,13 +422,10 @@ def _account(b: Bundle, alias: str, db: Any, kept: dict[str, Loaded], done: list
     lines rejected, lines skipped). A part summed into another's rows (payments) hangs off them: a row
     whose order is rejected or in no file is rejected. A part looked up (customers) is skipped where no
     accepted row names it."""
-    part = b.parts[alias]
     me = kept[alias]
-    if not part.join:
-        return list(me.lines), [], []
-    mine, other, theirs = part.join
-    summed = bool(_summed(b, alias))
-    base = next(d for d in done if d.source == files[other])
+    mine, other, theirs = b.parts[alias].join  # one a table is read from (load_bundle)
+    summed = bool(b.summed(alias))
+    base = next(d for d in done if d.report.path == files[other])
     bad_lines = {line for line, _, _ in base.rejected}
     them = kept[other]
     keys = db.execute(f'SELECT "_line", "{them.key(theirs)}" FROM "{other}"').fetchall()

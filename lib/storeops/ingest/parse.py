@@ -16,6 +16,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from storeops import schema
+
 
 class BadValue(ValueError):
     """A cell that does not hold what its column needs; the message says what was expected."""
@@ -286,8 +288,8 @@ def province(s: str) -> str | None:
 def for_dtype(dtype: str, tz: str, *, is_key: bool = False, date_order: str | None = None):
     """The parser for a canonical column type (``is_key``: an id, see :func:`key`); each has a
     ``plain`` pass (see :func:`column`)."""
-    if dtype.startswith("decimal"):  # a line's price and amount as given (schema.LINE_MONEY), else cents
-        return exact if dtype.endswith(f", {EXACT_PLACES})") else money
+    if dtype.startswith("decimal"):  # a line's price and amount as given, else cents
+        return exact if dtype == schema.LINE_MONEY else money
     if dtype in ("int32", "int64"):
         def parse_int(s: str) -> int | None:
             return integer(s, dtype)

@@ -238,10 +238,11 @@ PRESET_KEYS = ("name", "label", "format", "encoding", "tables", "group_by", "wri
                "excel_text", "time_offset", "date_order", "paid_is_net_of_refunds", "skip", "route")
 
 
-def load_preset(path: Path) -> Preset:
+def load_preset(path: Path, raw: dict | None = None) -> Preset:
+    """The preset in ``path`` (``raw``: its YAML, where it is read already)."""
     from storeops import settings
 
-    raw = read_yaml(path, "preset")
+    raw = read_yaml(path, "preset") if raw is None else raw
     settings.known_keys(raw, PRESET_KEYS, path)
     where = str(path)
     for key in ("name", "tables"):
@@ -339,12 +340,11 @@ def all_presets(root: Path) -> dict[str, Preset]:
     from storeops import resources
 
     out = {f"canonical_{t}": canonical(t) for t in schema.TABLES if t != schema.INGEST_LOG.name}
-    from storeops.ingest.bundle import is_bundle
-
     for p in resources.preset_files(root):
-        if is_bundle(p):  # several files together: ingest.bundle
+        raw = read_yaml(p, "preset")
+        if "bundle" in raw:  # several files together: ingest.bundle
             continue
-        preset = load_preset(p)
+        preset = load_preset(p, raw)
         out[preset.name] = preset
     return out
 

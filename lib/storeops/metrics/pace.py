@@ -59,4 +59,3 @@ def pace(t: Tables, day: _dt.date, hour: int, like_days: list[_dt.date]) -> Proj
     """Paid by ``hour`` on ``day`` and the day it points to, against ``like_days``."""
     got = paid_by_hour(t, [day, *like_days], hour)
     return projection(got[day][0], [got[d] for d in like_days])
-

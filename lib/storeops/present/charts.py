@@ -8,8 +8,7 @@ import datetime as _dt
 import html
 import io
 import textwrap
-from collections.abc import Sequence
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -83,16 +82,26 @@ def _every(n: int, width: float) -> int:
     return 1 if width == WIDE and n <= 14 else max(1, -(-n // 7))
 
 
+def _shown(ax, v: float) -> list[float]:
+    """The y ticks an axis shows as it is drawn (``v`` alone before it has any)."""
+    lo, hi = ax.get_ylim()
+    return [t for t in ax.get_yticks() if lo <= t <= hi] or [v]
+
+
+def _thousands(a: float) -> tuple[float, str]:
+    """Where an en phone's chart writes an amount short: in millions or thousands (¥2.80M, ¥374K)."""
+    return (1e6, "M") if a >= 1e6 else (1e3, "K")
+
+
 def _money_axis(ax, lang: Lang, width: float = WIDE) -> None:
     """Money ticks at one scale with the decimals that write each tick exactly (¥9.75万 beside ¥10万,
     never ¥10.2万 for 10.25万), chosen from the ticks shown when the axis is drawn; on a phone's chart
     in thousands or millions in en (¥3.5M), as 万 is in zh."""
     def fmt(v, _):
-        lo, hi = ax.get_ylim()
-        ticks = [t for t in ax.get_yticks() if lo <= t <= hi] or [v]
+        ticks = _shown(ax, v)
         unit, _places, suffix = formats.scale_of(ticks, lang)
         if width == NARROW and suffix == "" and max(abs(t) for t in ticks) >= 1e4:
-            unit, suffix = (1e6, "M") if max(abs(t) for t in ticks) >= 1e6 else (1e3, "K")
+            unit, suffix = _thousands(max(abs(t) for t in ticks))
         places = next((p for p in range(3) if all(abs(round(t / unit, p) - t / unit) < 1e-9 for t in ticks)), 2)
         return formats.money(v, lang, scale=(unit, places, suffix))
 
@@ -102,8 +111,7 @@ def _money_axis(ax, lang: Lang, width: float = WIDE) -> None:
 def _pct_axis(ax) -> None:
     """Percent ticks with the decimals that tell them apart (3.95%, 4.00%, never 4.0%, 4.0%)."""
     def fmt(v, _):
-        lo, hi = ax.get_ylim()
-        ticks = [t for t in ax.get_yticks() if lo <= t <= hi] or [v]
+        ticks = _shown(ax, v)
         places = next((p for p in range(4) if len({round(t * 100, p) for t in ticks}) == len(ticks)), 3)
         return formats.pct(v, places=places)
 
@@ -156,7 +164,7 @@ def trends(df: pd.DataFrame, report_day: _dt.date | None, lang: Lang, labels: di
     return _render(draw, f"{names}: {days[0]} – {days[-1]}")
 
 
-def lines(df: pd.DataFrame, x: str, series: dict[str, str], unit: str, lang: Lang, ylabel: str = "") -> Chart:
+def lines(df: pd.DataFrame, x: str, series: dict[str, str], unit: str, lang: Lang) -> Chart:
     """A few series over months (``x``: a label per row, oldest first): a 12-month trend of costs or of
     service scores, beside the table that gives its figures. ``series``: {column: label}; ``unit``:
     money, rate or ratio (a DSR score)."""
@@ -172,8 +180,6 @@ def lines(df: pd.DataFrame, x: str, series: dict[str, str], unit: str, lang: Lan
             _money_axis(ax, lang, width)
         elif unit == "rate":
             _pct_axis(ax)
-        if ylabel:
-            ax.set_ylabel(ylabel)
         step = 1 if width == WIDE else max(1, -(-len(labels) // 4))
         ax.set_xticks(xs[::step])
         ax.set_xticklabels([lab[2:] if width == NARROW and len(lab) == 7 else lab for lab in labels[::step]])
@@ -274,7 +280,7 @@ def _short(v: float, lang: Lang, width: float) -> str:
     a = abs(v)
     if width == WIDE or lang == "zh" or a < 1e4:
         return formats.money(v, lang)
-    unit, suffix = (1e6, "M") if a >= 1e6 else (1e3, "K")
+    unit, suffix = _thousands(a)
     return formats.money(v, lang, scale=(unit, 2 if a / unit < 10 else 1 if a / unit < 100 else 0, suffix))
 
 

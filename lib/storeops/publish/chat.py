@@ -76,8 +76,8 @@ class Message:
     link: str | None = None  # the report the alert is about
 
 
-def _markdown(m: Message, bold: str = "**") -> str:
-    out = [f"{bold}{m.title}{bold}", *(f"- {line}" for line in m.lines)]
+def _markdown(m: Message, bold: str = "**", title: bool = True) -> str:
+    out = [*([f"{bold}{m.title}{bold}"] if title else []), *(f"- {line}" for line in m.lines)]
     if m.link:
         out.append(f"[{m.link}]({m.link})" if bold == "**" else f"<{m.link}|{m.link}>")
     return "\n".join(out)
@@ -97,7 +97,7 @@ def request(c: Channel, m: Message, now: float) -> tuple[str, dict]:
     if c.kind == "feishu":  # 自定义机器人: an interactive card; signed in the body (签名校验)
         body: dict = {"msg_type": "interactive", "card": {
             "header": {"title": {"tag": "plain_text", "content": m.title}},
-            "elements": [{"tag": "markdown", "content": _markdown(Message("", m.lines, m.link)).lstrip("*\n")}]}}
+            "elements": [{"tag": "markdown", "content": _markdown(m, title=False)}]}}
         if c.secret:
             ts = str(int(now))
             sign = hmac.new(f"{ts}\n{c.secret}".encode(), b"", hashlib.sha256).digest()

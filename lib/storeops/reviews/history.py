@@ -15,6 +15,8 @@ from storeops.present.tables import KEY, Col, Html
 from storeops.reviews.context import ReviewContext
 
 MONTHS = 12
+#: the operating costs the 12-month chart draws (the table beside it gives paid amount and ratios too)
+COSTS = ("ad_cost", "discounts", "free_shipping")
 
 
 def _months(ctx: ReviewContext) -> list[Period]:
@@ -40,10 +42,12 @@ def costs(ctx: ReviewContext) -> Html:
             Col("marketing_cost_ratio", "marketing_cost_ratio", "rate", KEY), Col("store_roas", "store_roas", "ratio")]
     if not ads:
         cols = [col for col in cols if col.name not in ("ad_cost", "store_roas")]
-        return out + _trend(c, cols[1:4], "money", lang) + tables.data_table("costs", c, cols, lang) + ctx.gaps("ads")
+    chart = _trend(c, [col for col in cols if col.name in COSTS], "money", lang)
+    out += chart + tables.data_table("costs", c, cols, lang)
+    if not ads:
+        return out + ctx.gaps("ads")
     for k in ("store_roas", "ad_cost"):
         ctx.explain(k)
-    out += _trend(c, cols[1:4], "money", lang) + tables.data_table("costs", c, cols, lang)
     ch = _ads.spend_by_channel(ctx.t, months)
     if ch.empty or len(ch.columns) < 2:
         return out + ctx.gaps("ads")
@@ -71,7 +75,8 @@ def service_quality(ctx: ReviewContext) -> Html:
     if ctx.tracks("tickets"):
         cols.append(Col("ticket_sla", "ticket_sla", "rate"))
     ctx.explain("dsr")
-    return out + _trend(df, cols[1:1 + len(_svc.DSR)], "ratio", lang) + tables.data_table("service_quality", df, cols, lang) + ctx.gaps("tickets", "refund_lines")
+    return (out + _trend(df, [col for col in cols if col.name in _svc.DSR], "ratio", lang)
+            + tables.data_table("service_quality", df, cols, lang) + ctx.gaps("tickets", "refund_lines"))
 
 
 def _trend(df: pd.DataFrame, cols: list[Col], unit: str, lang) -> Html:
