@@ -1,5 +1,5 @@
 """make bench: wall time and peak memory of each review (`storeops run daily`, weekly, replenishment,
-monthly), and of ingest, against floors, in one run.
+monthly), of the hourly pace check, and of ingest, against floors, in one run.
 
 The floor is the same runner (papermill + nbconvert + summary) executing and
 exporting benchmarks/floor.ipynb, an empty parameterised notebook. Each tier is
@@ -67,6 +67,12 @@ def run_weekly(root: Path) -> list[str]:
 
 def run_monthly(root: Path) -> list[str]:
     return [str(BIN / "storeops"), "run", "monthly", "--month", MONTH, "--config", str(root / "params" / "store.yaml")]
+
+
+def run_pace(root: Path) -> list[str]:
+    """The hourly pace check at 14:00 of the last day, alerts left out (they post, they do not compute)."""
+    return [str(BIN / "storeops"), "run", "pace", "--date", DAY, "--hour", "14", "--no-alerts", "--config",
+            str(root / "params" / "store.yaml")]
 
 
 def run_replenishment(root: Path) -> list[str]:
@@ -262,6 +268,8 @@ def main() -> None:
     ap.add_argument("--no-spark", dest="spark", action="store_false", help="leave out the Spark tier")
     ap.add_argument("--no-growth", dest="growth", action="store_false",
                     help="leave out the scale-10 store grown by a year of daily loads")
+    ap.add_argument("--only", default=None, metavar="KIND,…",
+                    help="only these tiers (daily, weekly, replenishment, monthly, pace, spark, ingest), beside the floor")
     args = ap.parse_args()
     scales = [float(s) for s in args.scales.split(",")]
     roots = {s: project(s) for s in scales}
@@ -271,12 +279,16 @@ def main() -> None:
     tiers += [(f"weekly, scale {s:g}", run_weekly(roots[s])) for s in scales]
     tiers += [(f"replenishment, scale {s:g}", run_replenishment(roots[s])) for s in scales]
     tiers += [(f"monthly, scale {s:g}", run_monthly(roots[s])) for s in scales]
+    tiers += [(f"pace at 14:00, scale {s:g}", run_pace(roots[s])) for s in scales]
     if args.spark and (sroot := spark_project(roots[scales[0]])):
         tiers.append((f"daily on Spark, scale {scales[0]:g}", run_daily(sroot, ROOT / "notebooks" / "daily.ipynb")))
     if args.growth and 10 in scales:
         for upkeep in (False, True):
             tiers.append((f"daily, scale 10 grown{', kept in order' if upkeep else ''}",
                           run_daily(grown(roots[10], upkeep), ROOT / "notebooks" / "daily.ipynb")))
+    if args.only:
+        keep = args.only.split(",")
+        tiers = tiers[:1] + [(n, c) for n, c in tiers[1:] if any(k in n.lower() for k in keep)]
     results: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in tiers}
     for _ in range(args.repeat):  # interleaved, so drift on a noisy machine hits every tier alike
         for name, cmd in tiers:
@@ -298,7 +310,8 @@ def main() -> None:
                  ("daily, scale 10 grown", "daily, scale 10"), ("daily, scale 10 grown, kept in order", "daily, scale 10")):
         if a in summary and b in summary:
             print(f"{a} / {b}: {summary[a]['wall_s'] / summary[b]['wall_s']:.2f}×")
-    summary["ingest"] = ingest_throughput(roots[scales[0]], args.repeat)
+    if not args.only or "ingest" in args.only:
+        summary["ingest"] = ingest_throughput(roots[scales[0]], args.repeat)
     out = ROOT / "benchmarks" / "results"
     out.mkdir(exist_ok=True)
     (out / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(json.dumps(summary, indent=2))

@@ -94,3 +94,6 @@ def test_the_readme_reference_is_the_schemas():
     for f in ("params", "lib/storeops/folder_template/params"):
         cfg = config.load(ROOT / f / "store.yaml")
         assert cfg.language == "zh" and mail.load_email_config(ROOT / f / "email.yaml", cfg).port
+        from storeops.publish import alerts
+
+        assert alerts.rules(cfg) == settings.AlertRules().model_dump() and alerts.channels(cfg) == []

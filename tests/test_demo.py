@@ -108,3 +108,54 @@ def test_refuses_to_overwrite_real_orders():
 
     with pytest.raises(WarehouseError, match="holds 1 orders that are not demo data"):
         demo.generate(con, days=3, end=_dt.date(2026, 3, 31))
+
+
+def test_today_so_far_is_what_had_happened_by_the_hour(con):
+    """demo --today's cut at 14:00 of 12-05: an order created later is gone with its lines; one paid
+    later is unpaid; a shipment, a refund and a ticket's close after 14:00 had not happened; the day's
+    traffic and ads hold the share of the day's visits made before 14:00; the day's closing count goes."""
+    import datetime as _dt
+
+    import pandas as pd
+
+    from storeops import demo_today
+    from tests.conftest import load
+
+    def order(oid, created, paid=None, shipped=None, refunded=None, refund="0", status="paid"):
+        return dict(order_id=oid, created_at=created, paid_at=paid, shipped_at=shipped, refunded_at=refunded,
+                    refund_amount=refund, status=status, goods_amount="10", paid_amount="10" if paid else None)
+
+    load(con, orders=[order("kept", "2026-12-05 09:00:00", "2026-12-05 09:01:00", "2026-12-05 13:00:00",
+                            status="shipped"),
+                      order("later", "2026-12-05 15:00:00", "2026-12-05 15:01:00"),
+                      order("unpaid", "2026-12-05 13:50:00", "2026-12-05 14:10:00"),
+                      order("unsent", "2026-12-04 20:00:00", "2026-12-04 20:01:00", "2026-12-05 16:00:00",
+                            status="shipped"),
+                      order("unrefunded", "2026-12-04 10:00:00", "2026-12-04 10:01:00", refunded="2026-12-05 18:00:00",
+                            refund="10", status="refunded")],
+         order_items=[dict(order_id=o, line_no=1, sku="A", qty=1, unit_price="10", amount="10", refund_qty=1 if o == "unrefunded" else 0)
+                      for o in ("kept", "later", "unpaid", "unsent", "unrefunded")],
+         cs_tickets=[dict(ticket_id="k1", kind="投诉", opened_at="2026-12-05 10:00:00", resolved_at="2026-12-05 15:00:00",
+                          status="resolved"),
+                     dict(ticket_id="k2", kind="投诉", opened_at="2026-12-05 14:30:00", status="open")],
+         traffic=[dict(date="2026-12-04", uv=1000, pv=3000), dict(date="2026-12-05", uv=1000, pv=3000)],
+         ads=[dict(date="2026-12-05", channel="直通车", campaign="A", impressions=1000, clicks=100, cost="500.00",
+                   orders=10, gmv="1000.00")],
+         inventory=[dict(date="2026-12-04", sku="A", on_hand=5), dict(date="2026-12-05", sku="A", on_hand=4)])
+    demo_today.cut(con, _dt.datetime(2026, 12, 5, 14))
+    o = con.table("orders").order_by("order_id").execute().set_index("order_id")
+    assert o.index.tolist() == ["kept", "unpaid", "unrefunded", "unsent"]
+    assert o.loc["unpaid"].paid_at is pd.NaT and o.loc["unpaid"].paid_amount is None
+    assert o.loc["unpaid"].status == "pending_payment" and o.loc["kept"].status == "shipped"
+    assert o.loc["unsent"].shipped_at is pd.NaT and o.loc["unsent"].status == "paid"
+    assert o.loc["unrefunded"].refund_amount == 0 and o.loc["unrefunded"].status == "paid"
+    lines = con.table("order_items").order_by("order_id").execute()
+    assert lines.order_id.tolist() == ["kept", "unpaid", "unrefunded", "unsent"] and lines.refund_qty.sum() == 0
+    k = con.table("cs_tickets").execute()
+    assert k.ticket_id.tolist() == ["k1"] and k.resolved_at.isna().all() and k.status.tolist() == ["open"]
+    share = demo_today.share(14)
+    tr = con.table("traffic").order_by("date").execute()
+    assert tr.uv.tolist() == [1000, round(1000 * round(share, 4))]
+    ad = con.table("ads").execute()
+    assert float(ad.cost[0]) == round(500 * round(share, 4), 2) and ad.clicks[0] == round(100 * round(share, 4))
+    assert con.table("inventory").execute().date.astype(str).tolist() == ["2026-12-04"]

@@ -14,14 +14,14 @@ from storeops.publish import run
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + [ROOT / "benchmarks" / "floor.ipynb"]
 #: the notebooks storeops run executes (explore.ipynb is the analyst's, run by hand)
-REVIEWS = [ROOT / "notebooks" / f"{kind}.ipynb" for kind in run.KINDS] + [ROOT / "benchmarks" / "floor.ipynb"]
+REVIEWS = [ROOT / "notebooks" / f"{kind}.ipynb" for kind in run.REPORTS] + [ROOT / "benchmarks" / "floor.ipynb"]
 
 
 def test_every_review_kind_has_its_notebook():
     assert all(p.is_file() for p in REVIEWS)
-    assert {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")} == {*run.KINDS, "explore"}
+    assert {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")} == {*run.REPORTS, "explore"}
 #: the store settings the notebooks run with (email.yaml is the mailer's: tests/test_config.py checks it)
-PARAMS = sorted(p for p in (ROOT / "params").glob("*.yaml") if p.name != "email.yaml")
+PARAMS = sorted(p for p in (ROOT / "params").glob("*.yaml") if p.name not in ("email.yaml", "alerts.yaml"))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -55,5 +55,5 @@ def test_cells_are_thin(path):
             assert not any(w in c.source for w in ("for ", "while ", "SELECT", "def ", "lambda")), c.source
         if c.cell_type == "markdown":
             assert "analyst" in c.metadata.get("tags", []), "report text comes from the i18n catalog"
-    if path.stem in run.KINDS:
+    if path.stem in run.REPORTS:
         assert any("summary" in c.metadata.get("tags", []) for c in nb.cells), "the notebook hands over its summary"

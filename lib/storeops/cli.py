@@ -12,6 +12,7 @@ import datetime as _dt
 import sys
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from storeops import config as _config
 from storeops.errors import Closed, StoreopsError
@@ -41,12 +42,19 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from storeops import demo, spark, warehouse
 
     cfg = _config.load(args.config)
-    end = args.end or cfg.yesterday()
+    if args.today and args.end:
+        raise StoreopsError("give --end or --today, not both")
+    now = _dt.datetime.now(ZoneInfo(cfg.timezone)).replace(tzinfo=None, minute=0, second=0, microsecond=0)
+    end = now.date() if args.today else args.end or cfg.yesterday()
     con = warehouse.connect(cfg, create=True)
     t0 = time.monotonic()
     counts = demo.generate(con, days=args.days, seed=args.seed, scale=args.scale, end=end, force=args.force)
-    print(f"demo store: {args.days} days to {end}, seed {args.seed}, scale {args.scale:g} "
-          f"-> {warehouse.resolve_url(cfg)} ({time.monotonic() - t0:.1f}s)")
+    if args.today:  # today as it stands at this hour: `storeops run pace` reads it
+        from storeops import demo_today
+
+        demo_today.cut(con, now)
+    print(f"demo store: {args.days} days to {end}" + (f" {now:%H}:00" if args.today else "")
+          + f", seed {args.seed}, scale {args.scale:g} -> {warehouse.resolve_url(cfg)} ({time.monotonic() - t0:.1f}s)")
     for name, n in counts.items():
         print(f"  {name:<20} {n:>12,} rows")
     if args.as_exports:
@@ -128,6 +136,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise StoreopsError(f"--month is for the monthly review, not {args.kind}")
     if sum(map(bool, (args.week, args.month, args.date))) > 1:
         raise StoreopsError("give one of --date, --week, --month")
+    if (args.hour is not None or args.no_alerts) and args.kind != "pace":
+        raise StoreopsError(f"--hour and --no-alerts are for the pace check, not {args.kind}")
+    if args.hourly and args.kind != "due":
+        raise StoreopsError("--hourly is for `run due`")
+    if args.kind == "pace" or args.hourly:
+        return _run_pace(cfg, args)
     if args.kind == "due":
         day = args.date or cfg.today()
         failed = 0
@@ -151,6 +165,34 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(result.note, file=sys.stderr)
     print(result.html)
     return 0
+
+
+def _run_pace(cfg, args: argparse.Namespace) -> int:
+    from storeops.publish import hourly
+
+    at = None
+    if args.hourly:
+        why = hourly.hourly_due(cfg)
+        if why:
+            print(why)
+            return 0
+    elif args.date or args.hour is not None:
+        hour = args.hour if args.hour is not None else 24
+        at = f"{(args.date or cfg.today()).isoformat()}T{hour:02d}"
+    try:
+        done = hourly.publish_pace(cfg, at, lang=args.lang, notebook=args.notebook,
+                                   allow_incomplete=args.allow_incomplete, email_config=args.email_config,
+                                   alert=not args.no_alerts)
+    except Closed as e:
+        print(e)
+        return 0
+    print(done.result.html)
+    posted = sum(d.ok for d in done.deliveries)
+    if done.raised:
+        print(f"alerts: {len(done.raised)} raised ({', '.join(done.raised)}); {posted} post(s) made now")
+    for p in done.problems:
+        print(f"storeops run pace: not delivered: {p}", file=sys.stderr)
+    return 1 if done.problems else 0
 
 
 def _cmd_send(args: argparse.Namespace) -> int:
@@ -336,6 +378,8 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     d.add_argument("--scale", type=_positive(float), default=1.0, help="multiplies order volume (default 1)")
     d.add_argument("--end", type=_date, default=None, help="last day (default: yesterday, store time)")
+    d.add_argument("--today", action="store_true",
+                   help="end with today so far, up to this hour (store time): for `storeops run pace`")
     d.add_argument("--force", action="store_true", help="replace a warehouse that holds non-demo orders")
     d.add_argument("--as-exports", metavar="DIR", default=None,
                    help="also write the store as export files into DIR (canonical CSV, one per table)")
@@ -352,9 +396,11 @@ def parser() -> argparse.ArgumentParser:
     g.set_defaults(func=_cmd_ingest)
 
     r = cmd("run", "execute a review notebook and publish its HTML")
-    r.add_argument("kind", choices=["daily", "weekly", "replenishment", "monthly", "due"],
-                   help="which review; `due`: everything due on --date (default today): the daily for the day "
-                        "before, the weekly on Mondays, replenishment on Thursdays, the monthly on the 1st")
+    r.add_argument("kind", choices=["daily", "weekly", "replenishment", "monthly", "pace", "due"],
+                   help="which review; `pace`: the day so far, for cron every hour; `due`: everything due on "
+                        "--date (default today): the daily for the day before, the weekly on Mondays, "
+                        "replenishment on Thursdays, the monthly on the 1st (with --hourly: the pace check, in "
+                        "calendar.hours of a trading day)")
     r.add_argument("--date", type=_date, default=None,
                    help="report day (default: yesterday, store time); with `due`, the day of the run; with "
                         "`weekly` / `monthly`, the week / month holding it; with `replenishment`, the day of the "
@@ -364,6 +410,10 @@ def parser() -> argparse.ArgumentParser:
                    help="the ISO week of a weekly review, e.g. 2026-W47 (default: the last complete week)")
     r.add_argument("--month", default=None, metavar="YYYY-MM",
                    help="the month of a monthly review, e.g. 2026-11 (default: the last complete month)")
+    r.add_argument("--hour", type=int, default=None, choices=range(1, 25), metavar="1-24",
+                   help="with `pace`: figures as of this hour:00 of --date (default: this hour, store time)")
+    r.add_argument("--hourly", action="store_true", help="with `due`: the pace check, if one is due now")
+    r.add_argument("--no-alerts", action="store_true", help="with `pace`: publish without posting alerts")
     r.add_argument("--lang", choices=["zh", "en"], default=None, help="report language (default: store.yaml)")
     r.add_argument("--notebook", default=None, help="run this notebook instead of notebooks/<kind>.ipynb")
     r.add_argument("--allow-incomplete", action="store_true",

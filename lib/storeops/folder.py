@@ -12,13 +12,13 @@ from pathlib import Path
 
 from storeops import resources
 from storeops.errors import ConfigError
-from storeops.publish.run import KINDS  # the review notebooks a folder may take a copy of: every review's
+from storeops.publish.run import REPORTS as KINDS  # the review notebooks a folder may take a copy of: every review's
 
 TEMPLATE = Path(__file__).resolve().parent / "folder_template"
 
 
 def init(folder: Path, *, notebooks: bool = False) -> list[Path]:
-    """Write ``params/store.yaml``, ``params/email.yaml`` and ``params/sources/README.md`` (and with
+    """Write ``params/store.yaml``, ``params/email.yaml``, ``params/alerts.yaml`` and ``params/sources/README.md`` (and with
     ``notebooks`` a copy of each review notebook to customise) into ``folder``; returns what was written.
     Refuses a folder that already has settings, so nothing of a store is overwritten."""
     folder = Path(folder)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, field_validator, ValidationError
 
 from storeops.errors import ConfigError
 
@@ -90,6 +90,21 @@ class Calendar(_Strict):
         {}, description="Name: MM-DD every year, or a list of dates")
     closed_weekdays: list[Scalar] | Scalar | None = Field(None, description="mon … sun, or ISO 1 … 7")
     closed: list[Any] | Any = Field(None, description="Dates and ranges; MM-DD..MM-DD every year")
+    hours: tuple[int, int] = Field((9, 23), description="The first and last hour of a trading day `run due "
+                                                       "--hourly` checks the pace (store time)")
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, v: tuple[int, int]) -> tuple[int, int]:
+        if not 1 <= v[0] <= v[1] <= 24:
+            raise ValueError("the first and last hour, 1 ≤ first ≤ last ≤ 24 (a check at 14 reads to 14:00)")
+        return v
+
+
+class Service(_Strict):
+    complaint_kinds: list[str] = Field(["投诉", "质量问题", "complaint"],
+                                       description="Ticket kinds (or severities) the pace check treats as serious "
+                                                   "complaints")
 
 
 class Plan(_Strict):
@@ -111,6 +126,7 @@ class StoreSettings(_Strict):
     thresholds: Thresholds = Thresholds()
     replenishment: Replenishment = Replenishment()
     calendar: Calendar = Calendar()
+    service: Service = Service()
     plan: Plan = Plan()
     ingest: Ingest = Ingest()
 
@@ -138,6 +154,34 @@ class EmailSettings(_Strict):
         {}, description="Per review, who gets it")
     ops: list[str] = Field([], description="Who hears of a failed run")
     retry: Retry = Retry()
+
+
+class AlertRules(_Strict):
+    below_interval: bool = Field(True, description="The projected day below the lowest like day's projection")
+    sell_out: Literal["hot", "any", "off"] = Field("hot", description="A SKU of this class selling out today")
+    ad_pace_pct: float | None = Field(30, ge=0, description="Ad spend this many % over or under its pace")
+    roas_min_spend: float | None = Field(200, ge=0, description="A campaign below break-even ROAS after this "
+                                                                "spend today")
+    complaint_hours: float | None = Field(2, ge=0, description="A serious complaint open this many hours")
+    ticket_hours_left: float = Field(4, ge=0, description="Tickets this close to 24 h are shown as nearing it")
+    ship_hours: float | None = Field(6, ge=0, description="Orders this close to missing 72 h")
+
+
+class AlertRetry(_Strict):
+    tries: int = Field(3, ge=1, description="Posts per alert and channel")
+    wait_s: float = Field(1, ge=0, description="Seconds before the second post, doubling after")
+
+
+class AlertSettings(_Strict):
+    """params/alerts.yaml"""
+
+    rules: AlertRules = AlertRules()
+    retry: AlertRetry = AlertRetry()
+    channels: list[dict[str, Any]] = Field([], description="Chat robots: [{kind: wecom, dingtalk, feishu or slack, "
+                                                           "url_env: …, secret_env: …}]")
+    mail: list[str] = Field([], description="Who gets alerts by mail (params/email.yaml's server)")
+    link: str | None = Field(None, description="The pace report's address for a reader of an alert (default: "
+                                               "its path); {path} is the path under the reports folder")
 
 
 def check(raw: dict[str, Any], model: type[BaseModel], path: Path) -> None:
@@ -248,7 +292,8 @@ def _line(text: str, loc: tuple) -> int | None:
 def reference() -> str:
     """The settings reference as README tables: every file, every key, its type, default and meaning."""
     out = []
-    for title, model in (("params/store.yaml", StoreSettings), ("params/email.yaml", EmailSettings)):
+    for title, model in (("params/store.yaml", StoreSettings), ("params/email.yaml", EmailSettings),
+                         ("params/alerts.yaml", AlertSettings)):
         out += [f"**`{title}`**", "", "| key | type | default | what |", "|---|---|---|---|"]
         for name, f in model.model_fields.items():
             sub = _model_of(f.annotation)

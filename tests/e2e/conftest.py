@@ -9,7 +9,8 @@ from tests.e2e.overview import publish
 
 #: the period each review is published for: the demo's last day, a complete week and month in it
 PERIODS = {"daily": ("--date", "2026-11-26"), "weekly": ("--week", "2026-W47"),
-           "monthly": ("--month", "2026-10"), "replenishment": ("--date", "2026-11-26")}
+           "monthly": ("--month", "2026-10"), "replenishment": ("--date", "2026-11-26"),
+           "pace": ("--date", "2026-11-26", "--hour", "14", "--no-alerts")}
 HOSTILE = "<script>alert(1)</script> 电话13812345678"
 
 
@@ -31,7 +32,7 @@ def review(demo_project, hostile_chats):
 
     def get(kind: str, lang: str):
         if (kind, lang) not in done:
-            done[kind, lang] = publish(demo_project, kind, *PERIODS[kind], lang)
+            done[kind, lang] = publish(demo_project, kind, *PERIODS[kind][:2], lang, *PERIODS[kind][2:])
         return done[kind, lang]
 
     return get

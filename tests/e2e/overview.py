@@ -33,14 +33,14 @@ def assert_figures_match(published) -> int:
     return len(found)
 
 
-def publish(project, kind: str, flag: str, label: str, lang: str):
-    """``storeops run <kind> <flag> <label> --lang <lang>`` on ``project``: (lang, html path, page)."""
+def publish(project, kind: str, flag: str, label: str, lang: str, *more: str):
+    """``storeops run <kind> <flag> <label> --lang <lang> <more>`` on ``project``: (lang, html path, page)."""
     import subprocess
     from pathlib import Path
 
     from tests.conftest import BIN
 
-    r = subprocess.run([BIN / "storeops", "run", kind, flag, label, "--lang", lang, "--config",
+    r = subprocess.run([BIN / "storeops", "run", kind, flag, label, "--lang", lang, *more, "--config",
                         project / "params" / "store.yaml"], capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
     html_path = Path(r.stdout.strip().splitlines()[-1])

@@ -99,7 +99,7 @@ LAYOUT = """() => {
   return {out, tables, charts, images: document.images.length};
 }"""
 
-REVIEWS = [(kind, lang) for kind in ("daily", "weekly", "monthly", "replenishment") for lang in ("zh", "en")]
+REVIEWS = [(kind, lang) for kind in ("daily", "weekly", "monthly", "replenishment", "pace") for lang in ("zh", "en")]
 
 
 @pytest.mark.parametrize("width", [390, 1280])

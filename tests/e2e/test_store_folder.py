@@ -30,7 +30,7 @@ def shop(tmp_path_factory) -> Path:
 
 def test_init_writes_a_ready_folder_and_never_overwrites(shop):
     assert sorted(str(p.relative_to(shop)) for p in shop.rglob("*") if p.is_file()) == [
-        "params/email.yaml", "params/sources/README.md", "params/store.yaml"]
+        "params/alerts.yaml", "params/email.yaml", "params/sources/README.md", "params/store.yaml"]
     r = storeops("init", shop, cwd=shop)
     assert r.returncode == 1 and r.stderr.strip().endswith(
         "exists already: this is a store folder; edit it rather than initialising it again")

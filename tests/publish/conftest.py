@@ -1,16 +1,26 @@
-"""A real SMTP server on localhost (aiosmtpd) that requires a login and keeps what it receives."""
+"""A real SMTP server on localhost (aiosmtpd) that requires a login and keeps what it receives; the
+four chat platforms' robots on a real HTTP server on loopback, checking format and signature."""
 
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
+import hashlib
+import hmac
+import json
 import socket
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 USER, PASSWORD = "reports@example.com", "s3cret-pa55-XYZ"
+KEY, SECRET = "robot-key-7f3a", "SEC0123456789abcdef"
 
 
 class Inbox:
@@ -118,3 +128,59 @@ def smtp_drops():
     server = _Drops()
     yield server
     server.close()
+
+
+class Robots(BaseHTTPRequestHandler):
+    """The four platforms' webhooks, each checking what it is sent; ``/flaky`` fails twice first."""
+
+    got: list = []
+    flaky = 0
+
+    def log_message(self, *args):  # quiet
+        pass
+
+    def _answer(self, code: int, body) -> None:
+        data = (body if isinstance(body, str) else json.dumps(body)).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self):
+        url = urllib.parse.urlsplit(self.path)
+        q = dict(urllib.parse.parse_qsl(url.query))
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])).decode("utf-8"))
+        Robots.got.append((url.path, q, body))
+        if url.path == "/cgi-bin/webhook/send":  # WeCom group robot
+            ok = q.get("key") == KEY and body.get("msgtype") == "markdown" and body["markdown"]["content"]
+            return self._answer(200, {"errcode": 0, "errmsg": "ok"} if ok else {"errcode": 93000, "errmsg": "invalid"})
+        if url.path == "/robot/send":  # DingTalk: sign = base64(HMAC-SHA256(secret, "timestamp\nsecret"))
+            ts = q.get("timestamp", "0")
+            want = base64.b64encode(hmac.new(SECRET.encode(), f"{ts}\n{SECRET}".encode(), hashlib.sha256).digest())
+            fresh = abs(int(ts) / 1000 - time.time()) < 3600
+            ok = q.get("access_token") == KEY and q.get("sign") == want.decode() and fresh and \
+                body.get("msgtype") == "markdown" and body["markdown"]["title"] and body["markdown"]["text"]
+            return self._answer(200, {"errcode": 0, "errmsg": "ok"} if ok else {"errcode": 310000, "errmsg": "sign not match"})
+        if url.path.startswith("/open-apis/bot/v2/hook/"):  # Feishu: sign = base64(HMAC-SHA256("ts\nsecret", ""))
+            ts = body.get("timestamp", "0")
+            want = base64.b64encode(hmac.new(f"{ts}\n{SECRET}".encode(), b"", hashlib.sha256).digest()).decode()
+            ok = url.path.endswith(KEY) and body.get("sign") == want and abs(int(ts) - time.time()) < 3600 and \
+                body.get("msg_type") == "interactive" and body["card"]["header"]["title"]["content"]
+            return self._answer(200, {"code": 0, "msg": "success"} if ok else {"code": 19021, "msg": "sign match fail"})
+        if url.path.startswith("/services/"):  # Slack incoming webhook
+            ok = body.get("text") and body["blocks"][0]["text"]["type"] == "mrkdwn"
+            return self._answer(200 if ok else 400, "ok" if ok else "invalid_payload")
+        if url.path == "/flaky":
+            Robots.flaky += 1
+            return self._answer(503 if Robots.flaky <= 2 else 200, {"errcode": 0})
+        return self._answer(404, {"errcode": 404})
+
+
+@pytest.fixture
+def robots():
+    Robots.got, Robots.flaky = [], 0
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Robots)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

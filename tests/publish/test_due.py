@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from storeops import config
-from storeops.errors import ReportError
+from storeops.errors import ConfigError, ReportError
 from storeops.periods import Period
 from storeops.publish import archive, due, manifest, run
 from tests.conftest import BIN
@@ -104,3 +104,20 @@ def test_archive_lists_published_reports_newest_first(demo_project):
                                                                    reverse=True)
     r = cli(demo_project, "index")
     assert r.returncode == 0 and r.stdout.strip() == str(cfg.reports_dir / "index.html")
+
+
+def test_the_pace_check_is_due_in_the_trading_hours_of_a_trading_day(tmp_path):
+    from storeops.publish import hourly
+    from tests.conftest import write_config
+
+    cfg = config.load(write_config(tmp_path, extra="calendar:\n  closed_weekdays: [sun]\n  hours: [10, 22]\n"))
+    at = lambda d, h: _dt.datetime(2026, 12, d, h, 5)  # noqa: E731  (12-05 a Saturday, 12-06 a Sunday)
+    assert hourly.hourly_due(cfg, at(5, 10)) is None and hourly.hourly_due(cfg, at(5, 22)) is None
+    assert hourly.hourly_due(cfg, at(5, 9)) == "09:00 is outside calendar.hours (10–22); no pace check"
+    assert hourly.hourly_due(cfg, at(5, 23)) == "23:00 is outside calendar.hours (10–22); no pace check"
+    assert "the store is closed" in hourly.hourly_due(cfg, at(6, 12))
+    default = config.load(write_config(tmp_path / "d"))
+    assert hourly.hourly_due(default, at(6, 9)) is None and hourly.hourly_due(default, at(6, 8)) is not None
+    for bad in ("[10]", "[22, 10]", "[0, 23]"):
+        with pytest.raises(ConfigError, match="calendar.hours"):
+            config.load(write_config(tmp_path / "b", extra=f"calendar:\n  hours: {bad}\n"))

@@ -229,6 +229,36 @@ METRICS: dict[str, Metric] = {m.id: m for m in (
        "Median competitor price ÷ our median price, per category", None),
     _m("product_conversion", "商品转化率", "Product conversion", "rate",
        "购买该商品的支付买家数 ÷ 商品访客数", "Paying buyers of the product ÷ its visitors"),
+    # The day so far (the hourly pace check)
+    _m("pace_projection", "预计全天支付金额", "Projected day", "money",
+       "截至当前整点的支付金额 × Σ同类日全天支付金额 ÷ Σ同类日同时段支付金额（同类日：近4个同星期营业日，节日/活动日为上一次同类日；"
+       "当时段还没有成交的同类日不计）",
+       "Paid so far × Σ like days' day totals ÷ Σ like days' amounts by the same hour (like days: the last 4 same "
+       "weekdays the store traded, or the last like festival or campaign day; one that had sold nothing by the "
+       "hour is left out)"),
+    _m("pace_interval", "预计区间", "Projection range", "money",
+       "各同类日单独推算的全天金额（截至当前的支付金额 ÷ 该日同时段占全天的比例）中的最低与最高",
+       "The lowest and highest of each like day's own projection (paid so far ÷ that day's share of its total "
+       "by the hour)", None),
+    _m("like_hours", "同类日同时段", "Like days, same hours", "money",
+       "同类日在当前整点之前的支付金额、支付笔数的平均值；访客数按天导入，没有分时段可比",
+       "The mean of the like days' paid amount and orders before the same hour; visitors are loaded by day, so "
+       "they have no same-hours comparison", None),
+    _m("sell_out_hour", "预计售罄时间", "Sells out at", "count",
+       "今日晨盘库存 − 今日已付款件数；其余时段按同类日各时段的成交占比推算，累计件数达到晨盘库存的整点",
+       "The morning's stock count − units paid today; the rest of the day sells as like days did hour by hour, "
+       "and the hour the units reach the morning's count is when it sells out", False),
+    _m("ad_pace", "推广消耗进度（当日）", "Ad spend pace (today)", "rate",
+       "今日已花费 ÷（当月推广预算 ÷ 当月天数 × 同类日截至当前整点的成交占比）；100% 为正好按进度",
+       "Spent today ÷ (the month's ad budget ÷ its days × the like days' share of their day sold by the hour); "
+       "100% is on pace", None),
+    _m("complaints_open", "未结严重投诉", "Open serious complaints", "count",
+       "当前未处理完的投诉类问题订单（类型或紧急程度属于店铺设置中的投诉类型），按已开时长",
+       "Tickets of the store's complaint kinds (or severities), as its settings name them, still open now, by age", False),
+    _m("ship_due_today", "今日到期待发货", "Due to ship today", "count",
+       "未发货、付款满72小时的时限在今天24:00前到期的订单（已超时的另计）",
+       "Orders still unshipped whose 72 h from payment run out before midnight (those already late counted apart)",
+       False),
     _m("anomaly", "异常", "Anomaly", "count",
        "指标超出可比期区间 ±阈值：日报为近4个同星期日（节日/活动日为上一次同类活动），周报为前4周，月报为前3个月",
        "A figure outside the range of comparable periods by more than the store's margin: for a day the last "

@@ -639,6 +639,17 @@ CATALOG: dict[str, dict[str, str]] = {
 }
 
 
+def _parts() -> None:
+    from storeops.present.catalog_pace import PACE
+
+    clash = set(PACE) & set(CATALOG)
+    assert not clash, f"catalog keys given twice: {sorted(clash)}"
+    CATALOG.update(PACE)
+
+
+_parts()
+
+
 def text(key: str, lang: Lang, **fmt: object) -> str:
     """The catalog entry ``key`` in ``lang``, formatted with ``fmt``.
 

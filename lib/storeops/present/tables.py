@@ -274,16 +274,18 @@ class KpiRow:
 
 
 def kpi_table(rows: Sequence[KpiRow], lang: Lang, period_kind: str = "day", convention: str = "outcome",
-              held: dict[str, int] | None = None) -> Html:
+              held: dict[str, int] | None = None, compared: Sequence[str] | None = None) -> Html:
     """Value, target attainment, its changes against the period's comparisons (环比, 同比, …), target.
     ``held``: {comparison key: n} for a mean over fewer periods than its heading names (近4周均值（2周）).
     On a phone the name, value and attainment show first: an anomaly flag sits under the KPI's name,
-    which stays in view as the row scrolls; a review with no targets has no target columns."""
+    which stays in view as the row scrolls; a review with no targets has no target columns.
+    ``compared``: the comparisons' keys where they are not the period kind's (the pace check's like days)."""
     from storeops.reviews import compare
 
     targeted = any(r.target for r in rows)
+    compared = list(compared or compare.keys(period_kind))
     keys = ("col.metric", "col.value", *(["col.attainment"] if targeted else []),
-            *(f"cmp.{period_kind}.{k}" for k in compare.keys(period_kind)), *(["col.target"] if targeted else []))
+            *(f"cmp.{period_kind}.{k}" for k in compared), *(["col.target"] if targeted else []))
     held = {f"cmp.{period_kind}.{k}": n for k, n in (held or {}).items()}
     head = "".join(f"<th>{esc(text(k, lang) + (text(f'cmp.held.{period_kind}', lang, n=held[k]) if k in held else ''))}</th>"
                    for k in keys)
@@ -303,7 +305,7 @@ def kpi_table(rows: Sequence[KpiRow], lang: Lang, period_kind: str = "day", conv
         cls = ' class="so-anomaly"' if r.flag else ""
         body.append(f'<tr data-metric="{esc(m.id)}"{cls}>{"".join(cells)}</tr>')
     data = pd.DataFrame([{"metric": r.metric.id, "value": None if r.value is None else float(r.value),
-                          **dict(zip(compare.keys(period_kind), r.changes)), "target": r.target,
+                          **dict(zip(compared, r.changes)), "target": r.target,
                           "attainment": r.attainment, "flag": r.flag} for r in rows])
     return Html(f'<div class="so-scroll"><table class="so-table so-kpis"><thead><tr>{head}</tr></thead>'
                 f'<tbody>{"".join(body)}</tbody></table></div>', {"kpis": data})

@@ -49,6 +49,8 @@ def entries(reports_dir: Path) -> list[Entry]:
             d = summary.read(s)
         except ValueError:
             continue
+        if d.get("kind") == "pace":  # hourly snapshots of a day: the archive links the latest (build)
+            continue
         out.append(Entry(d["kind"], d["period"]["start"], d["period"]["end"], d.get("lang", ""), page,
                          d.get("metrics", {})))
     return sorted(out, key=lambda e: (e.kind, e.end, e.lang), reverse=True)
@@ -75,6 +77,8 @@ def build(cfg: Config) -> Path:
             f'<section id="{html.escape(kind)}"><h2>{html.escape(label)}</h2><div class="so-scroll">'
             f'<table class="so-table"><thead><tr><th>{period_h}</th><th>{lang_h}</th>{head}</tr></thead>'
             f'<tbody>{"".join(rows_by_kind[kind])}</tbody></table></div></section>')
+    if (cfg.reports_dir / "pace" / "latest.html").is_file():
+        sections.insert(0, f'<p class="so-note"><a href="pace/latest.html">{html.escape(text("pace.latest", lang))}</a></p>')
     title = f"{cfg.name(lang)} · {'报表归档' if lang == 'zh' else 'Report archive'}"
     empty = "还没有已发布的报表。" if lang == "zh" else "No report has been published yet."
     css = (TEMPLATES / "storeops" / "report.css").read_text(encoding="utf-8")

@@ -158,10 +158,13 @@ def _refused(kind: str, answer: str) -> str | None:
     return None if code == 0 else f"{code} {data.get('errmsg') or data.get('msg') or data.get('StatusMessage') or ''}".strip()
 
 
-def fire(alerts: dict[str, Message], to: list[Channel], state: Path, day: _dt.date, **how) -> list[Delivery]:
+def fire(alerts: dict[str, Message], to: list, state: Path, day: _dt.date,
+         post: Callable[..., Delivery] | None = None, **how) -> list[Delivery]:
     """Post each alert (key → message) not yet posted today to every channel; an alert counts as
     posted once a channel took it, so an alert no channel took is tried again at the next run.
-    ``state``: a JSON file of the day's keys, rewritten whole (written beside and renamed)."""
+    ``state``: a JSON file of the day's keys, rewritten whole (written beside and renamed).
+    ``post(channel, message)``: how a channel is posted to (default: :func:`deliver` with ``how``)."""
+    post = post or (lambda c, m: deliver(c, m, **how))
     seen = json.loads(state.read_text(encoding="utf-8")) if state.is_file() else {}
     done = set(seen.get(day.isoformat(), []))
     state.parent.mkdir(parents=True, exist_ok=True)
@@ -169,7 +172,7 @@ def fire(alerts: dict[str, Message], to: list[Channel], state: Path, day: _dt.da
     for key, m in alerts.items():
         if key in done:
             continue
-        results = [deliver(c, m, **how) for c in to]
+        results = [post(c, m) for c in to]
         out += results
         if any(r.ok for r in results):  # noted at once: a run cut short never posts it twice
             done.add(key)

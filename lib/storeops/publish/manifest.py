@@ -28,12 +28,13 @@ def now() -> str:
 
 
 def append(cfg: Config, *, kind: str, period: dict[str, str], parameters: dict[str, Any], start: str, status: str,
-           outputs: list[str] | None = None, error: str | None = None) -> dict[str, Any]:
+           outputs: list[str] | None = None, error: str | None = None, **more: Any) -> dict[str, Any]:
     """Append one run's line to reports/runs.jsonl (one write, so concurrent runs do not interleave)."""
     line = {
         "kind": kind, "period": period,
         "parameters": {k: v for k, v in parameters.items() if k in SAFE_PARAMETERS},
         "start": start, "end": now(), "status": status, "outputs": outputs or [], "error": error,
+        **more,  # what a kind adds (the pace check's alerts)
     }
     data = (json.dumps(line, ensure_ascii=False, default=str) + "\n").encode("utf-8")
     try:

@@ -23,6 +23,8 @@ from storeops.publish import execute, export, files, summary
 from storeops.reviews.context import refuse_closed, resolve
 
 KINDS = ("daily", "weekly", "replenishment", "monthly")
+#: what `run_report` makes: the reviews, and the hourly pace check (published by publish.hourly)
+REPORTS = (*KINDS, "pace")
 #: what every review notebook's `parameters` cell declares (tests/test_notebooks.py checks)
 PARAMETERS = ("report_date", "config", "lang", "allow_incomplete")
 
@@ -56,22 +58,24 @@ def run_report(cfg: Config, kind: str, *, period: Period | str | _dt.date | None
     refused (ReportError, nothing published) unless ``allow_incomplete``, which publishes with
     a banner naming what is missing.
     """
-    if kind not in KINDS:
-        raise ReportError(f"unknown report kind {kind!r}; known: {', '.join(KINDS)}")
-    p = resolve(kind, cfg, period)
+    if kind not in REPORTS:
+        raise ReportError(f"unknown report kind {kind!r}; known: {', '.join(REPORTS)}")
+    p, label = _period(cfg, kind, period)
     refuse_closed(cfg, kind, p)
     lang = lang or cfg.language
     nb_path = Path(notebook) if notebook else resources.notebook(cfg.root, kind)
     if not nb_path.is_file():
         raise ReportError(f"notebook {nb_path} not found")
-    _guard(cfg, kind, p, allow_incomplete)
-    html_path, nb_out, summary_path = outputs(cfg, kind, p.label, int(p.label[:4]), lang)
+    if kind != "pace":  # the day so far is judged by its notebook's context (storeops.pace.unloaded)
+        _guard(cfg, kind, p, allow_incomplete)
+    html_path, nb_out, summary_path = outputs(cfg, kind, label, p.start.year if kind == "pace" else int(label[:4]),
+                                              lang)
     nb_out.parent.mkdir(parents=True, exist_ok=True)
     book = html_path.with_name(html_path.name.removesuffix(".html") + ".xlsx")
     for stale in (html_path, summary_path, nb_out, book):
         stale.unlink(missing_ok=True)  # a failed re-run must not leave the old report looking current
 
-    params = dict(zip(PARAMETERS, (p.label, str(cfg.path), lang, allow_incomplete)))
+    params = dict(zip(PARAMETERS, (label, str(cfg.path), lang, allow_incomplete)))
     # from the store folder, wherever the notebook is
     execute.execute(nb_path, nb_out, params, cwd=cfg.root, timeout=timeout_s(cfg, kind),
                     log=cfg.reports_dir / ".logs" / f"{nb_out.stem}.kernel.log")
@@ -80,7 +84,8 @@ def run_report(cfg: Config, kind: str, *, period: Period | str | _dt.date | None
     if data is None:
         raise ReportError(f"{nb_path.name} ran but emitted no summary (storeops.{kind}.summary(ctx) missing?); "
                           f"executed notebook kept at {nb_out}", notebook=str(nb_out))
-    title = text(f"{kind}.title", lang, store=cfg.name(lang), date=p.label)
+    shown = f"{label.replace('T', ' ')}:00" if kind == "pace" else label  # 2026-12-05 14:00
+    title = text(f"{kind}.title", lang, store=cfg.name(lang), date=shown)
     footer = text("footer", lang, currency=cfg.currency, symbol=formats.symbol(cfg.currency))
     page = export.to_html(nb, title=title, lang="zh-CN" if lang == "zh" else "en", footer=footer,
                           toc=text("toc", lang))
@@ -96,6 +101,18 @@ def run_report(cfg: Config, kind: str, *, period: Period | str | _dt.date | None
         raise ReportError(f"{e}; nothing published, executed notebook kept at {nb_out}", notebook=str(nb_out)) \
             from None
     return RunResult(html_path, nb_out, summary_path, data["metrics"], tuple(extra))
+
+
+def _period(cfg: Config, kind: str, period) -> tuple[Period, str]:
+    """The period a report covers and its label: a review's (resolve), or the pace check's day and
+    hour (``2026-12-05T14``)."""
+    if kind != "pace":
+        p = resolve(kind, cfg, period)
+        return p, p.label
+    from storeops import pace
+
+    day, hour = pace.moment(cfg, period)
+    return Period.day(day), pace.label(day, hour)
 
 
 def _extra(cfg: Config, kind: str, p: Period, lang: str, allow_incomplete: bool, html_path: Path) -> dict[Path, bytes]:

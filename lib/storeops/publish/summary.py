@@ -46,7 +46,8 @@ def plain(v: Any) -> int | float | None:
 
 
 def emit(kind: str, period: Period, lang: str, metrics: dict[str, Any],
-         comparisons: dict[str, dict[str, Any]] | None = None, lists: dict[str, list[dict]] | None = None) -> None:
+         comparisons: dict[str, dict[str, Any]] | None = None, lists: dict[str, list[dict]] | None = None,
+         hour: int | None = None) -> None:
     """Display the summary as a notebook output (not rendered in HTML).
 
     ``comparisons`` ({"dod": {id: relative change}, "wow": …}) lets mail and the
@@ -59,6 +60,7 @@ def emit(kind: str, period: Period, lang: str, metrics: dict[str, Any],
     data = {
         "kind": kind,
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        **({"hour": hour} if hour is not None else {}),  # the pace check's: figures as of hour:00
         "lang": lang,
         "currency": formats.currency(),  # what the money figures are in: mail writes them so, years later too
         "metrics": {k: plain(v) for k, v in metrics.items()},
