@@ -141,6 +141,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.hourly and args.kind != "due":
         raise StoreopsError("--hourly is for `run due`")
     if args.kind == "pace" or args.hourly:
+        if args.send or args.to or args.force:
+            raise StoreopsError("the pace check is not mailed: its alerts go where params/alerts.yaml says")
         return _run_pace(cfg, args)
     if args.kind == "due":
         day = args.date or cfg.today()

@@ -43,13 +43,14 @@ SO_FAR = ("paid_amount", "paid_orders", "paying_buyers", "uv", "conversion")
 
 def moment(cfg: _config.Config, when: str | _dt.date | _dt.datetime | None) -> tuple[_dt.date, int]:
     """(day, hour) of a pace check: ``2026-12-05T14`` (paid before 14:00), a datetime, or now in
-    store time (a check at 14:05 is the 14:00 one). Hour 1–24; 24 is the whole day."""
-    if when is None or when == "":
-        now = _dt.datetime.now(ZoneInfo(cfg.timezone))
+    store time (a check at 14:05 is the 14:00 one). Hour 1–24; 24 is the whole day, and what a clock
+    at 00:xx checks: the day just ended."""
+    if when is None or when == "" or isinstance(when, _dt.datetime):
+        now = when or _dt.datetime.now(ZoneInfo(cfg.timezone))
         day, hour = now.date(), now.hour
-    elif isinstance(when, _dt.datetime):
-        day, hour = when.date(), when.hour
-    elif isinstance(when, _dt.date):
+        if hour == 0:
+            day, hour = day - _dt.timedelta(days=1), 24
+    elif isinstance(when, _dt.date):  # after the datetime branch: a datetime is a date too
         day, hour = when, 24
     else:
         m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2})(?::00)?)?", str(when).strip())
@@ -218,7 +219,9 @@ def ads(ctx: PaceContext) -> Html:
     ctx.show("ad_expected", a["expected"], "ad_pace")
     ctx.show("ad_pace", a["pace"])
     money = lambda v: formats.money(v, ctx.lang)  # noqa: E731
-    if a["pace"] is None:
+    if a["cost"] is None:
+        out += tables.note(text("pace.ads_not_loaded", ctx.lang, date=ctx.day.isoformat()))
+    elif a["pace"] is None:
         out += tables.note(text("pace.ads_no_budget", ctx.lang, cost=money(a["cost"])))
     else:
         limit = ctx.rules.get("ad_pace_pct")
@@ -299,7 +302,7 @@ def shipping(ctx: PaceContext) -> Html:
         for k in ("ship_due_today", "ship_late", "ship_soon"):
             ctx.show(k, None, "ship_due_today")
         return out + ctx.gaps("shipping")
-    due = _pace.ship_due(ctx.t, ctx.cutoff)
+    due = _pace.ship_due(ctx.t, ctx.day, ctx.cutoff)
     soon = ctx.rules.get("ship_hours")
     late = due[due.hours_left < 0]
     today = due[due.hours_left >= 0]

@@ -157,7 +157,7 @@ class EmailSettings(_Strict):
 
 
 class AlertRules(_Strict):
-    below_interval: bool = Field(True, description="The projected day below the lowest like day's projection")
+    below_interval: bool = Field(True, description="The projected day below the weakest like day's total")
     sell_out: Literal["hot", "any", "off"] = Field("hot", description="A SKU of this class selling out today")
     ad_pace_pct: float | None = Field(30, ge=0, description="Ad spend this many % over or under its pace")
     roas_min_spend: float | None = Field(200, ge=0, description="A campaign below break-even ROAS after this "
@@ -165,6 +165,11 @@ class AlertRules(_Strict):
     complaint_hours: float | None = Field(2, ge=0, description="A serious complaint open this many hours")
     ticket_hours_left: float = Field(4, ge=0, description="Tickets this close to 24 h are shown as nearing it")
     ship_hours: float | None = Field(6, ge=0, description="Orders this close to missing 72 h")
+
+    @field_validator("sell_out", mode="before")
+    @classmethod
+    def _off(cls, v: Any) -> Any:
+        return "off" if v is False else v  # YAML reads an unquoted off as false
 
 
 class AlertRetry(_Strict):
@@ -184,10 +189,11 @@ class AlertSettings(_Strict):
                                                "its path); {path} is the path under the reports folder")
 
 
-def check(raw: dict[str, Any], model: type[BaseModel], path: Path) -> None:
+def check(raw: dict[str, Any], model: type[BaseModel], path: Path, quote: bool = True) -> None:
     """Refuse ``raw`` (the settings read from ``path``) where the schema does not know a key or a
     value is of the wrong type: one line naming the file, the line, the key and what was expected,
-    with the closest known key for a typo."""
+    with the closest known key for a typo; ``quote=False`` for a file that may hold a secret (a
+    webhook's key): the wrong value is not repeated."""
     try:
         model.model_validate(_set(raw))
     except ValidationError as e:
@@ -200,7 +206,7 @@ def check(raw: dict[str, Any], model: type[BaseModel], path: Path) -> None:
             raise ConfigError(f"{where}: {key} is no setting{_hint(loc[-1], _fields(model, loc[:-1]))}") from None
         said = (f"expected {_type(annotation)}" if err["type"].endswith(("_type", "_parsing")) and annotation
                 else err["msg"].lower())
-        raise ConfigError(f"{where}: {key}: {said}, not {err.get('input')!r}") from None
+        raise ConfigError(f"{where}: {key}: {said}" + (f", not {err.get('input')!r}" if quote else "")) from None
 
 
 def _path(model: type[BaseModel] | None, raw: Any, loc: tuple) -> tuple[list[str], Any]:

@@ -66,6 +66,9 @@ def both(demo_project, review, tmp_path_factory):
     out = {}
     for kind, period in REVIEWS.items():
         _, html, page = duck[kind]
+        if kind == "monthly":  # its first run wrote next month's plan file and says so; a later run keeps it
+            again = run.run_report(config.load(demo_project / "params" / "store.yaml"), kind, period=period)
+            html, page = again.html, again.html.read_text(encoding="utf-8")
         s = run.run_report(spark_cfg, kind, period=period)
         out[kind] = (json.loads(summary.beside(html).read_text()), json.loads(s.summary.read_text()),
                      page, s.html.read_text(encoding="utf-8"))

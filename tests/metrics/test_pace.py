@@ -84,31 +84,35 @@ def _line(oid, no, sku, qty, amount):
     return dict(order_id=oid, line_no=no, sku=sku, qty=qty, unit_price=amount, amount=amount, refund_qty=0)
 
 
-LINES = [_line("t1", 1, "A", 2, "100"), _line("t2", 1, "A", 1, "100"), _line("t2", 2, "B", 1, "100"),
+LINES = [_line("t1", 1, "A", 2, "100"), _line("t1", 2, "E", 1, "50"), _line("t2", 1, "A", 1, "100"), _line("t2", 2, "B", 1, "100"),
          _line("t2", 3, "D", 1, "120"), _line("t3", 1, "C", 2, "500"),
          _line("a1", 1, "B", 1, "400"), _line("b1", 1, "D", 1, "300"), _line("c1", 1, "X", 1, "500"),
          _line("d1", 1, "Y", 1, "800")]
 STOCK = [dict(date="2026-12-01", sku="A", on_hand=50), dict(date="2026-12-02", sku="A", on_hand=10),
          dict(date="2026-12-02", sku="B", on_hand=2), dict(date="2026-12-02", sku="C", on_hand=5),
-         dict(date="2026-12-02", sku="D", on_hand=1)]
-PRODUCTS = [dict(sku=s, product_id=s, title=f"item {s}", status="on_sale") for s in "ABCDXY"]
+         dict(date="2026-12-02", sku="D", on_hand=1), dict(date="2026-12-01", sku="E", on_hand=1),
+         dict(date="2026-12-03", sku="B", on_hand=0), dict(date="2026-12-03", sku="A", on_hand=3)]
+PRODUCTS = [dict(sku=s, product_id=s, title=f"item {s}", status="on_sale") for s in "ABCDEXY"]
 
 
 def test_what_sells_out_before_midnight(con):
-    """Sold before 14:00 (a third of a like day's sales: 1200 of 3700): A 3, B 1, D 1; C's 2 were paid at
-    14:00:00. Projected units by hour h = sold × share[h] ÷ share[14]:
-    A: 3 × 3700/1200 = 9.25 by midnight, under the 10 counted on 12-02 (the 12-01 count is older): no.
+    """Sold before 14:00 (a third of a like day's sales: 1200 of 3700): A 3, B 1, D 1, E 1; C's 2 were
+    paid at 14:00:00. The stock each starts the day with is its latest count before 12-03 (a row of
+    12-03 is that day's closing count, not its morning's): A 10 (12-02; 12-01's 50 is older), B 2,
+    D 1, E 1 (counted 12-01 only). Projected units by hour h = sold × share[h] ÷ share[14]:
+    A: 3 × 3700/1200 = 9.25 by midnight, under its 10: no.
     B: 1 × 2600/1200 = 2.17 by 19:00, reaching its 2: sells out at 19:00, 5 h from now, 1 left now.
-    D: 1 × 1200/1200 = 1 already, its 1 counted: gone now (0 h, 0 left).
+    D, E: 1 × 1200/1200 = 1 already, their 1: gone now (0 h, 0 left).
     Class by the 30 days to 12-02: Y 800, X 500, B 400, D 300 of 2000; before each: 0, 40 %, 65 %, 85 %:
-    Y, X, B hot; D steady (it crosses 80 %)."""
+    Y, X, B hot; D steady (it crosses 80 %); E sold nothing: slow."""
     t = load(con, orders=ORDERS, order_items=LINES, inventory=STOCK, products=PRODUCTS)
     s = pace.shares(list(pace.hourly(t, LIKE).values()))
     got = pace.sell_outs(t, D, CUT, s)
     assert got[["sku", "sales_class", "on_hand", "sold", "left", "runs_out_h", "hours_left"]].values.tolist() == [
-        ["D", "steady", 1, 1, 0, 14, 0], ["B", "hot", 2, 1, 1, 19, 5]]
-    assert got.title.tolist() == ["item D", "item B"]
-    assert pace.sell_outs(t, D, CUT, [None] * 25).empty  # no like day: no pace to scale by
+        ["D", "steady", 1, 1, 0, 14, 0], ["E", "slow", 1, 1, 0, 14, 0], ["B", "hot", 2, 1, 1, 19, 5]]
+    assert got.title.tolist() == ["item D", "item E", "item B"]
+    # no like day had sold by 14:00: no pace to scale by, but what is gone already is gone
+    assert pace.sell_outs(t, D, CUT, [None] * 25).sku.tolist() == ["D", "E"]
 
 
 def _ad(campaign, cost, gmv, day="2026-12-03"):
@@ -124,6 +128,9 @@ def test_ad_spend_against_the_budget_at_the_days_pace(con):
     assert a == pytest.approx({"cost": 400.0, "budget": 1000.0, "expected": 1000 * 1200 / 3700,
                                "pace": 400 / (1000 * 1200 / 3700)})
     assert pace.ad_spend(t, D, None)["pace"] is None
+    # a day whose ads are not loaded yet has no spend to judge, not a spend of 0
+    assert pace.ad_spend(t, D + _dt.timedelta(days=1), 0.5) == {"cost": None, "budget": 1000.0,
+                                                                "expected": 500.0, "pace": None}
     c = pace.campaigns_today(t, D)
     assert c[["campaign", "cost", "roas"]].values.tolist() == [["A", Decimal("300.00"), 1.5], ["B", Decimal("100.00"), 5.0]]
 
@@ -144,9 +151,12 @@ def test_chats_so_far_and_orders_due_to_ship_today(con):
              orders=[order("p1", "2026-11-30 13:00:00"), order("p2", "2026-11-30 20:00:00"),
                      order("p3", "2026-12-01 02:00:00"), order("p4", "2026-11-30 12:00:00", "2026-12-01 09:00:00")])
     assert pace.service_now(t, D, CUT) == {"chats": 2, "first_response": 150.0, "response_3min": 0.5}
-    due = pace.ship_due(t, CUT)
+    due = pace.ship_due(t, D, CUT)
     assert due.order_id.tolist() == ["p1", "p2"]
     assert due.hours_left.tolist() == pytest.approx([-1.0, 6.0])
+    # at 24:00 the day is over: only what is late (p1 25 h, p2 2 h); p3, due 12-04 02:00, is tomorrow's
+    end = pace.ship_due(t, D, _dt.datetime(2026, 12, 4))
+    assert end.order_id.tolist() == ["p1", "p2"] and end.hours_left.tolist() == pytest.approx([-11.0, -4.0])
 
 
 def test_paying_buyers_and_visitors_so_far(con):

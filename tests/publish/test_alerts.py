@@ -64,6 +64,8 @@ def test_rules_turn_alerts_off_or_widen_them(store):
     loose = _rules(store, "rules:\n  below_interval: false\n  sell_out: any\n  ad_pace_pct: 40\n"
                           "  complaint_hours:\n  ship_hours: 5\n")
     assert sorted(alerts.raised(SUMMARY, loose, cfg, "x")) == ["roas:直通车/A", "sell_out:B", "sell_out:D"]
+    off = _rules(store, "rules:\n  sell_out: off\n")  # YAML reads off as false: still off
+    assert off["sell_out"] == "off" and not any(k.startswith("sell_out") for k in alerts.raised(SUMMARY, off, cfg, "x"))
     quiet = {**SUMMARY, "metrics": {**SUMMARY["metrics"], "pace_projection": 1100.0, "ad_pace": 1.2}}
     assert "pace:below" not in alerts.raised(quiet, _rules(store, ""), cfg, "x")  # at the like day: not below
     assert "ads:over" not in alerts.raised(quiet, _rules(store, ""), cfg, "x")  # 20 % off: within 30 %
@@ -75,6 +77,10 @@ def test_a_misspelt_rule_is_refused_naming_the_file_line_and_key(store):
     assert "alerts.yaml:3" in str(e.value) and "ad_pace" in str(e.value) and "ad_pace_pct" in str(e.value)
     with pytest.raises(ConfigError, match="sell_out"):
         _rules(store, "rules: {sell_out: hottest}\n")
+    # a channel written as a mapping, not a list: refused without repeating the webhook (its key)
+    with pytest.raises(ConfigError) as e:
+        _rules(store, "channels: {kind: slack, url: 'https://hooks.slack.com/services/T0/B0/SECRETKEY123'}\n")
+    assert "alerts.yaml:1" in str(e.value) and "channels" in str(e.value) and "SECRETKEY123" not in str(e.value)
 
 
 def test_alerts_by_mail_once_per_day_and_key(store, smtp_server, monkeypatch):

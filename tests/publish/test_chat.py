@@ -72,6 +72,13 @@ def test_an_alert_fires_once_per_day_and_key(robots, tmp_path):
     assert json.loads(state.read_text()) == {"2026-12-05": ["ads:pace", "sellout:60058074-03M"]}
     chat.fire({"sellout:60058074-03M": MESSAGE}, to, state, day + _dt.timedelta(days=1), sleep=lambda s: None)
     assert len(Robots.got) == 6  # a new day: it may fire again
+    # a check re-run for the day before (a backfill) neither forgets today's keys nor posts them again
+    chat.fire({"sellout:60058074-03M": MESSAGE}, to, state, day, sleep=lambda s: None)
+    assert len(Robots.got) == 6
+    assert json.loads(state.read_text()) == {"2026-12-05": ["ads:pace", "sellout:60058074-03M"],
+                                             "2026-12-06": ["sellout:60058074-03M"]}
+    chat.fire({}, to, state, day + _dt.timedelta(days=8), sleep=lambda s: None)  # a week on: the old days go
+    assert json.loads(state.read_text()) == {"2026-12-06": ["sellout:60058074-03M"], "2026-12-13": []}
 
 
 def test_an_alert_no_channel_took_is_tried_at_the_next_run(tmp_path):

@@ -118,6 +118,11 @@ def test_the_pace_check_is_due_in_the_trading_hours_of_a_trading_day(tmp_path):
     assert "the store is closed" in hourly.hourly_due(cfg, at(6, 12))
     default = config.load(write_config(tmp_path / "d"))
     assert hourly.hourly_due(default, at(6, 9)) is None and hourly.hourly_due(default, at(6, 8)) is not None
+    # the clock at 00:05 checks the day just ended, as its hour 24: due where calendar.hours runs to 24
+    whole = config.load(write_config(tmp_path / "w", extra="calendar:\n  hours: [9, 24]\n"))
+    assert hourly.hourly_due(whole, at(6, 0)) is None and hourly.hourly_due(default, at(6, 0)).startswith("24:00")
+    quoted = config.load(write_config(tmp_path / "q", extra="calendar:\n  hours: ['10', '22']\n"))
+    assert hourly.hourly_due(quoted, at(5, 10)) is None  # read as the settings check reads it
     for bad in ("[10]", "[22, 10]", "[0, 23]"):
         with pytest.raises(ConfigError, match="calendar.hours"):
             config.load(write_config(tmp_path / "b", extra=f"calendar:\n  hours: {bad}\n"))

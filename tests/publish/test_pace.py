@@ -124,6 +124,9 @@ def test_the_hour_is_published_and_its_alerts_reach_each_channel_once(at_two):
     again = _pace(root, 14, env=env)  # cron runs the hour twice: nothing is posted twice
     assert again.returncode == 0, again.stderr
     assert len(Robots.got) == len(keys) and len(inbox.messages) == len(keys)
+    earlier = _pace(root, 11, "--no-alerts")  # a check re-run for an earlier hour is not the latest
+    assert earlier.returncode == 0, earlier.stderr
+    assert latest.read_bytes() == html.read_bytes()
 
 
 def test_a_day_not_loaded_yet_is_refused_unless_allowed(demo_project, tmp_path):

@@ -118,25 +118,27 @@ def so_far(t: Tables, day: _dt.date, cutoff: _dt.datetime) -> dict[str, int | No
 
 
 def sell_outs(t: Tables, day: _dt.date, cutoff: _dt.datetime, share: list[float | None]) -> pd.DataFrame:
-    """SKUs that sell out before tomorrow at today's pace: on hand at the start of the day (the latest
-    stock count on or before it: yesterday's closing count, or one taken this morning), units paid
-    today so far, what is left, and the hour it runs out, if the rest of the day sells as like days
-    do (units so far × share[h] ÷ share[now] by hour h). Hot, steady or slow by the 30 days before
-    (inventory.sales_class). Empty without a stock count or a share to scale by."""
+    """SKUs that sell out before tomorrow at today's pace: on hand at the start of the day (each SKU's
+    latest stock count before it: an inventory row is the day's closing count), units paid today so
+    far, what is left, and the hour it runs out, if the rest of the day sells as like days do (units
+    so far × share[h] ÷ share[now] by hour h). Hot, steady or slow by the 30 days before
+    (inventory.sales_class). Without a share to scale by (no like day had sold by the hour), only
+    what is gone already."""
     hour = cutoff.hour if cutoff.date() == day else HOURS
-    now = share[hour]
+    now = 1.0 if hour == HOURS else share[hour]
     o = t.orders.filter(paid(t.orders) & _today(t.orders.paid_at, day, cutoff)).select("order_id")
     lines = t.order_items.join(o, "order_id")
     sold = lines.group_by("sku").aggregate(sold=lines.qty.sum())
-    counted = t.inventory.filter(t.inventory.date <= day)
-    inv = counted.filter(counted.date == counted.date.max().as_scalar()).select("sku", "on_hand")
+    counted = t.inventory.filter(t.inventory.date < day)
+    latest = counted.group_by("sku").aggregate(date=counted.date.max())
+    inv = counted.join(latest, ["sku", "date"]).select("sku", "on_hand")
     rows = inv.join(sold, "sku").filter(ibis._.sold > 0).execute()
-    if rows.empty or not now:
+    if rows.empty:
         return pd.DataFrame(columns=["sku", "title", "sales_class", "on_hand", "sold", "left", "runs_out_h",
                                      "hours_left"])
     rows["left"] = rows.on_hand - rows.sold
-    rows["runs_out_h"] = [next((h for h in range(hour, HOURS + 1) if s * share[h] / now >= oh), None)
-                          for s, oh in zip(rows.sold, rows.on_hand)]
+    rows["runs_out_h"] = [next((h for h in range(hour, HOURS + 1) if s * share[h] / now >= oh), None) if now
+                          else (hour if s >= oh else None) for s, oh in zip(rows.sold, rows.on_hand)]
     out = rows[rows.runs_out_h.notna()].copy()
     out["hours_left"] = out.runs_out_h - hour
     w30 = Period.day(day - _dt.timedelta(days=1)).trailing(30)
@@ -161,10 +163,12 @@ def ad_spend(t: Tables, day: _dt.date, share_now: float | None) -> dict[str, flo
     tg = t.targets.filter((t.targets.month == month.start) & (t.targets.category == "*"))
     v = evaluate({"cost": scalar(t.ads.filter(t.ads.date == day).cost.sum()),
                   "budget": scalar(tg.ad_budget.max())})
-    cost = float(v["cost"] or 0)
+    # no row for the day: its spend is not loaded yet (a daily export), which is no spend of 0
+    cost = float(v["cost"]) if v["cost"] is not None else None
     budget = float(v["budget"]) / month.days if v["budget"] else None
     expected = budget * share_now if budget and share_now is not None else None
-    return {"cost": cost, "budget": budget, "expected": expected, "pace": cost / expected if expected else None}
+    return {"cost": cost, "budget": budget, "expected": expected,
+            "pace": cost / expected if expected and cost is not None else None}
 
 
 def campaigns_today(t: Tables, day: _dt.date) -> pd.DataFrame:
@@ -185,12 +189,12 @@ def service_now(t: Tables, day: _dt.date, cutoff: _dt.datetime) -> dict[str, flo
                      "response_3min": safe_div(scalar((r <= RESPONSE_LIMIT_S).sum()), scalar(r.count()))})
 
 
-def ship_due(t: Tables, cutoff: _dt.datetime) -> pd.DataFrame:
-    """Orders still unshipped whose 72 h run out before the end of the cut-off's day (hours_left < 0:
-    already late), the least time left first."""
+def ship_due(t: Tables, day: _dt.date, cutoff: _dt.datetime) -> pd.DataFrame:
+    """Orders still unshipped at the cut-off whose 72 h run out before the end of ``day`` (hours_left
+    < 0: already late), the least time left first."""
     w = fulfilment.awaiting(t, cutoff)
     w = w.mutate(hours_left=fulfilment.SHIP_LIMIT_H - w.hours)
-    end = _dt.datetime.combine(cutoff.date() + _dt.timedelta(days=1), _dt.time())
+    end = _dt.datetime.combine(day + _dt.timedelta(days=1), _dt.time())
     to_midnight = (end - cutoff).total_seconds() / 3600
     due = w.filter(w.hours_left < to_midnight)
     return due.select("order_id", "paid_at", "is_urgent", "hours_left").order_by(["hours_left", "order_id"]).execute()

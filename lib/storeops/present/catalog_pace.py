@@ -49,6 +49,8 @@ PACE: dict[str, dict[str, str]] = {
     "pace.ads_no_budget": _e("今日已花费 {cost}；没有当月推广预算（或没有同类日可比），不判断进度。",
                              "Spent {cost} today; with no ad budget for the month (or no like day), there is no "
                              "pace."),
+    "pace.ads_not_loaded": _e("还没有导入 {date} 的推广数据：不判断今天的花费进度。",
+                              "No advertising data is loaded for {date} yet: today's spend has no pace."),
     "pace.roas_rule": _e("保本投产比 {be}：今日花费满 {spend} 且低于保本线的计划标红。",
                          "Break-even ROAS {be}: campaigns that spent {spend} or more today and are below it are "
                          "marked."),

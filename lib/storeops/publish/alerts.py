@@ -26,24 +26,21 @@ def path(cfg: Config) -> Path:
     return cfg.root / "params" / "alerts.yaml"
 
 
-def _raw(cfg: Config) -> dict[str, Any]:
-    """params/alerts.yaml checked against its schema (a misspelt rule is refused, never ignored);
-    without the file: the documented defaults, no channel."""
+def _settings(cfg: Config):
+    """params/alerts.yaml checked against its schema (a misspelt rule is refused, never ignored; the
+    wrong value is not quoted: the file may hold a webhook's key), as the schema reads it; without
+    the file: the documented defaults, no channel."""
     from storeops import settings
 
     p = path(cfg)
-    if not p.is_file():
-        return {}
-    raw = read_yaml(p, "alert settings")
-    settings.check(raw, settings.AlertSettings, p)
-    return raw
+    raw = read_yaml(p, "alert settings") if p.is_file() else {}
+    settings.check(raw, settings.AlertSettings, p, quote=False)
+    return settings.AlertSettings.model_validate(raw)
 
 
 def rules(cfg: Config) -> dict[str, Any]:
     """The rules with their defaults filled in."""
-    from storeops import settings
-
-    return settings.AlertRules(**(_raw(cfg).get("rules") or {})).model_dump()
+    return _settings(cfg).rules.model_dump()
 
 
 @dataclass(frozen=True)
@@ -60,17 +57,17 @@ class MailTo:
 
 
 def channels(cfg: Config, email_config: str | None = None) -> list[chat.Channel | MailTo]:
-    raw = _raw(cfg)
-    out: list[chat.Channel | MailTo] = chat.channels(raw.get("channels"), f"{path(cfg)}: channels")
-    if raw.get("mail"):
-        out.append(MailTo(tuple(raw["mail"]), email_config))
+    s = _settings(cfg)
+    out: list[chat.Channel | MailTo] = chat.channels(s.channels, f"{path(cfg)}: channels")
+    if s.mail:
+        out.append(MailTo(tuple(s.mail), email_config))
     return out
 
 
 def link(cfg: Config, report: Path) -> str:
     """Where a reader of an alert opens the report: ``link`` in alerts.yaml with {path} (the report's
     path under the reports folder), else the file's own path."""
-    template = _raw(cfg).get("link")
+    template = _settings(cfg).link
     rel = report.relative_to(cfg.reports_dir).as_posix() if report.is_relative_to(cfg.reports_dir) else str(report)
     return template.format(path=rel) if template else str(report)
 
@@ -142,7 +139,7 @@ def fire(cfg: Config, alerts: dict[str, Message], day: _dt.date, email_config: s
     to = channels(cfg, email_config)
     if not to or not alerts:
         return []
-    retry = _raw(cfg).get("retry") or {}
-    how = {"tries": retry.get("tries", 3), "backoff": retry.get("wait_s", 1), **how}
+    retry = _settings(cfg).retry
+    how = {"tries": retry.tries, "backoff": retry.wait_s, **how}
     return chat.fire(alerts, to, cfg.reports_dir / ".alerts.json", day,
                      post=lambda c, m: post(c, m, cfg, **how))

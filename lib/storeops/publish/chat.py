@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
+import fcntl
 import hashlib
 import hmac
 import http.client
@@ -25,6 +26,7 @@ from pathlib import Path
 from storeops.errors import ConfigError
 
 KINDS = ("wecom", "dingtalk", "feishu", "slack")
+KEEP_DAYS = 7  # the days back the state file remembers (a check re-run for last week posts nothing again)
 
 
 @dataclass(frozen=True)
@@ -165,20 +167,25 @@ def fire(alerts: dict[str, Message], to: list, state: Path, day: _dt.date,
     ``state``: a JSON file of the day's keys, rewritten whole (written beside and renamed).
     ``post(channel, message)``: how a channel is posted to (default: :func:`deliver` with ``how``)."""
     post = post or (lambda c, m: deliver(c, m, **how))
-    seen = json.loads(state.read_text(encoding="utf-8")) if state.is_file() else {}
-    done = set(seen.get(day.isoformat(), []))
     state.parent.mkdir(parents=True, exist_ok=True)
-    out = []
-    for key, m in alerts.items():
-        if key in done:
-            continue
-        results = [post(c, m) for c in to]
-        out += results
-        if any(r.ok for r in results):  # noted at once: a run cut short never posts it twice
-            done.add(key)
-        _save(state, {day.isoformat(): sorted(done)})
-    if not state.is_file():
-        _save(state, {day.isoformat(): sorted(done)})
+    # one run at a time reads and rewrites the state (a run slowed by a dead channel and the next
+    # hour's would each post what the other had not yet noted)
+    with open(state.with_name(f".{state.name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        seen = json.loads(state.read_text(encoding="utf-8")) if state.is_file() else {}
+        # days apart are kept: a re-run for another day must not forget what today posted
+        seen = {d: keys for d, keys in seen.items() if d >= (day - _dt.timedelta(days=KEEP_DAYS)).isoformat()}
+        done = set(seen.get(day.isoformat(), []))
+        out = []
+        for key, m in alerts.items():
+            if key in done:
+                continue
+            results = [post(c, m) for c in to]
+            out += results
+            if any(r.ok for r in results):  # noted at once: a run cut short never posts it twice
+                done.add(key)
+                _save(state, {**seen, day.isoformat(): sorted(done)})
+        _save(state, {**seen, day.isoformat(): sorted(done)})
     return out
 
 

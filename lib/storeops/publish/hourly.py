@@ -48,7 +48,8 @@ def publish_pace(cfg: Config, at=None, *, lang: str | None = None, notebook=None
                                     allow_incomplete=allow_incomplete)
             latest = cfg.reports_dir / "pace" / ("latest.html" if (lang or cfg.language) == cfg.language
                                                  else f"latest.{lang}.html")
-            files.write(latest, result.html.read_bytes())
+            if _newest(result.html):  # a check re-run for an earlier hour is no "latest"
+                files.write(latest, result.html.read_bytes())
             archive.build(cfg)  # it links the latest check
     except AlreadyRunning as e:
         manifest.append(cfg, kind="pace", period=period, parameters=params, start=start, status="skipped",
@@ -69,12 +70,22 @@ def publish_pace(cfg: Config, at=None, *, lang: str | None = None, notebook=None
     return out
 
 
+def _newest(page) -> bool:
+    """Whether ``page`` (pace-2026-12-05T14[.en].html) is the latest check published in its language."""
+    name = page.name  # pace- + 2026-12-05T14 + .html or .en.html: the label sorts as time does
+    peers = page.parent.parent.glob(f"*/pace-*{name[18:]}")
+    return all(p.name <= name for p in peers if p.name[18:] == name[18:])
+
+
 def hourly_due(cfg: Config, now: _dt.datetime | None = None) -> str | None:
-    """Why no pace check is due now (a closed day, outside calendar.hours), or None: it is due."""
-    now = now or _dt.datetime.now(ZoneInfo(cfg.timezone))
-    first, last = (cfg.raw.get("calendar") or {}).get("hours", (9, 23))
-    if not cfg.calendar.is_open(now.date()):
-        return f"{now.date()}: the store is closed (calendar in {cfg.path}); no pace check"
-    if not first <= now.hour <= last:
-        return f"{now:%H}:00 is outside calendar.hours ({first}–{last}); no pace check"
+    """Why no pace check is due now (a closed day, outside calendar.hours), or None: it is due. The
+    clock at 00:xx checks the day just ended as its hour 24 (storeops.pace.moment)."""
+    from storeops import pace, settings
+
+    day, hour = pace.moment(cfg, now or _dt.datetime.now(ZoneInfo(cfg.timezone)))
+    first, last = settings.Calendar.model_validate(cfg.raw.get("calendar") or {}).hours
+    if not cfg.calendar.is_open(day):
+        return f"{day}: the store is closed (calendar in {cfg.path}); no pace check"
+    if not first <= hour <= last:
+        return f"{hour:02d}:00 is outside calendar.hours ({first}–{last}); no pace check"
     return None

@@ -102,7 +102,11 @@ def summary_of(report: Path) -> dict[str, Any]:
     s = _summary.beside(report)
     if not s.is_file():
         raise MailError(f"{report}: no summary.json beside it; is this a published report?")
-    return _summary.read(s)
+    data = _summary.read(s)
+    if data.get("kind") == "pace":
+        raise MailError(f"{report} is an hourly pace check: it is not mailed, its alerts are "
+                        f"(params/alerts.yaml: mail)")
+    return data
 
 
 def _chart(report_html: str) -> bytes | None:
