@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 KERNEL := storeops
 SCALE ?= 1
 DATE ?=
+# test processes (pytest-xdist), one per core; a test module stays in one process with its fixtures
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: demo test bench lab clean
 
@@ -21,7 +23,7 @@ demo: $(STAMP)
 	$(BIN)/storeops run daily $(if $(DATE),--date $(DATE),)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
