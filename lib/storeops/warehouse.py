@@ -265,7 +265,10 @@ class Tables:
 
     def __getattr__(self, name: str) -> ibis.Table:
         if name in schema.TABLES:
-            return self.con.table(name)
+            # asked once: each con.table() is a catalog query (a round trip on Spark), and a review
+            # names its tables hundreds of times
+            table = self.__dict__[name] = self.con.table(name)
+            return table
         raise AttributeError(name)
 
     def optional(self, name: str) -> ibis.Table | None:

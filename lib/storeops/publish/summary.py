@@ -11,11 +11,12 @@ import decimal
 import json
 import math
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from storeops.periods import Period
+
+if TYPE_CHECKING:  # the kernel emits, the runner extracts: nbformat (1 s of jsonschema) is the runner's
+    import nbformat
 
 MIME = "application/vnd.storeops.summary+json"
 SUFFIX = ".summary.json"
@@ -73,7 +74,7 @@ def emit(kind: str, period: Period, lang: str, metrics: dict[str, Any],
     display({MIME: data}, raw=True)
 
 
-def extract(nb: nbformat.NotebookNode) -> dict[str, Any] | None:
+def extract(nb: "nbformat.NotebookNode") -> dict[str, Any] | None:
     """The last summary a notebook emitted, or None."""
     found = None
     for cell in nb.cells:
