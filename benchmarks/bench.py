@@ -140,6 +140,54 @@ def ingest_throughput(root: Path, repeat: int) -> dict:
     return out
 
 
+def daily_files(root: Path, days: int = 300) -> tuple[Path, Path, int]:
+    """The demo's orders of its last ``days`` days as one canonical export per day (a store's daily
+    files) and as one file of the same rows (built once): (folder, file, rows)."""
+    import csv
+
+    folder, one = root / "exports" / f"daily-{days}", root / "exports" / f"last-{days}-days.csv"
+    if not one.is_file():
+        with exported(root, "canonical_orders").open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.reader(f)
+            header = next(reader)
+            at = header.index("created_at")
+            by_day: dict[str, list] = {}
+            for row in reader:
+                by_day.setdefault(row[at][:10], []).append(row)
+        folder.mkdir(parents=True, exist_ok=True)
+        kept = sorted(by_day)[-days:]
+        for day in kept:
+            with (folder / f"orders-{day}.csv").open("w", encoding="utf-8", newline="") as f:
+                csv.writer(f).writerows([header, *by_day[day]])
+        with one.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows([header, *(r for day in kept for r in by_day[day])])
+    return folder, one, sum(1 for _ in one.open(encoding="utf-8")) - 1
+
+
+def ingest_many_files(root: Path, repeat: int) -> dict:
+    """A year of daily export files in one `storeops ingest FOLDER`, against the same rows in one file:
+    what each file costs on top of its rows (opening, checking, its own accounting)."""
+    import shutil
+
+    cfg = root / "params" / "store.yaml"
+    folder, one, rows = daily_files(root)
+    files = len(list(folder.glob("*.csv")))
+    target = root / "ingest-target"
+    walls: dict[str, list[float]] = {"files": [], "one": []}
+    for _ in range(repeat):
+        for name, path in (("files", folder), ("one", one)):
+            shutil.rmtree(target, ignore_errors=True)
+            (target / "params").mkdir(parents=True)
+            (target / "params" / "store.yaml").write_text(cfg.read_text(encoding="utf-8"), encoding="utf-8")
+            walls[name].append(measure([str(BIN / "storeops"), "ingest", str(path), "--config",
+                                        str(target / "params" / "store.yaml")])[0])
+    w_files, w_one = statistics.median(walls["files"]), statistics.median(walls["one"])
+    print(f"\n{files} daily files ({rows:,} rows) in one storeops ingest: {w_files:.2f} s, {rows / w_files:,.0f} rows/s, "
+          f"{w_files / files:.3f} s a file; the same rows in one file {w_one:.2f} s: the files reach "
+          f"{w_one / w_files:.0%} of its rows/s")
+    return {"files": files, "rows": rows, "wall_s": w_files, "one_file_s": w_one, "share_of_one_file": w_one / w_files}
+
+
 def ingest_memory(root: Path, repeat: int) -> dict:
     """Peak memory of ingesting a Shopify export (the demo's orders in Shopify's multi-line layout),
     against the floor: the same command on a file of one order. Ingest reads in chunks, so what
@@ -269,7 +317,8 @@ def main() -> None:
     ap.add_argument("--no-growth", dest="growth", action="store_false",
                     help="leave out the scale-10 store grown by a year of daily loads")
     ap.add_argument("--only", default=None, metavar="KIND,…",
-                    help="only these tiers (daily, weekly, replenishment, monthly, pace, spark, ingest), beside the floor")
+                    help="only these tiers (daily, weekly, replenishment, monthly, pace, spark, ingest, files), "
+                         "beside the floor")
     args = ap.parse_args()
     scales = [float(s) for s in args.scales.split(",")]
     roots = {s: project(s) for s in scales}
@@ -312,6 +361,8 @@ def main() -> None:
             print(f"{a} / {b}: {summary[a]['wall_s'] / summary[b]['wall_s']:.2f}×")
     if not args.only or "ingest" in args.only:
         summary["ingest"] = ingest_throughput(roots[scales[0]], args.repeat)
+    if not args.only or "files" in args.only:
+        summary["many_files"] = ingest_many_files(roots[scales[0]], args.repeat)
     out = ROOT / "benchmarks" / "results"
     out.mkdir(exist_ok=True)
     (out / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(json.dumps(summary, indent=2))

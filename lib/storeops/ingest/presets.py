@@ -20,6 +20,8 @@ columns that are computed from canonical columns rather than copied.
 
 from __future__ import annotations
 
+import functools
+
 import ast
 import operator
 import re
@@ -167,7 +169,7 @@ class Preset:
         are one order, however they interleave with other documents' lines."""
         return any(s.sum for s in self.tables.get("orders", []))
 
-    @property
+    @functools.cached_property  # asked of every preset for every file ingest reads (choose_preset)
     def headers(self) -> list[str]:
         """Every header the preset reads."""
         out: list[str] = []
@@ -179,7 +181,7 @@ class Preset:
                 out.append(h)
         return out
 
-    @property
+    @functools.cached_property
     def required_headers(self) -> list[str]:
         """Headers that must be present: those feeding a column that is not optional."""
         out: list[str] = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as _dt
+import functools
 import itertools
 import re
 import sys
@@ -57,6 +58,11 @@ class Table:
 
     def header_at(self, index: int) -> list[str]:
         return [clean_header(c) for c in self.head[index]]
+
+    @functools.cached_property
+    def head_names(self) -> list[frozenset[str]]:
+        """Each head row's cells as header names: every preset is tried against them (find_header)."""
+        return [frozenset(clean_header(c) for c in row) for row in self.head]
 
     def rows(self, start: int = 0) -> Iterator[tuple[int, list[str]]]:
         """(line, cells) of every row from index ``start`` on (cells as strings, empty as "")."""
@@ -347,8 +353,7 @@ def find_header(table: Table, expected: list[str], required: list[str]) -> tuple
     """(row index, share of ``expected`` found, required headers missing) of the best header row."""
     best = (0, -1.0, list(required))
     want = set(expected)
-    for i, row in enumerate(table.head):
-        names = set(clean_header(c) for c in row)
+    for i, names in enumerate(table.head_names):
         share = len(want & names) / len(want) if want else 0.0
         missing = [r for r in required if r not in names]
         if (not missing, share) > (not best[2], best[1]):
