@@ -140,6 +140,20 @@ def ingest_throughput(root: Path, repeat: int) -> dict:
     return out
 
 
+def agree(root: Path) -> str:
+    """Run the two KPI-work notebooks once and say whether their figures agree (a race of two
+    notebooks that computed different things would mean nothing)."""
+    got = []
+    for name in ("kpis_storeops", "kpis_pandas"):
+        subprocess.run(run_daily(root, ROOT / "benchmarks" / f"{name}.ipynb"), check=True, capture_output=True)
+        got.append(json.loads((root / "reports" / "daily" / DAY[:4] / f"daily-{DAY}.summary.json").read_text())["metrics"])
+    a, b = got
+    same = [k for k in a if k in b and (a[k] == b[k] or (a[k] is not None and b[k] is not None
+                                                          and abs(a[k] - b[k]) <= 1e-6 * max(1, abs(a[k]))))]
+    return f"figures agree: {len(same)} of {len(a)}" if len(same) == len(a) == len(b) else \
+        f"FIGURES DIFFER: {sorted(set(a) ^ set(same))[:5]}"
+
+
 def daily_files(root: Path, days: int = 300) -> tuple[Path, Path, int]:
     """The demo's orders of its last ``days`` days as one canonical export per day (a store's daily
     files) and as one file of the same rows (built once): (folder, file, rows)."""
@@ -317,7 +331,7 @@ def main() -> None:
     ap.add_argument("--no-growth", dest="growth", action="store_false",
                     help="leave out the scale-10 store grown by a year of daily loads")
     ap.add_argument("--only", default=None, metavar="KIND,…",
-                    help="only these tiers (daily, weekly, replenishment, monthly, pace, spark, ingest, files), "
+                    help="only these tiers (daily, weekly, replenishment, monthly, pace, kpi, spark, ingest, files), "
                          "beside the floor")
     args = ap.parse_args()
     scales = [float(s) for s in args.scales.split(",")]
@@ -329,6 +343,9 @@ def main() -> None:
     tiers += [(f"replenishment, scale {s:g}", run_replenishment(roots[s])) for s in scales]
     tiers += [(f"monthly, scale {s:g}", run_monthly(roots[s])) for s in scales]
     tiers += [(f"pace at 14:00, scale {s:g}", run_pace(roots[s])) for s in scales]
+    for s in scales:  # the daily's KPI work (6 days' KPIs, a 28-day trend) with storeops and as pandas does it
+        tiers += [(f"KPI work storeops, {s:g}", run_daily(roots[s], ROOT / "benchmarks" / "kpis_storeops.ipynb")),
+                  (f"KPI work pandas, {s:g}", run_daily(roots[s], ROOT / "benchmarks" / "kpis_pandas.ipynb"))]
     if args.spark and (sroot := spark_project(roots[scales[0]])):
         tiers.append((f"daily on Spark, scale {scales[0]:g}", run_daily(sroot, ROOT / "notebooks" / "daily.ipynb")))
     if args.growth and 10 in scales:
@@ -338,6 +355,7 @@ def main() -> None:
     if args.only:
         keep = args.only.split(",")
         tiers = tiers[:1] + [(n, c) for n, c in tiers[1:] if any(k in n.lower() for k in keep)]
+    peers = {s: agree(roots[s]) for s in scales if any(n.startswith("KPI work") for n, _ in tiers)}
     results: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in tiers}
     for _ in range(args.repeat):  # interleaved, so drift on a noisy machine hits every tier alike
         for name, cmd in tiers:
@@ -355,6 +373,10 @@ def main() -> None:
         print(f"{name:<26}{wall:>9.2f}{wall / floor_wall:>9.2f}{rss:>10.0f}{rss / floor_rss:>9.2f}")
         summary[name] = {"wall_s": wall, "wall_ratio": wall / floor_wall, "peak_mb": rss, "rss_ratio": rss / floor_rss,
                          "runs": results[name]}
+    for s, same in peers.items():
+        a, b = summary[f"KPI work storeops, {s:g}"], summary[f"KPI work pandas, {s:g}"]
+        print(f"the daily's KPI work at {s:g}×, over the floor: storeops {a['wall_s'] - floor_wall:.2f} s, pandas "
+              f"{b['wall_s'] - floor_wall:.2f} s ({same})")
     for a, b in ((f"daily on Spark, scale {scales[0]:g}", f"daily, scale {scales[0]:g}"),
                  ("daily, scale 10 grown", "daily, scale 10"), ("daily, scale 10 grown, kept in order", "daily, scale 10")):
         if a in summary and b in summary:

@@ -12,9 +12,9 @@ from storeops import config
 from storeops.publish import run
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + [ROOT / "benchmarks" / "floor.ipynb"]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "benchmarks").glob("*.ipynb"))
 #: the notebooks storeops run executes (explore.ipynb is the analyst's, run by hand)
-REVIEWS = [ROOT / "notebooks" / f"{kind}.ipynb" for kind in run.REPORTS] + [ROOT / "benchmarks" / "floor.ipynb"]
+REVIEWS = [ROOT / "notebooks" / f"{kind}.ipynb" for kind in run.REPORTS] + sorted((ROOT / "benchmarks").glob("*.ipynb"))
 
 
 def test_every_review_kind_has_its_notebook():
