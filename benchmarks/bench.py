@@ -99,15 +99,23 @@ DUCKDB_READ = ("import sys, duckdb; c = duckdb.connect(); "
                "c.execute(\"CREATE TABLE t AS SELECT * FROM read_csv(?, all_varchar = true)\", [sys.argv[1]])")
 
 
+def ingest_fresh(root: Path, path: Path) -> tuple[float, float]:
+    """Wall seconds and peak MB of `storeops ingest PATH` into a new warehouse beside ``root``'s store."""
+    import shutil
+
+    target = root / "ingest-target"
+    shutil.rmtree(target, ignore_errors=True)
+    (target / "params").mkdir(parents=True)
+    (target / "params" / "store.yaml").write_text((root / "params" / "store.yaml").read_text(encoding="utf-8"),
+                                                  encoding="utf-8")
+    return measure([str(BIN / "storeops"), "ingest", str(path), "--config", str(target / "params" / "store.yaml")])
+
+
 def ingest_throughput(root: Path, repeat: int) -> dict:
     """Bulk-load speed: the demo's orders as a canonical CSV, a Taobao order report (GBK) and a Shopify
     export, each ingested into a fresh warehouse, against DuckDB reading the same file into a table
     (for the GBK file, a UTF-8 copy of it: DuckDB reads no GBK without an extension), measured
     side by side, with rows/s and peak memory."""
-    import shutil
-
-    cfg = root / "params" / "store.yaml"
-    target = root / "ingest-target"
     out = {}
     print(f"\nstoreops ingest into a new warehouse vs DuckDB read_csv of the same rows: median of {repeat} runs")
     print(f"{'file':<28}{'rows':>9}{'wall s':>9}{'rows/s':>10}{'× DuckDB':>10}{'peak MB':>9}{'DuckDB s':>10}")
@@ -123,11 +131,7 @@ def ingest_throughput(root: Path, repeat: int) -> dict:
         rows = raw.count(b"\n") - 1
         walls, peaks, refs = [], [], []
         for _ in range(repeat):
-            shutil.rmtree(target, ignore_errors=True)
-            (target / "params").mkdir(parents=True)
-            (target / "params" / "store.yaml").write_text(cfg.read_text(encoding="utf-8"), encoding="utf-8")
-            wall, rss = measure([str(BIN / "storeops"), "ingest", str(path), "--config",
-                                 str(target / "params" / "store.yaml")])
+            wall, rss = ingest_fresh(root, path)
             walls.append(wall)
             peaks.append(rss)
             refs.append(measure([str(BIN / "python"), "-c", DUCKDB_READ, str(ref)])[0])
@@ -181,20 +185,12 @@ def daily_files(root: Path, days: int = 300) -> tuple[Path, Path, int]:
 def ingest_many_files(root: Path, repeat: int) -> dict:
     """A year of daily export files in one `storeops ingest FOLDER`, against the same rows in one file:
     what each file costs on top of its rows (opening, checking, its own accounting)."""
-    import shutil
-
-    cfg = root / "params" / "store.yaml"
     folder, one, rows = daily_files(root)
     files = len(list(folder.glob("*.csv")))
-    target = root / "ingest-target"
     walls: dict[str, list[float]] = {"files": [], "one": []}
     for _ in range(repeat):
         for name, path in (("files", folder), ("one", one)):
-            shutil.rmtree(target, ignore_errors=True)
-            (target / "params").mkdir(parents=True)
-            (target / "params" / "store.yaml").write_text(cfg.read_text(encoding="utf-8"), encoding="utf-8")
-            walls[name].append(measure([str(BIN / "storeops"), "ingest", str(path), "--config",
-                                        str(target / "params" / "store.yaml")])[0])
+            walls[name].append(ingest_fresh(root, path)[0])
     w_files, w_one = statistics.median(walls["files"]), statistics.median(walls["one"])
     print(f"\n{files} daily files ({rows:,} rows) in one storeops ingest: {w_files:.2f} s, {rows / w_files:,.0f} rows/s, "
           f"{w_files / files:.3f} s a file; the same rows in one file {w_one:.2f} s: the files reach "
@@ -206,23 +202,15 @@ def ingest_memory(root: Path, repeat: int) -> dict:
     """Peak memory of ingesting a Shopify export (the demo's orders in Shopify's multi-line layout),
     against the floor: the same command on a file of one order. Ingest reads in chunks, so what
     grows with the file is only the accepted rows (as Arrow columns) and the keys already seen."""
-    import shutil
-
-    cfg = root / "params" / "store.yaml"
     big = exported(root, "shopify_orders")
     small = root / "exports" / "shopify_one_order.csv"
     with big.open(encoding="utf-8") as f:
         head = [next(f), next(f)]
     small.write_text("".join(head), encoding="utf-8")
-    target = root / "ingest-target"
     peaks: dict[str, list[float]] = {"floor": [], "file": []}
     for _ in range(repeat):
         for name, path in (("floor", small), ("file", big)):
-            shutil.rmtree(target, ignore_errors=True)
-            (target / "params").mkdir(parents=True)
-            (target / "params" / "store.yaml").write_text(cfg.read_text(encoding="utf-8"), encoding="utf-8")
-            peaks[name].append(measure([str(BIN / "storeops"), "ingest", str(path), "--config",
-                                        str(target / "params" / "store.yaml")])[1])
+            peaks[name].append(ingest_fresh(root, path)[1])
     floor, peak = statistics.median(peaks["floor"]), statistics.median(peaks["file"])
     mb = big.stat().st_size / 1e6
     print(f"storeops ingest {big.name} ({mb:.0f} MB): median peak {peak:,.0f} MB, floor (one order) {floor:,.0f} MB, "

@@ -179,8 +179,9 @@ def _run_pace(cfg, args: argparse.Namespace) -> int:
             print(why)
             return 0
     elif args.date or args.hour is not None:
-        hour = args.hour if args.hour is not None else 24
-        at = f"{(args.date or cfg.today()).isoformat()}T{hour:02d}"
+        from storeops import pace
+
+        at = pace.label(args.date or cfg.today(), args.hour if args.hour is not None else 24)
     try:
         done = hourly.publish_pace(cfg, at, lang=args.lang, notebook=args.notebook,
                                    allow_incomplete=args.allow_incomplete, email_config=args.email_config,

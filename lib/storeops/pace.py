@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from storeops import config as _config
-from storeops import warehouse
+from storeops import settings, warehouse
 from storeops.errors import ReportError
 from storeops.metrics import pace as _pace
 from storeops.metrics import plan
@@ -80,6 +80,11 @@ class PaceContext(ReviewContext):
     def cutoff(self) -> _dt.datetime:
         return _dt.datetime.combine(self.day, _dt.time()) + _dt.timedelta(hours=self.hour)
 
+    @property
+    def margin_period(self) -> Period:
+        """The 28 days before: today's few orders are no margin."""
+        return Period.day(self.day - _dt.timedelta(days=1)).trailing(28)
+
     @cached_property
     def like_days(self) -> list[_dt.date]:
         """The days the daily compares this one with, that the data covers."""
@@ -95,8 +100,7 @@ class PaceContext(ReviewContext):
 
     @cached_property
     def projection(self) -> _pace.Projection:
-        return _pace.projection(self.hours[self.day].before(self.hour)[0],
-                                [(self.hours[d].before(self.hour)[0], self.hours[d].whole[0]) for d in self.like_days])
+        return _pace.projected(self.hours, self.day, self.hour, self.like_days)
 
 
 def context(report_date: str | None = None, config: str | None = None, lang: Lang | None = None,
@@ -224,14 +228,14 @@ def ads(ctx: PaceContext) -> Html:
     elif a["pace"] is None:
         out += tables.note(text("pace.ads_no_budget", ctx.lang, cost=money(a["cost"])))
     else:
-        limit = ctx.rules.get("ad_pace_pct")
+        limit = ctx.rules["ad_pace_pct"]
         off = limit is not None and abs(a["pace"] - 1) * 100 > limit
         out += tables.note(text("pace.ads", ctx.lang, cost=money(a["cost"]), budget=money(a["budget"]),
                                 expected=money(a["expected"]), pace=formats.pct(a["pace"])), "so-bad" if off else "")
-    be, _ = _breakeven(ctx)
+    be, _ = ctx.breakeven
     ctx.show("breakeven_roas", be)
     camp = _pace.campaigns_today(ctx.t, ctx.day)
-    spend = ctx.rules.get("roas_min_spend")
+    spend = ctx.rules["roas_min_spend"]
     below = camp[(camp.roas < be) & (camp.cost >= (spend or 0))] if be and spend is not None else camp.iloc[:0]
     ctx.lists["roas_below"] = [{"channel": r.channel, "campaign": r.campaign, "cost": float(r.cost),
                                 "roas": None if pd.isna(r.roas) else float(r.roas)} for r in below.itertuples()]
@@ -246,18 +250,6 @@ def ads(ctx: PaceContext) -> Html:
         row_class=pd.Series(top.index.isin(below.index)).map({True: "so-bad-row", False: ""}))
 
 
-def _breakeven(ctx: PaceContext) -> tuple[float | None, float | None]:
-    """Break-even ROAS on the margin of the 28 days before (today's few orders are no margin)."""
-    from storeops.metrics import ads as _ads
-    from storeops.metrics.base import evaluate
-
-    margin = ctx.cfg.thresholds.get("gross_margin_rate")
-    if margin is None:
-        margin = evaluate({"m": _ads.gross_margin_rate(ctx.t, Period.day(ctx.day - _dt.timedelta(days=1)).trailing(28))})["m"]
-    margin = float(margin) if margin is not None else None
-    return _ads.breakeven_roas(margin), margin
-
-
 def service(ctx: PaceContext) -> Html:
     """客服实时: open serious complaints and their age, tickets near 24 h, today's response times so far."""
     out = _section(ctx, "pace_service")
@@ -266,10 +258,10 @@ def service(ctx: PaceContext) -> Html:
             ctx.show(k, None, "complaints_open")
         out += ctx.gaps("tickets")
     else:
-        kinds = set((ctx.cfg.raw.get("service") or {}).get("complaint_kinds", ["投诉", "质量问题", "complaint"]))
+        kinds = set(settings.Service.model_validate(ctx.cfg.raw.get("service") or {}).complaint_kinds)
         tk = open_tickets(ctx.t, ctx.cutoff)
         serious = tk[tk.kind.isin(kinds) | tk.severity.isin(kinds)]
-        near = ctx.rules.get("ticket_hours_left", 4)
+        near = ctx.rules["ticket_hours_left"]
         ctx.show("complaints_open", len(serious))
         ctx.show("tickets_near_24h", int(((tk.age_h >= TICKET_SLA_H - near) & (tk.age_h < TICKET_SLA_H)).sum()),
                  "ticket_sla")
@@ -282,7 +274,7 @@ def service(ctx: PaceContext) -> Html:
         out += tables.data_table("complaints", serious.head(20), [
             Col("ticket_id", "col.ticket"), Col("age_h", "col.age_h", "hours", KEY), Col("kind", "col.kind"),
             Col("order_id", "col.order"), Col("opened_at", "col.opened_at", "datetime")], ctx.lang,
-            row_class=(serious.head(20).age_h >= (ctx.rules.get("complaint_hours") or 0)).map(
+            row_class=(serious.head(20).age_h >= (ctx.rules["complaint_hours"] or 0)).map(
                 {True: "so-bad-row", False: ""})) if len(serious) else tables.note(text("pace.complaints_none", ctx.lang))
     if not ctx.tracks("cs"):
         return out + ctx.gaps("cs")
@@ -303,7 +295,7 @@ def shipping(ctx: PaceContext) -> Html:
             ctx.show(k, None, "ship_due_today")
         return out + ctx.gaps("shipping")
     due = _pace.ship_due(ctx.t, ctx.day, ctx.cutoff)
-    soon = ctx.rules.get("ship_hours")
+    soon = ctx.rules["ship_hours"]
     late = due[due.hours_left < 0]
     today = due[due.hours_left >= 0]
     ctx.show("ship_due_today", len(today))

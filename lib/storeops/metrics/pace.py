@@ -96,10 +96,15 @@ def shares(like: list[Hours]) -> list[float | None]:
     return [float(sum(h.before(k)[0] for h in like)) / whole for k in range(HOURS + 1)]
 
 
+def projected(hours: dict[_dt.date, Hours], day: _dt.date, hour: int, like_days: list[_dt.date]) -> Projection:
+    """Paid by ``hour`` on ``day`` and the day it points to, from :func:`hourly`'s ``hours`` of the day
+    and its ``like_days``."""
+    return projection(hours[day].before(hour)[0], [(hours[d].before(hour)[0], hours[d].whole[0]) for d in like_days])
+
+
 def pace(t: Tables, day: _dt.date, hour: int, like_days: list[_dt.date]) -> Projection:
     """Paid by ``hour`` on ``day`` and the day it points to, against ``like_days``."""
-    got = paid_by_hour(t, [day, *like_days], hour)
-    return projection(got[day][0], [got[d] for d in like_days])
+    return projected(hourly(t, [day, *like_days]), day, hour, like_days)
 
 
 def _today(col, day: _dt.date, cutoff: _dt.datetime):

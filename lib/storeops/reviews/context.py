@@ -251,12 +251,17 @@ class ReviewContext:
     def ad_table(self) -> pd.DataFrame:
         return _ads.by_campaign(self.t, self.period)
 
+    @property
+    def margin_period(self) -> Period:
+        """Whose sales give the gross margin when store.yaml sets none: the period under review."""
+        return self.period
+
     @cached_property
     def breakeven(self) -> tuple[float | None, float | None]:
         """(break-even ROAS, gross margin rate): the margin from store.yaml if set, else from sales."""
         margin = self.cfg.thresholds.get("gross_margin_rate")
         if margin is None:
-            margin = evaluate({"m": _ads.gross_margin_rate(self.t, self.period)})["m"]
+            margin = evaluate({"m": _ads.gross_margin_rate(self.t, self.margin_period)})["m"]
         margin = float(margin) if margin is not None else None
         return _ads.breakeven_roas(margin), margin
 
