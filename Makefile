@@ -1,4 +1,5 @@
 # The two commands: `make demo` and `make test`. Both set up .venv themselves.
+# `make demo-group`: the demo group of three stores (storeops demo --group) and its group daily.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,10 +7,11 @@ STAMP := $(VENV)/.installed
 KERNEL := storeops
 SCALE ?= 1
 DATE ?=
+GROUP ?= data/demo-group
 # test processes (pytest-xdist), one per core; a test module stays in one process with its fixtures
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: demo test bench lab clean
+.PHONY: demo demo-group test bench lab clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -21,6 +23,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/storeops demo --scale $(SCALE)
 	$(BIN)/storeops run daily $(if $(DATE),--date $(DATE),)
+
+demo-group: $(STAMP)
+	$(BIN)/storeops demo --group $(GROUP) --scale $(SCALE)
+	$(BIN)/storeops run group-daily --group $(GROUP) --stores $(if $(DATE),--date $(DATE),)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)

@@ -311,6 +311,27 @@ def spark_project(root: Path) -> Path | None:
     return out
 
 
+def group_project(scale: float) -> Path:
+    """The demo group (storeops demo --group: three stores) at ``scale``, built once."""
+    root = ROOT / "data" / "bench" / f"group-{scale:g}"
+    if not (root / "params" / "group.yaml").is_file():
+        print(f"building the scale-{scale:g} demo group (cached in {root}) …", flush=True)
+        wall, _ = measure([str(BIN / "storeops"), "demo", "--group", str(root), "--scale", str(scale), "--end", END])
+        print(f"  demo --group --scale {scale:g}: {wall:.1f}s", flush=True)
+    return root
+
+
+def group_tiers(scale: float) -> list[tuple[str, list[str]]]:
+    """The group daily, and each of its three stores' own daily: the group's cost against theirs."""
+    root = group_project(scale)
+    out = [(f"group daily, scale {scale:g}", [str(BIN / "storeops"), "run", "group-daily", "--date", DAY, "--group",
+                                            str(root)])]
+    for store in ("tmall", "jd", "shopify"):
+        out.append((f"group: {store} daily", [str(BIN / "storeops"), "run", "daily", "--date", DAY, "--config",
+                                             str(root / "stores" / store / "params" / "store.yaml")]))
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scales", default="1,10", help="demo scales to time (default 1,10; 100 on request)")
@@ -319,7 +340,8 @@ def main() -> None:
     ap.add_argument("--no-growth", dest="growth", action="store_false",
                     help="leave out the scale-10 store grown by a year of daily loads")
     ap.add_argument("--only", default=None, metavar="KIND,…",
-                    help="only these tiers (daily, weekly, replenishment, monthly, pace, kpi, spark, ingest, files), "
+                    help="only these tiers (daily, weekly, replenishment, monthly, pace, kpi, spark, group, ingest, "
+                         "files), "
                          "beside the floor")
     args = ap.parse_args()
     scales = [float(s) for s in args.scales.split(",")]
@@ -336,6 +358,8 @@ def main() -> None:
                   (f"KPI work pandas, {s:g}", run_daily(roots[s], ROOT / "benchmarks" / "kpis_pandas.ipynb"))]
     if args.spark and (sroot := spark_project(roots[scales[0]])):
         tiers.append((f"daily on Spark, scale {scales[0]:g}", run_daily(sroot, ROOT / "notebooks" / "daily.ipynb")))
+    if not args.only or "group" in args.only:
+        tiers += group_tiers(scales[0])
     if args.growth and 10 in scales:
         for upkeep in (False, True):
             tiers.append((f"daily, scale 10 grown{', kept in order' if upkeep else ''}",
@@ -369,6 +393,10 @@ def main() -> None:
                  ("daily, scale 10 grown", "daily, scale 10"), ("daily, scale 10 grown, kept in order", "daily, scale 10")):
         if a in summary and b in summary:
             print(f"{a} / {b}: {summary[a]['wall_s'] / summary[b]['wall_s']:.2f}×")
+    if f"group daily, scale {scales[0]:g}" in summary:
+        own = sum(summary[f"group: {s} daily"]["wall_s"] for s in ("tmall", "jd", "shopify"))
+        print(f"group daily / the sum of its 3 stores' own dailies: "
+              f"{summary[f'group daily, scale {scales[0]:g}']['wall_s'] / own:.2f}×")
     if not args.only or "ingest" in args.only:
         summary["ingest"] = ingest_throughput(roots[scales[0]], args.repeat)
     if not args.only or "files" in args.only:

@@ -14,12 +14,13 @@ from storeops.publish import run
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "benchmarks").glob("*.ipynb"))
 #: the notebooks storeops run executes (explore.ipynb is the analyst's, run by hand)
-REVIEWS = [ROOT / "notebooks" / f"{kind}.ipynb" for kind in run.REPORTS] + sorted((ROOT / "benchmarks").glob("*.ipynb"))
+STEMS = [kind.replace("-", "_") for kind in run.REPORTS]  # group-daily runs group_daily.ipynb (resources.notebook)
+REVIEWS = [ROOT / "notebooks" / f"{stem}.ipynb" for stem in STEMS] + sorted((ROOT / "benchmarks").glob("*.ipynb"))
 
 
 def test_every_review_kind_has_its_notebook():
     assert all(p.is_file() for p in REVIEWS)
-    assert {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")} == {*run.REPORTS, "explore"}
+    assert {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")} == {*STEMS, "explore"}
 #: the store settings the notebooks run with (email.yaml is the mailer's: tests/test_config.py checks it)
 PARAMS = sorted(p for p in (ROOT / "params").glob("*.yaml") if p.name not in ("email.yaml", "alerts.yaml"))
 
@@ -55,5 +56,5 @@ def test_cells_are_thin(path):
             assert not any(w in c.source for w in ("for ", "while ", "SELECT", "def ", "lambda")), c.source
         if c.cell_type == "markdown":
             assert "analyst" in c.metadata.get("tags", []), "report text comes from the i18n catalog"
-    if path.stem in run.REPORTS:
+    if path.stem in STEMS:
         assert any("summary" in c.metadata.get("tags", []) for c in nb.cells), "the notebook hands over its summary"

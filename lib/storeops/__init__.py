@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-__all__ = ["daily", "weekly", "monthly", "replenishment", "pace", "targets", "reviews", "demo", "ingest", "metrics", "present", "publish", "schema", "warehouse", "config", "periods"]
+__all__ = ["daily", "weekly", "monthly", "replenishment", "pace", "group", "targets", "reviews", "demo", "ingest", "metrics", "present", "publish", "schema", "warehouse", "config", "periods"]
 __version__ = "0.1.0"
 
 

@@ -38,9 +38,21 @@ def _date(s: str) -> _dt.date:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {s!r}") from None
 
 
+def _load(args: argparse.Namespace, group: bool = False):
+    """The settings a command serves: a group's (--group DIR, or a group review's nearest
+    params/group.yaml), else the store's (--config)."""
+    if group or getattr(args, "group", None):
+        from storeops.group import config as gconfig
+
+        return gconfig.load(getattr(args, "group", None))
+    return _config.load(args.config)
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from storeops import demo, spark, warehouse
 
+    if args.group:
+        return _demo_group(args)
     cfg = _config.load(args.config)
     if args.today and args.end:
         raise StoreopsError("give --end or --today, not both")
@@ -71,6 +83,19 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             print(f"  wrote {export.write(available[n], con, Path(args.as_exports), cfg.timezone)}")
     _print_published(spark.publish_after_load(cfg, con))
     con.disconnect()
+    return 0
+
+
+def _demo_group(args: argparse.Namespace) -> int:
+    from storeops.group import demo as gdemo
+
+    if args.today or args.as_exports or args.seed != 7:
+        raise StoreopsError("--group builds the demo group's three stores: --today, --as-exports and --seed are "
+                            "for one store")
+    t0 = time.monotonic()
+    print(f"demo group: 3 stores, {args.days} days to {args.end or gdemo.end_day()} -> {Path(args.group).resolve()}")
+    path = gdemo.build(Path(args.group), days=args.days, scale=args.scale, end=args.end)
+    print(f"{path} ({time.monotonic() - t0:.1f}s)")
     return 0
 
 
@@ -129,10 +154,15 @@ def _print_published(done, dest=None) -> None:
 def _cmd_run(args: argparse.Namespace) -> int:
     from storeops.publish import due, run
 
-    cfg = _config.load(args.config)
-    if args.week and args.kind != "weekly":
+    grouped = args.kind in run.GROUP_KINDS
+    if (args.group or args.stores) and not grouped:
+        raise StoreopsError(f"--group and --stores are for the group reviews ({', '.join(run.GROUP_KINDS)}), "
+                            f"not {args.kind}")
+    cfg = _load(args, grouped)
+    base = args.kind.removeprefix("group-")
+    if args.week and base != "weekly":
         raise StoreopsError(f"--week is for the weekly review, not {args.kind}")
-    if args.month and args.kind != "monthly":
+    if args.month and base != "monthly":
         raise StoreopsError(f"--month is for the monthly review, not {args.kind}")
     if sum(map(bool, (args.week, args.month, args.date))) > 1:
         raise StoreopsError("give one of --date, --week, --month")
@@ -152,14 +182,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
             failed += o.status == "failed"
         return 1 if failed else 0
     period = args.week or args.month or args.date
-    if args.kind in ("weekly", "monthly") and args.date:
+    if base in ("weekly", "monthly") and args.date:
         from storeops.periods import Period
 
-        period = (Period.week_of if args.kind == "weekly" else Period.month_of)(args.date)
+        period = (Period.week_of if base == "weekly" else Period.month_of)(args.date)
     try:
         result = run.publish(cfg, args.kind, period=period, lang=args.lang, notebook=args.notebook,
                              allow_incomplete=args.allow_incomplete, send=args.send, to=args.to,
-                             email_config=args.email_config, force=args.force)
+                             email_config=args.email_config, force=args.force, stores=args.stores)
     except Closed as e:  # not a failure: the shop did not trade
         print(e)
         return 0
@@ -203,7 +233,7 @@ def _cmd_send(args: argparse.Namespace) -> int:
 
     from storeops.publish import mail, sent
 
-    cfg = _config.load(args.config)
+    cfg = _load(args)
     if args.queued:
         from storeops.publish import outbox
 
@@ -237,7 +267,7 @@ def _cmd_send(args: argparse.Namespace) -> int:
 def _cmd_index(args: argparse.Namespace) -> int:
     from storeops.publish import archive
 
-    print(archive.build(_config.load(args.config)))
+    print(archive.build(_load(args)))
     return 0
 
 
@@ -329,6 +359,8 @@ def _print_coverage(con, day: _dt.date) -> None:
 def _cmd_plan(args: argparse.Namespace) -> int:
     from storeops import targets
 
+    if args.group:
+        return _plan_group(args)
     cfg = _config.load(args.config)
     if bool(args.month) == bool(args.quarter):
         raise StoreopsError("give --month YYYY-MM or --quarter YYYY-Qn")
@@ -347,6 +379,20 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plan_group(args: argparse.Namespace) -> int:
+    from storeops.group import plan
+
+    if args.quarter or not args.month:
+        raise StoreopsError("a group's plan is made a month at a time: give --month YYYY-MM")
+    try:
+        month = _dt.date.fromisoformat(args.month + "-01")
+    except ValueError:
+        raise StoreopsError(f"{args.month!r} is no month: expected YYYY-MM") from None
+    for p in plan.make(_load(args), month, args.target, args.force):
+        print(p)
+    return 0
+
+
 def _amount(v: str):
     import decimal
 
@@ -360,11 +406,19 @@ def _amount(v: str):
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from storeops import folder
-
-    folder.init(Path(args.folder), notebooks=args.notebooks)
-    print(folder.next_steps(Path(args.folder)))
+    if args.group:
+        from storeops.group import folder as made
+    else:
+        from storeops import folder as made
+    made.init(Path(args.folder), notebooks=args.notebooks)
+    print(made.next_steps(Path(args.folder)))
     return 0
+
+
+def _group_arg(c: argparse.ArgumentParser) -> None:
+    c.add_argument("--group", default=None, metavar="DIR",
+                   help="a group folder (storeops init --group) instead of a store's; default for the group "
+                        "reviews: the nearest params/group.yaml")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -384,6 +438,8 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--today", action="store_true",
                    help="end with today so far, up to this hour (store time): for `storeops run pace`")
     d.add_argument("--force", action="store_true", help="replace a warehouse that holds non-demo orders")
+    d.add_argument("--group", default=None, metavar="DIR",
+                   help="build the demo group in DIR instead: three stores (Tmall and JD in CNY, Shopify in USD)")
     d.add_argument("--as-exports", metavar="DIR", default=None,
                    help="also write the store as export files into DIR (canonical CSV, one per table)")
     d.add_argument("--formats", default=None, metavar="PRESET,…",
@@ -399,8 +455,10 @@ def parser() -> argparse.ArgumentParser:
     g.set_defaults(func=_cmd_ingest)
 
     r = cmd("run", "execute a review notebook and publish its HTML")
-    r.add_argument("kind", choices=["daily", "weekly", "replenishment", "monthly", "pace", "due"],
-                   help="which review; `pace`: the day so far, for cron every hour; `due`: everything due on "
+    r.add_argument("kind", choices=["daily", "weekly", "replenishment", "monthly", "pace", "due", "group-daily",
+                                    "group-weekly", "group-monthly"],
+                   help="which review; `group-…`: a group's stores added up (--group); "
+                        "`pace`: the day so far, for cron every hour; `due`: everything due on "
                         "--date (default today): the daily for the day before, the weekly on Mondays, "
                         "replenishment on Thursdays, the monthly on the 1st (with --hourly: the pace check, in "
                         "calendar.hours of a trading day)")
@@ -427,6 +485,10 @@ def parser() -> argparse.ArgumentParser:
                    help="mail it even to readers who had it already (a corrected report says so in its subject)")
     r.add_argument("--to", nargs="+", default=None, help="recipients instead of those in email.yaml")
     r.add_argument("--email-config", default=None, help="mail settings (default: params/email.yaml)")
+    _group_arg(r)
+    r.add_argument("--stores", action="store_true",
+                   help="with a group review: first publish each store's own review of the period, where it is "
+                        "not published yet (not mailed)")
     r.set_defaults(func=_cmd_run)
 
     s = cmd("send", "mail a published report: an HTML digest with the full report attached")
@@ -436,15 +498,18 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--to", nargs="+", default=None, help="recipients instead of those in email.yaml")
     s.add_argument("--force", action="store_true", help="send it even to readers who had it already")
     s.add_argument("--email-config", default=None, help="mail settings (default: params/email.yaml)")
+    _group_arg(s)
     s.set_defaults(func=_cmd_send)
 
     i = cmd("index", "rebuild reports/index.html, the archive of published reports")
+    _group_arg(i)
     i.set_defaults(func=_cmd_index)
 
     n = sub.add_parser("init", help="write a new store folder", description="write a new store folder: "
                        "params/store.yaml, email.yaml, sources/ (and with --notebooks the notebooks to customise)")
     n.add_argument("folder", help="the store folder (created if missing)")
     n.add_argument("--notebooks", action="store_true", help="also copy the review notebooks to customise")
+    n.add_argument("--group", action="store_true", help="a group folder: params/group.yaml listing store folders")
     n.set_defaults(func=_cmd_init)
 
     pt = cmd("publish-tables", "write the warehouse's tables as Parquet for the Spark target (a folder per "
@@ -469,6 +534,7 @@ def parser() -> argparse.ArgumentParser:
     pl.add_argument("--target", type=_amount, default=None,
                     help="the GMV target to split (default for a month: the targets table's)")
     pl.add_argument("--force", action="store_true", help="replace a plan file that exists (and your edits in it)")
+    _group_arg(pl)
     pl.set_defaults(func=_cmd_plan)
     return p
 

@@ -70,13 +70,13 @@ def read_yaml(p: Path, what: str) -> dict[str, Any]:
     return raw
 
 
-def find_config(start: Path | None = None) -> Path:
-    """The nearest ``params/store.yaml`` from ``start`` upwards (a notebook runs in notebooks/)."""
+def find_config(start: Path | None = None, rel: Path = DEFAULT_CONFIG, hint: str = "") -> Path:
+    """The nearest ``params/store.yaml`` (or ``rel``) from ``start`` upwards (a notebook runs in notebooks/)."""
     here = (start or Path.cwd()).resolve()
     for d in (here, *here.parents):
-        if (d / DEFAULT_CONFIG).is_file():
-            return d / DEFAULT_CONFIG
-    raise ConfigError(f"no {DEFAULT_CONFIG} found in {here} or any folder above it")
+        if (d / rel).is_file():
+            return d / rel
+    raise ConfigError(f"no {rel} found in {here} or any folder above it{hint}")
 
 
 def load(path: str | Path | None = None) -> Config:

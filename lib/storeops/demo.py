@@ -119,9 +119,10 @@ def _campaigns(first: _dt.date, last: _dt.date, scale: float) -> list[Campaign]:
     return [c for c in out if c.end >= first and c.start <= last]
 
 
-def _day_factor(d: _dt.date, campaigns_by_day: dict[_dt.date, Campaign], first: _dt.date) -> float:
+def _day_factor(d: _dt.date, campaigns_by_day: dict[_dt.date, Campaign], first: _dt.date,
+                months: np.ndarray = MONTH) -> float:
     """Expected demand on day ``d`` relative to an ordinary weekday at the start."""
-    f = WEEKDAY[d.weekday()] * MONTH[d.month - 1]
+    f = WEEKDAY[d.weekday()] * months[d.month - 1]
     f *= 1.15 ** ((d - first).days / 365)  # the store grows ~15 % a year
     for y in (d.year, d.year + 1):
         if y in CNY:
@@ -202,12 +203,13 @@ def _popularity(rng: np.random.Generator, p: pd.DataFrame) -> np.ndarray:
 
 
 def generate(con: ibis.BaseBackend, *, days: int = 730, seed: int = 7, scale: float = 1.0,
-             end: _dt.date, force: bool = False) -> dict[str, int]:
+             end: _dt.date, force: bool = False, months: np.ndarray = MONTH) -> dict[str, int]:
     """Fill the warehouse behind ``con`` with a demo store whose last day is ``end``.
 
     Existing canonical tables are dropped and recreated, unless they hold
     orders that did not come from the demo (then refuse unless ``force``).
-    Returns the rows written per table.
+    Returns the rows written per table. ``months``: demand by calendar month (the group demo's
+    stores sell in seasons of their own).
     """
     existing = set(con.list_tables())
     if "orders" in existing and not force:
@@ -282,7 +284,7 @@ def generate(con: ibis.BaseBackend, *, days: int = 730, seed: int = 7, scale: fl
     for d in progress(dates, "demo: days", unit="day"):
         if d.day == 1 and d != first:
             flush_month()
-        f = _day_factor(d, by_day, first)
+        f = _day_factor(d, by_day, first, months)
         camp = by_day.get(d)
         season = _season(d)
         seasonal = np.exp(0.55 * season_sens * season)
@@ -307,7 +309,7 @@ def generate(con: ibis.BaseBackend, *, days: int = 730, seed: int = 7, scale: fl
             for po in open_po:
                 on_order[po["i"]] += po["qty"]
             # buyers plan for the season ahead (双11 included), not for an ordinary week
-            ahead = np.mean([_day_factor(d + _dt.timedelta(days=k), by_day, first) for k in range(0, 50, 2)])
+            ahead = np.mean([_day_factor(d + _dt.timedelta(days=k), by_day, first, months) for k in range(0, 50, 2)])
             rate = base_units * share * seasonal * live * 1.1 * ahead
             need = rate * (lead + 21) - on_hand - on_order
             for i in np.nonzero((need > 0) & live)[0]:
@@ -528,7 +530,7 @@ def generate(con: ibis.BaseBackend, *, days: int = 730, seed: int = 7, scale: fl
         "ad_budget": money(np.array([c.fixed_cost * 300 for c in campaigns])),
     }))
     write("competitor_products", _competitors(rng, first, end, prods))
-    write("targets", _targets(rng, {**expected_gmv_c, **realised_gmv_c}, first, end, by_day))
+    write("targets", _targets(rng, {**expected_gmv_c, **realised_gmv_c}, first, end, by_day, months))
     write("members", _members(con, rng))
     return dict(counts)
 
@@ -606,10 +608,10 @@ def _competitors(rng, first, end, prods) -> pd.DataFrame:
     return df
 
 
-def _targets(rng, expected_gmv_c, first, end, by_day) -> pd.DataFrame:
+def _targets(rng, expected_gmv_c, first, end, by_day, profile=MONTH) -> pd.DataFrame:
     """Monthly store targets: the month's GMV (as sold, or expected for days to come) plus 2–12 %
     ambition, in round ¥1,000."""
-    months = defaultdict(float)
+    months = defaultdict(float)  # month → GMV in cents
     d = first.replace(day=1)
     last = (end.replace(day=1) + _dt.timedelta(days=32)).replace(day=1)
     factor = np.mean(list(expected_gmv_c.values()))
@@ -617,7 +619,7 @@ def _targets(rng, expected_gmv_c, first, end, by_day) -> pd.DataFrame:
         if d in expected_gmv_c:
             months[d.replace(day=1)] += expected_gmv_c[d]
         else:  # days outside the generated range: scale by the day factor
-            months[d.replace(day=1)] += factor * _day_factor(d, by_day, first) / _day_factor(first, by_day, first)
+            months[d.replace(day=1)] += factor * _day_factor(d, by_day, first, profile) / _day_factor(first, by_day, first, profile)
         d += _dt.timedelta(days=1)
     rows = []
     for m, gmv_c in sorted(months.items()):

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from storeops import resources
 from storeops.errors import ConfigError
-from storeops.publish.run import REPORTS as KINDS  # the review notebooks a folder may take a copy of: every review's
+from storeops.publish.run import KINDS as REVIEWS
+
+KINDS = (*REVIEWS, "pace")  # the review notebooks a store folder may take a copy of (a group folder: group.folder)
 
 TEMPLATE = Path(__file__).resolve().parent / "folder_template"
 
@@ -21,26 +23,30 @@ def init(folder: Path, *, notebooks: bool = False) -> list[Path]:
     """Write ``params/store.yaml``, ``params/email.yaml``, ``params/alerts.yaml`` and ``params/sources/README.md`` (and with
     ``notebooks`` a copy of each review notebook to customise) into ``folder``; returns what was written.
     Refuses a folder that already has settings, so nothing of a store is overwritten."""
-    folder = Path(folder)
-    existing = [folder / p.relative_to(TEMPLATE) for p in TEMPLATE.rglob("*") if p.is_file()]
+    return lay_out(TEMPLATE, Path(folder), KINDS if notebooks else (), "a store folder", ("data", "reports"))
+
+
+def lay_out(template: Path, folder: Path, kinds, what: str, dirs: tuple[str, ...]) -> list[Path]:
+    """Copy ``template`` into ``folder``, and the notebooks of ``kinds``; a file of the template that is
+    there already refuses it all (``what`` the folder is)."""
+    existing = [folder / p.relative_to(template) for p in template.rglob("*") if p.is_file()]
     existing = [p for p in existing if p.exists()]
     if existing:
-        raise ConfigError(f"{existing[0]} exists already: this is a store folder; "
-                          f"edit it rather than initialising it again")
+        raise ConfigError(f"{existing[0]} exists already: this is {what}; edit it rather than initialising it again")
     written = []
-    for src in sorted(p for p in TEMPLATE.rglob("*") if p.is_file()):
-        dest = folder / src.relative_to(TEMPLATE)
+    for src in sorted(p for p in template.rglob("*") if p.is_file()):
+        dest = folder / src.relative_to(template)
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, dest)
         written.append(dest)
-    for d in ("data", "reports"):
+    for d in dirs:
         (folder / d).mkdir(exist_ok=True)
-    if notebooks:
-        for kind in KINDS:
-            dest = folder / "notebooks" / f"{kind}.ipynb"
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(resources.notebook(folder, kind), dest)
-            written.append(dest)
+    for kind in kinds:
+        src = resources.notebook(folder, kind)
+        dest = folder / "notebooks" / src.name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+        written.append(dest)
     return written
 
 

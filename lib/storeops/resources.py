@@ -24,9 +24,11 @@ def shipped(*parts: str) -> Path:
 
 
 def notebook(root: Path, kind: str) -> Path:
-    """``<kind>.ipynb``: the store folder's own if it has one, else the shipped one."""
-    own = root / "notebooks" / f"{kind}.ipynb"
-    return own if own.is_file() else shipped("notebooks") / f"{kind}.ipynb"
+    """``<kind>.ipynb`` (``group_daily.ipynb`` for group-daily): the folder's own if it has one, else the
+    shipped one."""
+    name = f"{kind.replace('-', '_')}.ipynb"
+    own = root / "notebooks" / name
+    return own if own.is_file() else shipped("notebooks") / name
 
 
 def preset_files(root: Path) -> list[Path]:

@@ -12,6 +12,7 @@ what may be there at all.
 from __future__ import annotations
 
 import difflib
+import typing
 from pathlib import Path
 from typing import Any, Literal, Union
 
@@ -131,6 +132,34 @@ class StoreSettings(_Strict):
     ingest: Ingest = Ingest()
 
 
+class Group(_Strict):
+    name: str = Field("storeops", description="The group's name in zh reports")
+    name_en: str | None = Field(None, description="The group's name in en reports (default: name)")
+    currency: str = Field("CNY", description="ISO 4217: the reporting currency every store's money is converted to")
+    timezone: str = Field("Asia/Shanghai", description="IANA timezone of the group's schedule (each store keeps "
+                                                       "its own business day)")
+    language: Literal["zh", "en"] = Field("zh", description="The default report language")
+
+
+class Member(_Strict):
+    folder: str = Field(description="A store folder (storeops init), relative to the group folder")
+    platform: str | None = Field(None, description="tmall, jd, shopify …: how the drivers group stores "
+                                                   "(default: the store's store.platform)")
+
+
+class GroupSettings(_Strict):
+    """params/group.yaml"""
+
+    group: Group = Group()
+    stores: list[Member] = Field(description="The stores the group adds up, each a folder with its own settings")
+    rates: dict[str, float] = Field({}, description="Units of the reporting currency for 1 unit of a store's "
+                                                    "currency, for every month ({USD: 7.12})")
+    rates_file: str | None = Field(None, description="Or by month: a CSV of month,currency,rate (2026-11,USD,7.12); "
+                                                     "a month's row wins over rates")
+    plan: Plan = Plan()
+    reports: Reports = Reports()
+
+
 class Smtp(_Strict):
     host: str = Field("localhost", description="The SMTP server")
     port: int = Field(25, description="Its port")
@@ -150,7 +179,8 @@ class EmailSettings(_Strict):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     smtp: Smtp = Smtp()
     sender: str | None = Field(None, alias="from", description="The sender address (required to send)")
-    recipients: dict[Literal["daily", "weekly", "replenishment", "monthly"], list[str] | None] = Field(
+    recipients: dict[Literal["daily", "weekly", "replenishment", "monthly", "group-daily", "group-weekly",
+                             "group-monthly"], list[str] | None] = Field(
         {}, description="Per review, who gets it")
     ops: list[str] = Field([], description="Who hears of a failed run")
     retry: Retry = Retry()
@@ -299,14 +329,16 @@ def reference() -> str:
     """The settings reference as README tables: every file, every key, its type, default and meaning."""
     out = []
     for title, model in (("params/store.yaml", StoreSettings), ("params/email.yaml", EmailSettings),
-                         ("params/alerts.yaml", AlertSettings)):
+                         ("params/alerts.yaml", AlertSettings), ("params/group.yaml", GroupSettings)):
         out += [f"**`{title}`**", "", "| key | type | default | what |", "|---|---|---|---|"]
         for name, f in model.model_fields.items():
             sub = _model_of(f.annotation)
+            many = "[]" if typing.get_origin(f.annotation) is list else ""  # stores[].folder: each in a list
             for key, g in (sub.model_fields.items() if sub else [(None, f)]):
-                full = f"{f.alias or name}.{g.alias or key}" if key else (f.alias or name)
+                full = f"{f.alias or name}{many}.{g.alias or key}" if key else (f.alias or name)
                 shown = str(g.default).lower() if isinstance(g.default, bool) else g.default
-                default = "" if g.default in (None, {}, []) else f"`{shown}`"
+                default = ("required" if g.is_required() else "" if g.default in (None, {}, [])
+                           else f"`{shown}`")
                 out.append(f"| `{full}` | {_type(g.annotation)} | {default} | {g.description or ''} |")
         out.append("")
     return "\n".join(out)

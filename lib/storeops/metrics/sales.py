@@ -130,9 +130,8 @@ def _lines_of(t: Tables, orders: ir.Table) -> ir.Table:
     return t.order_items.semi_join(orders.select("order_id"), "order_id")
 
 
-def refund_rate(t: Tables, p: Period) -> ir.Scalar:
-    """退款率: order lines refunded in the last 30 days (refund documents' lines too) ÷ order lines paid in
-    the last 30 days."""
+def refunded_lines(t: Tables, p: Period) -> ir.Scalar:
+    """Order lines refunded in the 30 days to ``p.end`` (refund documents' lines too): refund_rate's numerator."""
     w = p.trailing(30)
     o = t.orders
     refunded = _lines_of(t, o.filter(in_period(o.refunded_at, w)))
@@ -140,7 +139,18 @@ def refund_rate(t: Tables, p: Period) -> ir.Scalar:
     docs = t.optional("refunds")  # a credit note's lines are refunded lines too
     if docs is not None:
         refunded = refunded + scalar(docs.filter(in_period(docs.refunded_at, w) & (docs.qty > 0)).count())
-    return safe_div(refunded, scalar(_lines_of(t, _paid(t, w)).count()))
+    return refunded
+
+
+def paid_lines(t: Tables, p: Period) -> ir.Scalar:
+    """Order lines paid in the 30 days to ``p.end``: refund_rate's denominator."""
+    return scalar(_lines_of(t, _paid(t, p.trailing(30))).count())
+
+
+def refund_rate(t: Tables, p: Period) -> ir.Scalar:
+    """退款率: order lines refunded in the last 30 days (refund documents' lines too) ÷ order lines paid in
+    the last 30 days."""
+    return safe_div(refunded_lines(t, p), paid_lines(t, p))
 
 
 def sell_ratio(t: Tables, p: Period) -> ir.Scalar:

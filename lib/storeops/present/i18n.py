@@ -640,11 +640,13 @@ CATALOG: dict[str, dict[str, str]] = {
 
 
 def _parts() -> None:
+    from storeops.present.catalog_group import GROUP
     from storeops.present.catalog_pace import PACE
 
-    clash = set(PACE) & set(CATALOG)
-    assert not clash, f"catalog keys given twice: {sorted(clash)}"
-    CATALOG.update(PACE)
+    for part in (PACE, GROUP):
+        clash = set(part) & set(CATALOG)
+        assert not clash, f"catalog keys given twice: {sorted(clash)}"
+        CATALOG.update(part)
 
 
 _parts()

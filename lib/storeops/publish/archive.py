@@ -25,7 +25,7 @@ HEADLINE = tuple(Col(m, m, registry.get(m).unit) for m in ("paid_amount", "uv", 
 HEADLINES = {"replenishment": (Col("skus_reorder", "actions.replenish_reorder", "count"),
                                Col("suggested_qty", "suggested_qty", "count"),
                                Col("order_value", "col.order_value", "money"))}
-KINDS = ("daily", "weekly", "replenishment", "monthly")
+KINDS = ("group-daily", "group-weekly", "group-monthly", "daily", "weekly", "replenishment", "monthly")
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,12 @@ def build(cfg: Config) -> Path:
             f'<tbody>{"".join(rows_by_kind[kind])}</tbody></table></div></section>')
     if (cfg.reports_dir / "pace" / "latest.html").is_file():
         sections.insert(0, f'<p class="so-note"><a href="pace/latest.html">{html.escape(text("pace.latest", lang))}</a></p>')
+    stores = [m.cfg for m in getattr(cfg, "members", ())]  # a group's archive links each store's
+    if stores:
+        links = "".join(f'<li><a href="{html.escape(os.path.relpath(s.reports_dir / "index.html", cfg.reports_dir))}">'
+                        f"{html.escape(s.name(lang))}</a></li>" for s in stores)
+        sections.append(f'<section id="stores"><h2>{html.escape(text("archive.stores", lang))}</h2>'
+                        f'<ul class="so-links">{links}</ul></section>')
     title = f"{cfg.name(lang)} · {'报表归档' if lang == 'zh' else 'Report archive'}"
     empty = "还没有已发布的报表。" if lang == "zh" else "No report has been published yet."
     css = (TEMPLATES / "storeops" / "report.css").read_text(encoding="utf-8")

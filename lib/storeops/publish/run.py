@@ -20,11 +20,14 @@ from storeops.present import formats
 from storeops.present.i18n import text
 from storeops.periods import Period
 from storeops.publish import execute, export, files, summary
+from storeops.publish.summary import outputs
 from storeops.reviews.context import refuse_closed, resolve
 
 KINDS = ("daily", "weekly", "replenishment", "monthly")
-#: what `run_report` makes: the reviews, and the hourly pace check (published by publish.hourly)
-REPORTS = (*KINDS, "pace")
+#: a group folder's reviews (storeops.group): its stores added up
+GROUP_KINDS = ("group-daily", "group-weekly", "group-monthly")
+#: what `run_report` makes: the reviews, the group reviews, and the hourly pace check (publish.hourly)
+REPORTS = (*KINDS, *GROUP_KINDS, "pace")
 #: what every review notebook's `parameters` cell declares (tests/test_notebooks.py checks)
 PARAMETERS = ("report_date", "config", "lang", "allow_incomplete")
 
@@ -39,14 +42,6 @@ class RunResult:
     extra: tuple[Path, ...] = ()
     #: what the reader of the command's output should know (a mail not sent again)
     note: str = ""
-
-
-def outputs(cfg: Config, kind: str, period_label: str, year: int, lang: str) -> tuple[Path, Path, Path]:
-    """Where a run's HTML, executed notebook and summary go; a report in the store's
-    language is ``daily-2026-11-26.html``, one in the other language ``daily-2026-11-26.en.html``."""
-    folder = cfg.reports_dir / kind / str(year)
-    stem = f"{kind}-{period_label}" + ("" if lang == cfg.language else f".{lang}")
-    return folder / f"{stem}.html", folder / f"{stem}.ipynb", summary.beside(folder / f"{stem}.html")
 
 
 def run_report(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = None, lang: str | None = None,
@@ -146,6 +141,16 @@ def _guard(cfg: Config, kind: str, period: Period, allow_incomplete: bool) -> No
     from storeops import warehouse
     from storeops.reviews.context import incomplete_message
 
+    if kind in GROUP_KINDS:  # each store's data, named by store
+        from storeops.group import context as group
+
+        group.refuse_closed(cfg, kind, period)
+        group.check_rates(cfg, period)
+        missing = group.stale(cfg, kind, period)
+        if missing and (not allow_incomplete or len(missing) == len(cfg.members)):
+            raise ReportError(group.stale_message(missing, period))
+        return
+
     missing = warehouse.isolated(cfg, _missing, cfg, kind, period)
     if missing and not allow_incomplete:
         raise ReportError(incomplete_message(missing, period))
@@ -164,15 +169,18 @@ def _missing(cfg: Config, kind: str, period: Period) -> dict:
 
 def publish(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = None, lang: str | None = None,
             notebook: str | Path | None = None, allow_incomplete: bool = False, send: bool = False,
-            to: list[str] | None = None, email_config: str | Path | None = None, force: bool = False) -> RunResult:
+            to: list[str] | None = None, email_config: str | Path | None = None, force: bool = False,
+            stores: bool = False) -> RunResult:
     """Run a report as the scheduler does: under its lock, logged to runs.jsonl, the archive
     rebuilt, and with ``send`` mailed. A failed report is never mailed; the ops address
     (if configured) gets a short notice instead, and the error is raised. A published report
-    whose mail could not go out is queued (publish.outbox) and the error raised."""
+    whose mail could not go out is queued (publish.outbox) and the error raised. With ``stores``, a
+    group review first publishes each store's own review of the period that is not published yet
+    (not mailed: each store mails its own), so the group's links lead somewhere."""
     from storeops.publish import archive, mail, manifest, outbox, sent
 
-    if kind not in KINDS:
-        raise ReportError(f"unknown report kind {kind!r}; known: {', '.join(KINDS)}")
+    if kind not in (*KINDS, *GROUP_KINDS):
+        raise ReportError(f"unknown report kind {kind!r}; known: {', '.join((*KINDS, *GROUP_KINDS))}")
     p = resolve(kind, cfg, period)
     refuse_closed(cfg, kind, p)  # a day the shop is shut: one line, nothing published (errors.Closed)
     period = {"start": p.start.isoformat(), "end": p.end.isoformat()}
@@ -180,6 +188,15 @@ def publish(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = 
               "notebook": str(notebook) if notebook else None, "send": send, "to": to, "config": str(cfg.path)}
     start = manifest.now()
     ecfg = mail.load_email_config(email_config, cfg) if send else None  # bad mail settings: fail before running
+    if stores and kind in GROUP_KINDS:
+        base = kind.removeprefix("group-")
+        for m in cfg.members:
+            if not outputs(m.cfg, base, p.label, int(p.label[:4]), m.cfg.language)[0].is_file():
+                formats.set_currency(m.cfg.currency)  # its archive writes money in its own currency
+                try:
+                    publish(m.cfg, base, period=p, allow_incomplete=allow_incomplete)
+                finally:
+                    formats.set_currency(cfg.currency)
     try:
         with manifest.lock(cfg, kind, p.label):
             result = run_report(cfg, kind, period=p, lang=lang, notebook=notebook,

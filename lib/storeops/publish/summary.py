@@ -18,6 +18,8 @@ from storeops.periods import Period
 if TYPE_CHECKING:  # the kernel emits, the runner extracts: nbformat (1 s of jsonschema) is the runner's
     import nbformat
 
+    from storeops.config import Config
+
 MIME = "application/vnd.storeops.summary+json"
 SUFFIX = ".summary.json"
 
@@ -30,6 +32,14 @@ def beside(report: Path) -> Path:
 def report_of(summary_path: Path) -> Path:
     """The report a summary belongs to (the inverse of :func:`beside`)."""
     return summary_path.with_name(summary_path.name.removesuffix(SUFFIX) + ".html")
+
+
+def outputs(cfg: "Config", kind: str, period_label: str, year: int, lang: str) -> tuple[Path, Path, Path]:
+    """Where a run's HTML, executed notebook and summary go; a report in the store's
+    language is ``daily-2026-11-26.html``, one in the other language ``daily-2026-11-26.en.html``."""
+    folder = cfg.reports_dir / kind / str(year)
+    stem = f"{kind}-{period_label}" + ("" if lang == cfg.language else f".{lang}")
+    return folder / f"{stem}.html", folder / f"{stem}.ipynb", beside(folder / f"{stem}.html")
 
 
 def plain(v: Any) -> int | float | None:

@@ -75,8 +75,25 @@ def missing_tables(con: ibis.BaseBackend, period: Period, names=REQUIRED, always
     return out
 
 
+class Records:
+    """What a review's context keeps of what it showed: the figures for summary.json, the glossary's
+    metrics (``shown`` and ``glossary_ids`` are the context's own fields)."""
+
+    shown: dict[str, Any]
+    glossary_ids: list[str]
+
+    def show(self, metric_id: str, value: Any, glossary: str | None = None) -> None:
+        """Record a figure the report shows: it goes into summary.json, its definition into the glossary."""
+        self.shown[metric_id] = value
+        self.explain(glossary or metric_id)
+
+    def explain(self, metric_id: str) -> None:
+        if metric_id in registry.METRICS and metric_id not in self.glossary_ids:
+            self.glossary_ids.append(metric_id)
+
+
 @dataclass
-class ReviewContext:
+class ReviewContext(Records):
     """Everything a section needs: settings, warehouse, the period, the language, what was shown."""
 
     cfg: _config.Config
@@ -264,15 +281,6 @@ class ReviewContext:
             margin = evaluate({"m": _ads.gross_margin_rate(self.t, self.margin_period)})["m"]
         margin = float(margin) if margin is not None else None
         return _ads.breakeven_roas(margin), margin
-
-    def show(self, metric_id: str, value: Any, glossary: str | None = None) -> None:
-        """Record a figure the report shows: it goes into summary.json, its definition into the glossary."""
-        self.shown[metric_id] = value
-        self.explain(glossary or metric_id)
-
-    def explain(self, metric_id: str) -> None:
-        if metric_id in registry.METRICS and metric_id not in self.glossary_ids:
-            self.glossary_ids.append(metric_id)
 
 
 def open_context(kind: str, period: str | _dt.date | Period | None = None, config: str | None = None,

@@ -1,0 +1,17 @@
+"""The group monthly review: the stores' monthly reviews added up in the reporting currency, side by side."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from storeops.group.context import GroupContext, open_group
+from storeops.group.sections import actions, bridge, glossary, header, kpis, overview, stores, summary, plan_by_store
+from storeops.present.i18n import Lang
+
+__all__ = ["context", "header", "overview", "kpis", "stores", "bridge", "actions", "plan_by_store", "glossary", "summary"]
+
+
+def context(report_date: str | _dt.date | None = None, config: str | None = None, lang: Lang | None = None,
+            allow_incomplete: bool = False) -> GroupContext:
+    """The month (default: the last one every store has ended); a store missing data is refused by name unless ``allow_incomplete``."""
+    return open_group("group-monthly", report_date, config, lang, allow_incomplete)
