@@ -44,7 +44,7 @@ def _load(args: argparse.Namespace, group: bool = False):
     if group or getattr(args, "group", None):
         from storeops.group import config as gconfig
 
-        return gconfig.load(getattr(args, "group", None))
+        return gconfig.load(getattr(args, "group", None) or getattr(args, "config", None))
     return _config.load(args.config)
 
 

@@ -253,9 +253,11 @@ def _path(model: type[BaseModel] | None, raw: Any, loc: tuple) -> tuple[list[str
             out.append(str(part))
             annotation, model = field.annotation, _model_of(field.annotation)
             raw = raw.get(part) if isinstance(raw, dict) else None
-        elif isinstance(raw, dict) and part in raw:  # a mapping's own key
+        elif isinstance(raw, dict) and part in raw:  # a mapping's own key: the error is about its value
             out.append(str(part))
             raw = raw[part]
+            args = typing.get_args(annotation) if typing.get_origin(annotation) is dict else ()
+            annotation = args[1] if len(args) == 2 else annotation
     return out, annotation
 
 

@@ -67,9 +67,10 @@ def test_a_store_s_change_splits_into_sales_and_the_rate_to_the_cent():
 
 def test_a_plan_weighs_last_year_by_this_year_s_trend():
     # last year's month 1,000; the 3 months before 600 against 500 a year earlier: × 1.2
-    assert g.plan_weight(D("1000"), D("600"), D("500")) == (D("1200.0"), 1.2)
-    assert g.plan_weight(D("0"), D("900"), D("0")) == (D("300"), None)  # new store: its run rate
-    assert g.plan_weight(D("1000"), D("600"), D("0")) == (D("1000"), None)  # no base a year back: trend unknown
+    assert g.plan_weight(D("1000"), D("600"), D("500"), 92, 31) == (D("1200.0"), 1.2)
+    # a store that opened since: no last year, its run rate 900 over 90 days of data for a 31-day month
+    assert g.plan_weight(None, D("900"), None, 90, 31) == (D("310"), None)
+    assert g.plan_weight(D("1000"), D("600"), None, 92, 31) == (D("1000"), None)  # no year-back base: trend unknown
 
 
 def test_rates_by_month_then_one_per_currency_and_a_missing_one_is_named():

@@ -10,6 +10,10 @@ us     2026-12-02   $20.00 ×7.2018 144.04  (144.036 → half up)
 group paid amount 314.04, 3 paying buyers; the week before (W48): cn ¥50.00 on 11-24, us $5.00 on
 11-25 ×7.00 = 35.00 → 85.00. us's change: 214.04 − 35.00 = 179.04; at November's rate the week's
 dollars make 30.00 × 7.00 = 210.00, so the rate moved 4.04 and sales 175.00.
+
+W50 (12-07 … 12-13) against W49, which spans the month end: us sold $15.00 on 12-08 = 108.03
+(108.027). W49 was converted at 214.04 ÷ $30.00 in effect (7.13466…), so at that rate W50 makes
+107.02: sales −107.02, the rate +1.01, together the change 108.03 − 214.04 = −106.01.
 """
 
 from __future__ import annotations
@@ -51,9 +55,10 @@ def ctx(tmp_path):
     stores = []
     # an unpaid order every day from 11-01 to 12-06: the data covers both weeks
     fill = [{"order_id": f"u{d}", "buyer_id": "x", "created_at": f"{_dt.date(2026, 11, 1) + _dt.timedelta(days=d)} 09:00:00",
-             "status": "created", "goods_amount": "1", "paid_amount": "0"} for d in range(36)]
+             "status": "created", "goods_amount": "1", "paid_amount": "0"} for d in range(43)]
     for m, paid in zip(cfg.members, ([("2026-12-01", "100.00"), ("2026-11-24", "50.00")],
-                                     [("2026-11-30", "10.00"), ("2026-12-02", "20.00"), ("2026-11-25", "5.00")])):
+                                     [("2026-11-30", "10.00"), ("2026-12-02", "20.00"), ("2026-11-25", "5.00"),
+                                      ("2026-12-08", "15.00")])):
         con = ibis.duckdb.connect()
         warehouse.create_tables(con)
         load(con, orders=orders(paid) + fill)
@@ -83,3 +88,27 @@ def test_the_week_s_change_by_store_and_the_dollar_s_part(ctx):
     assert us["bridge_uv"] is None  # no visitors: the sales part is not split
     assert sum(r["change"] for r in rows.values()) == ctx.values(W49)["paid_amount"] - ctx.values(W49.previous())[
         "paid_amount"] == D("229.04")
+
+
+def test_against_a_week_across_a_month_end_the_rate_is_the_one_it_was_converted_at(ctx):
+    w50 = Period.parse("2026-W50")
+    g = GroupContext(ctx.cfg, w50, "en", "group-weekly", ctx.stores)
+    us = {r["store"]: r for r in _bridge_rows(g, W49)}["us"]
+    assert (us["before"], us["after"], us["change"]) == (D("214.04"), D("108.03"), D("-106.01"))
+    assert (us["sales"], us["bridge_rate"]) == (D("-107.02"), D("1.01"))
+
+
+def test_with_a_store_left_out_there_is_no_share_of_the_company_nor_of_the_plan(ctx):
+    from storeops.group.sections import plan_by_store
+
+    dec = Period.parse("2026-12")
+    ctx.cfg.raw["plan"] = {"company_sales": {"2026-12": 1000}}
+    whole = GroupContext(ctx.cfg, dec, "en", "group-monthly", ctx.stores)
+    plan_by_store(whole)
+    assert whole.shown["group_online_share"] == pytest.approx(float(whole.values(dec)["paid_amount"]) / 1000)
+    cn, us = ctx.stores
+    partial = GroupContext(ctx.cfg, dec, "en", "group-monthly", [cn, Store(us.member, None, {"orders": [dec.start]})])
+    page = str(plan_by_store(partial))
+    assert "group_online_share" not in partial.shown  # the cn store's 100.00 is not 10 % of the company's sales
+    assert "Test Apparel left out of the totals: no online share" in page
+    assert "Share of the plan" not in page

@@ -119,7 +119,7 @@ def load(where: str | Path | None = None) -> GroupConfig:
         members.append(Member(cfg, m.get("platform") or (cfg.raw.get("store") or {}).get("platform") or "—"))
     if not members:
         raise ConfigError(f"{p}: stores lists no store folder")
-    rates = Rates(currency, {c: _rate(v, p, f"rates.{c}") for c, v in (raw.get("rates") or {}).items()},
+    rates = Rates(currency, {c.upper(): _rate(v, p, f"rates.{c}") for c, v in (raw.get("rates") or {}).items()},
                   source=str(p))
     if raw.get("rates_file"):
         rates = Rates(currency, rates.fixed, _rates_file(root / raw["rates_file"]), f"{p} ({raw['rates_file']})")

@@ -187,10 +187,13 @@ def stale(cfg: _gconfig.GroupConfig, kind: str, p: Period) -> dict[str, dict[str
     return out
 
 
-def stale_message(missing: dict[str, dict[str, list[_dt.date]]], p: Period) -> str:
+def stale_message(missing: dict[str, dict[str, list[_dt.date]]], p: Period, every: bool = False) -> str:
+    """One line naming each store without its data; ``every`` store: there is nothing to leave out."""
     named = "; ".join(f"{key} has no data for {p.label} in {_listed(m, p)}" for key, m in missing.items())
-    return (f"{named}: load it first, or run with --allow-incomplete to publish the group without "
-            f"{'it' if len(missing) == 1 else 'them'} (a banner names {'it' if len(missing) == 1 else 'them'})")
+    if every:
+        return f"{named}: load it first (no store of the group has its data)"
+    it = "it" if len(missing) == 1 else "them"
+    return f"{named}: load it first, or run with --allow-incomplete to publish the group without {it} (a banner names {it})"
 
 
 def check_rates(cfg: _gconfig.GroupConfig, p: Period) -> None:
@@ -219,10 +222,9 @@ def open_group(kind: str, period: str | _dt.date | Period | None = None, config:
     refuse_closed(cfg, kind, p)
     check_rates(cfg, p)
     missing = stale(cfg, kind, p)
-    if missing and not allow_incomplete:
-        raise ReportError(stale_message(missing, p))
-    if len(missing) == len(cfg.members):
-        raise ReportError(stale_message(missing, p).split(": load")[0] + ": no store is left to add up")
+    every = len(missing) == len(cfg.members)
+    if missing and (not allow_incomplete or every):
+        raise ReportError(stale_message(missing, p, every))
     stores = []
     for m in cfg.members:
         ctx = None

@@ -41,21 +41,31 @@ def _month(month: _dt.date, back: int) -> Period:
 
 def history(cfg: GroupConfig, month: _dt.date) -> list[dict]:
     """Per store, in the reporting currency (each month at its rate): the same month last year, the 3
-    months before ``month`` and those 3 a year earlier."""
+    months before ``month`` and those 3 a year earlier; None for months before the store's data
+    began (a store that opened in between has no year to compare, not a year of zeros), and how many
+    of the 3 recent months' days it had data."""
     out = []
     for m in cfg.members:
         con = warehouse.connect(m.cfg, read_only=True)
         try:
             t = warehouse.Tables(con)
+            first = t.orders.created_at.min().execute()
+            first = None if first is None or pd.isna(first) else pd.Timestamp(first).date()
 
-            def paid(p: Period) -> Decimal:
-                v = evaluate({"v": sales.paid_amount(t, p)})["v"]
-                return _g.money(v, cfg.rates.rate(m.cfg.currency, p.start)) if v else Decimal(0)  # no sale: no rate
+            def paid(*back: int, whole: bool = True) -> Decimal | None:
+                """Σ paid in the months ``back`` months before; None if ``whole`` and the data begins after."""
+                ps = [_month(month, k) for k in back]
+                if first is None or (whole and first > ps[-1].start):
+                    return None
+                vals = evaluate({str(i): sales.paid_amount(t, p) for i, p in enumerate(ps)})
+                return sum((_g.money(v, cfg.rates.rate(m.cfg.currency, p.start)) if v else Decimal(0)  # no sale: no rate
+                            for p, v in zip(ps, vals.values())), Decimal(0))
 
+            recent = [_month(month, k) for k in (1, 2, 3)]
+            days = sum(max(0, (p.end - max(p.start, first)).days + 1) for p in recent) if first else 0
             out.append({"store": m.key, "name": m.cfg.name(cfg.language), "currency": m.cfg.currency,
-                        "last_year": paid(_month(month, 12)),
-                        "recent": sum((paid(_month(month, k)) for k in (1, 2, 3)), Decimal(0)),
-                        "recent_before": sum((paid(_month(month, k)) for k in (13, 14, 15)), Decimal(0))})
+                        "last_year": paid(12), "recent": paid(1, 2, 3, whole=False) or Decimal(0),
+                        "recent_days": days, "recent_before": paid(13, 14, 15)})
         finally:
             con.disconnect()
     return out
@@ -65,7 +75,9 @@ def proposal(cfg: GroupConfig, month: _dt.date, total: Decimal) -> list[dict]:
     """The group's ``total`` split to stores by last year's share and this year's trend
     (metrics.group.plan_weight), to the cent, and each converted to the store's currency."""
     rows = history(cfg, month)
-    weights = [_g.plan_weight(r["last_year"], r["recent"], r["recent_before"]) for r in rows]
+    month_days = Period.month_of(month).days
+    weights = [_g.plan_weight(r["last_year"], r["recent"], r["recent_before"], r["recent_days"], month_days)
+               for r in rows]
     if not sum(w for w, _ in weights):
         raise ConfigError(f"no store of {cfg.path} sold in the months a plan for {month:%Y-%m} is split by")
     split = _plan.split(total, pd.Series([float(w) for w, _ in weights]))
@@ -88,7 +100,7 @@ def write(p: Path, rows: list[dict]) -> Path:
     w = csv.writer(out, lineterminator="\n")
     w.writerow(COLUMNS)
     for r in rows:
-        w.writerow([r["store"], r["name"], r["currency"], f"{r['last_year']:.2f}",
+        w.writerow([r["store"], r["name"], r["currency"], "" if r["last_year"] is None else f"{r['last_year']:.2f}",
                     "" if r["trend"] is None else f"{r['trend']:.4f}", f"{r['share']:.4f}", f"{r['target']:.2f}",
                     r["rate"], f"{r['target_local']:.2f}"])
     p.parent.mkdir(parents=True, exist_ok=True)

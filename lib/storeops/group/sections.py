@@ -6,7 +6,6 @@ a store review's sections do (reviews.sections)."""
 from __future__ import annotations
 
 import os
-from decimal import Decimal
 
 import pandas as pd
 
@@ -15,7 +14,7 @@ from storeops.metrics import bridge as _bridge
 from storeops.metrics import group as _g
 from storeops.metrics import plan, registry
 from storeops.present import formats, mask, tables
-from storeops.present.i18n import text
+from storeops.present.i18n import CATALOG, text
 from storeops.present.tables import Col, Html
 from storeops.publish import summary as _summary
 from storeops.reviews import compare
@@ -30,6 +29,12 @@ def _section(ctx: GroupContext, key: str) -> Html:
 
 def _name(s: Store, lang: str) -> str:
     return s.cfg.name(lang)
+
+
+def _platform(s: Store, lang: str) -> str:
+    """The platform as a reader names it (天猫, JD …); one the catalog does not know as settings give it."""
+    key = f"platform.{s.member.platform.lower()}"
+    return text(key, lang) if key in CATALOG else s.member.platform
 
 
 def header(ctx: GroupContext) -> Html:
@@ -135,7 +140,7 @@ def stores(ctx: GroupContext) -> Html:
         before = ctx.store_values(s, head)["paid_amount"] if head is not None else None
         tgt = ctx.store_target(s, p)
         local = ctx.local(s, p)["paid_amount"]
-        rows.append({"store": s.key, "name": _name(s, lang), "platform": s.member.platform, "currency": s.cfg.currency,
+        rows.append({"store": s.key, "name": _name(s, lang), "platform": _platform(s, lang), "currency": s.cfg.currency,
                      **{k: v.get(k) for k in ("paid_amount", "paid_orders", "uv", "conversion", "atv", "ad_cost",
                                               "store_roas", "refund_rate")},
                      "paid_amount_local": local,  # in its own currency, where that is not the group's
@@ -171,20 +176,22 @@ def _bridge_rows(ctx: GroupContext, head) -> list[dict]:
     rows = []
     for s in ctx.included:
         now, before = ctx.store_values(s, ctx.period), ctx.store_values(s, head)
-        rate_before = ctx.rate(s, months(head)[-1])
-        at_old = sum((_g.money(ctx.local(s, q)["paid_amount"], rate_before) for q in months(ctx.period)), Decimal(0))
         lb, ln = ctx.local(s, head), ctx.local(s, ctx.period)
+        rate_before = ctx.rate(s, head) if len(months(head)) == 1 else \
+            _g.rate_of(before["paid_amount"], lb["paid_amount"], ctx.rate(s, months(head)[-1]))
+        at_old = _g.money(ln["paid_amount"], rate_before)
         parts = _bridge.gmv_bridge(lb, ln) if s.ctx.tracks("buyers", "traffic") else None
-        rows.append({"store": s.key, "name": _name(s, ctx.lang), "platform": s.member.platform,
+        rows.append({"store": s.key, "name": _name(s, ctx.lang), "platform": _platform(s, ctx.lang),
                      **_g.bridge_row(before["paid_amount"], now["paid_amount"], at_old, rate_before, parts)})
     ctx.computed[key] = rows
     return rows
 
 
-BRIDGE_COLS = [Col("name", "col.store"), Col("before", "group.col.before", "money"),
-               Col("after", "group.col.after", "money"), Col("change", "group.col.delta", "money", tables.KEY),
-               Col("bridge_uv", "bridge_uv", "money"), Col("bridge_conversion", "bridge_conversion", "money"),
-               Col("bridge_atv", "bridge_atv", "money"), Col("bridge_rate", "bridge_rate", "money")]
+#: to the cent, as the note says: a reader adds the parts up by hand
+BRIDGE_COLS = [Col("name", "col.store"), Col("before", "group.col.before", "cents"),
+               Col("after", "group.col.after", "cents"), Col("change", "group.col.delta", "cents", tables.KEY),
+               Col("bridge_uv", "bridge_uv", "cents"), Col("bridge_conversion", "bridge_conversion", "cents"),
+               Col("bridge_atv", "bridge_atv", "cents"), Col("bridge_rate", "bridge_rate", "cents")]
 
 
 def bridge(ctx: GroupContext) -> Html:
@@ -278,26 +285,30 @@ def plan_by_store(ctx: GroupContext) -> Html:
     share of the company's sales."""
     lang, p = ctx.lang, ctx.period
     out = _section(ctx, "plan")
+    whole = not ctx.left_out  # a store left out: no share of a plan, nor of the company, it is not in
     rows = []
     for s in ctx.included:
         v, tgt = ctx.store_values(s, p)["paid_amount"], ctx.store_target(s, p)
         rows.append({"name": _name(s, lang), "target": tgt, "paid_amount": v,
                      "attainment": plan.attainment(v, float(tgt) if tgt else None),
-                     "plan_share": _g.share(tgt, ctx.target)})
+                     "plan_share": _g.share(tgt, ctx.target) if whole else None})
     total = ctx.values(p)["paid_amount"]
     rows.append({"name": text("group.total", lang), "target": ctx.target, "paid_amount": total,
                  "attainment": plan.attainment(total, float(ctx.target) if ctx.target else None),
-                 "plan_share": 1.0 if ctx.target else None})
+                 "plan_share": 1.0 if ctx.target and whole else None})
     ctx.explain("attainment")
     out += tables.data_table("plan", pd.DataFrame(rows), [
         Col("name", "col.store"), Col("attainment", "attainment", "rate", tables.KEY),
         Col("paid_amount", "paid_amount", "money"), Col("target", "col.target", "money"),
-        Col("plan_share", "group.col.plan_share", "rate")], lang,
+        *([Col("plan_share", "group.col.plan_share", "rate")] if whole else [])], lang,
         row_class=pd.Series([""] * (len(rows) - 1) + ["so-total"]))
     if not ctx.target:
         out += tables.note(text("group.no_plan", lang, month=p.label))
     company = ((ctx.cfg.raw.get("plan") or {}).get("company_sales") or {}).get(p.label)
-    if company:
+    if not whole:
+        out += tables.note(text("group.partial_share", lang, stores=", ".join(_name(s, lang) for s in ctx.left_out)),
+                           "so-gap")
+    elif company:
         share = _g.share(total, company)
         ctx.show("group_online_share", share)
         out += tables.note(text("group.online_share", lang, share=formats.pct(share),

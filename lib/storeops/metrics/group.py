@@ -69,6 +69,15 @@ def share(part: Any, whole: Any) -> float | None:
     return None if part is None or not whole else float(part) / float(whole)
 
 
+def rate_of(converted: Decimal | None, local: Any, fallback: Decimal) -> Decimal:
+    """The rate a period's amount was converted at in effect: its converted ÷ its own amount (one
+    month: that month's rate; across a month end: the rates weighted by each part's sales), or
+    ``fallback`` where it sold nothing."""
+    if not local or converted is None:
+        return fallback
+    return Decimal(str(converted)) / Decimal(str(local))
+
+
 def bridge_row(before: Decimal, now: Decimal, at_old_rate: Decimal, rate_before: Decimal,
                parts: dict[str, Decimal] | None) -> dict[str, Decimal | None]:
     """One store's change of paid amount in the reporting currency, split so it adds up to the cent:
@@ -97,12 +106,14 @@ def add_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {k: None if any(r.get(k) is None for r in rows) else sum((r[k] for r in rows), Decimal(0)) for k in keys}
 
 
-def plan_weight(last_year: Decimal, recent: Decimal, recent_before: Decimal) -> tuple[Decimal, float | None]:
+def plan_weight(last_year: Decimal | None, recent: Decimal, recent_before: Decimal | None, recent_days: int,
+                month_days: int) -> tuple[Decimal, float | None]:
     """A store's weight in the group's plan for a month, and its trend: the same month last year ×
-    this year's trend (the 3 months before against the same 3 a year earlier). A store without last
-    year's month weighs its recent run rate (the 3 months' mean); without a year-back base its trend
-    is unknown (None) and counts as 1."""
+    this year's trend (the 3 months before against the same 3 a year earlier). None is a month the
+    store's data does not wholly cover (it opened since): without last year's month the store weighs
+    its run rate (``recent`` over the ``recent_days`` it had data, for ``month_days``); without the
+    year-back months its trend is unknown (None) and counts as 1."""
     trend = float(recent / recent_before) if recent_before else None
     if last_year:
         return last_year * Decimal(str(1 if trend is None else trend)), trend
-    return recent / 3, trend
+    return (recent / recent_days * month_days if recent_days else Decimal(0)), trend

@@ -59,20 +59,37 @@ def _scored(t: Tables, day: _dt.date) -> ir.Table:
     frequency), then by buyer; FM = ⌊(F + M) / 2⌋ and the segment."""
     o = paid_in(t.orders, Period.day(day).trailing(RFM_DAYS))
     o = o.mutate(b=buyer(o))
-    g = o.group_by("b").aggregate(last=o.paid_at.max().date(), frequency=o.count(),
-                                  monetary=o.paid_amount.sum().cast("float64"))
+    g = o.group_by("b").aggregate(last=o.paid_at.max().date(), frequency=o.count(), money=o.paid_amount.sum())
     g = g.mutate(recency=(ibis.literal(day) - g["last"]).cast("int64"))
     n = g.count().as_scalar()
-
-    def score(*order) -> ir.IntegerColumn:
-        pos = ibis.row_number().over(ibis.window(order_by=[*order, g.b])) + 1
-        return ((5 * pos + n - 1) // n).cast("int64")
-
-    g = g.mutate(r=score(g.recency.desc(), g.frequency), f=score(g.frequency, g.monetary),
-                 m=score(g.monetary, g.frequency))
-    g = g.mutate(fm=((g.f + g.m) // 2).cast("int64"))
+    g = _score(g, "r", n, ("recency", True), ("frequency", False))
+    g = _score(g, "f", n, ("frequency", False), ("money", False))
+    g = _score(g, "m", n, ("money", False), ("frequency", False))
+    g = g.mutate(fm=((g.f + g.m) // 2).cast("int64"), monetary=g.money.cast("float64"))
     cases = [((g.r.isin(rs) & g.fm.isin(fms)), name) for name, rs, fms in SEGMENTS]
-    return g.mutate(segment=ibis.cases(*cases)).rename(buyer="b")
+    return g.mutate(segment=ibis.cases(*cases)).drop("money").rename(buyer="b")
+
+
+def _score(g: ir.Table, name: str, n: ir.IntegerScalar, *keys: tuple[str, bool]) -> ir.Table:
+    """``g`` with column ``name``: each buyer's quintile ⌈5 × position ÷ n⌉ in the order of ``keys``
+    ((column, descending), …) and then of buyer id.
+
+    Ranking millions of buyers one by one is a sort and a single-threaded window over all of them.
+    Buyers with the same keys hold consecutive positions, so the groups of equal keys are ranked
+    instead (far fewer: days × orders, amounts that repeat); only a buyer of the few groups that
+    straddle a quintile's edge needs its place within its group, by buyer id. The same scores."""
+    cols = [k for k, _ in keys]
+    grp = g.group_by(cols).aggregate(size=g.count())
+    order = [grp[k].desc() if desc else grp[k] for k, desc in keys]
+    grp = grp.mutate(before=grp.size.sum().over(ibis.window(order_by=order, rows=(None, -1))).fill_null(0))
+    grp = grp.mutate(lo=((5 * (grp.before + 1) + n - 1) // n).cast("int64"),
+                     hi=((5 * (grp.before + grp.size) + n - 1) // n).cast("int64"))
+    j = g.join(grp.select(*cols, "before", "lo", "hi"), cols)
+    whole = j.filter(j.lo == j.hi).mutate(**{name: j.lo})
+    edge = j.filter(j.lo != j.hi)
+    pos = edge.before + ibis.row_number().over(ibis.window(group_by=[edge[k] for k in cols], order_by=edge.b)) + 1
+    edge = edge.mutate(**{name: ((5 * pos + n - 1) // n).cast("int64")})
+    return whole.union(edge).drop("before", "lo", "hi")
 
 
 def rfm(t: Tables, day: _dt.date) -> pd.DataFrame:

@@ -223,16 +223,17 @@ METRICS: dict[str, Metric] = {m.id: m for m in (
        "Paid amount ÷ the company's total sales (by month, in the store's settings)"),
     # The group review (metrics.group)
     _m("group_total", "集团合计", "Group total", "money",
-       "各店数字按当月汇率折算为报告币种（四舍五入到分）后相加；转化率、客单价等比率由合计重新计算，不取各店比率的平均",
-       "Each store's figure at its month's exchange rate to the reporting currency (to the cent), then added up; "
-       "conversion, spend per buyer and the other ratios are worked out again from the sums, never a mean of the "
-       "stores' ratios", None),
+       "各店数字（含目标）按当月汇率折算为报告币种（四舍五入到分）后相加；转化率、客单价等比率由合计重新计算，不取各店比率的平均",
+       "Each store's figure (its target too) at its month's exchange rate to the reporting currency (to the cent), "
+       "then added up; conversion, spend per buyer and the other ratios are worked out again from the sums, never a "
+       "mean of the stores' ratios", None),
     _m("store_share", "店铺占比", "Store share", "rate", "店铺支付金额 ÷ 集团支付金额（均折算为报告币种）",
        "The store's paid amount ÷ the group's (both in the reporting currency)", None),
     _m("bridge_rate", "汇率影响", "Exchange rate's part", "money",
-       "本期支付金额 −（本期店铺币种金额 × 对比期汇率）：汇率变动带来的支付金额变化",
+       "本期支付金额 −（本期店铺币种金额 × 对比期汇率）：汇率变动带来的支付金额变化；与访客、转化率、客单价贡献四项相加等于变化",
        "Paid amount − (the period's amount in the store's currency × the compared period's rate): what the "
-       "exchange rate moved", None),
+       "exchange rate moved; with the visitors', conversion's and spend per buyer's parts, the four add up to the "
+       "change", None),
     _m("group_online_share", "集团线上占比", "Group online share", "rate",
        "集团支付金额 ÷ 公司总销售额（集团设置中的各月公司销售额，含线下）",
        "The group's paid amount ÷ the company's total sales (by month, offline included, in the group's settings)"),

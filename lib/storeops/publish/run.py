@@ -147,8 +147,9 @@ def _guard(cfg: Config, kind: str, period: Period, allow_incomplete: bool) -> No
         group.refuse_closed(cfg, kind, period)
         group.check_rates(cfg, period)
         missing = group.stale(cfg, kind, period)
-        if missing and (not allow_incomplete or len(missing) == len(cfg.members)):
-            raise ReportError(group.stale_message(missing, period))
+        every = len(missing) == len(cfg.members)
+        if missing and (not allow_incomplete or every):
+            raise ReportError(group.stale_message(missing, period, every))
         return
 
     missing = warehouse.isolated(cfg, _missing, cfg, kind, period)
@@ -165,6 +166,25 @@ def _missing(cfg: Config, kind: str, period: Period) -> dict:
         return missing_for(kind, con, period, cfg.calendar)
     finally:
         con.disconnect()
+
+
+def _publish_stores(cfg: Config, kind: str, p: Period, allow_incomplete: bool) -> None:
+    """Each store's own review of ``p`` that is not published yet, for a group review to link: after the
+    group's own refusals (a store without its data, a rate missing), so a group refused publishes
+    nothing; a store closed that day or left out (``allow_incomplete``) has none to publish."""
+    from storeops.group import context as group
+
+    _guard(cfg, kind, p, allow_incomplete)
+    base, left_out = kind.removeprefix("group-"), group.stale(cfg, kind, p)
+    for m in cfg.members:
+        if m.key in left_out or not m.cfg.calendar.trading_days(p) or \
+                outputs(m.cfg, base, p.label, int(p.label[:4]), m.cfg.language)[0].is_file():
+            continue
+        formats.set_currency(m.cfg.currency)  # its archive writes money in its own currency
+        try:
+            publish(m.cfg, base, period=p)
+        finally:
+            formats.set_currency(cfg.currency)
 
 
 def publish(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = None, lang: str | None = None,
@@ -189,14 +209,7 @@ def publish(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = 
     start = manifest.now()
     ecfg = mail.load_email_config(email_config, cfg) if send else None  # bad mail settings: fail before running
     if stores and kind in GROUP_KINDS:
-        base = kind.removeprefix("group-")
-        for m in cfg.members:
-            if not outputs(m.cfg, base, p.label, int(p.label[:4]), m.cfg.language)[0].is_file():
-                formats.set_currency(m.cfg.currency)  # its archive writes money in its own currency
-                try:
-                    publish(m.cfg, base, period=p, allow_incomplete=allow_incomplete)
-                finally:
-                    formats.set_currency(cfg.currency)
+        _publish_stores(cfg, kind, p, allow_incomplete)
     try:
         with manifest.lock(cfg, kind, p.label):
             result = run_report(cfg, kind, period=p, lang=lang, notebook=notebook,
