@@ -9,6 +9,7 @@ Timestamps are naive store-local time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -26,7 +27,7 @@ class Column:
     en: str
     nullable: bool = True
 
-    @property
+    @cached_property  # asked for every column of every chunk a load maps
     def ibis_type(self) -> dt.DataType:
         t = dt.dtype(self.dtype)
         return t if self.nullable else t.copy(nullable=False)
@@ -44,7 +45,7 @@ class Table:
     #: optional tables may be empty; their report sections then say so in one line
     optional: bool = False
 
-    @property
+    @cached_property
     def schema(self) -> ibis.Schema:
         return ibis.schema({c.name: c.ibis_type for c in self.columns})
 

@@ -142,13 +142,14 @@ class Reading:
 
 def read_file(cfg: Config, con: ibis.BaseBackend, path: Path, *, preset: str | None = None,
               dry_run: bool = False, available: dict[str, Preset] | None = None,
-              table: read.Table | None = None, known: set | None = None, orders_in: str | None = None
-              ) -> Reading:
+              table: read.Table | None = None, known: set | None = None, orders_in: str | None = None,
+              chosen: tuple[Preset, int, bool] | None = None) -> Reading:
     """Read and check one export (``known``: order ids loaded beside it, ``orders_in``: where its
-    lines' orders come from, for the reason an order is missing)."""
+    lines' orders come from, for the reason an order is missing; ``chosen``: its preset as
+    :func:`choose_preset` picked it already)."""
     available = available or presets.all_presets(cfg.root)
     table = table or read.read(path)
-    p, header_idx, detected = choose_preset(table, available, preset)
+    p, header_idx, detected = chosen or choose_preset(table, available, preset)
     reading = None  # a preset that says how its paid column reads is taken at its word, silently
     loads = []
     for part in p.readings():  # one reading, or one per route (a credit note's rows to refunds)
@@ -261,25 +262,35 @@ def ingest_paths(cfg: Config, paths: list[Path], *, preset: str | None = None, d
         for path in paths:
             try:
                 t = read.read(Path(path))
-                p, _, _ = choose_preset(t, available, preset)
-                rank = min(map(presets.load_rank, p.tables))
-                staged.append((rank, len(staged), Path(path), t))
+                chosen = choose_preset(t, available, preset)
+                rank = min(map(presets.load_rank, chosen[0].tables))
+                staged.append((rank, len(staged), Path(path), t, chosen))
             except FileRefused as e:
                 refused.append(e)
             except Exception as e:  # noqa: BLE001 — one file's surprise must not stop or hide the others
                 refused.append(_unexpected(path, e))
-        for _, _, path, t in progress(sorted(staged, key=lambda x: x[:2]), "ingest", unit="file"):
+        batch: list[Reading] = []
+        for _, _, path, t, chosen in progress(sorted(staged, key=lambda x: x[:2]), "ingest", unit="file"):
+            if batch and (chosen[0].name != batch[0].report.preset
+                          or sum(r.report.rows_accepted for r in batch) >= BATCH_ROWS):
+                _write_batch(cfg, con, batch, done, refused)  # a lines file checks its orders are stored
+                batch = []
             try:
-                done.append(ingest_file(cfg, con, path, preset=preset, dry_run=dry_run, available=available,
-                                        table=t))
+                reading = read_file(cfg, con, path, preset=preset, dry_run=dry_run, available=available, table=t,
+                                    chosen=chosen)
             except FileRefused as e:
                 refused.append(e)
-            except warehouse.WarehouseError as e:  # rows that parsed but would not load: refuse the file
-                refused.append(FileRefused(path, f"not loaded, warehouse unchanged: {e}"))
-            except Exception as e:  # noqa: BLE001 — each file loads in its own transaction: nothing half-written
-                if warehouse.is_damage(e):  # rolled back; every file after it would meet the same block
-                    raise warehouse.damage_found(cfg, e) from None
+            except Exception as e:  # noqa: BLE001 — one file's surprise must not stop or hide the others
                 refused.append(_unexpected(path, e))
+            else:
+                if dry_run:
+                    done.append(reading.report)
+                    continue
+                if batch and reading.carried != batch[0].carried:  # a narrower file updates only its columns
+                    _write_batch(cfg, con, batch, done, refused)
+                    batch = []
+                batch.append(reading)
+        _write_batch(cfg, con, batch, done, refused)
         if not dry_run:  # reports read a period by skipping row groups: keep the loaded tables in time order
             t0 = time.monotonic()
             rewritten = warehouse.keep_in_order(con, dict.fromkeys(t for r in done for t in r.written))
@@ -289,6 +300,32 @@ def ingest_paths(cfg: Config, paths: list[Path], *, preset: str | None = None, d
     finally:
         con.disconnect()
     return done, refused
+
+
+#: accepted rows a batch of files of one preset gathers before it is written (one transaction)
+BATCH_ROWS = 200_000
+
+
+def _write_batch(cfg: Config, con: ibis.BaseBackend, batch: list[Reading], done: list[FileReport],
+                 refused: list[FileRefused]) -> None:
+    """Write files read with one preset in one transaction, each with its own accounting (write): a
+    year of daily exports pays for one write, not 300. Should the batch not load, each file is
+    written on its own, so only a file that will not load is refused and the others land."""
+    if not batch:
+        return
+    try:
+        write(cfg, con, batch)
+        done += [r.report for r in batch]
+        return
+    except Exception as e:  # noqa: BLE001 — rolled back whole: each file is tried on its own below
+        if warehouse.is_damage(e):  # every file after it would meet the same block
+            raise warehouse.damage_found(cfg, e) from None
+        if len(batch) == 1:
+            refused.append(FileRefused(batch[0].report.path, f"not loaded, warehouse unchanged: {e}")
+                           if isinstance(e, warehouse.WarehouseError) else _unexpected(batch[0].report.path, e))
+            return
+    for r in batch:
+        _write_batch(cfg, con, [r], done, refused)
 
 
 def _files_in(folder: Path) -> list[Path]:

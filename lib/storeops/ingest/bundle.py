@@ -333,7 +333,7 @@ def joined(b: Bundle, files: dict[str, Path], table: str, db: Any, kept: dict[st
         mapped.append(s)
     sql = (f'SELECT {", ".join(f"{x} AS o{i}" for i, x in enumerate(selects))} FROM "{base}" b {" ".join(joins)} '
            f'ORDER BY b."_line"')
-    rows = db.execute(sql).fetch_arrow_table().rename_columns(names)
+    rows = db.execute(sql).to_arrow_table().rename_columns(names)
     preset = Preset(f"{b.name}:{base}", f"{b.label} ({base})", "csv", "utf-8", {table: mapped})
     return rows, preset
 

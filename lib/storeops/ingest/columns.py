@@ -58,8 +58,9 @@ def map_table(preset: Preset, table: str, raw: pa.Table, tz: str, line_no: pa.Ar
             arrays[c.name] = _constant(DEFAULTS.get(c.name) if not c.nullable else None, type, raw.num_rows)
         else:
             todo.append((c, spec, type))
-    # Arrow's kernels let go of the GIL: the columns are parsed side by side
-    mapped = _POOL.map(lambda job: _map_column(job[1], raw, job[0].dtype, job[2], tz, line_no, is_key(t, job[0].name),
+    # Arrow's kernels let go of the GIL: the columns are parsed side by side (a small chunk, one by one:
+    # handing a few hundred rows to threads costs more than it saves)
+    mapped = (_POOL.map if raw.num_rows >= PARALLEL_ROWS else map)(lambda job: _map_column(job[1], raw, job[0].dtype, job[2], tz, line_no, is_key(t, job[0].name),
                                                preset.date_order, (table, job[0].name) in floated), todo)
     for (c, spec, _), (values, b) in zip(todo, mapped):
         if is_key(t, c.name) and c.dtype == "string" and spec.column:
@@ -101,6 +102,7 @@ def refunded_from_nothing(orders: pa.Table) -> int:
     return pc.sum(hit.fill_null(False).cast(pa.int64())).as_py() or 0
 
 
+PARALLEL_ROWS = 20_000
 _POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="storeops-parse")
 
 
