@@ -115,3 +115,19 @@ def test_aged_stock_by_days_since_the_last_sale(t, con):
     # launched on 01-15 (after the data began): 72 days → 60-89
     launched = status.assign(launched_on=_dt.date(2026, 1, 15))
     assert inventory.aged_stock(t, DAY, launched).skus.tolist() == [0, 1, 0]
+
+
+def test_a_sale_before_the_90_days_ages_stock_90_plus_and_a_later_one_by_its_day(t, con):
+    status = inventory.stock_status(t, DAY)
+    # D (50 in stock) last sold on 2025-12-01, 117 days before 03-28: 90+, its launch date notwithstanding
+    load(con, orders=[dict(order_id="dec", buyer_id="b", created_at="2025-12-01 10:00", paid_at="2025-12-01 10:00",
+                           goods_amount="2", paid_amount="2")],
+         order_items=[dict(order_id="dec", line_no=1, sku="D", qty=1, unit_price="2", amount="2", refund_qty=0)])
+    launched = status.assign(launched_on=_dt.date(2026, 3, 1))
+    assert inventory.aged_stock(t, DAY, launched).values.tolist() == [["30-59", 0, 0, 0.0], ["60-89", 0, 0, 0.0],
+                                                                    ["90+", 1, 50, 100.0]]
+    # sold again on 2026-01-20, 67 days before: 60-89
+    load(con, orders=[dict(order_id="jan", buyer_id="b", created_at="2026-01-20 10:00", paid_at="2026-01-20 10:00",
+                           goods_amount="2", paid_amount="2")],
+         order_items=[dict(order_id="jan", line_no=1, sku="D", qty=1, unit_price="2", amount="2", refund_qty=0)])
+    assert inventory.aged_stock(t, DAY, launched).skus.tolist() == [0, 1, 0]

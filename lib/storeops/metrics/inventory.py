@@ -181,12 +181,23 @@ AGE_BUCKETS = (30, 60, 90)
 def aged_stock(t: Tables, day: _dt.date, status: pd.DataFrame) -> pd.DataFrame:
     """库龄: SKUs with stock at the end of ``day`` by days without a paid sale — 30–59, 60–89, 90 or
     more — with units and value at cost per bucket. A SKU never sold counts from its launch or from
-    the first day of the store's data, whichever is later: what the data cannot see is not aged."""
-    o = t.orders.filter(t.orders.paid_at < _dt.datetime.combine(day + _dt.timedelta(days=1), _dt.time()))
+    the first day of the store's data, whichever is later: what the data cannot see is not aged.
+
+    Only the last sale of the 90 days to ``day`` is looked up (a report reads those days' row groups);
+    a SKU with none there but a sale before is 90 or more days idle, whenever that sale was."""
+    cutoff = _dt.datetime.combine(day + _dt.timedelta(days=1), _dt.time())
+    start = _dt.datetime.combine(day - _dt.timedelta(days=AGE_BUCKETS[-1] - 1), _dt.time())
+    o = t.orders.filter(t.orders.paid_at < cutoff)
     first = o.paid_at.min().execute()
     first = None if first is None or pd.isna(first) else pd.Timestamp(first).date()
-    lines = t.order_items.join(o.select("order_id", "paid_at"), "order_id")
+    recent = o.filter(o.paid_at >= start)
+    lines = t.order_items.join(recent.select("order_id", "paid_at"), "order_id")
     last = lines.group_by("sku").aggregate(last=lines.paid_at.max()).execute().set_index("sku")["last"]
+    idle = [sku for sku in status.sku[status.on_hand > 0] if sku not in last.index]
+    if idle:  # sold before the 90 days: idle 90 days or more, which is all the buckets need to know
+        before = t.order_items.filter(t.order_items.sku.isin(idle)).semi_join(
+            o.filter(o.paid_at < start).select("order_id"), "order_id").select("sku").distinct().execute()
+        last = pd.concat([last, pd.Series(pd.Timestamp(start - _dt.timedelta(days=1)), index=before.sku)])
     s = status[status.on_hand > 0].copy()
     since = []
     for sku, launched in zip(s.sku, s.launched_on):
