@@ -189,7 +189,7 @@ def _bridge_rows(ctx: GroupContext, head) -> list[dict]:
 
 #: to the cent, as the note says: a reader adds the parts up by hand
 BRIDGE_COLS = [Col("name", "col.store"), Col("before", "group.col.before", "cents"),
-               Col("after", "group.col.after", "cents"), Col("change", "group.col.delta", "cents", tables.KEY),
+               Col("after", "group.col.after", "cents"), Col("change", "group.col.delta", "cents_change", tables.KEY),
                Col("bridge_uv", "bridge_uv", "cents"), Col("bridge_conversion", "bridge_conversion", "cents"),
                Col("bridge_atv", "bridge_atv", "cents"), Col("bridge_rate", "bridge_rate", "cents")]
 

@@ -144,7 +144,7 @@ class Col:
 
     name: str
     header: str
-    #: text | money | cents | count | units | days | rate | ratio | seconds | hours | datetime | date | change | delta | int |
+    #: text | money | cents | cents_change | count | units | days | rate | ratio | seconds | hours | datetime | date | change | delta | int |
     #: product
     unit: str = "text"
     #: KEY: a column that matters most, shown right after the row's name so a phone shows it without
@@ -178,8 +178,10 @@ def _cell(v: Any, unit: str, lang: Lang, how: Any = None) -> tuple[str, str]:
         return (formats.DASH if formats.missing(v) else esc(pd.Timestamp(v).strftime("%Y-%m-%d"))), ""
     if unit == "change":
         return formats.change(v), "so-num"
-    if unit == "cents":  # an amount to the cent, never scaled (a bridge the reader adds up by hand)
-        return esc(formats.money(v, lang, scale=(1.0, formats.digits(), ""))), "so-num"
+    if unit in ("cents", "cents_change"):  # to the cent, never scaled (a bridge the reader adds up by hand)
+        shown = formats.money(v, lang, scale=(1.0, formats.digits(), ""))
+        plus = "+" if unit == "cents_change" and not formats.missing(v) and float(v) > 0 else ""
+        return esc(plus + shown), "so-num"
     if unit == "units":  # units to hold (safety stock, a reorder point): whole, rounded up
         return (formats.DASH if formats.missing(v) else f"{math.ceil(float(v) - 1e-9):,}"), "so-num"
     if unit == "days":  # days of cover: whole days, rounded down (what is left of a day is no day)
