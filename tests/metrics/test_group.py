@@ -88,3 +88,8 @@ def test_a_period_is_cut_at_month_ends_for_its_rates():
                                                       (_dt.date(2026, 12, 1), _dt.date(2026, 12, 6))]
     w47 = Period.parse("2026-W47")
     assert months(w47) == [w47]
+
+
+def test_a_store_s_share_of_the_group():
+    assert g.share(D("50.00"), D("200.00")) == 0.25
+    assert g.share(D("50.00"), D("0")) is None and g.share(None, D("200.00")) is None  # no total: no share

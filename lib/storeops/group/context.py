@@ -113,14 +113,8 @@ class GroupContext(Records):
 
     def store_values(self, s: Store, p: Period) -> dict[str, Any]:
         """A store's figures for ``p`` in the reporting currency: money part by month at that month's rate."""
-        parts = months(p)
-        out = _g.convert(self.local(s, p), self.rate(s, p)) if len(parts) == 1 else dict(self.local(s, p))
-        if len(parts) > 1:
-            for k in _g.MONEY:
-                vals = [self.local(s, q).get(k) for q in parts]
-                out[k] = None if any(v is None for v in vals) else sum(
-                    (_g.money(v, self.rate(s, q)) for v, q in zip(vals, parts)), Decimal(0))
-        return _g.ratios(out)
+        parts = _g.combine([_g.convert(self.local(s, q), self.rate(s, q)) for q in months(p)])
+        return _g.ratios({**self.local(s, p), **{k: parts[k] for k in _g.MONEY}})
 
     def values(self, p: Period) -> dict[str, Any]:
         """The group's figures for ``p`` (metrics.group.combine over the included stores)."""
@@ -212,6 +206,20 @@ def refuse_closed(cfg: _gconfig.GroupConfig, kind: str, p: Period) -> None:
         raise Closed(f"{p.label}: every store of the group is closed then; there is no {kind} review to make")
 
 
+def refusals(cfg: _gconfig.GroupConfig, kind: str, p: Period,
+             allow_incomplete: bool) -> dict[str, dict[str, list[_dt.date]]]:
+    """What refuses a group review of ``p``, in one line, before anything runs (the runner's guard and
+    a notebook run by hand alike): every store closed, a rate missing, a store without its data
+    (unless ``allow_incomplete``, or no store has it). Returns the stores left out, with what they lack."""
+    refuse_closed(cfg, kind, p)
+    check_rates(cfg, p)
+    missing = stale(cfg, kind, p)
+    every = len(missing) == len(cfg.members)
+    if missing and (not allow_incomplete or every):
+        raise ReportError(stale_message(missing, p, every))
+    return missing
+
+
 def open_group(kind: str, period: str | _dt.date | Period | None = None, config: str | None = None,
                lang: Lang | None = None, allow_incomplete: bool = False) -> GroupContext:
     """Open each store's warehouse read-only and fix the period (default: the last one every store
@@ -219,12 +227,7 @@ def open_group(kind: str, period: str | _dt.date | Period | None = None, config:
     group's figures (a banner names it), never counted as 0."""
     cfg = _gconfig.load(config or None)
     p = resolve(kind, cfg, period)
-    refuse_closed(cfg, kind, p)
-    check_rates(cfg, p)
-    missing = stale(cfg, kind, p)
-    every = len(missing) == len(cfg.members)
-    if missing and (not allow_incomplete or every):
-        raise ReportError(stale_message(missing, p, every))
+    missing = refusals(cfg, kind, p, allow_incomplete)
     stores = []
     for m in cfg.members:
         ctx = None

@@ -13,11 +13,12 @@ from storeops.group.context import GroupContext, Store, months
 from storeops.metrics import bridge as _bridge
 from storeops.metrics import group as _g
 from storeops.metrics import plan, registry
-from storeops.present import formats, mask, tables
+from storeops.present import formats, tables
 from storeops.present.i18n import CATALOG, text
 from storeops.present.tables import Col, Html
 from storeops.publish import summary as _summary
 from storeops.reviews import compare
+from storeops.reviews.actions import _actions as store_actions  # a store's items as its review lists them, once
 from storeops.reviews.context import _listed
 
 TOP_ITEMS = 3  # action items shown per store
@@ -55,10 +56,6 @@ def header(ctx: GroupContext) -> Html:
                 f"{banner}</header>")
 
 
-def _change(ctx: GroupContext, now, before) -> float | None:
-    return formats.relative_change(now, before) if before is not None else None
-
-
 def overview(ctx: GroupContext) -> Html:
     """概述: the group's paid amount and how it moved, the target, the store that moved it most."""
     lang, p = ctx.lang, ctx.period
@@ -68,7 +65,7 @@ def overview(ctx: GroupContext) -> Html:
     paid = formats.money(now["paid_amount"], lang)
     parts = [text("overview.sales_only", lang, paid=tables.esc(paid))]
     if head is not None:
-        change = _change(ctx, now["paid_amount"], ctx.values(head)["paid_amount"])
+        change = formats.relative_change(now["paid_amount"], ctx.values(head)["paid_amount"])
         parts = [text("overview.sales", lang, paid=tables.esc(paid), basis=tables.esc(text(f"cmp.{p.kind}.{basis}", lang)),
                       change=tables.trend(change, ctx.colours))]
         rows = _bridge_rows(ctx, head)
@@ -79,7 +76,7 @@ def overview(ctx: GroupContext) -> Html:
     if ctx.target:
         parts.append(text("overview.target", lang, attainment=formats.pct(plan.attainment(now["paid_amount"],
                                                                                           float(ctx.target)))))
-    busy = [s for s in ctx.included if any(a.count for a in _actions_of(ctx, s))]
+    busy = [s for s in ctx.included if any(a.count for a in store_actions(s.ctx))]
     parts.append(tables.esc(text("group.overview.todo", lang, stores=("、" if lang == "zh" else ", ").join(
         _name(s, lang) for s in busy))) if busy else tables.esc(text("overview.nothing", lang)))
     return _section(ctx, "overview") + Html(f'<p class="so-overview">{" ".join(parts)}</p>')
@@ -146,13 +143,13 @@ def stores(ctx: GroupContext) -> Html:
                      "paid_amount_local": local,  # in its own currency, where that is not the group's
                      "local": formats.money(local, lang, s.cfg.currency) if s.cfg.currency != ctx.cfg.currency else "",
                      "store_share": _g.share(v["paid_amount"], total["paid_amount"]),
-                     "change": _change(ctx, v["paid_amount"], before),
+                     "change": formats.relative_change(v["paid_amount"], before),
                      "target": tgt, "attainment": plan.attainment(v["paid_amount"], float(tgt) if tgt else None)})
     group = {"store": "", "name": text("group.total", lang), "platform": "", "local": "",
              **{k: total.get(k) for k in ("paid_amount", "paid_orders", "uv", "conversion", "atv", "ad_cost",
                                           "store_roas", "refund_rate")},
              "store_share": 1.0 if total["paid_amount"] else None,
-             "change": _change(ctx, total["paid_amount"], ctx.values(head)["paid_amount"] if head else None),
+             "change": formats.relative_change(total["paid_amount"], ctx.values(head)["paid_amount"] if head else None),
              "attainment": plan.attainment(total["paid_amount"], float(ctx.target) if ctx.target else None)}
     for m in ("store_share", "paid_amount", "conversion", "atv", "store_roas", "refund_rate"):
         ctx.explain(m)
@@ -218,17 +215,10 @@ def bridge(ctx: GroupContext) -> Html:
            + tables.data_table("bridge", pd.DataFrame([*rows, total]), cols, lang, row_class=cls))
     if len(by_platform) > 1:
         out += (tables.subheading(text("group.by_platform", lang))
-                + tables.data_table("platforms", pd.DataFrame([*by_platform, {**total}]),
+                + tables.data_table("platforms", pd.DataFrame([*by_platform, total]),
                                     [Col("name", "group.col.platform"), *cols[1:]], lang,
                                     row_class=pd.Series([""] * len(by_platform) + ["so-total"])))
     return out
-
-
-def _actions_of(ctx: GroupContext, s: Store) -> list[tables.Action]:
-    """A store's action items, as its own review lists them (reviews.actions), worked out once."""
-    from storeops.reviews.actions import _actions
-
-    return _actions(s.ctx)
 
 
 def _report_link(ctx: GroupContext, s: Store) -> str | None:
@@ -241,14 +231,6 @@ def _report_link(ctx: GroupContext, s: Store) -> str | None:
     return os.path.relpath(theirs, mine.parent).replace(os.sep, "/") if theirs.is_file() else None
 
 
-def _item(a: tables.Action, link: str | None, lang: str) -> str:
-    """One action item, linked to its section in the store's own review."""
-    body = f'<span class="so-count">{a.count}</span> {tables.prose(text("actions." + a.key, lang))}'
-    if link:
-        body = f'<a href="{tables.esc(link)}#{tables.esc(a.anchor)}">{body}</a>'
-    return f"<li>{body}" + (f'<span class="so-top">{tables.esc(mask.phones(a.top))}</span>' if a.top else "") + "</li>"
-
-
 def actions(ctx: GroupContext) -> Html:
     """各店待办: each store's most pressing action items, linked to its own review."""
     lang = ctx.lang
@@ -256,23 +238,17 @@ def actions(ctx: GroupContext) -> Html:
     totals: dict[str, int] = {}
     listed = []
     for s in ctx.included:
-        due = [a for a in _actions_of(ctx, s) if a.count]
+        due = [a for a in store_actions(s.ctx) if a.count]
         for a in due:
             totals[a.key] = totals.get(a.key, 0) + a.count
             listed.append({"store": s.key, "key": a.key, "count": a.count})
         link = _report_link(ctx, s)
         name = tables.esc(_name(s, lang))
         title = f'<a href="{tables.esc(link)}">{name}</a>' if link else name
-        out += Html(f"<h3>{title}</h3>")
-        if not due:
-            out += tables.note(text(f"actions.none.{ctx.base}" if ctx.base != "daily" else "actions.none", lang), "so-ok")
-            continue
-        items = "".join(_item(a, link, lang) for a in due[:TOP_ITEMS])
-        more = len(due) - TOP_ITEMS
-        out += Html(f'<ul class="so-actions">{items}</ul>')
-        if more > 0:
-            out += tables.note(text("group.more_items", lang, n=more))
-        if not link:
+        out += Html(f"<h3>{title}</h3>") + tables.action_list(due[:TOP_ITEMS], lang, ctx.base, link)
+        if len(due) > TOP_ITEMS:
+            out += tables.note(text("group.more_items", lang, n=len(due) - TOP_ITEMS))
+        if due and not link:
             out += tables.note(text("group.unpublished", lang, kind=text(f"{ctx.base}.kind", lang)))
     for k, n in totals.items():
         ctx.shown[f"action_{k}"] = n

@@ -323,16 +323,20 @@ class Action:
     top: str = ""
 
 
-def action_list(actions: Sequence[Action], lang: Lang, kind: str = "daily") -> Html:
-    """今日待办: each item with its count, its most pressing rows, and a link to its section."""
+def action_list(actions: Sequence[Action], lang: Lang, kind: str = "daily", page: str | None = "") -> Html:
+    """今日待办: each item with its count, its most pressing rows, and a link to its section: on this
+    page, or on ``page`` (a store's own review, from the group's); None: no link (nowhere to go)."""
     due = [a for a in actions if a.count]
     if not due:
         return note(worded("actions.none", kind, lang), "so-ok")
-    items = "".join(
-        f'<li><a href="#{a.anchor}"><span class="so-count">{a.count}</span> {prose(text("actions." + a.key, lang))}</a>'
-        + (f'<span class="so-top">{esc(mask.phones(a.top))}</span>' if a.top else "") + "</li>"
-        for a in due
-    )
+
+    def item(a: Action) -> str:
+        body = f'<span class="so-count">{a.count}</span> {prose(text("actions." + a.key, lang))}'
+        if page is not None:
+            body = f'<a href="{esc(page)}#{a.anchor}">{body}</a>'
+        return f"<li>{body}" + (f'<span class="so-top">{esc(mask.phones(a.top))}</span>' if a.top else "") + "</li>"
+
+    items = "".join(item(a) for a in due)
     return Html(f'<ul class="so-actions">{items}</ul>')
 
 

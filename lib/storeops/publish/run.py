@@ -137,24 +137,20 @@ def timeout_s(cfg: Config, kind: str) -> int:
                           f"not {t!r}") from None
 
 
-def _guard(cfg: Config, kind: str, period: Period, allow_incomplete: bool) -> None:
+def _guard(cfg: Config, kind: str, period: Period, allow_incomplete: bool) -> dict:
+    """Refuse a period the data does not cover (one line, nothing run); returns what it lacks (for a
+    group review: the stores left out, by store), which ``allow_incomplete`` publishes with a banner."""
     from storeops import warehouse
     from storeops.reviews.context import incomplete_message
 
     if kind in GROUP_KINDS:  # each store's data, named by store
         from storeops.group import context as group
 
-        group.refuse_closed(cfg, kind, period)
-        group.check_rates(cfg, period)
-        missing = group.stale(cfg, kind, period)
-        every = len(missing) == len(cfg.members)
-        if missing and (not allow_incomplete or every):
-            raise ReportError(group.stale_message(missing, period, every))
-        return
-
+        return group.refusals(cfg, kind, period, allow_incomplete)
     missing = warehouse.isolated(cfg, _missing, cfg, kind, period)
     if missing and not allow_incomplete:
         raise ReportError(incomplete_message(missing, period))
+    return missing
 
 
 def _missing(cfg: Config, kind: str, period: Period) -> dict:
@@ -172,10 +168,7 @@ def _publish_stores(cfg: Config, kind: str, p: Period, allow_incomplete: bool) -
     """Each store's own review of ``p`` that is not published yet, for a group review to link: after the
     group's own refusals (a store without its data, a rate missing), so a group refused publishes
     nothing; a store closed that day or left out (``allow_incomplete``) has none to publish."""
-    from storeops.group import context as group
-
-    _guard(cfg, kind, p, allow_incomplete)
-    base, left_out = kind.removeprefix("group-"), group.stale(cfg, kind, p)
+    base, left_out = kind.removeprefix("group-"), _guard(cfg, kind, p, allow_incomplete)
     for m in cfg.members:
         if m.key in left_out or not m.cfg.calendar.trading_days(p) or \
                 outputs(m.cfg, base, p.label, int(p.label[:4]), m.cfg.language)[0].is_file():
