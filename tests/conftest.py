@@ -13,10 +13,14 @@ import ibis
 import pandas as pd
 import pytest
 
-from storeops import schema, warehouse
+from storeops import compiled, schema, warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+
+# every query a test runs in this process is compiled both ways: through the cache of compiled SQL,
+# and afresh; any difference fails the test
+compiled.Backend.check = True
 
 ORDER_DEFAULTS = dict(status="paid", shipping_fee="0", discount_amount="0", tax_amount="0", refund_amount="0",
                       is_urgent=False, source="test")
@@ -59,7 +63,7 @@ def _store_currency():
 
 @pytest.fixture
 def con():
-    c = ibis.duckdb.connect()
+    c = compiled.Backend().connect()
     warehouse.create_tables(c)
     yield c
     c.disconnect()

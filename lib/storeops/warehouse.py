@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import sqlglot
 
-from storeops import schema, spark
+from storeops import compiled, schema, spark
 from storeops.config import Config
 from storeops.errors import Damaged, WarehouseError
 
@@ -68,7 +68,7 @@ def connect(cfg: Config, *, read_only: bool = False, create: bool = False) -> ib
                 )
             path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            con = ibis.duckdb.connect(str(path), read_only=read_only and path.exists())
+            con = compiled.Backend().connect(str(path), read_only=read_only and path.exists())
         except Exception as e:  # duckdb says why in one line: locked, wrong version …
             if is_damage(e):
                 raise damaged(cfg, path, str(e).splitlines()[0]) from None

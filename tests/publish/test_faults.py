@@ -94,7 +94,18 @@ def test_a_killed_kernel_is_noticed(store, smtp_server):
     # the subprocess timeout is the bound: a runner that waited on a dead kernel would exceed it
     r = storeops(store, "run", "daily", "--date", DAY, "--notebook", str(nb), "--send",
                  "--email-config", email_yaml(store, port))
-    _assert_failed_and_ops_told(store, r, inbox, says=r"its kernel died \(killed, or out of memory\)")
+    line = _assert_failed_and_ops_told(store, r, inbox, says=r"its kernel died \(killed, or out of memory\); "
+                                                              r"executed notebook kept at ")
+    _kept_up_to(line, "os.kill")
+
+
+def _kept_up_to(line: dict, source: str) -> None:
+    """The run's notebook is kept as far as it ran: every cell before the one that stopped it done."""
+    (path,) = line["outputs"]
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    at = next(i for i, c in enumerate(code) if source in c.source)
+    assert at > 0 and all(c.execution_count for c in code[:at])
 
 
 def test_a_hanging_cell_ends_at_the_time_budget(store, smtp_server):
@@ -104,7 +115,9 @@ def test_a_hanging_cell_ends_at_the_time_budget(store, smtp_server):
     nb = _notebook_with(store, "import time\ntime.sleep(3600)")
     r = storeops(store, "run", "daily", "--date", DAY, "--notebook", str(nb), "--send",
                  "--email-config", email_yaml(store, port))
-    _assert_failed_and_ops_told(store, r, inbox, says="a cell ran past the time budget of 5 s")
+    line = _assert_failed_and_ops_told(store, r, inbox, says=r"a cell ran past the time budget of 5 s \(reports"
+                                                              r"\.timeout_s in store\.yaml\); executed notebook kept at ")
+    _kept_up_to(line, "time.sleep")
 
 
 def test_smtp_down_publishes_queues_and_delivers_once(store, smtp_server):

@@ -12,6 +12,7 @@ import nbformat
 import papermill
 from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
 from storeops.errors import ReportError
@@ -30,6 +31,52 @@ class EncryptedKernelManager(AsyncKernelManager):
             self.transport_encryption = "auto"
         except Exception:  # pyzmq without libsodium: plain loopback TCP, as before
             pass
+
+
+class _SavedAtEnds(NotebookExecutionManager):
+    """papermill's record of a run, saved when the run starts, while a cell runs long (autosave) and
+    when it ends, also in a timeout or a dead kernel (the engine ends it in a finally), but not
+    before and after every cell: each save writes the whole notebook, charts and all, and a monthly
+    has 25 cells."""
+
+    _hold = False
+
+    def save(self, **kwargs):
+        if not self._hold:
+            super().save(**kwargs)
+
+    def _unsaved(step):
+        def run(self, *args, **kwargs):
+            self._hold = True
+            try:
+                return step(self, *args, **kwargs)
+            finally:
+                self._hold = False
+        return run
+
+    cell_start = _unsaved(NotebookExecutionManager.cell_start)
+    cell_complete = _unsaved(NotebookExecutionManager.cell_complete)
+
+
+class _Engine(NBClientEngine):
+    """papermill's nbclient engine (Engine.execute_notebook as it is) with :class:`_SavedAtEnds`."""
+
+    @classmethod
+    def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
+                         autosave_cell_every=30, **kwargs):
+        nb_man = _SavedAtEnds(nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output,
+                              autosave_cell_every=autosave_cell_every)
+        nb_man.notebook_start()
+        try:
+            cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+        finally:
+            nb_man.cleanup_pbar()
+            nb_man.notebook_complete()
+        return nb_man.nb
+
+
+ENGINE = "storeops"
+papermill_engines.register(ENGINE, _Engine)
 
 
 def check_kernel(name: str = KERNEL) -> None:
@@ -122,7 +169,7 @@ def _run(notebook: Path, output: Path, parameters: dict[str, Any], *, cwd: Path,
         papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, kernel_name=kernel,
             execution_timeout=timeout, cwd=str(cwd), progress_bar=False, log_output=False,
-            kernel_manager_class=manager,
+            kernel_manager_class=manager, engine_name=ENGINE,
         )
     except PapermillExecutionError as e:
         first_line = (e.source or "").strip().splitlines()[0] if (e.source or "").strip() else ""

@@ -22,7 +22,7 @@ from storeops.metrics import ads as _ads
 from storeops.metrics import anomalies, coverage, inventory, plan
 from storeops.metrics import products as _prod
 from storeops.metrics import registry, sales
-from storeops.metrics.base import evaluate, in_period
+from storeops.metrics.base import Days, evaluate, in_period
 from storeops.errors import Closed
 from storeops.periods import ALWAYS_OPEN, Calendar, Period
 from storeops.present import tables
@@ -43,12 +43,19 @@ REQUIRED = ("orders", "traffic")
 ANOMALY_MARGIN = 0.10
 
 
-def kpi_values(t: warehouse.Tables, p: Period) -> dict[str, Any]:
-    """The headline KPIs for one period, in one query."""
-    exprs = {k: sales.BLOCK[k](t, p) for k in KPI_IDS if k in sales.BLOCK}
-    exprs["ad_cost"] = _ads.ad_cost(t, p)
-    exprs["store_roas"] = _ads.store_roas(t, p)
-    return evaluate(exprs)
+def kpi_query(t: warehouse.Tables) -> tuple[Days, dict[str, Any]]:
+    """The headline KPIs as one query on a period of parameters: built once, run for every period."""
+    days = Days()
+    exprs = {k: sales.BLOCK[k](t, days) for k in KPI_IDS if k in sales.BLOCK}
+    exprs["ad_cost"] = _ads.ad_cost(t, days)
+    exprs["store_roas"] = _ads.store_roas(t, days)
+    return days, exprs
+
+
+def kpi_values(t: warehouse.Tables, p: Period, query: tuple[Days, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The headline KPIs for one period, in one query (``query``: :func:`kpi_query`'s, built already)."""
+    days, exprs = query or kpi_query(t)
+    return evaluate(exprs, days.of(p))
 
 
 def missing_tables(con: ibis.BaseBackend, period: Period, names=REQUIRED, always=("orders",),
@@ -139,11 +146,15 @@ class ReviewContext(Records):
     def t(self) -> warehouse.Tables:
         return warehouse.Tables(self.con)
 
+    @cached_property
+    def _kpis(self) -> tuple[Days, dict[str, Any]]:
+        return kpi_query(self.t)
+
     def values(self, p: Period) -> dict[str, Any]:
         """The headline KPIs of ``p``, computed once per period."""
         key = (p.start, p.end)
         if key not in self.computed:
-            self.computed[key] = kpi_values(self.t, p)
+            self.computed[key] = kpi_values(self.t, p, self._kpis)
         return self.computed[key]
 
     @cached_property

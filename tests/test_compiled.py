@@ -1,0 +1,75 @@
+"""Compiled SQL reused across periods (storeops.compiled): queries that differ only in their dates
+share one compile, and each answers for its own dates. Hand-made data:
+
+order  paid_at               paid_amount        traffic date  uv
+o1     2026-03-09 10:00      100                2026-03-09    10
+o2     2026-03-10 09:00       20                2026-03-10    200
+o3     2026-03-10 23:59:59     3                2026-03-11    3000
+o4     2026-03-11 00:00     4000
+
+Paid by day: 03-09 100, 03-10 23, 03-11 4000; 03-09..03-11: 4123.
+Visitors: 03-10 200; 03-09..03-10 210; 03-10..03-11 3200.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import pytest
+
+from storeops import compiled, warehouse
+from storeops.metrics import sales
+from storeops.metrics.base import evaluate
+from storeops.periods import Period
+from tests.conftest import load
+
+D = _dt.date(2026, 3, 10)
+
+
+def _o(oid, paid_at, amount):
+    return dict(order_id=oid, buyer_id=oid, created_at=paid_at, paid_at=paid_at, goods_amount=amount,
+                paid_amount=amount)
+
+
+@pytest.fixture
+def t(tmp_path):
+    con = compiled.Backend().connect(str(tmp_path / "w.duckdb"))
+    warehouse.create_tables(con)
+    tables = load(con, orders=[_o("o1", "2026-03-09 10:00", "100"), _o("o2", "2026-03-10 09:00", "20"),
+                               _o("o3", "2026-03-10 23:59:59", "3"), _o("o4", "2026-03-11 00:00", "4000")],
+                  traffic=[dict(date=_dt.date(2026, 3, 9), uv=10, pv=10), dict(date=D, uv=200, pv=200),
+                           dict(date=_dt.date(2026, 3, 11), uv=3000, pv=3000)])
+    yield tables
+    con.disconnect()
+
+
+def test_periods_share_one_compile_and_answer_for_their_own_dates(t):
+    days = [Period.day(D + _dt.timedelta(days=n)) for n in (-1, 0, 1)]
+    got = [evaluate({"paid": sales.paid_amount(t, p)})["paid"] for p in days]
+    assert got == [100, 23, 4000]
+    week = Period(days[0].start, days[-1].end, "week")
+    assert evaluate({"paid": sales.paid_amount(t, week)})["paid"] == 4123
+    # a timestamp column is cut at start and the day after the end: two dates, one shape for all four
+    assert len(t.con._shapes) == 1
+
+
+def test_a_date_used_twice_is_a_shape_of_its_own(t):
+    """A day's traffic is ``date BETWEEN d AND d``: one date in two places. A longer period has two
+    dates there, another shape; neither answers with the other's dates."""
+    one = Period.day(D)
+    assert evaluate({"uv": sales.uv(t, one)})["uv"] == 200
+    assert evaluate({"uv": sales.uv(t, Period(D - _dt.timedelta(days=1), D, "week"))})["uv"] == 210
+    assert evaluate({"uv": sales.uv(t, Period(D, D + _dt.timedelta(days=1), "week"))})["uv"] == 3200
+    assert evaluate({"uv": sales.uv(t, Period.day(D + _dt.timedelta(days=1)))})["uv"] == 3000
+    assert len(t.con._shapes) == 2
+
+
+def test_other_literals_are_part_of_the_shape(t):
+    """Only dates vary within a shape: the same query with another number is compiled anew."""
+    orders = t.con.table("orders")
+    big = [orders.filter(orders.paid_amount > n).count().execute() for n in (50, 1000)]
+    assert big == [2, 1]
+    assert t.con._shapes == {}  # no dates: nothing to share, nothing kept
+    day = [orders.filter((orders.paid_at >= D) & (orders.paid_amount > n)).count().execute() for n in (50, 10)]
+    assert day == [1, 2]
+    assert len(t.con._shapes) == 2
