@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from storeops.metrics import members as _mem
-from storeops.present import charts, formats, tables
+from storeops.present import formats, tables
 from storeops.present.i18n import text
 from storeops.present.tables import Col, Html
 from storeops.reviews.context import ReviewContext
@@ -15,6 +15,7 @@ COHORT_MONTHS = 12
 
 
 def members(ctx: ReviewContext) -> Html:
+    from storeops.present import charts  # matplotlib loads with a review's first chart, not before
     lang, p = ctx.lang, ctx.period
     out = tables.section("members", lang, "members", ctx.kind)
     if not ctx.tracks("buyers"):

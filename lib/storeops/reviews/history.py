@@ -9,7 +9,7 @@ from storeops.metrics import ads as _ads
 from storeops.metrics import explore as _explore
 from storeops.metrics import service as _svc
 from storeops.periods import Period
-from storeops.present import charts, tables
+from storeops.present import tables
 from storeops.present.i18n import text
 from storeops.present.tables import KEY, Col, Html
 from storeops.reviews.context import ReviewContext
@@ -81,6 +81,7 @@ def service_quality(ctx: ReviewContext) -> Html:
 
 def _trend(df: pd.DataFrame, cols: list[Col], unit: str, lang) -> Html:
     """The months of ``cols`` as a chart above their table, where there is a trend to see (2 months or more)."""
+    from storeops.present import charts  # matplotlib loads with a review's first chart, not before
     shown = [c for c in cols if c.name in df and pd.to_numeric(df[c.name], errors="coerce").notna().any()]
     if len(df) < 2 or not shown:
         return Html("")

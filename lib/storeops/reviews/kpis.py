@@ -10,7 +10,7 @@ import pandas as pd
 from storeops.metrics import explore as _explore
 from storeops.metrics import bridge as _bridge, plan
 from storeops.metrics import registry, sales, traffic as _traffic
-from storeops.present import charts, formats, tables
+from storeops.present import formats, tables
 from storeops.present.i18n import text, weekday, worded
 from storeops.present.tables import Col, Html
 from storeops.reviews import compare
@@ -63,6 +63,7 @@ def kpis(ctx: ReviewContext) -> Html:
 
 def days(ctx: ReviewContext) -> Html:
     """逐日: each day of the period — paid amount, visitors, conversion — as a chart and a table."""
+    from storeops.present import charts  # matplotlib loads with a review's first chart, not before
     df = sales.by_day(ctx.t, ctx.period)
     shown = df.assign(date=[f"{d:%m-%d}" for d in df.day], weekday=[weekday(d, ctx.lang) for d in df.day])
     labels = {k: text(f"chart.{k}", ctx.lang) for k in ("paid_amount", "uv", "conversion", "ma7")}
@@ -94,6 +95,7 @@ def weekday_profile(ctx: ReviewContext) -> Html:
 
 def bridge(ctx: ReviewContext) -> Html:
     """支付金额拆解 against the same weekday last week: UV, conversion and ATV parts that add up to the change."""
+    from storeops.present import charts  # matplotlib loads with a review's first chart, not before
     out = _section(ctx, "bridge")
     if not ctx.tracks("buyers", "traffic"):
         return out + ctx.gaps("buyers", "traffic")
@@ -154,6 +156,7 @@ def _drivers_table(ctx: ReviewContext, name: str, df: pd.DataFrame, key: str) ->
 
 def trends(ctx: ReviewContext) -> Html:
     """近28天: paid amount, UV and conversion; month to date against target, pace, month-end forecast."""
+    from storeops.present import charts  # matplotlib loads with a review's first chart, not before
     df = sales.by_day(ctx.t, ctx.period.trailing(28))
     labels = {k: text(f"chart.{k}", ctx.lang) for k in ("paid_amount", "uv", "conversion", "ma7")}
     panels = [k for k in ("uv", "conversion") if k not in ctx.untracked]
