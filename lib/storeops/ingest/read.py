@@ -110,16 +110,29 @@ def encoding(path: Path) -> tuple[str, bool]:
             return "utf-8", True
         f.seek(0)
         wide = utf8 = 0
-        for line in f:
-            if max(line, default=0) >= 0x80:
-                wide += 1
-                try:
-                    line.decode("utf-8")
-                    utf8 += 1
-                except UnicodeDecodeError:
-                    pass
+        rest = b""
+        for block in iter(lambda: f.read(BLOCK), b""):
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            lines, rest = (block[:cut], block[cut:]) if cut else (b"", block)
+            w, u = _wide_lines(lines)
+            wide, utf8 = wide + w, utf8 + u
+        w, u = _wide_lines(rest)
+        wide, utf8 = wide + w, utf8 + u
     # GBK text almost never forms valid UTF-8; UTF-8 text nearly always "decodes" as GB18030
     return ("utf-8", False) if utf8 * 2 >= wide else ("gb18030", False)
+
+
+_WIDE = re.compile(rb"^[^\n]*[\x80-\xff]", re.M)
+_UNDECODED_LINE = re.compile(r"^[^\n]*[\udc80-\udcff]", re.M)
+
+
+def _wide_lines(lines: bytes) -> tuple[int, int]:
+    """Of whole ``lines``: how many have a byte past ASCII, and how many of those are UTF-8 (counted
+    by two scans, not a decode of each line: a GBK file is 200,000 failed decodes)."""
+    wide = len(_WIDE.findall(lines))
+    text = lines.decode("utf-8", "surrogateescape")  # a byte that is not UTF-8 becomes U+DC80–U+DCFF
+    return wide, wide - len(_UNDECODED_LINE.findall(text))
 
 
 BLOCK = 1 << 23
