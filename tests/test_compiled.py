@@ -7,7 +7,7 @@ o2     2026-03-10 09:00       20                2026-03-10    200
 o3     2026-03-10 23:59:59     3                2026-03-11    3000
 o4     2026-03-11 00:00     4000
 
-Paid by day: 03-09 100, 03-10 23, 03-11 4000; 03-09..03-11: 4123.
+Paid by day: 03-09 100, 03-10 23, 03-11 4000; 03-09..03-10: 123; 03-09..03-11: 4123.
 Visitors: 03-10 200; 03-09..03-10 210; 03-10..03-11 3200.
 """
 
@@ -19,7 +19,7 @@ import pytest
 
 from storeops import compiled, warehouse
 from storeops.metrics import sales
-from storeops.metrics.base import evaluate
+from storeops.metrics.base import Days, evaluate
 from storeops.periods import Period
 from tests.conftest import load
 
@@ -73,3 +73,15 @@ def test_other_literals_are_part_of_the_shape(t):
     day = [orders.filter((orders.paid_at >= D) & (orders.paid_amount > n)).count().execute() for n in (50, 10)]
     assert day == [1, 2]
     assert len(t.con._shapes) == 2
+
+
+def test_a_query_built_on_days_is_compiled_once_and_bound_to_each_period(t):
+    """The headline KPIs' way (metrics.base.Days): the expression is built once, its parameters bound
+    to each period's dates; the orders' timestamps are cut at start and the day after the end, the
+    traffic's dates at start and end."""
+    days = Days()
+    exprs = {"paid": sales.paid_amount(t, days), "uv": sales.uv(t, days)}
+    got = [evaluate(exprs, days.of(p)) for p in
+           (Period.day(D), Period.day(D + _dt.timedelta(days=1)), Period(D - _dt.timedelta(days=1), D, "week"))]
+    assert got == [{"paid": 23, "uv": 200}, {"paid": 4000, "uv": 3000}, {"paid": 123, "uv": 210}]
+    assert len(t.con._shapes) == 1
