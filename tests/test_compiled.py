@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
+import ibis
 import pytest
 
 from storeops import compiled, warehouse
@@ -85,3 +86,33 @@ def test_a_query_built_on_days_is_compiled_once_and_bound_to_each_period(t):
            (Period.day(D), Period.day(D + _dt.timedelta(days=1)), Period(D - _dt.timedelta(days=1), D, "week"))]
     assert got == [{"paid": 23, "uv": 200}, {"paid": 4000, "uv": 3000}, {"paid": 123, "uv": 210}]
     assert len(t.con._shapes) == 1
+
+
+def test_the_row_limit_ibis_reads_from_its_options_is_part_of_the_shape(t):
+    orders = t.con.table("orders")
+    since = [orders.filter(orders.paid_at >= d).order_by("paid_at") for d in (D - _dt.timedelta(days=1), D)]
+    assert len(since[0].execute()) == 4
+    try:
+        ibis.options.sql.default_limit = 1
+        assert since[1].execute().order_id.tolist() == ["o2"]
+    finally:
+        ibis.options.sql.default_limit = None
+    assert len(since[1].execute()) == 3
+
+
+def test_a_value_compiled_alone_is_named_after_its_own_dates(t):
+    """An unnamed value's column is named after the expression, its dates and all (ibis), not a slot."""
+    orders = t.con.table("orders")
+    for d in (D, D + _dt.timedelta(days=1)):
+        sql = t.con.compile((orders.paid_at >= d).sum())
+        assert f"datetime.date({d.year}, {d.month}, {d.day})" in sql and "param_" not in sql
+
+
+def test_dates_near_the_sentinels_are_put_in_once(t):
+    """Slots' sentinels are dates in 1111: a real date there is substituted in one pass, never taken
+    for another slot's sentinel. Each filter holds on every row: 3 visitors' days."""
+    tr = t.con.table("traffic")
+    a, b = _dt.date(1111, 1, 1), _dt.date(1111, 1, 2)
+    for early, late in ((a, b), (b, a)):
+        holds = (ibis.literal(early) < ibis.literal(late)) if early < late else (ibis.literal(early) > ibis.literal(late))
+        assert tr.filter(holds & (tr.date > late)).count().execute() == 3

@@ -19,6 +19,7 @@ import functools
 import re
 from typing import Any
 
+import ibis
 import ibis.expr.operations as ops
 from ibis.backends.duckdb import Backend as _DuckDB
 
@@ -26,6 +27,8 @@ from ibis.backends.duckdb import Backend as _DuckDB
 _SENTINEL = _dt.datetime(1111, 1, 1)
 #: a date literal's slot is a parameter numbered from here, far above those ibis numbers itself
 _SLOT = 1 << 40
+#: shapes a connection keeps (the oldest go first): a review has under 100
+SHAPES_KEPT = 1000
 
 
 def _dated(lit: ops.Literal) -> bool:
@@ -50,13 +53,15 @@ class Backend(_DuckDB):
     check = False
 
     @functools.cached_property
-    def _shapes(self) -> dict[tuple[ops.Node, Any], tuple[str, list[tuple[str, ops.ScalarParameter]]]]:
+    def _shapes(self) -> dict[tuple, tuple[str, list[tuple[str, ops.ScalarParameter]], re.Pattern]]:
         return {}
 
     def compile(self, expr, /, *, limit=None, params=None, pretty=False) -> str:
         if pretty:
             return super().compile(expr, limit=limit, params=params, pretty=pretty)
-        op = expr.op()
+        if limit == "default":  # ibis reads the option when it compiles: the key holds its value
+            limit = ibis.options.sql.default_limit
+        op = expr.as_table().op()  # what ibis compiles: an unnamed value is named after this expression
         if params:  # built once on parameters (metrics.base.Days): the query is its own shape
             values = {p.op(): v for p, v in params.items()}
             if not all(_dated(ops.Literal(v, p.dtype)) for p, v in values.items()):
@@ -70,26 +75,31 @@ class Backend(_DuckDB):
                      for i, v in enumerate(dict.fromkeys((lit.value, lit.dtype) for lit in dated))}
             shape = op.replace({lit: slots[lit.value, lit.dtype] for lit in dated})
             values = {p: v for (v, _), p in slots.items()}
-        key = (shape, limit)
+        key = (shape, limit, ibis.options.sql.fuse_selects)
         if key not in self._shapes:
             self._shapes[key] = self._template(shape, limit)
-        sql, marks = self._shapes[key]
-        for mark, p in marks:
-            sql = sql.replace(mark, self._literal(values[p], p.dtype))
+            if len(self._shapes) > SHAPES_KEPT:  # a long process (a group's stores) keeps the latest
+                del self._shapes[next(iter(self._shapes))]
+        sql, marks, at = self._shapes[key]
+        if marks:  # one pass: a date put in is never taken for a sentinel
+            texts = {mark: self._literal(values[p], p.dtype) for mark, p in marks}
+            sql = at.sub(lambda m: texts[m.group(0)], sql)
         if self.check:
             direct = super().compile(expr, limit=limit, params=params)
             assert _canonical(sql) == _canonical(direct), f"cached SQL differs:\n{sql}\n{direct}"
         return sql
 
-    def _template(self, shape: ops.Node, limit) -> tuple[str, list[tuple[str, ops.ScalarParameter]]]:
-        """The shape's SQL with a sentinel for each parameter, and (the sentinel's SQL, its parameter)."""
+    def _template(self, shape: ops.Node, limit) -> tuple[str, list[tuple[str, ops.ScalarParameter]], re.Pattern]:
+        """The shape's SQL with a sentinel for each parameter, (the sentinel's SQL, its parameter), and
+        a pattern finding the sentinels."""
         params, marks = {}, []
         for i, p in enumerate(shape.find(ops.ScalarParameter)):
             value = _SENTINEL + _dt.timedelta(days=i)
             value = value.date() if p.dtype.is_date() else value
             params[p.to_expr()] = value
             marks.append((self._literal(value, p.dtype), p))
-        return super().compile(shape.to_expr(), limit=limit, params=params), marks
+        at = re.compile("|".join(re.escape(mark) for mark, _ in marks))
+        return super().compile(shape.to_expr(), limit=limit, params=params), marks, at
 
     def _literal(self, value: Any, dtype) -> str:
         lit = ops.Literal(value, dtype)

@@ -61,3 +61,24 @@ def test_undecodable_bytes_are_read_row_by_row(tmp_path):
     path.write_bytes("a,b\n1,广东\n".encode("utf-8") + b"2,\xff\n")
     with pytest.raises(read.NotColumnar):
         _columns(read.read(path), 0)
+
+
+@pytest.mark.parametrize("block", [5, read.BLOCK])
+@pytest.mark.parametrize("lines, ending, expected", [
+    # 3 UTF-8 lines and 1 with a stray byte: 3 of 4 wide lines are UTF-8 (≥ half): UTF-8, not whole
+    (["订单,广东".encode(), "订单,深圳".encode(), "a,b".encode(), "订单,上海".encode(), b"x,\xff"], b"\n", ("utf-8", False)),
+    # GBK throughout: no wide line is UTF-8
+    (["订单,广东".encode("gbk"), "订单,深圳".encode("gbk"), b"a,b"], b"\n", ("gb18030", False)),
+    # 1 UTF-8 and 2 GBK lines: 1 × 2 < 3 wide lines: GB18030; 2 and 2: 2 × 2 ≥ 4: UTF-8
+    (["订单".encode(), "订单".encode("gbk"), "深圳".encode("gbk")], b"\n", ("gb18030", False)),
+    (["订单".encode(), "广东".encode(), "订单".encode("gbk"), "深圳".encode("gbk")], b"\r\n", ("utf-8", False)),
+    # lines ending in a lone CR are one line to the vote (as the line-by-line reading had them): GBK
+    (["订单,广东".encode("gbk"), "订单".encode()], b"\r", ("gb18030", False)),
+])
+def test_the_encoding_vote_counts_wide_lines_that_are_utf8(tmp_path, monkeypatch, block, lines, ending, expected):
+    """A file that is not UTF-8 throughout is UTF-8 when at least half its lines with a byte past
+    ASCII are UTF-8 (one stray byte does not make mojibake of it), else GB18030; counted in blocks."""
+    monkeypatch.setattr(read, "BLOCK", block)
+    path = tmp_path / "f.csv"
+    path.write_bytes(ending.join(lines) + ending)
+    assert read.encoding(path) == expected

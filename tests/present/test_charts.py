@@ -36,12 +36,17 @@ def test_chinese_labels_render_without_missing_glyphs():
     assert "上周同日 ¥100.00 → 访客 ¥20.00 → 转化率 −¥5.00" in bridge.alt
 
 
-def test_an_analysts_own_chart_shows_chinese_after_import_storeops():
-    # a fresh process, as a notebook: seaborn first, then storeops, then a chart of Chinese names
+@pytest.mark.parametrize("imports", [
+    "import warnings, matplotlib; matplotlib.use('Agg'); import seaborn as sns; import storeops",
+    # storeops first (it loads matplotlib only with a review's first chart), a review used, then seaborn
+    "import warnings, storeops, storeops.weekly, matplotlib; matplotlib.use('Agg'); import seaborn as sns",
+], ids=["seaborn-first", "storeops-first"])
+def test_an_analysts_own_chart_shows_chinese_after_import_storeops(imports):
+    # a fresh process, as a notebook: a chart of Chinese names
     import subprocess
     import sys
 
-    code = ("import warnings, matplotlib; matplotlib.use('Agg'); import seaborn as sns; import storeops\n"
+    code = (imports + "\n"
             "import matplotlib.pyplot as plt\n"
             "with warnings.catch_warnings(record=True) as w:\n"
             "    warnings.simplefilter('always')\n"

@@ -110,14 +110,15 @@ def encoding(path: Path) -> tuple[str, bool]:
             return "utf-8", True
         f.seek(0)
         wide = utf8 = 0
-        rest = b""
+        pending: list[bytes] = []  # a line's blocks until it ends (one line may be a whole CR-only file)
         for block in iter(lambda: f.read(BLOCK), b""):
-            block = rest + block
             cut = block.rfind(b"\n") + 1
-            lines, rest = (block[:cut], block[cut:]) if cut else (b"", block)
-            w, u = _wide_lines(lines)
-            wide, utf8 = wide + w, utf8 + u
-        w, u = _wide_lines(rest)
+            if not cut:
+                pending.append(block)
+                continue
+            w, u = _wide_lines(b"".join([*pending, block[:cut]]))
+            wide, utf8, pending = wide + w, utf8 + u, [block[cut:]]
+        w, u = _wide_lines(b"".join(pending))
         wide, utf8 = wide + w, utf8 + u
     # GBK text almost never forms valid UTF-8; UTF-8 text nearly always "decodes" as GB18030
     return ("utf-8", False) if utf8 * 2 >= wide else ("gb18030", False)

@@ -135,9 +135,11 @@ def trends(df: pd.DataFrame, report_day: _dt.date | None, lang: Lang, labels: di
                                  gridspec_kw={"height_ratios": [1.6] + [1] * len(panels)}, squeeze=False)
         axes = list(axes[:, 0])
         ax = axes[0]
-        # plain bars as seaborn's barplot drew them (0.8 wide, colours at 75 % saturation), without its
-        # per-category machinery, which took most of the chart's time
+        # plain bars as seaborn's barplot drew them (0.8 wide, colours at 75 % saturation, its categorical
+        # axis), without its per-category machinery, which took most of the chart's time
         ax.bar(x, df.paid_amount.astype(float).to_numpy(), width=0.8, color=[sns.desaturate(c, 0.75) for c in accent])
+        ax.xaxis.grid(False)
+        ax.set_xlim(-0.5, len(x) - 0.5, auto=None)
         if mean:  # the 7-day mean line: off where the chart shows fewer days than it needs (a week)
             ax.plot(x, df.paid_amount.astype(float).rolling(7, min_periods=1).mean(), color=theme.INK, lw=1.4,
                     label=labels["ma7"])

@@ -46,7 +46,20 @@ def table_of_contents(page: str, heading: str) -> str:
     return page[:at] + nav + page[at:]
 
 
-_IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=)")
+_IMG = re.compile(r"""<img\b((?:[^>"']|"[^"]*"|'[^']*')*)>""", re.I)
+_QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
+_ALT = re.compile(r"(?:^|\s)alt\s*=", re.I)
+NO_ALT = "No description has been provided for this image"  # nbconvert's words
+
+
+def with_alt(page: str) -> str:
+    """Every ``<img>`` of ``page`` with alt text: nbconvert's placeholder where it has none."""
+    def tag(m: re.Match) -> str:
+        if _ALT.search(_QUOTED.sub('""', m.group(1))):
+            return m.group(0)
+        return f'{m.group(0)[:-1].rstrip("/").rstrip()} alt="{NO_ALT}">'
+
+    return _IMG.sub(tag, page)
 
 
 class _Exporter(HTMLExporter):
@@ -65,7 +78,7 @@ class _Exporter(HTMLExporter):
         self.register_filter("filter_data_type",
                              WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources))
         page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-        return _IMG_WITHOUT_ALT.sub('<img alt="No description has been provided for this image"', page), resources
+        return with_alt(page), resources
 
 
 def to_html(nb: nbformat.NotebookNode, *, title: str, lang: str, footer: str, toc: str = "Contents") -> str:

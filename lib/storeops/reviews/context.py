@@ -43,18 +43,25 @@ REQUIRED = ("orders", "traffic")
 ANOMALY_MARGIN = 0.10
 
 
+def kpi_exprs(t: warehouse.Tables, p: Period | Days) -> dict[str, Any]:
+    """The headline KPIs of ``p`` as expressions, for :func:`evaluate`."""
+    exprs = {k: sales.BLOCK[k](t, p) for k in KPI_IDS if k in sales.BLOCK}
+    exprs["ad_cost"] = _ads.ad_cost(t, p)
+    exprs["store_roas"] = _ads.store_roas(t, p)
+    return exprs
+
+
 def kpi_query(t: warehouse.Tables) -> tuple[Days, dict[str, Any]]:
     """The headline KPIs as one query on a period of parameters: built once, run for every period."""
     days = Days()
-    exprs = {k: sales.BLOCK[k](t, days) for k in KPI_IDS if k in sales.BLOCK}
-    exprs["ad_cost"] = _ads.ad_cost(t, days)
-    exprs["store_roas"] = _ads.store_roas(t, days)
-    return days, exprs
+    return days, kpi_exprs(t, days)
 
 
 def kpi_values(t: warehouse.Tables, p: Period, query: tuple[Days, dict[str, Any]] | None = None) -> dict[str, Any]:
     """The headline KPIs for one period, in one query (``query``: :func:`kpi_query`'s, built already)."""
-    days, exprs = query or kpi_query(t)
+    if query is None:
+        return evaluate(kpi_exprs(t, p))
+    days, exprs = query
     return evaluate(exprs, days.of(p))
 
 
