@@ -87,14 +87,22 @@ def chat_sample(t: Tables, p: Period, n: int = 10) -> pd.DataFrame:
 
 
 def buyers_named(t: Tables, texts: list[str]) -> set[str]:
-    """The store's buyer ids (of orders and chats, 4 characters or more) that appear in ``texts``."""
+    """The store's buyer ids (of orders and chats, 4 characters or more) that appear in ``texts``.
+
+    An id appears in a text where it equals one of the text's pieces of its length: the pieces of 4
+    up to the longest id's length are looked up among the ids (one pass over them), rather than
+    every id searched for in every text (a big store's millions of ids, 10 times)."""
     if not texts:
         return set()
     ids = t.orders.select(buyer_id=t.orders.buyer_id.cast("string")).union(
-        t.cs_sessions.select(buyer_id=t.cs_sessions.buyer_id.cast("string")))
-    ids = ids.filter(ids.buyer_id.notnull() & (ids.buyer_id.length() >= 4))
-    j = ids.cross_join(ibis.memtable({"text": texts}))
-    return set(j.filter(j.text.contains(j.buyer_id)).buyer_id.execute())
+        t.cs_sessions.select(buyer_id=t.cs_sessions.buyer_id.cast("string")), distinct=False)
+    longest = ids.buyer_id.length().max().execute()
+    if longest is None or pd.isna(longest):
+        return set()
+    pieces = {x[i:i + n] for x in texts for n in range(4, min(int(longest), len(x)) + 1) for i in range(len(x) - n + 1)}
+    if not pieces:
+        return set()
+    return set(ids.filter(ids.buyer_id.isin(ibis.memtable({"piece": sorted(pieces)}).piece)).buyer_id.execute())
 
 
 def ticket_sla(t: Tables, p: Period) -> ir.Scalar:
