@@ -99,3 +99,26 @@ def test_sales_and_repeat_rate_by_membership_level(t, con):
     assert df.level.tolist() == ["VIP1", "VIP2", members.NON_MEMBER]  # C did not buy in March
     assert df[["buyers", "paid_amount", "repeat_rate"]].values.tolist() == [[1, 50, 0], [1, 500, 1], [1, 20, 0]]
     assert df.share.tolist() == pytest.approx([50 / 570, 500 / 570, 20 / 570])
+
+
+def test_buyers_tied_on_every_measure_are_placed_by_buyer_id(con):
+    """Q, R, S, T and U each paid one ¥100 order on 2026-03-31; P paid ¥100 on 03-01 and on 03-31.
+    At 03-31, 6 buyers: every score orders the tied five by buyer id before P (R: same recency, fewer
+    orders first; F and M: fewer, smaller), so Q … U hold places 1–5 and P place 6; ⌈5 × place ÷ 6⌉
+    = 1, 2, 3, 4, 5, 5. FM = the same score; segments by (R, FM): Q (1, 1) dormant, R (2, 2)
+    about_to_sleep, S (3, 3) loyal, T, U and P (4–5, 4–5) champions."""
+    def paid(oid, who, day):
+        ts = f"{day} 12:00"
+        return dict(order_id=oid, buyer_id=who, created_at=ts, paid_at=ts, goods_amount="100", paid_amount="100")
+
+    t = load(con, orders=[paid("p1", "P", "2026-03-01"), paid("p2", "P", "2026-03-31"),
+                          *(paid(f"{b.lower()}1", b, "2026-03-31") for b in "UTSRQ")])
+    r = members.rfm(t, MARCH.end).set_index("buyer")
+    assert r.loc[list("QRSTUP"), ["r", "f", "m", "fm"]].values.tolist() == [
+        [1, 1, 1, 1], [2, 2, 2, 2], [3, 3, 3, 3], [4, 4, 4, 4], [5, 5, 5, 5], [5, 5, 5, 5]]
+    assert r.segment.to_dict() == {"Q": "dormant", "R": "about_to_sleep", "S": "loyal", "T": "champions",
+                                   "U": "champions", "P": "champions"}
+    s = members.segments(t, MARCH.end, _dt.date(2026, 3, 1)).set_index("segment")
+    # at 03-01 only P had bought: alone, every score 5, a champion then and now
+    assert s.loc["champions", ["buyers", "moved_in", "moved_out"]].tolist() == [3, 0, 0]
+    assert s.loc["dormant", ["buyers", "moved_in"]].tolist() == [1, 0] and s.buyers.sum() == 6

@@ -13,7 +13,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from storeops.metrics.base import evaluate, scalar
+from storeops.metrics.base import evaluate, in_period, scalar
 from storeops.metrics.sales import buyer, paid, paid_in
 from storeops.periods import Period
 from storeops.warehouse import Tables
@@ -52,44 +52,79 @@ def buyers(t: Tables, p: Period) -> dict[str, float | int | None]:
             "returning_share": v["returning"] / n if n else None, "repeat_rate": v["repeat"] / n if n else None}
 
 
-def _scored(t: Tables, day: _dt.date) -> ir.Table:
-    """The RFM of every buyer of the 365 days to ``day``, as one query (millions of buyers stay in the
-    warehouse): recency, frequency, monetary; their 1–5 scores by quintile of the buyers' order —
-    ⌈5 × position ÷ buyers⌉ — with ties broken by the other measure (R by frequency, F by money, M by
-    frequency), then by buyer; FM = ⌊(F + M) / 2⌋ and the segment."""
-    o = paid_in(t.orders, Period.day(day).trailing(RFM_DAYS))
+def _measures(t: Tables, days: tuple[_dt.date, ...]) -> ir.Table:
+    """Per buyer ``b`` who paid in the 365 days to any of ``days``, for the i-th day: ``recency{i}``
+    (days since the last paid order), ``frequency{i}`` (paid orders, 0 for none) and ``money{i}``
+    (paid amount): one pass over the orders for every day, no join of one day's buyers to another's."""
+    windows = [Period.day(d).trailing(RFM_DAYS) for d in days]
+    o = paid_in(t.orders, Period(min(w.start for w in windows), max(w.end for w in windows), "custom"))
     o = o.mutate(b=buyer(o))
-    g = o.group_by("b").aggregate(last=o.paid_at.max().date(), frequency=o.count(), money=o.paid_amount.sum())
-    g = g.mutate(recency=(ibis.literal(day) - g["last"]).cast("int64"))
-    n = g.count().as_scalar()
-    g = _score(g, "r", n, ("recency", True), ("frequency", False))
-    g = _score(g, "f", n, ("frequency", False), ("money", False))
-    g = _score(g, "m", n, ("money", False), ("frequency", False))
-    g = g.mutate(fm=((g.f + g.m) // 2).cast("int64"), monetary=g.money.cast("float64"))
-    cases = [((g.r.isin(rs) & g.fm.isin(fms)), name) for name, rs, fms in SEGMENTS]
-    return g.mutate(segment=ibis.cases(*cases)).drop("money").rename(buyer="b")
+    aggs = {}
+    for i, w in enumerate(windows):
+        inside = in_period(o.paid_at, w)
+        aggs |= {f"last{i}": o.paid_at.max(where=inside).date(), f"frequency{i}": o.count(where=inside),
+                 f"money{i}": o.paid_amount.sum(where=inside)}
+    g = o.group_by("b").aggregate(**aggs)
+    g = g.mutate(**{f"recency{i}": (ibis.literal(d) - g[f"last{i}"]).cast("int64") for i, d in enumerate(days)})
+    return g.drop(*(f"last{i}" for i in range(len(days))))
 
 
-def _score(g: ir.Table, name: str, n: ir.IntegerScalar, *keys: tuple[str, bool]) -> ir.Table:
-    """``g`` with column ``name``: each buyer's quintile ⌈5 × position ÷ n⌉ in the order of ``keys``
-    ((column, descending), …) and then of buyer id.
+def _scored(g: ir.Table, days: int) -> ir.Table:
+    """``g`` (:func:`_measures` of ``days`` days) with the RFM of each day i: each buyer's 1–5 scores
+    ``r{i}``, ``f{i}``, ``m{i}`` by quintile of the buyers' order — ⌈5 × position ÷ buyers⌉ — with ties
+    broken by the other measure (R by frequency, F by money, M by frequency), then by buyer; ``fm{i}``
+    = ⌊(F + M) / 2⌋ and ``segment{i}``. NULL for a buyer who did not buy in that day's 365 days.
+
+    Every ranking is worked out in small tables from ``g`` and joined to it once: the buyers' table,
+    millions of rows, is never rebuilt between scores. ``g`` is read several times: give it cached
+    (``Table.cache``), or the warehouse may work it out from the orders each time."""
+    out, scores = g, {}
+    for i in range(days):
+        r, f, m = f"recency{i}", f"frequency{i}", f"money{i}"
+        n = g.filter(g[f] > 0).count().as_scalar()
+        for keys in ({f"r{i}": ((r, True), (f, False))},
+                     {f"f{i}": ((f, False), (m, False)), f"m{i}": ((m, False), (f, False))}):
+            cols, groups, places = _ranks(g, f, n, **keys)
+            out = out.left_join(groups, cols).drop(*(f"{c}_right" for c in cols))
+            out = out.left_join(places, "b").drop("b_right")
+            place = out[places.columns[-1]]
+            for s in keys:  # a whole group's score is its own; an edge group's, by each buyer's place
+                lo, before = out[f"_lo_{s}"], out[f"_before_{s}"]
+                scores[s] = place.isnull().ifelse(lo, ((5 * (before + place) + n - 1) // n)).cast("int64")
+    out = out.mutate(**scores)
+    out = out.mutate(**{f"fm{i}": ((out[f"f{i}"] + out[f"m{i}"]) // 2).cast("int64") for i in range(days)})
+    out = out.mutate(**{f"segment{i}": ibis.cases(*((out[f"r{i}"].isin(rs) & out[f"fm{i}"].isin(fms), name)
+                                                    for name, rs, fms in SEGMENTS)) for i in range(days)})
+    return out.drop(*(c for c in out.columns if c.startswith("_")))
+
+
+def _ranks(g: ir.Table, counted: str, n: ir.IntegerScalar, **scores: tuple[tuple[str, bool], ...]
+           ) -> tuple[list[str], ir.Table, ir.Table]:
+    """How to score the buyers of ``g`` with ``counted`` orders > 0, ``n`` of them, by each of
+    ``scores``: a buyer's quintile ⌈5 × position ÷ n⌉ in the order of the score's keys ((column,
+    descending), …), then of buyer id. All scores of one call order by the same columns.
 
     Ranking millions of buyers one by one is a sort and a single-threaded window over all of them.
     Buyers with the same keys hold consecutive positions, so the groups of equal keys are ranked
     instead (far fewer: days × orders, amounts that repeat); only a buyer of the few groups that
-    straddle a quintile's edge needs its place within its group, by buyer id. The same scores."""
-    cols = [k for k, _ in keys]
-    grp = g.group_by(cols).aggregate(size=g.count())
-    order = [grp[k].desc() if desc else grp[k] for k, desc in keys]
-    grp = grp.mutate(before=grp.size.sum().over(ibis.window(order_by=order, rows=(None, -1))).fill_null(0))
-    grp = grp.mutate(lo=((5 * (grp.before + 1) + n - 1) // n).cast("int64"),
-                     hi=((5 * (grp.before + grp.size) + n - 1) // n).cast("int64"))
-    j = g.join(grp.select(*cols, "before", "lo", "hi"), cols)
-    whole = j.filter(j.lo == j.hi).mutate(**{name: j.lo})
-    edge = j.filter(j.lo != j.hi)
-    pos = edge.before + ibis.row_number().over(ibis.window(group_by=[edge[k] for k in cols], order_by=edge.b)) + 1
-    edge = edge.mutate(**{name: ((5 * pos + n - 1) // n).cast("int64")})
-    return whole.union(edge).drop("before", "lo", "hi")
+    straddle a quintile's edge needs its place within its group, by buyer id, and that place is the
+    same for every score of the call. Returns (the key columns, per group of equal keys the positions
+    before it ``_before_*`` and the scores of its first and last place ``_lo_*``, ``_hi_*``, and per
+    buyer of an edge group its place in it ``_place_*``)."""
+    cols = list(dict.fromkeys(k for keys in scores.values() for k, _ in keys))
+    live = g.filter(g[counted] > 0)
+    groups = live.group_by(cols).aggregate(_size=live.count())
+    for s, keys in scores.items():
+        order = [groups[k].desc() if desc else groups[k] for k, desc in keys]
+        groups = groups.mutate(**{f"_before_{s}": groups._size.sum().over(
+            ibis.window(order_by=order, rows=(None, -1))).fill_null(0)})
+        groups = groups.mutate(**{f"_lo_{s}": ((5 * (groups[f"_before_{s}"] + 1) + n - 1) // n).cast("int64"),
+                                  f"_hi_{s}": ((5 * (groups[f"_before_{s}"] + groups._size) + n - 1) // n).cast("int64")})
+    edges = groups.filter(ibis.or_(*(groups[f"_lo_{s}"] != groups[f"_hi_{s}"] for s in scores))).select(*cols)
+    e = live.select("b", *cols).join(edges, cols)
+    places = e.select("b", **{f"_place_{next(iter(scores))}": ibis.row_number().over(
+        ibis.window(group_by=[e[k] for k in cols], order_by=e.b)) + 1})
+    return cols, groups.drop("_size"), places
 
 
 def rfm(t: Tables, day: _dt.date) -> pd.DataFrame:
@@ -97,18 +132,21 @@ def rfm(t: Tables, day: _dt.date) -> pd.DataFrame:
     (paid orders), monetary (paid amount), r, f, m (1–5, recent, frequent and big is 5), fm and the
     segment (see :func:`_scored`), by buyer. Every buyer: for an analyst's next cell; the report
     takes :func:`segments`."""
-    cols = ["buyer", "recency", "frequency", "monetary", "r", "f", "m", "fm", "segment"]
-    return _scored(t, day).select(cols).order_by("buyer").execute()
+    with _measures(t, (day,)).cache() as measured:
+        g = _scored(measured, 1)
+        return g.select(buyer="b", recency="recency0", frequency="frequency0", monetary=g.money0.cast("float64"),
+                        r="r0", f="f0", m="m0", fm="fm0", segment="segment0").order_by("buyer").execute()
 
 
 def segments(t: Tables, day: _dt.date, before: _dt.date) -> pd.DataFrame:
     """Per segment at ``day``: buyers, their paid amount over the 365 days, and how many of them were
     in another segment at ``before`` (moved in) or have left it since (moved out), among buyers
     scored both times."""
-    now, was = _scored(t, day), _scored(t, before)
-    # one query, each scoring once: (segment now, segment before) pairs with their buyers and money
-    j = now.select("buyer", "segment", "monetary").left_join(was.select("buyer", was_segment=was.segment), "buyer")
-    pairs = j.group_by(["segment", "was_segment"]).aggregate(n=j.count(), monetary=j.monetary.sum()).execute()
+    with _measures(t, (day, before)).cache() as measured:  # one pass over the orders for both days
+        g = _scored(measured, 2)
+        now = g.filter(g.frequency0 > 0)
+        pairs = now.group_by(segment=now.segment0, was_segment=now.segment1).aggregate(
+            n=now.count(), monetary=now.money0.cast("float64").sum()).execute()
     moved = pairs[pairs.was_segment.notna() & (pairs.segment != pairs.was_segment)]
     g = pairs.groupby("segment").agg(buyers=("n", "sum"), monetary=("monetary", "sum"))
     g["moved_in"] = moved.groupby("segment").n.sum()
