@@ -146,7 +146,7 @@ def segments(t: Tables, day: _dt.date, before: _dt.date) -> pd.DataFrame:
         g = _scored(measured, 2)
         now = g.filter(g.frequency0 > 0)
         pairs = now.group_by(segment=now.segment0, was_segment=now.segment1).aggregate(
-            n=now.count(), monetary=now.money0.cast("float64").sum()).execute()
+            n=now.count(), monetary=now.money0.sum().cast("float64")).execute()
     moved = pairs[pairs.was_segment.notna() & (pairs.segment != pairs.was_segment)]
     g = pairs.groupby("segment").agg(buyers=("n", "sum"), monetary=("monetary", "sum"))
     g["moved_in"] = moved.groupby("segment").n.sum()
