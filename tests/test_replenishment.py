@@ -29,9 +29,9 @@ def test_the_table_shows_what_needs_a_decision_and_names_the_gaps(ctx):
     assert rows.sku.tolist() == ["H", "S", "L", "M"]  # orders or warnings; N, X, Z are ok with nothing to order
     page = str(html)
     if ctx.lang == "en":
-        assert "1 SKUs have no lead time and are planned with the default 15 days: S." in page
-        assert "1 SKUs have a negative stock count (a data error), taken as 0: X." in page
-        assert "1 SKUs have no stock count for the day" in page
+        assert "1 SKU has no lead time and is planned with the default 15 days: S." in page
+        assert "1 SKU has a negative stock count (a data error), taken as 0: X." in page
+        assert "1 SKU has no stock count for the day" in page
         assert "reorder now · urgent" in page
     else:
         assert "按默认 15 天计算：S" in page and "库存为负数" in page and "立即补货 · 紧急" in page

@@ -54,7 +54,7 @@ def test_each_rule_the_summary_crosses_raises_one_alert_naming_its_figures(store
     assert got["ads:over"].lines == (f"Ad spend ahead of pace: {m(400)} spent, {m(300)} due by now (133.3%)",)
     assert got["roas:直通车/A"].lines == (f"直通车 · A: {m(300)} spent today at ROAS 1.50, below break-even 2.00",)
     assert got["complaint:K1"].lines == ("Serious complaint K1 (投诉) open for 3 h",)
-    assert got["ship:72h"].lines == ("1 orders are within 6 h of missing 72 h (the first, p2, has 6 h left)",)
+    assert got["ship:72h"].lines == ("1 order is within 6 h of missing 72 h (the first, p2, has 6 h left)",)
     assert {a.link for a in got.values()} == {"https://r.example/pace/latest.html"}
     assert {a.title for a in got.values()} == {"Test Apparel · Alert 2026-12-03 14:00"}
 

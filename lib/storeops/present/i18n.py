@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typing import Literal
 
 Lang = Literal["zh", "en"]
@@ -269,9 +271,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "kpis.not_covered": _e("“—”：对比期不完全在数据内（数据始于 {day}，或对比期有缺数据的营业日），不作比较。",
                            "“—”: the period compared with is not wholly in the data (it begins on {day}, or "
                            "that period lacks a trading day), so no change is given."),
-    "cmp.held.day": _e("（{n}天）", " ({n} days)"),
-    "cmp.held.week": _e("（{n}周）", " ({n} weeks)"),
-    "cmp.held.month": _e("（{n}个月）", " ({n} months)"),
+    "cmp.held.day": _e("（{n}天）", " ({n} {n|day|days})"),
+    "cmp.held.week": _e("（{n}周）", " ({n} {n|week|weeks})"),
+    "cmp.held.month": _e("（{n}个月）", " ({n} {n|month|months})"),
     "col.target": _e("目标", "Target"),
     "col.attainment": _e("完成率", "Attained"),
     "col.formula": _e("公式", "Formula"),
@@ -362,7 +364,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "inventory.arriving": _e("未来14天预计到货的采购单", "Purchase orders due in the next 14 days"),
     "inventory.arriving_none": _e("未来14天没有预计到货的采购单。", "No purchase order is due in the next 14 days."),
     "inventory.overdue": _e("标红的 {n} 张采购单已过预计到货日仍未到货。",
-                            "The {n} orders in red are past their due date and not received."),
+                            "The {n} {n|order|orders} in red {n|is|are} past {n|its|their} due date and not received."),
     "inventory.no_pos": _e("没有采购单数据：导入采购单后显示在途与到货。",
                            "No purchase orders in the data: load them to see what is on order."),
     "actions.campaigns_unpaid": _e("增量未达保本线的活动（单位成本增量 < 保本投产比）",
@@ -418,9 +420,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "要补多少、值多少钱？哪些SKU今天下单也来不及（采购周期内会断货）？热销SKU的在途货什么时候到？",
         "How much to order, and at what cost? Which SKUs run out within the lead time even if ordered today? "
         "When do the hot SKUs' open orders arrive?"),
-    "replenishment.subject": _e("建议补货 {units} 件 · 成本 {value}", "{units} units to order · {value} at cost"),
+    "replenishment.subject": _e("建议补货 {units} 件 · 成本 {value}", "{units} {units|unit|units} to order · {value} at cost"),
     "replenishment.totals": _e("在售SKU {skus} 个；建议补货 {units} 件，合计成本 {value}。",
-                               "{skus} SKUs on sale; {units} units suggested, {value} at cost."),
+                               "{skus} {skus|SKU|SKUs} on sale; {units} {units|unit|units} suggested, {value} at cost."),
     "replenishment.urgent": _e("今天下单也来不及的SKU（现有库存撑不到未逾期的采购单到货；逾期采购单不算）",
                                "SKUs that run out even if ordered today (on hand does not last until what is on "
                                "order and not overdue arrives)"),
@@ -433,14 +435,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "Per SKU: order or not, how much, from whom, how urgently? Most urgent first: those that run out even "
         "if ordered today, then reorder now, watch, overstock."),
     "replenishment.shown": _e("下表列出建议补货或有预警的 {n} 个SKU（共 {total} 个，全部见Excel附件）。",
-                              "The {n} SKUs with a suggested order or a warning are below (all {total} are in the "
+                              "The {n} {n|SKU|SKUs} with a suggested order or a warning {n|is|are} below (all {total} are in the "
                               "Excel workbook)."),
     "replenishment.no_lead_time": _e("{n} 个SKU未设置采购周期，按默认 {days} 天计算：{skus}。",
-                                     "{n} SKUs have no lead time and are planned with the default {days} days: {skus}."),
+                                     "{n} {n|SKU has|SKUs have} no lead time and {n|is|are} planned with the default {days} {days|day|days}: {skus}."),
     "replenishment.negative": _e("{n} 个SKU的库存为负数（数据有误），按0计算：{skus}。",
-                                 "{n} SKUs have a negative stock count (a data error), taken as 0: {skus}."),
+                                 "{n} {n|SKU has|SKUs have} a negative stock count (a data error), taken as 0: {skus}."),
     "replenishment.no_cost": _e("{n} 个SKU没有成本价，补货金额与库存金额未计入：{skus}。",
-                                "{n} SKUs have no unit cost; their order and stock values are left out: {skus}."),
+                                "{n} {n|SKU has|SKUs have} no unit cost; {n|its|their} order and stock values are left out: {skus}."),
     "replenishment.overdue": _e("逾期未到的采购单（请催货）", "Overdue purchase orders to chase"),
     "replenishment.overdue_none": _e("没有逾期未到的采购单。", "No purchase order is overdue."),
     "replenishment.overdue_counted": _e("逾期的 {units} 件按店铺设置仍计入在途。",
@@ -454,7 +456,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "actions.po_overdue": _e("逾期未到的采购单（请催货）", "Overdue purchase orders to chase"),
     "categories.none": _e("本期没有商品销售。", "No product sold in this period."),
     "replenishment.no_count": _e("{n} 个SKU当天没有库存盘点数据，未计算补货。",
-                                 "{n} SKUs have no stock count for the day and are not planned."),
+                                 "{n} {n|SKU has|SKUs have} no stock count for the day and {n|is|are} not planned."),
     "status.reorder": _e("立即补货", "reorder now"),
     "status.watch": _e("关注", "watch"),
     "status.overstock": _e("积压", "overstock"),
@@ -474,7 +476,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "ledger.counted": _e("盘点期末", "Counted"),
     "ledger.difference": _e("差异", "Difference"),
     "ledger.uncounted": _e("{n} 个SKU缺少期初或期末盘点，未计入合计。",
-                           "{n} SKUs lack an opening or closing count and are left out of the totals."),
+                           "{n} {n|SKU lacks|SKUs lack} an opening or closing count and {n|is|are} left out of the totals."),
     "ledger.largest": _e("差异最大的SKU（按成本金额）", "SKUs with the largest differences (at cost)"),
     "ledger.none": _e("进销存没有差异。", "The ledger has no difference."),
     "col.color": _e("颜色", "Colour"),
@@ -557,7 +559,7 @@ CATALOG: dict[str, dict[str, str]] = {
                            "New and returning buyers, repeat purchases; how many buyers in each RFM segment, their "
                            "value and who moved since last month; retention of the last 12 monthly cohorts."),
     "members.buyers": _e("支付买家 {buyers} 人，其中新客 {new} 人；老客占比 {returning}，复购率 {repeat}。",
-                         "{buyers} paying buyers, {new} of them new; returning share {returning}, repeat rate {repeat}."),
+                         "{buyers} paying {buyers|buyer|buyers}, {new} of them new; returning share {returning}, repeat rate {repeat}."),
     "members.levels": _e("按会员等级", "By membership level"),
     "members.non_member": _e("非会员", "not a member"),
     "col.level": _e("等级", "Level"),
@@ -662,7 +664,14 @@ def text(key: str, lang: Lang, **fmt: object) -> str:
         entry = CATALOG[key]
     except KeyError:
         raise KeyError(f"no catalog entry {key!r}") from None
-    return entry[lang].format(**fmt) if fmt else entry[lang]
+    if not fmt:
+        return entry[lang]
+    return _NUMBER.sub(lambda m: m[2] if str(fmt[m[1]]) == "1" else m[3], entry[lang]).format(**fmt)
+
+
+#: English words that agree with a count: ``{n|order is|orders are}`` reads "order is" when ``n``
+#: is 1 (or "1" as formatted), else "orders are"
+_NUMBER = re.compile(r"\{(\w+)\|([^{}|]*)\|([^{}|]*)\}")
 
 
 def worded(key: str, kind: str, lang: Lang, **fmt: object) -> str:
