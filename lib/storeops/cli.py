@@ -539,15 +539,11 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-#: jsonschema, which nbformat imports, builds the grammar of an optional IRI format checker as it is
-#: imported when rfc3987_syntax is installed (JupyterLab's server brings it): most of a second of every
-#: run, for a format no notebook schema has. The storeops command goes without it.
-_SKIPPED_IMPORTS = ("rfc3987_syntax",)
-
-
 def main(argv: list[str] | None = None) -> int:
-    for name in _SKIPPED_IMPORTS:  # an import of it fails, as if it were not installed
-        sys.modules.setdefault(name, None)
+    # jsonschema, which nbformat imports, builds the grammar of an optional IRI format checker as it is
+    # imported when rfc3987_syntax is installed (JupyterLab's server brings it): most of a second of
+    # every run, for a format no notebook schema has. The command goes without it: importing it fails.
+    sys.modules.setdefault("rfc3987_syntax", None)
     args = parser().parse_args(argv)
     try:
         return args.func(args)

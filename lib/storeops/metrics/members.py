@@ -118,8 +118,9 @@ def _ranks(g: ir.Table, counted: str, n: ir.IntegerScalar, **scores: tuple[tuple
         order = [groups[k].desc() if desc else groups[k] for k, desc in keys]
         groups = groups.mutate(**{f"_before_{s}": groups._size.sum().over(
             ibis.window(order_by=order, rows=(None, -1))).fill_null(0)})
-        groups = groups.mutate(**{f"_lo_{s}": ((5 * (groups[f"_before_{s}"] + 1) + n - 1) // n).cast("int64"),
-                                  f"_hi_{s}": ((5 * (groups[f"_before_{s}"] + groups._size) + n - 1) // n).cast("int64")})
+        before = groups[f"_before_{s}"]
+        groups = groups.mutate(**{f"_lo_{s}": ((5 * (before + 1) + n - 1) // n).cast("int64"),
+                                  f"_hi_{s}": ((5 * (before + groups._size) + n - 1) // n).cast("int64")})
     edges = groups.filter(ibis.or_(*(groups[f"_lo_{s}"] != groups[f"_hi_{s}"] for s in scores))).select(*cols)
     e = live.select("b", *cols).join(edges, cols)
     places = e.select("b", **{f"_place_{next(iter(scores))}": ibis.row_number().over(

@@ -24,7 +24,8 @@ PACE: dict[str, dict[str, str]] = {
     "cmp.pace.like": _e("较同类日同时段", "vs like days, same hours"),
     "pace.projection": _e("照同类日的节奏，今天预计全天支付 {value}（各同类日单独推算的区间 {low} – {high}，{n} 天）；同类日全天为 {like_low} – {like_high}。",
                           "At the like days' pace the day points to {value} (each like day's own projection: "
-                          "{low} – {high}, {n} {n|day|days}); the like days' totals were {like_low} – {like_high}."),
+                          "{low} – {high}, {n} {n|day|days}); the like days' totals were {like_low} – "
+                          "{like_high}."),
     "pace.below": _e("预计全天 {value} 低于最差的同类日 {like_low}。",
                      "The projected {value} is below the weakest like day ({like_low})."),
     "pace.target": _e("今日目标 {target}，预计完成 {attainment}。", "Today's target is {target}; the projection "
@@ -59,7 +60,8 @@ PACE: dict[str, dict[str, str]] = {
                                 "Any serious complaint still open? Which tickets near 24 h? How fast are chats "
                                 "answered today?"),
     "pace.tickets": _e("未处理的问题订单中，{near} 个距24小时不到 {hours} 小时，{over} 个已超过24小时。",
-                       "Of the open tickets, {near} {near|is|are} within {hours} h of 24 h and {over} {over|is|are} past it."),
+                       "Of the open tickets, {near} {near|is|are} within {hours} h of 24 h and {over} "
+                       "{over|is|are} past it."),
     "pace.complaints": _e("未结严重投诉（{n}）", "Open serious complaints ({n})"),
     "pace.complaints_none": _e("没有未结的严重投诉。", "No serious complaint is open."),
     "pace.chats": _e("今天到现在 {n} 个会话，平均首次响应 {first}，3分钟响应率 {share}。",
@@ -68,8 +70,8 @@ PACE: dict[str, dict[str, str]] = {
     "pace_ship.question": _e("哪些订单今天不发就超72小时？已经超时的有多少？",
                              "Which orders must ship today to stay within 72 h, and how many are late already?"),
     "pace.ship": _e("今天24:00前到72小时的未发货订单 {due} 笔（其中 {soon} 笔剩不到 {hours} 小时），已超时 {late} 笔。",
-                    "{due} unshipped {due|order reaches|orders reach} 72 h before midnight ({soon} of them within {hours} h); {late} {late|is|are} "
-                    "late already."),
+                    "{due} unshipped {due|order reaches|orders reach} 72 h before midnight ({soon} of them "
+                    "within {hours} h); {late} {late|is|are} late already."),
     "col.hours_left": _e("剩余(小时)", "Hours left"),
     "col.urgent": _e("加急", "Urgent"),
     "col.opened_at": _e("创建时间", "Opened at"),
@@ -90,5 +92,6 @@ PACE: dict[str, dict[str, str]] = {
     "alert.complaint": _e("严重投诉 {ticket}（{kind}）已 {age} 小时未处理", "Serious complaint {ticket} ({kind}) open "
                                                                    "for {age} h"),
     "alert.ship": _e("{n} 笔订单距72小时发货时限不到 {hours} 小时（最急 {order}，剩 {left} 小时）",
-                     "{n} {n|order is|orders are} within {hours} h of missing 72 h (the first, {order}, has {left} h left)"),
+                     "{n} {n|order is|orders are} within {hours} h of missing 72 h (the first, {order}, has "
+                     "{left} h left)"),
 }

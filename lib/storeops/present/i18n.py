@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from typing import Literal
 
 Lang = Literal["zh", "en"]
@@ -420,9 +419,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "要补多少、值多少钱？哪些SKU今天下单也来不及（采购周期内会断货）？热销SKU的在途货什么时候到？",
         "How much to order, and at what cost? Which SKUs run out within the lead time even if ordered today? "
         "When do the hot SKUs' open orders arrive?"),
-    "replenishment.subject": _e("建议补货 {units} 件 · 成本 {value}", "{units} {units|unit|units} to order · {value} at cost"),
+    "replenishment.subject": _e("建议补货 {units} 件 · 成本 {value}",
+                                "{units} {units|unit|units} to order · {value} at cost"),
     "replenishment.totals": _e("在售SKU {skus} 个；建议补货 {units} 件，合计成本 {value}。",
-                               "{skus} {skus|SKU|SKUs} on sale; {units} {units|unit|units} suggested, {value} at cost."),
+                               "{skus} {skus|SKU|SKUs} on sale; {units} {units|unit|units} suggested, {value} at "
+                               "cost."),
     "replenishment.urgent": _e("今天下单也来不及的SKU（现有库存撑不到未逾期的采购单到货；逾期采购单不算）",
                                "SKUs that run out even if ordered today (on hand does not last until what is on "
                                "order and not overdue arrives)"),
@@ -435,14 +436,17 @@ CATALOG: dict[str, dict[str, str]] = {
         "Per SKU: order or not, how much, from whom, how urgently? Most urgent first: those that run out even "
         "if ordered today, then reorder now, watch, overstock."),
     "replenishment.shown": _e("下表列出建议补货或有预警的 {n} 个SKU（共 {total} 个，全部见Excel附件）。",
-                              "The {n} {n|SKU|SKUs} with a suggested order or a warning {n|is|are} below (all {total} are in the "
-                              "Excel workbook)."),
+                              "The {n} {n|SKU|SKUs} with a suggested order or a warning {n|is|are} below (all "
+                              "{total} are in the Excel workbook)."),
     "replenishment.no_lead_time": _e("{n} 个SKU未设置采购周期，按默认 {days} 天计算：{skus}。",
-                                     "{n} {n|SKU has|SKUs have} no lead time and {n|is|are} planned with the default {days} {days|day|days}: {skus}."),
+                                     "{n} {n|SKU has|SKUs have} no lead time and {n|is|are} planned with the "
+                                     "default {days} {days|day|days}: {skus}."),
     "replenishment.negative": _e("{n} 个SKU的库存为负数（数据有误），按0计算：{skus}。",
-                                 "{n} {n|SKU has|SKUs have} a negative stock count (a data error), taken as 0: {skus}."),
+                                 "{n} {n|SKU has|SKUs have} a negative stock count (a data error), taken as 0: "
+                                 "{skus}."),
     "replenishment.no_cost": _e("{n} 个SKU没有成本价，补货金额与库存金额未计入：{skus}。",
-                                "{n} {n|SKU has|SKUs have} no unit cost; {n|its|their} order and stock values are left out: {skus}."),
+                                "{n} {n|SKU has|SKUs have} no unit cost; {n|its|their} order and stock values are "
+                                "left out: {skus}."),
     "replenishment.overdue": _e("逾期未到的采购单（请催货）", "Overdue purchase orders to chase"),
     "replenishment.overdue_none": _e("没有逾期未到的采购单。", "No purchase order is overdue."),
     "replenishment.overdue_counted": _e("逾期的 {units} 件按店铺设置仍计入在途。",
@@ -476,7 +480,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "ledger.counted": _e("盘点期末", "Counted"),
     "ledger.difference": _e("差异", "Difference"),
     "ledger.uncounted": _e("{n} 个SKU缺少期初或期末盘点，未计入合计。",
-                           "{n} {n|SKU lacks|SKUs lack} an opening or closing count and {n|is|are} left out of the totals."),
+                           "{n} {n|SKU lacks|SKUs lack} an opening or closing count and {n|is|are} left out of "
+                           "the totals."),
     "ledger.largest": _e("差异最大的SKU（按成本金额）", "SKUs with the largest differences (at cost)"),
     "ledger.none": _e("进销存没有差异。", "The ledger has no difference."),
     "col.color": _e("颜色", "Colour"),
@@ -559,7 +564,8 @@ CATALOG: dict[str, dict[str, str]] = {
                            "New and returning buyers, repeat purchases; how many buyers in each RFM segment, their "
                            "value and who moved since last month; retention of the last 12 monthly cohorts."),
     "members.buyers": _e("支付买家 {buyers} 人，其中新客 {new} 人；老客占比 {returning}，复购率 {repeat}。",
-                         "{buyers} paying {buyers|buyer|buyers}, {new} of them new; returning share {returning}, repeat rate {repeat}."),
+                         "{buyers} paying {buyers|buyer|buyers}, {new} of them new; returning share {returning}, "
+                         "repeat rate {repeat}."),
     "members.levels": _e("按会员等级", "By membership level"),
     "members.non_member": _e("非会员", "not a member"),
     "col.level": _e("等级", "Level"),
