@@ -82,3 +82,18 @@ def test_the_encoding_vote_counts_wide_lines_that_are_utf8(tmp_path, monkeypatch
     path = tmp_path / "f.csv"
     path.write_bytes(ending.join(lines) + ending)
     assert read.encoding(path) == expected
+
+
+def test_the_header_row_is_the_one_with_the_required_and_most_expected_names(tmp_path):
+    # a title line, an export-time line, the header on row 2 (a full-width space and a BOM cleaned off its
+    # cells), a row of data; rows sharing no name with a preset are passed over without changing the answer
+    path = tmp_path / "订单报表.csv"
+    path.write_text("订单报表 2026-11\n导出时间,2026-11-27\n\ufeff订单编号,买家会员名\u3000,支付金额\n1001,tb1,9.90\n",
+                    encoding="utf-8")
+    table = read.read(path)
+    assert read.find_header(table, ["订单编号", "买家会员名", "支付金额", "退款金额"], ["订单编号"]) == (2, 0.75, [])
+    assert read.find_header(table, ["订单编号", "买家会员名", "支付金额", "退款金额"], ["订单编号", "物流单号"]) == (
+        2, 0.75, ["物流单号"])
+    # a required name only on row 1 makes row 1 the header (it fits; row 2 has more names but does not)
+    assert read.find_header(table, ["订单编号"], ["导出时间"]) == (1, 0.0, [])
+    assert read.find_header(table, ["物流单号"], ["物流单号"]) == (0, 0.0, ["物流单号"])  # no row: the first

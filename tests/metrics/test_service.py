@@ -109,6 +109,24 @@ def test_chat_sample_masks_buyers_and_phones_where_it_fetches_them(con):
     assert row.transcript == "我是tbl**02，帮tbz*****01问一下，电话139****5678，不是tbnobody"
 
 
+def test_chat_sample_masks_ids_longer_than_the_first_pass_looks_for(con):
+    # buyers_named looks up pieces of up to 16 characters in its one pass over the ids, and longer ones
+    # in a second: a 16-character member name (first pass), a 17-character one and a 21-character
+    # e-mail (the chatting buyer's, in cs_sessions only) take the second; "tbx" is too short to mask
+    assert service.NAMED_IN_ONE_PASS == 16
+    t = load(con, orders=[_paid("o1", "tbzhangsanfengab", "2026-03-01 10:00"),
+                          _paid("o2", "tbwangxiaoerhaoab", "2026-03-02 10:00"), _paid("o3", "tbx", "2026-03-03 10:00")],
+             cs_sessions=[dict(session_id="s1", buyer_id="wei.zhang@example.com", agent="X",
+                               started_at="2026-03-10 10:00", first_response_s=5,
+                               transcript="我是wei.zhang@example.com，帮tbzhangsanfengab和tbwangxiaoerhaoab问，tbx不问")])
+    text = "我是wei.zhang@example.com，帮tbzhangsanfengab和tbwangxiaoerhaoab问，tbx不问"
+    assert service.buyers_named(t, [text]) == {"wei.zhang@example.com", "tbzhangsanfengab", "tbwangxiaoerhaoab"}
+    assert service.buyers_named(t, ["tbwangxiaoerhaoa", "x"]) == set()  # a piece one short of the 17
+    (row,) = service.chat_sample(t, D).itertuples()
+    assert row.buyer_id == "wei" + "*" * 16 + "om"
+    assert row.transcript == ("我是wei" + "*" * 16 + "om，帮tbz" + "*" * 11 + "ab和tbw" + "*" * 12 + "ab问，tbx不问")
+
+
 def test_tickets_by_kind(t):
     # k1 退款: due on D, in time; k2 物流异常: due, late, still open; k3 退换货: due, late (25 h), closed;
     # k4 催发货: opened on D, due tomorrow, open at the cut-off

@@ -62,7 +62,7 @@ class Table:
     @functools.cached_property
     def head_names(self) -> list[frozenset[str]]:
         """Each head row's cells as header names: every preset is tried against them (find_header)."""
-        return [frozenset(clean_header(c) for c in row) for row in self.head]
+        return [frozenset(map(clean_header, row)) for row in self.head]
 
     def rows(self, start: int = 0) -> Iterator[tuple[int, list[str]]]:
         """(line, cells) of every row from index ``start`` on (cells as strings, empty as "")."""
@@ -71,7 +71,10 @@ class Table:
 
 def clean_header(c: object) -> str:
     """Header cells as exports write them: stray spaces, full-width spaces, a BOM."""
-    return str(c if c is not None else "").replace("\ufeff", "").replace("\u3000", " ").strip()
+    s = c if c.__class__ is str else str(c if c is not None else "")
+    if "\ufeff" in s or "\u3000" in s:  # rare: every cell of a file's head is cleaned, most need only the strip
+        s = s.replace("\ufeff", "").replace("\u3000", " ")
+    return s.strip()
 
 
 _ARCHIVES = {b"\x1f\x8b": "gzip", b"BZh": "bzip2", b"\xfd7zXZ\x00": "xz", b"7z\xbc\xaf\x27\x1c": "7z",
@@ -366,8 +369,10 @@ def column_names(header: list[str]) -> list[str]:
 def find_header(table: Table, expected: list[str], required: list[str]) -> tuple[int, float, list[str]]:
     """(row index, share of ``expected`` found, required headers missing) of the best header row."""
     best = (0, -1.0, list(required))
-    want = set(expected)
+    want, named = set(expected), set(expected) | set(required)
     for i, names in enumerate(table.head_names):
+        if i and named.isdisjoint(names):  # a row of data, as every preset tries every file: never better than row 0
+            continue
         share = len(want & names) / len(want) if want else 0.0
         missing = [r for r in required if r not in names]
         if (not missing, share) > (not best[2], best[1]):

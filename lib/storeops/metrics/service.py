@@ -86,23 +86,37 @@ def chat_sample(t: Tables, p: Period, n: int = 10) -> pd.DataFrame:
     return rows
 
 
+#: the longest ids :func:`buyers_named` finds in its one pass over the ids (member names and numeric ids
+#: are shorter); a store with longer ones (e-mail addresses) pays a second pass for them
+NAMED_IN_ONE_PASS = 16
+
+
 def buyers_named(t: Tables, texts: list[str]) -> set[str]:
     """The store's buyer ids (of orders and chats, 4 characters or more) that appear in ``texts``.
 
-    An id appears in a text where it equals one of the text's pieces of its length: the pieces of 4
-    up to the longest id's length are looked up among the ids (one pass over them), rather than
-    every id searched for in every text (a big store's millions of ids, 10 times)."""
+    An id appears in a text where it equals one of the text's pieces of its length: the pieces are
+    looked up among the ids (a pass over them), rather than every id searched for in every text (a
+    big store's millions of ids, 10 times). The pass also finds the longest id: the pieces up to
+    :data:`NAMED_IN_ONE_PASS` characters go into it, longer ones (if any id is longer) into a second."""
     if not texts:
         return set()
     ids = t.orders.select(buyer_id=t.orders.buyer_id.cast("string")).union(
         t.cs_sessions.select(buyer_id=t.cs_sessions.buyer_id.cast("string")), distinct=False)
-    longest = ids.buyer_id.length().max().execute()
-    if longest is None or pd.isna(longest):
-        return set()
-    pieces = {x[i:i + n] for x in texts for n in range(4, min(int(longest), len(x)) + 1) for i in range(len(x) - n + 1)}
-    if not pieces:
-        return set()
-    return set(ids.filter(ids.buyer_id.isin(ibis.memtable({"piece": sorted(pieces)}).piece)).buyer_id.execute())
+
+    def pieces(shortest: int, longest: int) -> ir.Table:
+        cut = {x[i:i + n] for x in texts for n in range(shortest, min(longest, len(x)) + 1)
+               for i in range(len(x) - n + 1)}
+        return ibis.memtable({"piece": sorted(cut)}, schema={"piece": "string"})
+
+    short = pieces(4, NAMED_IN_ONE_PASS)
+    j = ids.left_join(short, ids.buyer_id == short.piece)
+    (row,) = j.aggregate(longest=j.buyer_id.length().max(),
+                         found=j.buyer_id.collect(where=j.piece.notnull(), distinct=True)).to_pyarrow().to_pylist()
+    found = set(row["found"] or ())
+    if (row["longest"] or 0) > NAMED_IN_ONE_PASS:
+        long = pieces(NAMED_IN_ONE_PASS + 1, row["longest"])
+        found |= set(ids.filter(ids.buyer_id.isin(long.piece)).buyer_id.execute())
+    return found
 
 
 def ticket_sla(t: Tables, p: Period) -> ir.Scalar:
