@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import shutil
 import subprocess
 import sys
@@ -18,9 +19,12 @@ from storeops import compiled, schema, warehouse
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
-# every query a test runs in this process is compiled both ways: through the cache of compiled SQL,
-# and afresh; any difference fails the test
+# every query a test runs is compiled both ways: through the cache of compiled SQL (in memory and kept
+# on disk, shared by the test processes and the kernels and commands they start), and afresh; any
+# difference fails the test
 compiled.Backend.check = True
+os.environ["STOREOPS_CHECK_SQL"] = "1"
+os.environ.setdefault("STOREOPS_SQL_CACHE", str(ROOT / "build" / "sql-cache"))
 
 ORDER_DEFAULTS = dict(status="paid", shipping_fee="0", discount_amount="0", tax_amount="0", refund_amount="0",
                       is_urgent=False, source="test")

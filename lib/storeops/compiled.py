@@ -10,18 +10,27 @@ replaced by a numbered slot. The first query of a shape is compiled with a senti
 slot; later ones take that SQL and put their own dates where the sentinels are. Nothing else is
 abstracted, so two queries share SQL only when they differ in nothing but their dates. A query
 built once on date parameters (metrics.base.Days) is its own shape, found without that rewrite.
+
+Each shape's SQL is also kept on disk (storeops.sqlcache), so the next run of a review compiles
+only what it has never asked before.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import functools
+import hashlib
+import os
 import re
+from pathlib import Path
 from typing import Any
 
+import duckdb
 import ibis
 import ibis.expr.operations as ops
 from ibis.backends.duckdb import Backend as _DuckDB
+
+from storeops import sqlcache
 
 #: sentinels sit in a year no store's data or report has: slot i is this day + i days
 _SENTINEL = _dt.datetime(1111, 1, 1)
@@ -29,6 +38,8 @@ _SENTINEL = _dt.datetime(1111, 1, 1)
 _SLOT = 1 << 40
 #: shapes a connection keeps (the oldest go first): a review has under 100
 SHAPES_KEPT = 1000
+#: this module's own text, part of every key of SQL kept on disk (what it keeps, its sentinels)
+_SOURCE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 def _dated(lit: ops.Literal) -> bool:
@@ -48,9 +59,10 @@ def _canonical(sql: str) -> str:
 class Backend(_DuckDB):
     """ibis's DuckDB backend, whose ``compile`` reuses the SQL of a query of the same shape.
 
-    ``check = True`` (the tests) compiles every query both ways too and fails on any difference."""
+    ``check = True`` (the tests; ``STOREOPS_CHECK_SQL=1`` in a kernel they start) compiles every
+    query both ways too and fails on any difference."""
 
-    check = False
+    check = os.environ.get("STOREOPS_CHECK_SQL") == "1"
 
     @functools.cached_property
     def _shapes(self) -> dict[tuple, tuple[str, list[tuple[str, ops.ScalarParameter]], re.Pattern]]:
@@ -69,8 +81,14 @@ class Backend(_DuckDB):
             shape = op
         else:
             dated = [lit for lit in op.find(ops.Literal) if _dated(lit)]
-            if not dated:  # nothing to vary: a query asked once
-                return super().compile(expr, limit=limit)
+            if not dated:  # nothing to vary: a query asked once (in this run)
+                if next(iter(op.find(ops.ScalarParameter)), None) is not None:  # a parameter left unbound:
+                    return super().compile(expr, limit=limit)  # ibis says so
+                sql = self._kept(op, limit, {}, [])
+                if self.check:
+                    direct = super().compile(expr, limit=limit)
+                    assert _canonical(sql) == _canonical(direct), f"kept SQL differs:\n{sql}\n{direct}"
+                return sql
             slots = {v: ops.ScalarParameter(v[1], counter=_SLOT + i)
                      for i, v in enumerate(dict.fromkeys((lit.value, lit.dtype) for lit in dated))}
             shape = op.replace({lit: slots[lit.value, lit.dtype] for lit in dated})
@@ -99,7 +117,18 @@ class Backend(_DuckDB):
             params[p.to_expr()] = value
             marks.append((self._literal(value, p.dtype), p))
         at = re.compile("|".join(re.escape(mark) for mark, _ in marks))
-        return super().compile(shape.to_expr(), limit=limit, params=params), marks, at
+        return self._kept(shape, limit, params, [mark for mark, _ in marks]), marks, at
+
+    def _kept(self, op: ops.Node, limit, params: dict, marks: list[str]) -> str:
+        """``op``'s SQL (its parameters at ``params``' sentinels, written ``marks``), as an earlier run
+        kept it on disk (storeops.sqlcache), or compiled now and kept."""
+        kept = sqlcache.entry(op, limit, type(self.compiler), duckdb.__version__, _SOURCE, tuple(marks))
+        sql = kept.get() if kept else None
+        if sql is None or not all(mark in sql for mark in marks):  # a sentinel missing: compiled anew
+            sql = super().compile(op.to_expr(), limit=limit, params=params or None)
+            if kept:
+                kept.put(sql)
+        return sql
 
     def _literal(self, value: Any, dtype) -> str:
         lit = ops.Literal(value, dtype)
