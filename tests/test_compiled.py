@@ -120,6 +120,21 @@ def test_dates_near_the_sentinels_are_put_in_once(t):
         assert tr.filter(holds & (tr.date > late)).count().execute() == 3
 
 
+def test_values_ibis_finds_equal_but_writes_apart_are_shapes_of_their_own(t):
+    """A map's pairs in another order (its first key), and 0.0 and -0.0: equal to ibis, written apart in
+    SQL; each query has its own SQL, in one run."""
+    tr = t.con.table("traffic")
+    day = tr.filter(tr.date == D)
+
+    def first(m):
+        return day.select(k=ibis.literal(m, type="map<string, int64>").keys()[0]).k.execute().tolist()
+
+    assert first({"a": 1, "b": 2}) == ["a"] and first({"b": 2, "a": 1}) == ["b"]
+    zero, minus_zero = (t.con.compile(day.select(z=ibis.literal(z))) for z in (0.0, -0.0))
+    assert "-0.0" not in zero and "-0.0" in minus_zero
+    assert len(t.con._shapes) == 4
+
+
 # ---------------------------------------------------------------- SQL kept on disk (storeops.sqlcache)
 
 

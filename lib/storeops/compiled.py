@@ -84,7 +84,7 @@ class Backend(_DuckDB):
             if not dated:  # nothing to vary: a query asked once (in this run)
                 if next(iter(op.find(ops.ScalarParameter)), None) is not None:  # a parameter left unbound:
                     return super().compile(expr, limit=limit)  # ibis says so
-                sql = self._kept(op, limit, {}, [])
+                sql = self._kept(self._entry(op, limit), op, limit, {}, [])
                 if self.check:
                     direct = super().compile(expr, limit=limit)
                     assert _canonical(sql) == _canonical(direct), f"kept SQL differs:\n{sql}\n{direct}"
@@ -93,9 +93,11 @@ class Backend(_DuckDB):
                      for i, v in enumerate(dict.fromkeys((lit.value, lit.dtype) for lit in dated))}
             shape = op.replace({lit: slots[lit.value, lit.dtype] for lit in dated})
             values = {p: v for (v, _), p in slots.items()}
-        key = (shape, limit, ibis.options.sql.fuse_selects)
+        kept = self._entry(shape, limit)
+        # ibis finds 0.0 and -0.0 equal, and maps of the same pairs in another order: the digest does not
+        key = (shape, limit, ibis.options.sql.fuse_selects, kept and kept.key)
         if key not in self._shapes:
-            self._shapes[key] = self._template(shape, limit)
+            self._shapes[key] = self._template(shape, limit, kept)
             if len(self._shapes) > SHAPES_KEPT:  # a long process (a group's stores) keeps the latest
                 del self._shapes[next(iter(self._shapes))]
         sql, marks, at = self._shapes[key]
@@ -107,7 +109,8 @@ class Backend(_DuckDB):
             assert _canonical(sql) == _canonical(direct), f"cached SQL differs:\n{sql}\n{direct}"
         return sql
 
-    def _template(self, shape: ops.Node, limit) -> tuple[str, list[tuple[str, ops.ScalarParameter]], re.Pattern]:
+    def _template(self, shape: ops.Node, limit, kept: sqlcache.Entry | None
+                  ) -> tuple[str, list[tuple[str, ops.ScalarParameter]], re.Pattern]:
         """The shape's SQL with a sentinel for each parameter, (the sentinel's SQL, its parameter), and
         a pattern finding the sentinels."""
         params, marks = {}, []
@@ -117,12 +120,14 @@ class Backend(_DuckDB):
             params[p.to_expr()] = value
             marks.append((self._literal(value, p.dtype), p))
         at = re.compile("|".join(re.escape(mark) for mark, _ in marks))
-        return self._kept(shape, limit, params, [mark for mark, _ in marks]), marks, at
+        return self._kept(kept, shape, limit, params, [mark for mark, _ in marks]), marks, at
 
-    def _kept(self, op: ops.Node, limit, params: dict, marks: list[str]) -> str:
+    def _entry(self, op: ops.Node, limit) -> sqlcache.Entry | None:
+        return sqlcache.entry(op, limit, type(self.compiler), duckdb.__version__, _SOURCE)
+
+    def _kept(self, kept: sqlcache.Entry | None, op: ops.Node, limit, params: dict, marks: list[str]) -> str:
         """``op``'s SQL (its parameters at ``params``' sentinels, written ``marks``), as an earlier run
-        kept it on disk (storeops.sqlcache), or compiled now and kept."""
-        kept = sqlcache.entry(op, limit, type(self.compiler), duckdb.__version__, _SOURCE, tuple(marks))
+        kept it on disk (storeops.sqlcache, at ``kept``), or compiled now and kept."""
         sql = kept.get() if kept else None
         if sql is None or not all(mark in sql for mark in marks):  # a sentinel missing: compiled anew
             sql = super().compile(op.to_expr(), limit=limit, params=params or None)
