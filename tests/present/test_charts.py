@@ -84,6 +84,10 @@ def test_money_ticks_are_written_exactly():
     charts._money_axis(ax, "zh")
     fmt = ax.yaxis.get_major_formatter()
     assert [fmt(t, i) for i, t in enumerate(ax.get_yticks())] == ["¥9.50万", "¥9.75万", "¥10.00万", "¥10.25万"]
+    # as the axis draws them: all its ticks at once; one far above the limits (not shown) is written at
+    # the scale of those shown (with it, the scale would be 亿)
+    assert fmt.format_ticks([95000, 97500, 100000, 102500, 200000000]) == [
+        "¥9.50万", "¥9.75万", "¥10.00万", "¥10.25万", "¥20,000.00万"]
     ax.set_ylim(0, 40000)
     ax.set_yticks([0, 20000, 40000])
     assert [fmt(t, i) for i, t in enumerate(ax.get_yticks())] == ["¥0万", "¥2万", "¥4万"]
@@ -130,6 +134,7 @@ def test_percent_ticks_tell_each_other_apart():
     charts._pct_axis(ax)
     fmt = ax.yaxis.get_major_formatter()
     assert [fmt(t, i) for i, t in enumerate(ax.get_yticks())] == ["3.95%", "4.00%", "4.05%"]  # not 4.0%, 4.0%, 4.0%
+    assert fmt.format_ticks([0.0395, 0.04, 0.0405]) == ["3.95%", "4.00%", "4.05%"]
     ax.set_ylim(0.03, 0.05)
     ax.set_yticks([0.03, 0.04, 0.05])
     assert [fmt(t, i) for i, t in enumerate(ax.get_yticks())] == ["3%", "4%", "5%"]

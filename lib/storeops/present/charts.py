@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.text import Text
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import Formatter, FuncFormatter
 
 from storeops.present import formats, theme
 from storeops.present.i18n import Lang
@@ -88,6 +88,23 @@ def _shown(ax, v: float) -> list[float]:
     return [t for t in ax.get_yticks() if lo <= t <= hi] or [v]
 
 
+class _ShownTicks(Formatter):
+    """Labels an axis's y ticks ``label(v, the ticks shown)``, those worked out once for all the labels
+    of a drawing (a FuncFormatter asked the axis for them again at each label: a tenth of a chart's time)."""
+
+    def __init__(self, ax, label: Callable[[float, list[float]], str]) -> None:
+        self.ax, self.label = ax, label
+
+    def __call__(self, v, pos=None) -> str:
+        return self.label(v, _shown(self.ax, v))
+
+    def format_ticks(self, values) -> list[str]:
+        self.set_locs(values)
+        lo, hi = self.ax.get_ylim()  # values are the axis's ticks as it draws them: _shown's
+        shown = [t for t in values if lo <= t <= hi]
+        return [self.label(v, shown or [v]) for v in values]
+
+
 def _thousands(a: float) -> tuple[float, str]:
     """Where an en phone's chart writes an amount short: in millions or thousands (¥2.80M, ¥374K)."""
     return (1e6, "M") if a >= 1e6 else (1e3, "K")
@@ -97,25 +114,23 @@ def _money_axis(ax, lang: Lang, width: float = WIDE) -> None:
     """Money ticks at one scale with the decimals that write each tick exactly (¥9.75万 beside ¥10万,
     never ¥10.2万 for 10.25万), chosen from the ticks shown when the axis is drawn; on a phone's chart
     in thousands or millions in en (¥3.5M), as 万 is in zh."""
-    def fmt(v, _):
-        ticks = _shown(ax, v)
+    def fmt(v, ticks):
         unit, _places, suffix = formats.scale_of(ticks, lang)
         if width == NARROW and suffix == "" and max(abs(t) for t in ticks) >= 1e4:
             unit, suffix = _thousands(max(abs(t) for t in ticks))
         places = next((p for p in range(3) if all(abs(round(t / unit, p) - t / unit) < 1e-9 for t in ticks)), 2)
         return formats.money(v, lang, scale=(unit, places, suffix))
 
-    ax.yaxis.set_major_formatter(FuncFormatter(fmt))
+    ax.yaxis.set_major_formatter(_ShownTicks(ax, fmt))
 
 
 def _pct_axis(ax) -> None:
     """Percent ticks with the decimals that tell them apart (3.95%, 4.00%, never 4.0%, 4.0%)."""
-    def fmt(v, _):
-        ticks = _shown(ax, v)
+    def fmt(v, ticks):
         places = next((p for p in range(4) if len({round(t * 100, p) for t in ticks}) == len(ticks)), 3)
         return formats.pct(v, places=places)
 
-    ax.yaxis.set_major_formatter(FuncFormatter(fmt))
+    ax.yaxis.set_major_formatter(_ShownTicks(ax, fmt))
 
 
 def trends(df: pd.DataFrame, report_day: _dt.date | None, lang: Lang, labels: dict[str, str],
