@@ -18,9 +18,10 @@ from __future__ import annotations
 import datetime as _dt
 from decimal import Decimal
 
+import ibis
 import pytest
 
-from storeops.metrics import sales
+from storeops.metrics import base, sales
 from storeops.metrics.base import evaluate
 from storeops.periods import Period
 from tests.conftest import load
@@ -163,3 +164,15 @@ def test_a_warehouse_older_than_the_refunds_table_reads_it_as_empty(t, con):
     con.raw_sql("DROP TABLE refunds")  # made by a storeops before refund documents
     v = sales.block(t, Period.day(D), ["refund_amount", "refund_rate"])
     assert v["refund_amount"] == Decimal("40.00") and v["refund_rate"] == pytest.approx(1 / 7)
+
+
+def test_a_blocks_shared_counts_are_computed_once(t):
+    """Paying buyers is a figure and the numerator of conversion and the denominator of the spend per
+    buyer: one distinct count in the query, not one per use (metrics.base._each_once)."""
+    p = Period.day(D)
+    exprs = {k: sales.BLOCK[k](t, p) for k in ("paying_buyers", "conversion", "atv")}
+    row = ibis.struct(exprs)
+    assert t.con.compile(row).count("COUNT(DISTINCT") == 3  # as scalar subqueries: one per use
+    assert t.con.compile(base._each_once(row)).count("COUNT(DISTINCT") == 1
+    assert evaluate(exprs) == {"paying_buyers": 3, "conversion": pytest.approx(3 / 150),
+                               "atv": pytest.approx(395 / 3)}
