@@ -148,3 +148,21 @@ def test_duckdb_keeps_to_the_stores_memory_limit_and_spills_where_it_says(tmp_pa
     write_config(root, extra="warehouse:\n  memory_limit: lots\n")
     with pytest.raises(Exception, match="memory_limit"):
         config.load(root / "params" / "store.yaml")
+
+
+def test_the_warehouse_opens_again_in_one_process_after_it_spilled(tmp_path):
+    """A big store's review spills to its temp directory; the same file opened again in the process (the
+    analyst's next context) is the same DuckDB database, whose temp directory DuckDB will not set again."""
+    root = tmp_path / "store"
+    write_config(root, extra="warehouse:\n  memory_limit: 30MB\n  temp_directory: spill\n")
+    cfg = config.load(root / "params" / "store.yaml")
+    warehouse.connect(cfg, create=True).disconnect()
+    first = warehouse.connect(cfg, read_only=True)  # as a review opens it
+    # a sort of 3 million rows in 30 MB: written out to spill/
+    assert first.con.sql("SELECT count(*) FROM (SELECT * FROM range(3000000) t(x) ORDER BY random())").fetchone() == (
+        3000000,)
+    assert (root / "spill").is_dir()
+    again = warehouse.connect(cfg, read_only=True)
+    assert again.con.sql("SELECT current_setting('temp_directory')").fetchone() == (str(root / "spill"),)
+    again.disconnect()
+    first.disconnect()

@@ -95,7 +95,10 @@ def _limits(cfg: Config, con: ibis.BaseBackend) -> None:
     temp = Path(w.temp_directory)
     temp = temp if temp.is_absolute() else cfg.root / temp
     con.con.execute(f"SET memory_limit = '{w.memory_limit}'")
-    con.con.execute(f"SET temp_directory = '{str(temp).replace(chr(39), chr(39) * 2)}'")
+    # a file opened again in one process (an analyst's second context) is the same DuckDB database: its
+    # temp directory, once spilled to, cannot be set again, not even to itself
+    if con.con.execute("SELECT current_setting('temp_directory')").fetchone()[0] != str(temp):
+        con.con.execute(f"SET temp_directory = '{str(temp).replace(chr(39), chr(39) * 2)}'")
 
 
 #: how DuckDB says a file is damaged when it opens or reads it
