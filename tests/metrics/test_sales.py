@@ -176,3 +176,16 @@ def test_a_blocks_shared_counts_are_computed_once(t):
     assert t.con.compile(base._each_once(row)).count("COUNT(DISTINCT") == 1
     assert evaluate(exprs) == {"paying_buyers": 3, "conversion": pytest.approx(3 / 150),
                                "atv": pytest.approx(395 / 3)}
+
+
+def test_computing_each_aggregate_once_changes_no_value_and_no_type(t):
+    o = t.con.table("orders")
+    # paid_amount of all 8 orders: 105 + 180 + 60 + 80 + 300 + 30 + 90 + 70 = 915; mean 114.375, a float as
+    # DuckDB gives it (not the column's decimal, rounded to 114.38)
+    got = evaluate({"mean": base.scalar(o.paid_amount.mean()), "top": base.scalar(o.paid_amount.max())})
+    assert got == {"mean": 114.375, "top": Decimal("300.00")} and type(got["mean"]) is float
+    # a field that reads the table outside a subquery, and a block of in-memory tables: run as they are
+    assert evaluate({"n": base.scalar(o.count()), "top": base.scalar(o.paid_amount.max()),
+                     "bare": o.paid_amount.min()}) == {"n": 8, "top": Decimal("300.00"), "bare": Decimal("30.00")}
+    m = ibis.memtable({"x": [1, 2, 3]})
+    assert evaluate({"sum": base.scalar(m.x.sum()), "max": base.scalar(m.x.max())}) == {"sum": 6, "max": 3}

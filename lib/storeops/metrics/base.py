@@ -68,9 +68,10 @@ def evaluate(exprs: Mapping[str, ir.Scalar], params: Mapping[ir.Scalar, Any] | N
     """
     row = ibis.struct(dict(exprs))
     once = _each_once(row)
-    if once is not None and once._find_backend().name != "duckdb":  # Spark runs a subquery as a job either
-        once = None  # way: the cross join was no faster there
-    row = row.execute(params=params) if once is None else once.to_pyarrow(params=params)["row"][0].as_py()
+    if once is not None and once._find_backend(use_default=True).name != "duckdb":  # Spark runs a subquery
+        once = None  # as a job either way: the cross join was no faster there
+    # a struct column converted as a struct scalar is: the same values of the same types
+    row = row.execute(params=params) if once is None else once.execute(params=params)["row"].iloc[0]
     return {k: _plain(v) for k, v in row.items()}
 
 
@@ -83,14 +84,24 @@ def _each_once(row: ir.StructScalar) -> ir.Table | None:
     share, or a subquery within a subquery (left as it is)."""
     op = row.op()
     subs = list(dict.fromkeys(op.find(ops.ScalarSubquery)))
-    if len(subs) < 2 or not all(isinstance(q.rel, ops.Aggregate) and not q.rel.groups and len(q.rel.schema) == 1
-                                and next(iter(q.rel.find(ops.ScalarSubquery)), None) is None for q in subs):
+    if len(subs) < 2 or not all(_one_row(q.rel) and next(iter(q.rel.find(ops.ScalarSubquery)), None) is None
+                                for q in subs):
         return None
     parts = [q.rel.to_expr() for q in subs]
     parts = [t.select(**{f"_{i}": t[t.columns[0]]}) for i, t in enumerate(parts)]
     joined = functools.reduce(lambda a, b: a.cross_join(b), parts)
     fields = {q: ops.Field(joined.op(), f"_{i}") for i, q in enumerate(subs)}
-    return joined.select(row=op.replace(fields).to_expr())
+    try:
+        return joined.select(row=op.replace(fields).to_expr())
+    except Exception:  # noqa: BLE001 — a field that reads a table outside a subquery: run as it is
+        return None
+
+
+def _one_row(rel: ops.Relation) -> bool:
+    """An aggregate without groups whose one value aggregates: exactly one row, even of no rows (one
+    without an aggregate, SELECT 5 FROM t, has a row per row of t)."""
+    return (isinstance(rel, ops.Aggregate) and not rel.groups and len(rel.metrics) == 1
+            and all(next(iter(v.find(ops.Reduction)), None) is not None for v in rel.metrics.values()))
 
 
 def _plain(v: Any) -> Any:
