@@ -106,7 +106,10 @@ def test_refuses_to_overwrite_real_orders():
     con.raw_sql("update orders set source = 'taobao' where order_id = (select min(order_id) from orders)")
     from storeops.errors import WarehouseError
 
-    with pytest.raises(WarehouseError, match="holds 1 orders that are not demo data"):
+    with pytest.raises(WarehouseError, match="holds 1 order that is not demo data"):
+        demo.generate(con, days=3, end=_dt.date(2026, 3, 31))
+    con.raw_sql("update orders set source = NULL where order_id = (select max(order_id) from orders)")
+    with pytest.raises(WarehouseError, match="holds 2 orders that are not demo data"):  # no source is no demo's
         demo.generate(con, days=3, end=_dt.date(2026, 3, 31))
 
 

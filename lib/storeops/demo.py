@@ -216,7 +216,8 @@ def generate(con: ibis.BaseBackend, *, days: int = 730, seed: int = 7, scale: fl
         o = con.table("orders")
         foreign = o.filter(o.source.isnull() | (o.source != "demo")).count().execute()
         if foreign:
-            raise WarehouseError(f"the warehouse holds {foreign} orders that are not demo data; "
+            what = "order that is" if foreign == 1 else "orders that are"
+            raise WarehouseError(f"the warehouse holds {foreign:,} {what} not demo data; "
                                  "refusing to replace them (use --force, or point --config elsewhere)")
     for name in schema.TABLES:
         if name in existing:
