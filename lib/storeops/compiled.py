@@ -84,11 +84,7 @@ class Backend(_DuckDB):
             if not dated:  # nothing to vary: a query asked once (in this run)
                 if next(iter(op.find(ops.ScalarParameter)), None) is not None:  # a parameter left unbound:
                     return super().compile(expr, limit=limit)  # ibis says so
-                sql = self._kept(self._entry(op, limit), op, limit, {}, [])
-                if self.check:
-                    direct = super().compile(expr, limit=limit)
-                    assert _canonical(sql) == _canonical(direct), f"kept SQL differs:\n{sql}\n{direct}"
-                return sql
+                return self._checked(self._kept(self._entry(op, limit), op, limit, {}, []), expr, limit, params)
             slots = {v: ops.ScalarParameter(v[1], counter=_SLOT + i)
                      for i, v in enumerate(dict.fromkeys((lit.value, lit.dtype) for lit in dated))}
             shape = op.replace({lit: slots[lit.value, lit.dtype] for lit in dated})
@@ -104,6 +100,10 @@ class Backend(_DuckDB):
         if marks:  # one pass: a date put in is never taken for a sentinel
             texts = {mark: self._literal(values[p], p.dtype) for mark, p in marks}
             sql = at.sub(lambda m: texts[m.group(0)], sql)
+        return self._checked(sql, expr, limit, params)
+
+    def _checked(self, sql: str, expr, limit, params) -> str:
+        """``sql``, compared in checking mode with a fresh compile of ``expr``."""
         if self.check:
             direct = super().compile(expr, limit=limit, params=params)
             assert _canonical(sql) == _canonical(direct), f"cached SQL differs:\n{sql}\n{direct}"

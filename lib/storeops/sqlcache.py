@@ -43,8 +43,8 @@ import sqlglot
 from ibis.common.collections import FrozenDict
 from ibis.common.grounds import Concrete
 
-#: files the folder keeps; past it, the oldest go (a query with a value that changes daily, such as a
-#: list of SKUs, is a shape of its own each day)
+#: files the folder keeps; past it, the least recently used go (a query with a value that changes
+#: daily, such as a list of SKUs, is a shape of its own each day)
 KEPT = 5000
 #: this module's own text: a change to what it keeps, or how, is a new key
 _SOURCE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
@@ -185,9 +185,6 @@ class _Digest:
         raise Unkept(f"a {t.__module__}.{t.__qualname__}")
 
 
-_pruned = False
-
-
 @functools.cache
 def _importable(t: type) -> bool:
     """Whether ``t`` is the class its module names so: one defined once, the same in every run (not
@@ -198,6 +195,9 @@ def _importable(t: type) -> bool:
     for part in t.__qualname__.split("."):
         found = getattr(found, part, None)
     return found is t
+
+
+_pruned = False  # whether this process has pruned the folder
 
 
 def _write(k: str, text: str) -> None:
