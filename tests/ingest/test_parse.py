@@ -1,3 +1,4 @@
+import contextlib
 import datetime as _dt
 from decimal import Decimal
 
@@ -172,10 +173,38 @@ _PARSERS = [(parse.text, pa.string()), (parse.key, pa.string()), (parse.money, p
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_CELLS, max_size=12))
 def test_a_column_parses_as_its_cells_one_by_one(cells):
-    """parse.column's plain-layout pass gives what every cell gives on its own: value or reason."""
-    for parser, type in _PARSERS:
-        out, bad = parse.column(pa.array(cells, pa.string()), parser, type)
-        assert (out.to_pylist(), bad) == _cell_by_cell(cells, parser), parser
+    """parse.column's plain-layout pass gives what every cell gives on its own: value or reason, with
+    the few-distinct-cells way (parse.FEW) and without it (every column through the plain pass)."""
+    expected = {parser: _cell_by_cell(cells, parser) for parser, _ in _PARSERS}
+    for few in (parse.FEW, 0):
+        with _few(few):
+            for parser, type in _PARSERS:
+                out, bad = parse.column(pa.array(cells, pa.string()), parser, type)
+                assert (out.to_pylist(), bad) == expected[parser], (parser, few)
+
+
+@contextlib.contextmanager
+def _few(n: int):
+    kept, parse.FEW = parse.FEW, n
+    try:
+        yield
+    finally:
+        parse.FEW = kept
+
+
+def test_long_columns_of_few_and_of_many_distinct_cells():
+    """Columns longer than parse._SAMPLE: few distinct cells throughout (parsed cell by cell whole),
+    few at the start and many after (the plain pass), few but longer than parse.SHORT (the plain
+    pass), each with a bad cell named by its row."""
+    few = ["139.00", "", "12.5", "abc"] * 40  # 4 distinct cells; "abc" at rows 3, 7, …
+    many = ["0.00"] * 70 + [f"{i}.{i % 100:02d}" for i in range(90)] + ["1.234"]
+    for cells in (few, many, few * (parse.SHORT // len(few) + 1)):
+        out, bad = parse.column(pa.array(cells), parse.money, pa.decimal128(18, 2))
+        assert (out.to_pylist(), bad) == _cell_by_cell(cells, parse.money)
+    out, bad = parse.column(pa.array(few), parse.money, pa.decimal128(18, 2))
+    assert sorted(bad) == list(range(3, 160, 4))
+    assert out.to_pylist()[:3] == [Decimal("139.00"), None, Decimal("12.50")]
+    assert list(parse.column(pa.array(many), parse.money, pa.decimal128(18, 2))[1]) == [160]
 
 
 def test_new_york_times_across_the_clock_change():

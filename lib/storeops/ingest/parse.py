@@ -324,14 +324,19 @@ def column(values: pa.Array, parser, type: pa.DataType) -> tuple[pa.Array, dict[
     letters and digits, a name without spaces at its ends or invisible characters, an amount as
     1234.50, a time as 2026-11-26 10:15:00), are taken in one vectorised pass (``parser.plain``);
     the rest go through ``parser`` one distinct cell at a time (prices and statuses repeat
-    thousands of times).
+    thousands of times). A short column of few distinct cells (a status, a channel, a column left
+    empty, in a daily file of a few hundred rows) goes that way whole: parsing a handful of cells
+    costs less than the plain pass's dozen Arrow calls, which is most of what a small file costs.
     """
     plain = getattr(parser, "plain", None)
-    mask, out = plain(values) if plain else (np.zeros(len(values), dtype=bool), None)
-    if out is not None and mask.all():
-        return out, {}
-    rest = values.filter(pa.array(~mask))
-    distinct = pc.unique(rest)
+    distinct = _few(values) if plain else None
+    if distinct is None:
+        mask, out = plain(values) if plain else (np.zeros(len(values), dtype=bool), None)
+        if out is not None and mask.all():
+            return out, {}
+        distinct = pc.unique(values.filter(pa.array(~mask)))
+    else:
+        out = None
     parsed, reasons = [], []
     for v in distinct.to_pylist():
         try:
@@ -350,6 +355,23 @@ def column(values: pa.Array, parser, type: pa.DataType) -> tuple[pa.Array, dict[
         index = at.fill_null(len(reasons)).to_numpy()
         bad = {int(i): reasons[index[i]] for i in np.flatnonzero(wrong[index])}
     return result, bad
+
+
+#: a column of at most SHORT cells with at most FEW distinct ones is parsed cell by cell whole
+#: (see :func:`column`); a longer one goes through the plain pass, which costs little more a row
+#: and never hashes a column of ids twice
+FEW, SHORT = 24, 4096
+#: the first cells whose distinct values are counted before all of them are
+_SAMPLE = 64
+
+
+def _few(values: pa.Array) -> pa.Array | None:
+    """The distinct cells of a short column ``values`` when there are at most :data:`FEW`, else
+    None (judged on its first cells before all are hashed: a column of ids costs a small count)."""
+    if len(values) > SHORT or pc.count_distinct(values.slice(0, _SAMPLE), mode="all").as_py() > FEW:
+        return None
+    distinct = pc.unique(values)
+    return distinct if len(distinct) <= FEW else None
 
 
 # ------------------------------------------------------------------ plain layouts, vectorised
