@@ -103,7 +103,7 @@ def choose_preset(table: read.Table, available: dict[str, Preset], name: str | N
     return available[best], idx, True
 
 
-def _carried(p: Preset, table: str, columns: list[str]) -> list[str]:
+def carried_columns(p: Preset, table: str, columns: list[str]) -> list[str]:
     """The canonical columns this file really carries (keys always): those an upsert may change."""
     out = list(schema.table(table).key)
     for spec in p.tables[table]:
@@ -176,7 +176,7 @@ def read_file(cfg: Config, con: ibis.BaseBackend, path: Path, *, preset: str | N
     out = {t: pa.concat_tables(accepted.get(t) or [schema.table(t).schema.to_pyarrow().empty_table()])
            for t in p.loading_order}
     names = read.column_names(loads[0].header)  # every reading reads the same header
-    return Reading(report, out, {t: _carried(p, t, names) for t in out}, rejected, names)
+    return Reading(report, out, {t: carried_columns(p, t, names) for t in out}, rejected, names)
 
 
 def write(cfg: Config, con: ibis.BaseBackend, done: list[Reading]) -> None:
@@ -240,7 +240,7 @@ def ingest_paths(cfg: Config, paths: list[Path], *, preset: str | None = None, d
     """Ingest many files: orders before their lines; a refused file does not stop the others."""
     from storeops.progress import progress
 
-    from storeops.ingest import bundle
+    from storeops.ingest import bundle, together
 
     available = presets.all_presets(cfg.root)
     parse.configure(cfg.raw.get("ingest") or {})
@@ -270,14 +270,23 @@ def ingest_paths(cfg: Config, paths: list[Path], *, preset: str | None = None, d
             except Exception as e:  # noqa: BLE001 — one file's surprise must not stop or hide the others
                 refused.append(_unexpected(path, e))
         batch: list[Reading] = []
-        for _, _, path, t, chosen in progress(sorted(staged, key=lambda x: x[:2]), "ingest", unit="file"):
+        staged.sort(key=lambda x: x[:2])
+        ahead, read_ahead = 0, {}
+        for i, (_, _, path, t, chosen) in enumerate(progress(staged, "ingest", unit="file")):
             if batch and (chosen[0].name != batch[0].report.preset
                           or sum(r.report.rows_accepted for r in batch) >= BATCH_ROWS):
                 _write_batch(cfg, con, batch, done, refused)  # a lines file checks its orders are stored
                 batch = []
             try:
-                reading = read_file(cfg, con, path, preset=preset, dry_run=dry_run, available=available, table=t,
-                                    chosen=chosen)
+                if i >= ahead:  # small files of one preset and header: read as one where they read cleanly
+                    run = together.run(staged, i)
+                    ahead = i + len(run)
+                    try:
+                        read_ahead = together.read_as_one(cfg, con, run, dry_run)
+                    except Exception:  # noqa: BLE001 — read one by one, each file names its own surprise
+                        read_ahead = {}
+                reading = read_ahead.pop(path, None) or read_file(
+                    cfg, con, path, preset=preset, dry_run=dry_run, available=available, table=t, chosen=chosen)
             except FileRefused as e:
                 refused.append(e)
             except Exception as e:  # noqa: BLE001 — one file's surprise must not stop or hide the others

@@ -191,12 +191,7 @@ def _count_long(ids: pa.Array, counts: list[int], column: str | None, weights: n
     if not pc.any(long).as_py():
         return {}
     w = np.ones(len(ids), dtype=np.int64) if weights is None else weights
-    digits = parse.flags(pc.match_substring_regex(ids, f"^[0-9]{{{parse.EXCEL_DIGITS + 1},}}$"))
-    zeros = parse.flags(pc.match_substring_regex(ids, f"^[0-9]{{{parse.EXCEL_DIGITS}}}0+$"))
-    others = parse.flags(pc.and_(long, pc.invert(pc.string_is_ascii(ids).fill_null(True)))) & ~digits
-    for i in np.flatnonzero(others):  # digits beyond ASCII (isdigit says so): as parse.excel_rounded
-        v = ids[int(i)].as_py()
-        digits[i], zeros[i] = v.isdigit(), v.isdigit() and set(v[parse.EXCEL_DIGITS:]) == {"0"}
+    digits, zeros = long_id_flags(ids, long)
     counts[0] += int(w[digits].sum())
     counts[1] += int(w[zeros].sum())
     if column is None:
@@ -205,6 +200,20 @@ def _count_long(ids: pa.Array, counts: list[int], column: str | None, weights: n
                       f"past the {parse.EXCEL_DIGITS}th digit, as Excel leaves numbers it rounded; export the "
                       f"column as text"
             for pos, v in zip(np.flatnonzero(parse.flags(long)), ids.filter(long).to_pylist())}
+
+
+def long_id_flags(ids: pa.Array, long: pa.Array | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per id: whether it is all digits beyond Excel's 15, and whether it has only zeros past the
+    15th (``long``: the ids longer than 15 characters, if known)."""
+    if long is None:
+        long = pc.greater(pc.utf8_length(ids), parse.EXCEL_DIGITS).fill_null(False)
+    digits = parse.flags(pc.match_substring_regex(ids, f"^[0-9]{{{parse.EXCEL_DIGITS + 1},}}$"))
+    zeros = parse.flags(pc.match_substring_regex(ids, f"^[0-9]{{{parse.EXCEL_DIGITS}}}0+$"))
+    others = parse.flags(pc.and_(long, pc.invert(pc.string_is_ascii(ids).fill_null(True)))) & ~digits
+    for i in np.flatnonzero(others):  # digits beyond ASCII (isdigit says so): as parse.excel_rounded
+        v = ids[int(i)].as_py()
+        digits[i], zeros[i] = v.isdigit(), v.isdigit() and set(v[parse.EXCEL_DIGITS:]) == {"0"}
+    return digits, zeros
 
 
 #: an id a spreadsheet or pandas wrote as a float: 17850.0
@@ -238,13 +247,20 @@ def order_sums(preset: Preset, raw: pa.Table, order: np.ndarray, orders: int
 def _count_floats(cells: pa.ChunkedArray, counts: list[int], weights: np.ndarray | None) -> None:
     """Count the filled cells of an id column and those written as a float (17850.0) into ``counts``[2:]."""
     w = np.ones(len(cells), dtype=np.int64) if weights is None else weights
-    cells = cells.combine_chunks()
-    filled = parse.flags(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(cells)), 0).fill_null(False))
+    filled, floats = float_id_flags(cells)
     counts[2] += int(w[filled].sum())
-    if not pc.any(pc.match_substring(cells, ".0")).as_py():  # most id columns: no float written
-        return
-    floats = parse.flags(pc.match_substring_regex(cells, _FLOAT_ID).fill_null(False))
-    counts[3] += int(w[floats].sum())
+    if floats is not None:
+        counts[3] += int(w[floats].sum())
+
+
+def float_id_flags(cells: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray | None]:
+    """Per cell of an id column: whether it is filled, and whether it is an id written as a float
+    (None when no cell is: most id columns)."""
+    cells = cells.combine_chunks() if isinstance(cells, pa.ChunkedArray) else cells
+    filled = parse.flags(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(cells)), 0).fill_null(False))
+    if not pc.any(pc.match_substring(cells, ".0")).as_py():
+        return filled, None
+    return filled, parse.flags(pc.match_substring_regex(cells, _FLOAT_ID).fill_null(False))
 
 
 def written_as_floats(counts: list[int]) -> bool:

@@ -121,7 +121,7 @@ def read_all(cfg: Config, con: ibis.BaseBackend, table: read.Table, header_idx: 
                 blocks = _by_document(blocks, at)
             for cells, lines in progress(_whole_orders(blocks, names, p.group_by),
                                          table.path.name, unit="block"):
-                cells, lines, filled = _skipping(cells, lines, _filled(cells), p, load)
+                cells, lines, filled = _skipping(cells, lines, not_blank(cells), p, load)
                 if not columns.load(cfg.timezone, con, cells.filter(filled), lines[parse.flags(filled)], load):
                     load.settle()
                     rows = zip(lines.tolist(), map(list, zip(*(c.to_pylist() for c in cells.columns))))
@@ -183,7 +183,7 @@ def _by_rows(cfg: Config, con: ibis.BaseBackend, table: read.Table, rows, at: in
 
 def _skipping(cells: pa.Table, lines: np.ndarray, filled: pa.Array, p: Preset, load: Load
               ) -> tuple[pa.Table, np.ndarray, pa.Array]:
-    """A block (and its ``filled`` rows, :func:`_filled`) without the rows the preset skips on
+    """A block (and its ``filled`` rows, :func:`not_blank`) without the rows the preset skips on
     purpose, counted in ``load.skipped``; a blank line is no row, never skipped or counted."""
     if not p.skip or not cells.num_rows:
         return cells, lines, filled
@@ -209,7 +209,7 @@ def _skipping_rows(rows, rules, load: Load):
         yield line, cells
 
 
-def _filled(cells: pa.Table) -> pa.Array:
+def not_blank(cells: pa.Table) -> pa.Array:
     """The rows that are not blank (a blank line is not a row): some cell holds more than spaces."""
     spaced = pa.array(["", *parse.SPACES])
     blank = f"^[{parse.WHITESPACE}]*$"
