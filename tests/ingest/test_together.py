@@ -114,3 +114,46 @@ def test_files_that_do_not_read_cleanly_as_one_are_read_one_by_one(project, tmp_
         assert by_file == {"a.csv": (2, 2, 0), "b.csv": (1, 1, 0)}
         assert o.order_id.tolist() == ["17850", "17851", "17852"]
         assert (done[0].floated, done[1].floated) == (["单号"], [])
+
+
+#: one row gives an order and one line, the line naming its order in a column of its own
+SPLIT = """name: split_orders
+label: orders with their one line
+tables:
+  orders:
+    order_id: 单号
+    created_at: 下单时间
+    status: 状态
+    goods_amount: 商品金额
+    paid_amount: 实付
+    is_urgent: {value: false}
+  order_items:
+    order_id: 主单号
+    line_no: 行
+    sku: 商品
+    qty: 数量
+    unit_price: 单价
+    amount: 金额
+    refund_qty: {value: 0}
+"""
+SPLIT_HEAD = "单号,主单号,行,商品,数量,单价,金额,下单时间,状态,商品金额,实付\n"
+
+
+@pytest.mark.parametrize("elsewhere", [False, True])
+def test_a_line_finds_its_order_only_in_its_own_file_or_the_warehouse(project, tmp_path, elsewhere):
+    """Read alone, b.csv's line whose order is in a.csv is rejected (a.csv is not written yet when b.csv
+    is read): read as one, the files must not find it either."""
+    (project.root / "params" / "sources" / "split.yaml").write_text(SPLIT, encoding="utf-8")
+    a = _csv(tmp_path / "a.csv", SPLIT_HEAD, [("A1", "A1", "1", "S1", "1", "10.00", "10.00", "2026-11-01 10:00:00",
+                                               "paid", "10.00", "10.00")])
+    b = _csv(tmp_path / "b.csv", SPLIT_HEAD, [("B1", "A1" if elsewhere else "B1", "2", "S2", "1", "5.00", "5.00",
+                                               "2026-11-01 11:00:00", "paid", "5.00", "5.00")])
+    got, _ = _as_one(project, [a, b])
+    assert list(got) == ([] if elsewhere else [a, b])
+    done, refused = ingest.ingest_paths(project, [a, b])
+    assert refused == []
+    assert [(r.path.name, r.rows_read, r.rows_accepted, r.rows_rejected) for r in done] == \
+        [("a.csv", 1, 1, 0), ("b.csv", 1, 0 if elsewhere else 1, 1 if elsewhere else 0)]
+    if elsewhere:
+        assert "order A1 is not in the warehouse" in done[1].reasons[0][1]
+    assert stored(project, "order_items", "order_id").order_id.tolist() == (["A1"] if elsewhere else ["A1", "B1"])

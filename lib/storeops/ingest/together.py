@@ -5,8 +5,9 @@ Reading a file costs a few dozen Arrow calls a column whatever its rows; a daily
 hundred rows spends most of its time on them. Files that read cleanly as one (every row sound, no
 key in two of them, nothing a file would decide on its own differently) give each file exactly what
 reading it alone gives: its rows, its accounting. Anything else — a rejected row, a key repeated
-from one file to the next (the later file updates it), ids Excel rounded in one file, a reading
-that must be done again — and the files are read one by one, as always.
+from one file to the next (the later file updates it), ids Excel rounded in one file, a line whose
+order is in another file (not yet written when the line's file is read alone), a reading that must
+be done again — and the files are read one by one, as always.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def read_as_one(cfg: Config, con: ibis.BaseBackend, files: list[Staged], dry_run
     if p.paid_net is None and "orders" in accepted and columns.refunded_from_nothing(accepted["orders"]):
         return {}  # a file whose paid column reads net of refunds: each file says so in its summary
     bounds = np.concatenate(([0], np.cumsum(sizes)))
-    if _decided_alone(p, cells, accepted, load.long_ids, bounds):
+    if _decided_alone(p, cells, accepted, load.long_ids, bounds) or _orders_elsewhere(con, accepted, bounds):
         return {}
     out = {}
     for (_, _, path, _, (_, _, detected)), start, n in zip(files, bounds, sizes):
@@ -112,3 +113,16 @@ def _decided_alone(p: Preset, cells: pa.Table, accepted: dict[str, pa.Table],
             if columns.excel_rounded(c) or columns.written_as_floats(c):
                 return True
     return False
+
+
+def _orders_elsewhere(con: ibis.BaseBackend, accepted: dict[str, pa.Table], bounds: np.ndarray) -> bool:
+    """Whether a file's lines name an order that neither it nor the warehouse holds: read alone, such a
+    line is rejected (another file's orders are not written yet), read as one it would find them."""
+    if "order_items" not in accepted:
+        return False
+    items = accepted["order_items"]["order_id"].to_pylist()
+    orders = accepted["orders"]["order_id"].to_pylist() if "orders" in accepted else []
+    missing: set[str] = set()
+    for start, stop in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        missing |= set(items[start:stop]) - set(orders[start:stop])
+    return bool(missing) and len(columns.stored_orders(con, pa.array(sorted(missing), pa.string()))) < len(missing)
