@@ -164,10 +164,12 @@ def cohorts(t: Tables, last_month: Period, n: int = 12) -> pd.DataFrame:
     (NaN for months not over yet)."""
     months = [p.start for p in reversed(last_month.before(n - 1))] + [last_month.start]  # oldest first
     o = t.orders.filter(paid(t.orders) & (t.orders.paid_at < last_month.end_exclusive))
-    bm = o.select(b=buyer(o), m=o.paid_at.truncate("M").date()).distinct()
-    first = bm.group_by("b").aggregate(cohort=bm.m.min())
+    recent, older = o.filter(o.paid_at >= months[0]), o.filter(o.paid_at < months[0])
+    bm = recent.select(b=buyer(recent), m=recent.paid_at.truncate("M").date()).distinct()
+    # a buyer who paid before the first cohort's month is of an older cohort: the (buyer, month) pairs
+    # and first months are worked out for the window's buyers only, not for every buyer ever
+    first = bm.group_by("b").aggregate(cohort=bm.m.min()).anti_join(older.select(b=buyer(older)), "b")
     j = bm.join(first, "b")
-    j = j.filter(j.cohort >= months[0])
     df = j.group_by(["cohort", "m"]).aggregate(buyers=j.count()).execute()
     df["cohort"] = pd.to_datetime(df.cohort).dt.date
     c, m = pd.to_datetime(df.cohort), pd.to_datetime(df.m)
