@@ -85,6 +85,23 @@ def test_cohort_retention(t):
     assert c.loc[_dt.date(2025, 4, 1), "size"] == 0 and pd.isna(c.loc[_dt.date(2025, 4, 1), 1])
 
 
+def test_a_buyer_of_an_older_cohort_is_in_no_cohort_of_the_window(con):
+    """X paid in 2025-02, before the 12 months to March, and again in 2026-02: X's cohort is 2025-02,
+    not February. Y paid first in 2026-02 and again in March; Z on 2025-04-01 00:00, the window's
+    first moment. So February's cohort is Y alone (size 1, all back in March), April 2025's is Z,
+    and March's is empty (Y is no new buyer in March)."""
+    def paid(oid, who, ts):
+        return dict(order_id=oid, buyer_id=who, created_at=ts, paid_at=ts, goods_amount="10", paid_amount="10")
+
+    t = load(con, orders=[paid("x1", "X", "2025-02-10 12:00"), paid("x2", "X", "2026-02-10 12:00"),
+                          paid("y1", "Y", "2026-02-10 12:00"), paid("y2", "Y", "2026-03-05 12:00"),
+                          paid("z1", "Z", "2025-04-01 00:00")])
+    c = members.cohorts(t, MARCH).set_index("cohort")
+    feb, march, april = _dt.date(2026, 2, 1), _dt.date(2026, 3, 1), _dt.date(2025, 4, 1)
+    assert c["size"].to_dict() == {**dict.fromkeys(c.index, 0), april: 1, feb: 1}
+    assert c.loc[feb, 1] == 1.0 and c.loc[april, 1] == 0.0 and c.loc[march, "size"] == 0
+
+
 def test_cohorts_are_listed_oldest_first(t):
     c = members.cohorts(t, MARCH)
     assert c.cohort.tolist() == [_dt.date(2025 + (3 + i) // 12, (3 + i) % 12 + 1, 1) for i in range(12)]  # 2025-04 … 2026-03
