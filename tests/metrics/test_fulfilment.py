@@ -75,6 +75,20 @@ def test_urgent_and_overdue_lists_oldest_first(t):
     assert fulfilment.overdue(t, C, 48).order_id.tolist() == ["f4", "f3"]
 
 
+def test_the_orders_awaiting_shipment_fetched_once_give_every_list(t):
+    """What a review fetches once (awaiting_orders) and takes its backlog and lists from: by the table
+    above, waiting at C oldest first f4 120 h, f3 66 h, f10 40 h, f2 36 h, f1 4 h, f9 1 h."""
+    w = fulfilment.awaiting_orders(t, C)
+    assert w.order_id.tolist() == ["f4", "f3", "f10", "f2", "f1", "f9"]
+    assert w.hours.tolist() == pytest.approx([120, 66, 40, 36, 4, 1])
+    assert w.is_urgent.tolist() == [True, False, False, False, False, True]
+    assert fulfilment.backlog_of(w) == {"lt24": 2, "24_48": 2, "48_72": 1, "gt72": 1}
+    assert fulfilment.urgent_of(w).order_id.tolist() == ["f4", "f9"]
+    assert fulfilment.overdue_of(w, 40).order_id.tolist() == ["f4", "f3", "f10"]  # 40 h itself is overdue
+    assert fulfilment.backlog_of(w.iloc[:0]) == {"lt24": 0, "24_48": 0, "48_72": 0, "gt72": 0}
+    assert w.buyer_id.tolist()[0] != "tbf4"  # masked where it is fetched
+
+
 def test_orders_closed_or_refunded_without_a_time_never_wait(con):
     # an export with neither close nor refund time (Tmall's 订单报表): g1 closed in 2016, g2 fully
     # refunded (100 of 100) with status still "paid", g3 refunded per its status; none will ship,

@@ -47,12 +47,37 @@ def awaiting(t: Tables, cutoff: _dt.datetime) -> ir.Table:
     return w.mutate(hours=(c.epoch_seconds() - w.paid_at.epoch_seconds()) / 3600)
 
 
+def awaiting_orders(t: Tables, cutoff: _dt.datetime) -> pd.DataFrame:
+    """The orders :func:`awaiting` shipment at the cut-off, oldest first (then by order id): order_id,
+    buyer_id (masked), paid_at, hours, is_urgent, province. A review fetches them once (one pass
+    over the orders) and takes its backlog, urgent and overdue lists from them."""
+    w = awaiting(t, cutoff)
+    return _masked(w.select("order_id", "buyer_id", "paid_at", "hours", "is_urgent", "province").order_by(
+        [ibis.desc("hours"), "order_id"]).execute())
+
+
+def backlog_of(waiting: pd.DataFrame) -> dict[str, int]:
+    """待发货 of :func:`awaiting_orders`: by hours since payment, <24, 24–48, 48–72, >72."""
+    h = waiting.hours
+    edges = {"lt24": h < 24, "24_48": (h >= 24) & (h < 48), "48_72": (h >= 48) & (h < 72), "gt72": h >= 72}
+    return {k: int(cond.sum()) for k, cond in edges.items()}
+
+
+def urgent_of(waiting: pd.DataFrame) -> pd.DataFrame:
+    """加急订单 of :func:`awaiting_orders`, oldest first."""
+    return waiting[waiting.is_urgent.fillna(False).astype(bool)][
+        ["order_id", "buyer_id", "paid_at", "hours", "province"]].reset_index(drop=True)
+
+
+def overdue_of(waiting: pd.DataFrame, min_hours: float) -> pd.DataFrame:
+    """The orders of :func:`awaiting_orders` waiting for at least ``min_hours``, oldest first."""
+    return waiting[waiting.hours >= min_hours][["order_id", "buyer_id", "paid_at", "hours", "is_urgent"]
+                                               ].reset_index(drop=True)
+
+
 def ship_backlog(t: Tables, cutoff: _dt.datetime) -> dict[str, int]:
     """待发货: orders awaiting shipment by hours since payment: <24, 24–48, 48–72, >72."""
-    w = awaiting(t, cutoff)
-    h = w.hours
-    edges = {"lt24": h < 24, "24_48": (h >= 24) & (h < 48), "48_72": (h >= 48) & (h < 72), "gt72": h >= 72}
-    return evaluate({k: scalar(w.filter(cond).count()) for k, cond in edges.items()})
+    return backlog_of(awaiting_orders(t, cutoff))
 
 
 def ship_72h(t: Tables, p: Period) -> dict[str, float | int | None]:
@@ -91,16 +116,12 @@ def funnel(t: Tables, p: Period) -> dict[str, int]:
 
 def urgent_orders(t: Tables, cutoff: _dt.datetime) -> pd.DataFrame:
     """加急订单: urgent orders awaiting shipment at the cut-off, oldest first."""
-    w = awaiting(t, cutoff)
-    return _masked(w.filter(w.is_urgent).select("order_id", "buyer_id", "paid_at", "hours", "province").order_by(
-        [ibis.desc("hours"), "order_id"]).execute())
+    return urgent_of(awaiting_orders(t, cutoff))
 
 
 def overdue(t: Tables, cutoff: _dt.datetime, min_hours: float) -> pd.DataFrame:
     """Orders awaiting shipment for at least ``min_hours``, oldest first."""
-    w = awaiting(t, cutoff)
-    return _masked(w.filter(w.hours >= min_hours).select("order_id", "buyer_id", "paid_at", "hours", "is_urgent")
-                   .order_by([ibis.desc("hours"), "order_id"]).execute())
+    return overdue_of(awaiting_orders(t, cutoff), min_hours)
 
 
 def _masked(df: pd.DataFrame) -> pd.DataFrame:

@@ -32,9 +32,9 @@ def action_items(ctx: ReviewContext) -> list[tables.Action]:
         items.append(tables.Action("hot_out", len(out), "products",
                                    ", ".join(_sku(r, ctx.lang) for r in out.head(TOP_ROWS).itertuples())))
     if ctx.tracks("shipping"):
-        backlog = _ful.overdue(ctx.t, ctx.cutoff, 48)
+        backlog = _ful.overdue_of(ctx.awaiting, 48)
         breached, at_risk = backlog[backlog.hours >= 72], backlog[backlog.hours < 72]
-        urgent = _ful.urgent_orders(ctx.t, ctx.cutoff)
+        urgent = _ful.urgent_of(ctx.awaiting)
         items += [tables.Action("ship_breached", len(breached), "fulfilment", orders_top(breached)),
                   tables.Action("ship_at_risk", len(at_risk), "fulfilment", orders_top(at_risk)),
                   tables.Action("urgent", len(urgent), "fulfilment", orders_top(urgent))]

@@ -276,6 +276,14 @@ class ReviewContext(Records):
         return inventory.stock_status(self.t, self.day, before)
 
     @cached_property
+    def awaiting(self) -> pd.DataFrame:
+        """The orders awaiting shipment at the cut-off (fulfilment.awaiting_orders), fetched once for
+        the actions and the fulfilment section."""
+        from storeops.metrics import fulfilment
+
+        return fulfilment.awaiting_orders(self.t, self.cutoff)
+
+    @cached_property
     def product_perf(self) -> pd.DataFrame:
         perf = _prod.performance(self.t, self.period)
         no_sku = perf.product_id == _prod.NO_SKU

@@ -118,7 +118,7 @@ def fulfilment(ctx: ReviewContext) -> Html:
                                       Col("share", "col.share", "rate")], ctx.lang)
     if not ctx.tracks("shipping"):
         return out + ctx.gaps("shipping")
-    backlog = _ful.ship_backlog(ctx.t, ctx.cutoff)
+    backlog = _ful.backlog_of(ctx.awaiting)
     for k, n in backlog.items():
         ctx.show(f"ship_backlog_{k}", n, glossary="ship_backlog")
     bl = pd.DataFrame({"bucket": [text(f"bucket.{k}", ctx.lang) for k in backlog], "count": list(backlog.values())})
@@ -128,7 +128,7 @@ def fulfilment(ctx: ReviewContext) -> Html:
     ctx.show("ship_72h", s72["rate"])
     out += tables.note(f"{registry.get('ship_72h').label(ctx.lang)}: {formats.pct(s72['rate'])} "
                        f"({s72['on_time']}/{s72['due']})")
-    urgent = _ful.urgent_orders(ctx.t, ctx.cutoff)
+    urgent = _ful.urgent_of(ctx.awaiting)
     ctx.show("urgent_orders", len(urgent))
     out += tables.subheading(registry.get("urgent_orders").label(ctx.lang))
     if urgent.empty:
