@@ -139,3 +139,34 @@ def test_buyers_tied_on_every_measure_are_placed_by_buyer_id(con):
     # at 03-01 only P had bought: alone, every score 5, a champion then and now
     assert s.loc["champions", ["buyers", "moved_in", "moved_out"]].tolist() == [3, 0, 0]
     assert s.loc["dormant", ["buyers", "moved_in"]].tolist() == [1, 0] and s.buyers.sum() == 6
+
+
+@pytest.mark.parametrize("buyers", [1, 3, 4, 6, 9, 160])
+def test_scores_are_the_quintiles_of_a_plain_ranking(con, buyers):
+    """Random buyers, ties on every measure (a few days, 1–3 orders, a few prices), scored against a
+    ranking written out plainly: each score's order sorted whole, ⌈5 × position ÷ n⌉ — at sizes
+    where a cut is at position 0 (n < 5), at the end of a group of ties, or inside one."""
+    import random
+
+    rnd = random.Random(buyers)
+    orders, seen = [], {}
+    for k in range(buyers):
+        who = f"B{rnd.randrange(10 ** 6):06d}"
+        for j in range(rnd.choice((1, 1, 1, 2, 3))):
+            day = _dt.date(2026, 3, 31) - _dt.timedelta(days=rnd.choice((0, 3, 40, 200)))
+            amount = rnd.choice(("99.00", "99.00", "129.50", "10.00"))
+            orders.append(dict(order_id=f"o{k}-{j}", buyer_id=who, created_at=f"{day} 12:00", paid_at=f"{day} 12:00",
+                               goods_amount=amount, paid_amount=amount))
+            m = seen.setdefault(who, {"last": day, "frequency": 0, "money": 0})
+            m["last"], m["frequency"], m["money"] = max(m["last"], day), m["frequency"] + 1, m["money"] + float(amount)
+    want = pd.DataFrame([dict(buyer=b, recency=(MARCH.end - v["last"]).days, frequency=v["frequency"],
+                              monetary=v["money"]) for b, v in seen.items()])
+    n = len(want)
+    for score, by, up in (("r", ["recency", "frequency"], [False, True]), ("f", ["frequency", "monetary"], [True, True]),
+                          ("m", ["monetary", "frequency"], [True, True])):
+        ranked = want.sort_values(by + ["buyer"], ascending=up + [True]).buyer.tolist()
+        want[score] = [-(-5 * (ranked.index(b) + 1) // n) for b in want.buyer]
+    got = members.rfm(load(con, orders=orders), MARCH.end)
+    assert got[["buyer", "recency", "frequency", "r", "f", "m"]].values.tolist() == \
+        want.sort_values("buyer")[["buyer", "recency", "frequency", "r", "f", "m"]].values.tolist()
+    assert got.monetary.tolist() == pytest.approx(want.sort_values("buyer").monetary.tolist())

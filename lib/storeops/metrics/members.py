@@ -7,6 +7,7 @@ A buyer is ``sales.buyer``: the buyer id, or an order of its own where the data 
 from __future__ import annotations
 
 import datetime as _dt
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -55,7 +56,7 @@ def buyers(t: Tables, p: Period) -> dict[str, float | int | None]:
 def _measures(t: Tables, days: tuple[_dt.date, ...]) -> ir.Table:
     """Per buyer ``b`` who paid in the 365 days to any of ``days``, for the i-th day: ``recency{i}``
     (days since the last paid order), ``frequency{i}`` (paid orders, 0 for none) and ``money{i}``
-    (paid amount): one pass over the orders for every day, no join of one day's buyers to another's."""
+    (paid amount, in the paid column's type): one pass over the orders for every day, no join of one day's buyers to another's."""
     windows = [Period.day(d).trailing(RFM_DAYS) for d in days]
     o = paid_in(t.orders, Period(min(w.start for w in windows), max(w.end for w in windows), "custom"))
     o = o.mutate(b=buyer(o))
@@ -63,7 +64,8 @@ def _measures(t: Tables, days: tuple[_dt.date, ...]) -> ir.Table:
     for i, w in enumerate(windows):
         inside = in_period(o.paid_at, w)
         aggs |= {f"last{i}": o.paid_at.max(where=inside).date(), f"frequency{i}": o.count(where=inside),
-                 f"money{i}": o.paid_amount.sum(where=inside)}
+                 # the sum back in the column's type (DuckDB's is 128-bit, far slower to compare and rank)
+                 f"money{i}": o.paid_amount.sum(where=inside).cast(o.paid_amount.type())}
     g = o.group_by("b").aggregate(**aggs)
     g = g.mutate(**{f"recency{i}": (ibis.literal(d) - g[f"last{i}"]).cast("int64") for i, d in enumerate(days)})
     return g.drop(*(f"last{i}" for i in range(len(days))))
@@ -75,57 +77,81 @@ def _scored(g: ir.Table, days: int) -> ir.Table:
     broken by the other measure (R by frequency, F by money, M by frequency), then by buyer; ``fm{i}``
     = ⌊(F + M) / 2⌋ and ``segment{i}``. NULL for a buyer who did not buy in that day's 365 days.
 
-    Every ranking is worked out in small tables from ``g`` and joined to it once: the buyers' table,
-    millions of rows, is never rebuilt between scores. ``g`` is read several times: give it cached
-    (``Table.cache``), or the warehouse may work it out from the orders each time."""
-    out, scores = g, {}
+    ⌈5 × position ÷ n⌉ is 1 + the number of cuts ⌊j × n ÷ 5⌋ (j = 1 … 4) the position is past, and a
+    buyer is past a cut when it comes after the buyer at the cut. So only the 4 buyers at the cuts
+    are looked for, in small tables (:func:`_cuts`), and every buyer is scored by comparing its keys
+    with theirs as literals: the buyers' table, millions of rows, is neither sorted nor joined. ``g``
+    is read several times: give it cached (``Table.cache``), or the warehouse may work it out from
+    the orders each time."""
+    scores = {}
     for i in range(days):
         r, f, m = f"recency{i}", f"frequency{i}", f"money{i}"
-        n = g.filter(g[f] > 0).count().as_scalar()
-        for keys in ({f"r{i}": ((r, True), (f, False))},
-                     {f"f{i}": ((f, False), (m, False)), f"m{i}": ((m, False), (f, False))}):
-            cols, groups, places = _ranks(g, f, n, **keys)
-            out = out.left_join(groups, cols).drop(*(f"{c}_right" for c in cols))
-            out = out.left_join(places, "b").drop("b_right")
-            place = out[places.columns[-1]]
-            for s in keys:  # a whole group's score is its own; an edge group's, by each buyer's place
-                lo, before = out[f"_lo_{s}"], out[f"_before_{s}"]
-                scores[s] = place.isnull().ifelse(lo, ((5 * (before + place) + n - 1) // n)).cast("int64")
-    out = out.mutate(**scores)
+        for orders in ({f"r{i}": ((r, True), (f, False))},
+                       {f"f{i}": ((f, False), (m, False)), f"m{i}": ((m, False), (f, False))}):
+            for s, cuts in _cuts(g.filter(g[f] > 0), orders).items():
+                # past a cut, past every cut before it: the first from the last that is passed gives the score
+                score = ibis.cases(*((ibis.literal(True) if c is None else _past(g, orders[s], *c), j + 2)
+                                     for j, c in reversed(list(enumerate(cuts)))), else_=1)
+                scores[s] = ibis.cases((g[f] > 0, score.cast("int64")))
+    out = g.mutate(**scores)
     out = out.mutate(**{f"fm{i}": ((out[f"f{i}"] + out[f"m{i}"]) // 2).cast("int64") for i in range(days)})
-    out = out.mutate(**{f"segment{i}": ibis.cases(*((out[f"r{i}"].isin(rs) & out[f"fm{i}"].isin(fms), name)
-                                                    for name, rs, fms in SEGMENTS)) for i in range(days)})
-    return out.drop(*(c for c in out.columns if c.startswith("_")))
+    return out.mutate(**{f"segment{i}": ibis.cases(*((out[f"r{i}"].isin(rs) & out[f"fm{i}"].isin(fms), name)
+                                                     for name, rs, fms in SEGMENTS)) for i in range(days)})
 
 
-def _ranks(g: ir.Table, counted: str, n: ir.IntegerScalar, **scores: tuple[tuple[str, bool], ...]
-           ) -> tuple[list[str], ir.Table, ir.Table]:
-    """How to score the buyers of ``g`` with ``counted`` orders > 0, ``n`` of them, by each of
-    ``scores``: a buyer's quintile ⌈5 × position ÷ n⌉ in the order of the score's keys ((column,
-    descending), …), then of buyer id. All scores of one call order by the same columns.
+def _cuts(live: ir.Table, orders: dict[str, tuple[tuple[str, bool], ...]]
+          ) -> dict[str, list[tuple[dict[str, Any], str | None] | None]]:
+    """For each score of ``orders`` ({score: ((column, descending), …)}, all of the same columns), the
+    buyers of ``live`` at its cuts ⌊j × n ÷ 5⌋, j = 1 … 4, in the order of the columns and then of
+    buyer id: ({column: the buyer's value}, its buyer id). None for a cut at position 0 (fewer than 5
+    buyers), which every buyer is past; a buyer id None when the cut is the last buyer of its keys,
+    so that no buyer of the same keys is past it.
 
-    Ranking millions of buyers one by one is a sort and a single-threaded window over all of them.
-    Buyers with the same keys hold consecutive positions, so the groups of equal keys are ranked
-    instead (far fewer: days × orders, amounts that repeat); only a buyer of the few groups that
-    straddle a quintile's edge needs its place within its group, by buyer id, and that place is the
-    same for every score of the call. Returns (the key columns, per group of equal keys the positions
-    before it ``_before_*`` and the scores of its first and last place ``_lo_*``, ``_hi_*``, and per
-    buyer of an edge group its place in it ``_place_*``)."""
-    cols = list(dict.fromkeys(k for keys in scores.values() for k, _ in keys))
-    live = g.filter(g[counted] > 0)
-    groups = live.group_by(cols).aggregate(_size=live.count())
-    for s, keys in scores.items():
-        order = [groups[k].desc() if desc else groups[k] for k, desc in keys]
-        groups = groups.mutate(**{f"_before_{s}": groups._size.sum().over(
-            ibis.window(order_by=order, rows=(None, -1))).fill_null(0)})
-        before = groups[f"_before_{s}"]
-        groups = groups.mutate(**{f"_lo_{s}": ((5 * (before + 1) + n - 1) // n).cast("int64"),
-                                  f"_hi_{s}": ((5 * (before + groups._size) + n - 1) // n).cast("int64")})
-    edges = groups.filter(ibis.or_(*(groups[f"_lo_{s}"] != groups[f"_hi_{s}"] for s in scores))).select(*cols)
-    e = live.select("b", *cols).join(edges, cols)
-    places = e.select("b", **{f"_place_{next(iter(scores))}": ibis.row_number().over(
-        ibis.window(group_by=[e[k] for k in cols], order_by=e.b)) + 1})
-    return cols, groups.drop("_size"), places
+    Buyers with the same keys hold consecutive positions: the groups of equal keys (far fewer: days ×
+    orders, amounts that repeat) say which group each cut falls in and where, and only in such a
+    group are buyers ranked by id."""
+    cols = list(dict.fromkeys(k for keys in orders.values() for k, _ in keys))
+    groups = live.group_by(cols).aggregate(_size=live.count()).execute()
+    n = int(groups._size.sum())
+    at: dict[str, list] = {}  # score → per cut: (the group's keys, the cut's place in it, its size) or None
+    for s, keys in orders.items():
+        o = groups.sort_values([k for k, _ in keys], ascending=[not d for _, d in keys], ignore_index=True)
+        end = o._size.cumsum().to_numpy()
+        at[s] = []
+        for cut in (j * n // 5 for j in range(1, 5)):
+            if not cut:
+                at[s].append(None)
+                continue
+            row = int(np.searchsorted(end, cut))  # the first group ending at or past the cut
+            size = int(o._size.iat[row])
+            at[s].append((tuple(_py(o[c].iat[row]) for c in cols), cut - int(end[row]) + size, size))
+    inside = {(keys, place) for cuts in at.values() for keys, place, size in filter(None, cuts) if place < size}
+    ids = {}
+    if inside:
+        def same(t: ir.Table, keys: tuple) -> ir.BooleanValue:
+            return ibis.and_(*(t[c] == ibis.literal(v, type=t[c].type()) for c, v in zip(cols, keys)))
+
+        e = live.filter(ibis.or_(*(same(live, keys) for keys, _ in inside)))
+        e = e.select(*cols, "b", _place=ibis.row_number().over(ibis.window(group_by=cols, order_by="b")) + 1)
+        e = e.filter(ibis.or_(*(same(e, keys) & (e._place == place) for keys, place in inside))).execute()
+        ids = {(tuple(_py(v) for v in row[cols]), int(row._place)): row.b for _, row in e.iterrows()}
+    return {s: [c and (dict(zip(cols, c[0])), ids[c[:2]] if c[1] < c[2] else None) for c in cuts]
+            for s, cuts in at.items()}
+
+
+def _past(g: ir.Table, keys: tuple[tuple[str, bool], ...], cut: dict[str, Any], b: str | None) -> ir.BooleanValue:
+    """Whether a buyer of ``g`` comes after the one at ``cut`` (its keys, buyer id ``b``) in the order
+    of ``keys`` ((column, descending), …) and then of buyer id; ``b`` None: after every buyer of those keys."""
+    past = ibis.literal(False) if b is None else g.b > b
+    for c, desc in reversed(keys):
+        v = ibis.literal(cut[c], type=g[c].type())
+        past = (g[c] < v if desc else g[c] > v) | ((g[c] == v) & past)
+    return past
+
+
+def _py(v: Any) -> Any:
+    """A value of a fetched frame as Python's own (numpy's integers are no literals)."""
+    return v.item() if isinstance(v, np.generic) else v
 
 
 def rfm(t: Tables, day: _dt.date) -> pd.DataFrame:
@@ -146,10 +172,15 @@ def segments(t: Tables, day: _dt.date, before: _dt.date) -> pd.DataFrame:
     with _measures(t, (day, before)).cache() as measured:  # one pass over the orders for both days
         g = _scored(measured, 2)
         now = g.filter(g.frequency0 > 0)
-        pairs = now.group_by(segment=now.segment0, was_segment=now.segment1).aggregate(
-            n=now.count(), monetary=now.money0.sum().cast("float64")).execute()
+        # by the scores, not by the segments' names: a string per buyer is the slowest thing to group by
+        pairs = now.group_by(r=now.r0, fm=now.fm0, was_r=now.r1, was_fm=now.fm1).aggregate(
+            n=now.count(), monetary=now.money0.sum()).execute()
+    named = {(r, fm): name for name, rs, fms in SEGMENTS for r in rs for fm in fms}
+    pairs["segment"] = [named[k] for k in zip(pairs.r, pairs.fm)]
+    pairs["was_segment"] = [named.get(k) for k in zip(pairs.was_r, pairs.was_fm)]  # None: not scored then
     moved = pairs[pairs.was_segment.notna() & (pairs.segment != pairs.was_segment)]
-    g = pairs.groupby("segment").agg(buyers=("n", "sum"), monetary=("monetary", "sum"))
+    g = pairs.groupby("segment").agg(buyers=("n", "sum"), monetary=("monetary", "sum"))  # Decimal: to the cent
+    g["monetary"] = g.monetary.astype("float64")
     g["moved_in"] = moved.groupby("segment").n.sum()
     g["moved_out"] = moved.groupby("was_segment").n.sum()
     g = g.reindex(SEGMENT_ORDER).fillna(0)
