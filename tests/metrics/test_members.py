@@ -170,3 +170,36 @@ def test_scores_are_the_quintiles_of_a_plain_ranking(con, buyers):
     assert got[["buyer", "recency", "frequency", "r", "f", "m"]].values.tolist() == \
         want.sort_values("buyer")[["buyer", "recency", "frequency", "r", "f", "m"]].values.tolist()
     assert got.monetary.tolist() == pytest.approx(want.sort_values("buyer").monetary.tolist())
+
+
+def test_cohorts_are_a_plain_count_of_first_and_later_months(con):
+    """Random buyers paying on random days from 2024-12 to 2026-04 (guests, who are buyers of their
+    own, among them), against the table written out plainly: each buyer's first paid month ever,
+    and for each cohort of the 12 months to March 2026 and each month after, who paid in it."""
+    import random
+
+    rnd = random.Random(7)
+    orders, paid_months = [], {}
+    for k in range(300):
+        who = rnd.choice([None] + [f"U{j}" for j in range(60)])
+        day = _dt.date(2024, 12, 1) + _dt.timedelta(days=rnd.randrange(500))
+        orders.append(dict(order_id=f"o{k}", buyer_id=who, created_at=f"{day} 08:00", paid_at=f"{day} 08:00",
+                           goods_amount="10", paid_amount="10"))
+        if day < _dt.date(2026, 4, 1):
+            paid_months.setdefault(who or f"#order:o{k}", set()).add(day.replace(day=1))
+    got = members.cohorts(load(con, orders=orders), MARCH)
+    months = got.cohort.tolist()
+    for i, c in enumerate(months):
+        cohort = [ms for ms in paid_months.values() if min(ms) == c]
+        assert got["size"].iat[i] == len(cohort)
+        for k in range(1, 12):
+            later = months[i + k] if i + k < 12 else None
+            if later is None or not cohort:
+                assert pd.isna(got[k].iat[i])
+            else:
+                assert got[k].iat[i] == pytest.approx(sum(later in ms for ms in cohort) / len(cohort))
+
+
+def test_cohorts_of_more_months_than_a_number_has_bits_are_refused(t):
+    with pytest.raises(ValueError, match="expected 1 … 62 months"):
+        members.cohorts(t, MARCH, 63)

@@ -191,28 +191,34 @@ def segments(t: Tables, day: _dt.date, before: _dt.date) -> pd.DataFrame:
 
 def cohorts(t: Tables, last_month: Period, n: int = 12) -> pd.DataFrame:
     """Cohort retention: buyers grouped by the month of their first paid order, for the ``n`` months
-    to ``last_month``; ``size`` and, per following month k = 1 … , the share who paid again in it
-    (NaN for months not over yet)."""
+    (at most 62) to ``last_month``; ``size`` and, per following month k = 1 … , the share who paid
+    again in it (NaN for months not over yet)."""
+    if not 1 <= n <= 62:
+        raise ValueError(f"cohorts: n = {n}, expected 1 … 62 months")
     months = [p.start for p in reversed(last_month.before(n - 1))] + [last_month.start]  # oldest first
     o = t.orders.filter(paid(t.orders) & (t.orders.paid_at < last_month.end_exclusive))
     recent, older = o.filter(o.paid_at >= months[0]), o.filter(o.paid_at < months[0])
-    bm = recent.select(b=buyer(recent), m=recent.paid_at.truncate("M").date()).distinct()
-    # a buyer who paid before the first cohort's month is of an older cohort: the (buyer, month) pairs
-    # and first months are worked out for the window's buyers only, not for every buyer ever
-    first = bm.group_by("b").aggregate(cohort=bm.m.min()).anti_join(older.select(b=buyer(older)), "b")
-    j = bm.join(first, "b")
-    df = j.group_by(["cohort", "m"]).aggregate(buyers=j.count()).execute()
-    df["cohort"] = pd.to_datetime(df.cohort).dt.date
-    c, m = pd.to_datetime(df.cohort), pd.to_datetime(df.m)
-    df["k"] = (m.dt.year - c.dt.year) * 12 + m.dt.month - c.dt.month
-    size = df[df.k == 0].groupby("cohort").buyers.sum().reindex(months).fillna(0).astype(int)
-    out = pd.DataFrame({"cohort": months, "size": size.to_numpy()})
+    # a window buyer's months as the bits of one number, in one pass over the window's orders (no
+    # table of (buyer, month) pairs to build and join back); a buyer who paid before the first
+    # cohort's month is of an older cohort
+    i = recent.paid_at.year() * 12 + recent.paid_at.month() - (months[0].year * 12 + months[0].month)
+    per = recent.group_by(b=buyer(recent)).aggregate(first=i.min(), months=_bit_or(ibis.literal(1).cast("int64") << i))
+    per = per.anti_join(older.select(b=buyer(older)), "b")
+    df = per.group_by(["first", "months"]).aggregate(buyers=per.count()).execute()
+    first, bits, buyers = (df[c].to_numpy(dtype="int64") for c in ("first", "months", "buyers"))
+    size = np.array([buyers[first == c].sum() for c in range(n)])
+    out = pd.DataFrame({"cohort": months, "size": size})
     for k in range(1, n):
-        back = df[df.k == k].groupby("cohort").buyers.sum().reindex(months).fillna(0)
-        share = back / size.replace(0, np.nan)
-        over = [(last_month.start.year - c.year) * 12 + last_month.start.month - c.month >= k for c in months]
-        out[k] = np.where(over, share.to_numpy(), np.nan)
+        back = np.array([buyers[(first == c) & ((bits >> (c + k)) & 1 == 1)].sum() for c in range(n)])
+        share = back / np.where(size > 0, size, np.nan)
+        out[k] = np.where(np.arange(n) + k <= n - 1, share, np.nan)  # month c + k is over
     return out
+
+
+@ibis.udf.agg.builtin(name="bit_or")
+def _bit_or(x: int) -> int:
+    """The bitwise OR of a group's values: DuckDB's and Spark's own ``bit_or`` (ibis compiles its
+    BitOr for DuckDB only)."""
 
 
 #: the level of a paying buyer who is not a member
