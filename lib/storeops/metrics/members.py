@@ -56,7 +56,8 @@ def buyers(t: Tables, p: Period) -> dict[str, float | int | None]:
 def _measures(t: Tables, days: tuple[_dt.date, ...]) -> ir.Table:
     """Per buyer ``b`` who paid in the 365 days to any of ``days``, for the i-th day: ``recency{i}``
     (days since the last paid order), ``frequency{i}`` (paid orders, 0 for none) and ``money{i}``
-    (paid amount, in the paid column's type): one pass over the orders for every day, no join of one day's buyers to another's."""
+    (paid amount, in the paid column's type): one pass over the orders for every day, no join of one
+    day's buyers to another's."""
     windows = [Period.day(d).trailing(RFM_DAYS) for d in days]
     o = paid_in(t.orders, Period(min(w.start for w in windows), max(w.end for w in windows), "custom"))
     o = o.mutate(b=buyer(o))
@@ -208,10 +209,9 @@ def cohorts(t: Tables, last_month: Period, n: int = 12) -> pd.DataFrame:
     first, bits, buyers = (df[c].to_numpy(dtype="int64") for c in ("first", "months", "buyers"))
     size = np.array([buyers[first == c].sum() for c in range(n)])
     out = pd.DataFrame({"cohort": months, "size": size})
-    for k in range(1, n):
-        back = np.array([buyers[(first == c) & ((bits >> (c + k)) & 1 == 1)].sum() for c in range(n)])
-        share = back / np.where(size > 0, size, np.nan)
-        out[k] = np.where(np.arange(n) + k <= n - 1, share, np.nan)  # month c + k is over
+    for k in range(1, n):  # NaN: month c + k is not over, or no cohort c
+        out[k] = [buyers[(first == c) & ((bits >> (c + k)) & 1 == 1)].sum() / size[c] if c + k < n and size[c]
+                  else np.nan for c in range(n)]
     return out
 
 
