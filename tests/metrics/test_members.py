@@ -203,3 +203,19 @@ def test_cohorts_are_a_plain_count_of_first_and_later_months(con):
 def test_cohorts_of_more_months_than_a_number_has_bits_are_refused(t):
     with pytest.raises(ValueError, match="expected 1 … 62 months"):
         members.cohorts(t, MARCH, 63)
+
+
+def test_a_buyer_id_no_sql_literal_can_hold_is_scored(con):
+    """Ingest strips control characters from ids, a warehouse filled otherwise may not. "a\\0" and "b"
+    each paid ¥10 on 03-05: tied on every measure, "a\\0" comes first by id. n = 2: cuts ⌊2j ÷ 5⌋ = 0,
+    0, 1, 1, so place 1 scores 1 + 2 = 3 and place 2 scores 5: "a\\0" R3 FM3 loyal, "b" champions."""
+    def paid(oid, who):
+        return dict(order_id=oid, buyer_id=who, created_at="2026-03-05 12:00", paid_at="2026-03-05 12:00",
+                    goods_amount="10", paid_amount="10")
+
+    t = load(con, orders=[paid("o1", "a\x00"), paid("o2", "b")])
+    r = members.rfm(t, MARCH.end).set_index("buyer")
+    assert r.loc[["a\x00", "b"], ["r", "f", "m", "fm"]].values.tolist() == [[3, 3, 3, 3], [5, 5, 5, 5]]
+    assert r.segment.to_dict() == {"a\x00": "loyal", "b": "champions"}
+    s = members.segments(t, MARCH.end, _dt.date(2026, 2, 28)).set_index("segment")
+    assert s.loc[["loyal", "champions"], "buyers"].tolist() == [1, 1]

@@ -81,20 +81,29 @@ def _scored(g: ir.Table, days: int) -> ir.Table:
     ⌈5 × position ÷ n⌉ is 1 + the number of cuts ⌊j × n ÷ 5⌋ (j = 1 … 4) the position is past, and a
     buyer is past a cut when it comes after the buyer at the cut. So only the 4 buyers at the cuts
     are looked for, in small tables (:func:`_cuts`), and every buyer is scored by comparing its keys
-    with theirs as literals: the buyers' table, millions of rows, is neither sorted nor joined. ``g``
-    is read several times: give it cached (``Table.cache``), or the warehouse may work it out from
-    the orders each time."""
-    scores = {}
+    with theirs: the buyers' table, millions of rows, is neither sorted nor joined but to the one row
+    of the cut buyers' ids. ``g`` is read several times: give it cached (``Table.cache``), or the
+    warehouse may work it out from the orders each time."""
+    found = {}  # score → (its day, its keys, its cuts)
     for i in range(days):
         r, f, m = f"recency{i}", f"frequency{i}", f"money{i}"
         for orders in ({f"r{i}": ((r, True), (f, False))},
                        {f"f{i}": ((f, False), (m, False)), f"m{i}": ((m, False), (f, False))}):
-            for s, cuts in _cuts(g.filter(g[f] > 0), orders).items():
-                # past a cut, past every cut before it: the first from the last that is passed gives the score
-                score = ibis.cases(*((ibis.literal(True) if c is None else _past(g, orders[s], *c), j + 2)
-                                     for j, c in reversed(list(enumerate(cuts)))), else_=1)
-                scores[s] = ibis.cases((g[f] > 0, score.cast("int64")))
-    out = g.mutate(**scores)
+            found |= {s: (i, orders[s], cuts) for s, cuts in _cuts(g.filter(g[f] > 0), orders).items()}
+    # the cut buyers' ids come as a table of one row, not as SQL text: an id may hold what no SQL
+    # literal can (a NUL)
+    ids = dict.fromkeys(c[1] for _, _, cuts in found.values() for c in cuts if c and c[1] is not None)
+    named = {b: f"_cut{k}" for k, b in enumerate(ids)}
+    out = g.cross_join(ibis.memtable({v: [b] for b, v in named.items()}, schema=dict.fromkeys(named.values(), "string"))
+                       ) if named else g
+    scores = {}
+    for s, (i, keys, cuts) in found.items():
+        # past a cut, past every cut before it: the first from the last that is passed gives the score
+        score = ibis.cases(*((ibis.literal(True) if c is None else
+                              _past(out, keys, c[0], None if c[1] is None else out[named[c[1]]]), j + 2)
+                             for j, c in reversed(list(enumerate(cuts)))), else_=1)
+        scores[s] = ibis.cases((out[f"frequency{i}"] > 0, score.cast("int64")))
+    out = out.mutate(**scores).drop(*named.values())
     out = out.mutate(**{f"fm{i}": ((out[f"f{i}"] + out[f"m{i}"]) // 2).cast("int64") for i in range(days)})
     return out.mutate(**{f"segment{i}": ibis.cases(*((out[f"r{i}"].isin(rs) & out[f"fm{i}"].isin(fms), name)
                                                      for name, rs, fms in SEGMENTS)) for i in range(days)})
@@ -140,7 +149,8 @@ def _cuts(live: ir.Table, orders: dict[str, tuple[tuple[str, bool], ...]]
             for s, cuts in at.items()}
 
 
-def _past(g: ir.Table, keys: tuple[tuple[str, bool], ...], cut: dict[str, Any], b: str | None) -> ir.BooleanValue:
+def _past(g: ir.Table, keys: tuple[tuple[str, bool], ...], cut: dict[str, Any], b: ir.StringValue | None
+          ) -> ir.BooleanValue:
     """Whether a buyer of ``g`` comes after the one at ``cut`` (its keys, buyer id ``b``) in the order
     of ``keys`` ((column, descending), …) and then of buyer id; ``b`` None: after every buyer of those keys."""
     past = ibis.literal(False) if b is None else g.b > b
