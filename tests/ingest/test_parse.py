@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storeops.ingest import parse
+from storeops.ingest import parse, plain
 
 
 @pytest.mark.parametrize("raw, value", [
@@ -123,9 +123,9 @@ def test_timestamps_in_store_time(raw, value):
 
 
 def test_column_keeps_every_cell_and_names_the_bad_ones():
-    parser = parse.for_dtype("timestamp", "Asia/Shanghai")
+    parser = plain.for_dtype("timestamp", "Asia/Shanghai")
     cells = pa.array(["2026-11-26 10:00:00", "", "soon", "2026-11-26 10:00:00 -0500"])
-    out, bad = parse.column(cells, parser, pa.timestamp("us"))
+    out, bad = plain.column(cells, parser, pa.timestamp("us"))
     assert out.to_pylist() == [_dt.datetime(2026, 11, 26, 10), None, None, _dt.datetime(2026, 11, 26, 23)]
     assert bad == {2: "expected a time like 2026-11-26 10:15:00, got 'soon'"}
 
@@ -164,55 +164,55 @@ _CELLS = st.one_of(
 #: (parser, Arrow type) of every column type ingest reads
 _PARSERS = [(parse.text, pa.string()), (parse.key, pa.string()), (parse.money, pa.decimal128(18, 2)),
             (parse.number, pa.float64()), (parse.boolean, pa.bool_()), (parse.province, pa.string()),
-            (parse.for_dtype("int32", "UTC"), pa.int32()), (parse.for_dtype("int64", "UTC"), pa.int64()),
-            (parse.for_dtype("date", "UTC"), pa.date32()),
-            (parse.for_dtype("timestamp", "Asia/Shanghai"), pa.timestamp("us")),
-            (parse.for_dtype("timestamp", "America/New_York"), pa.timestamp("us"))]
+            (plain.for_dtype("int32", "UTC"), pa.int32()), (plain.for_dtype("int64", "UTC"), pa.int64()),
+            (plain.for_dtype("date", "UTC"), pa.date32()),
+            (plain.for_dtype("timestamp", "Asia/Shanghai"), pa.timestamp("us")),
+            (plain.for_dtype("timestamp", "America/New_York"), pa.timestamp("us"))]
 
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_CELLS, max_size=12))
 def test_a_column_parses_as_its_cells_one_by_one(cells):
-    """parse.column's plain-layout pass gives what every cell gives on its own: value or reason, with
-    the few-distinct-cells way (parse.FEW) and without it (every column through the plain pass)."""
+    """plain.column's plain-layout pass gives what every cell gives on its own: value or reason, with
+    the few-distinct-cells way (plain.FEW) and without it (every column through the plain pass)."""
     expected = {parser: _cell_by_cell(cells, parser) for parser, _ in _PARSERS}
-    for few in (parse.FEW, 0):
+    for few in (plain.FEW, 0):
         with _few(few):
             for parser, type in _PARSERS:
-                out, bad = parse.column(pa.array(cells, pa.string()), parser, type)
+                out, bad = plain.column(pa.array(cells, pa.string()), parser, type)
                 assert (out.to_pylist(), bad) == expected[parser], (parser, few)
 
 
 @contextlib.contextmanager
 def _few(n: int):
-    kept, parse.FEW = parse.FEW, n
+    kept, plain.FEW = plain.FEW, n
     try:
         yield
     finally:
-        parse.FEW = kept
+        plain.FEW = kept
 
 
 def test_long_columns_of_few_and_of_many_distinct_cells():
-    """Columns longer than parse._SAMPLE: few distinct cells throughout (parsed cell by cell whole),
-    few at the start and many after (the plain pass), few but longer than parse.SHORT (the plain
+    """Columns longer than plain._SAMPLE: few distinct cells throughout (parsed cell by cell whole),
+    few at the start and many after (the plain pass), few but longer than plain.SHORT (the plain
     pass), each with a bad cell named by its row."""
     few = ["139.00", "", "12.5", "abc"] * 40  # 4 distinct cells; "abc" at rows 3, 7, …
     many = ["0.00"] * 70 + [f"{i}.{i % 100:02d}" for i in range(90)] + ["1.234"]
-    for cells in (few, many, few * (parse.SHORT // len(few) + 1)):
-        out, bad = parse.column(pa.array(cells), parse.money, pa.decimal128(18, 2))
+    for cells in (few, many, few * (plain.SHORT // len(few) + 1)):
+        out, bad = plain.column(pa.array(cells), parse.money, pa.decimal128(18, 2))
         assert (out.to_pylist(), bad) == _cell_by_cell(cells, parse.money)
-    out, bad = parse.column(pa.array(few), parse.money, pa.decimal128(18, 2))
+    out, bad = plain.column(pa.array(few), parse.money, pa.decimal128(18, 2))
     assert sorted(bad) == list(range(3, 160, 4))
     assert out.to_pylist()[:3] == [Decimal("139.00"), None, Decimal("12.50")]
-    assert list(parse.column(pa.array(many), parse.money, pa.decimal128(18, 2))[1]) == [160]
+    assert list(plain.column(pa.array(many), parse.money, pa.decimal128(18, 2))[1]) == [160]
 
 
 def test_new_york_times_across_the_clock_change():
     """An hour in which the store's zone changes its offset is converted cell by cell."""
     cells = ["2026-03-08 06:30:00 +0000", "2026-03-08 07:30:00 +0000", "2026-11-01 05:59:59 +0000",
              "2026-11-01 06:00:00 +0000", "2026-03-08 01:59:59 -0500"]
-    parser = parse.for_dtype("timestamp", "America/New_York")
-    out, bad = parse.column(pa.array(cells), parser, pa.timestamp("us"))
+    parser = plain.for_dtype("timestamp", "America/New_York")
+    out, bad = plain.column(pa.array(cells), parser, pa.timestamp("us"))
     assert not bad
     assert out.to_pylist() == [_dt.datetime(2026, 3, 8, 1, 30), _dt.datetime(2026, 3, 8, 3, 30),
                                _dt.datetime(2026, 11, 1, 1, 59, 59), _dt.datetime(2026, 11, 1, 1),
@@ -224,6 +224,6 @@ def test_whitespace_is_what_python_strips():
     import sys
 
     spaces = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
-    arrow = pc.match_substring_regex(pa.array(list(spaces) + ["x"]), f"^[{parse.WHITESPACE}]$").to_pylist()
+    arrow = pc.match_substring_regex(pa.array(list(spaces) + ["x"]), f"^[{plain.WHITESPACE}]$").to_pylist()
     assert arrow == [True] * len(spaces) + [False]
     assert all(re.fullmatch(r"\s", c) for c in spaces)

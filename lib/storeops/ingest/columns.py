@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from storeops import schema, warehouse
-from storeops.ingest import parse, presets, read, validate
+from storeops.ingest import parse, plain, presets, read, validate
 from storeops.ingest.presets import ColumnSpec, Preset
 
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ def _constant(value: object, type: pa.DataType, n: int) -> pa.Array:
 def _map_column(spec: ColumnSpec, raw: pa.Table, dtype: str, type: pa.DataType, tz: str, line_no: pa.Array | None,
                 key: bool, date_order: str | None, floated: bool = False) -> tuple[pa.Array, dict[int, str]]:
     n = raw.num_rows
-    typed = parse.for_dtype(dtype, tz, is_key=key, date_order=date_order)
+    typed = plain.for_dtype(dtype, tz, is_key=key, date_order=date_order)
     if spec.has_value:  # a constant, typed like any cell of its column (0 → 0.00 for money)
         v = None if spec.value is None else (spec.parse and getattr(parse, spec.parse) or typed)(str(spec.value))
         return _constant(v, type, n), {}
@@ -129,9 +129,9 @@ def _map_column(spec: ColumnSpec, raw: pa.Table, dtype: str, type: pa.DataType, 
     if floated:
         values = pc.replace_substring_regex(values, pattern=_FLOAT_ID, replacement=r"\1")
     if spec.map is not None:
-        values, b = parse.column(values, _mapping(spec.map), pa.string())
+        values, b = plain.column(values, _mapping(spec.map), pa.string())
         bad = {pos: f"column {spec.column}: {why}" for pos, why in b.items()}
-    out, b = parse.column(values, getattr(parse, spec.parse) if spec.parse else typed, type)
+    out, b = plain.column(values, getattr(parse, spec.parse) if spec.parse else typed, type)
     for pos, why in b.items():
         bad.setdefault(pos, f"column {spec.column}: {why}")
     return out, bad
@@ -167,7 +167,7 @@ def _expression(expr: str, raw: pa.Table, dtype: str, type: pa.DataType, exact: 
         return pa.nulls(raw.num_rows, type), {}
     operands, bad = {}, {}
     for h in names:
-        operands[h], b = parse.column(raw[h].combine_chunks(), parse.exact if exact else parse.money,
+        operands[h], b = plain.column(raw[h].combine_chunks(), parse.exact if exact else parse.money,
                                       parse.EXACT if exact else MONEY)
         for pos, why in b.items():
             bad.setdefault(pos, f"column {h}: {why}")
@@ -199,7 +199,7 @@ def _count_long(ids: pa.Array, counts: list[int], column: str | None, weights: n
     return {int(pos): f"column {column}: expected an exact id, got {v!r}: every long id of the column has zeros "
                       f"past the {parse.EXCEL_DIGITS}th digit, as Excel leaves numbers it rounded; export the "
                       f"column as text"
-            for pos, v in zip(np.flatnonzero(parse.flags(long)), ids.filter(long).to_pylist())}
+            for pos, v in zip(np.flatnonzero(plain.flags(long)), ids.filter(long).to_pylist())}
 
 
 def long_id_flags(ids: pa.Array, long: pa.Array | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -207,9 +207,9 @@ def long_id_flags(ids: pa.Array, long: pa.Array | None = None) -> tuple[np.ndarr
     15th (``long``: the ids longer than 15 characters, if known)."""
     if long is None:
         long = pc.greater(pc.utf8_length(ids), parse.EXCEL_DIGITS).fill_null(False)
-    digits = parse.flags(pc.match_substring_regex(ids, f"^[0-9]{{{parse.EXCEL_DIGITS + 1},}}$"))
-    zeros = parse.flags(pc.match_substring_regex(ids, f"^[0-9]{{{parse.EXCEL_DIGITS}}}0+$"))
-    others = parse.flags(pc.and_(long, pc.invert(pc.string_is_ascii(ids).fill_null(True)))) & ~digits
+    digits = plain.flags(pc.match_substring_regex(ids, f"^[0-9]{{{parse.EXCEL_DIGITS + 1},}}$"))
+    zeros = plain.flags(pc.match_substring_regex(ids, f"^[0-9]{{{parse.EXCEL_DIGITS}}}0+$"))
+    others = plain.flags(pc.and_(long, pc.invert(pc.string_is_ascii(ids).fill_null(True)))) & ~digits
     for i in np.flatnonzero(others):  # digits beyond ASCII (isdigit says so): as parse.excel_rounded
         v = ids[int(i)].as_py()
         digits[i], zeros[i] = v.isdigit(), v.isdigit() and set(v[parse.EXCEL_DIGITS:]) == {"0"}
@@ -257,10 +257,10 @@ def float_id_flags(cells: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.nd
     """Per cell of an id column: whether it is filled, and whether it is an id written as a float
     (None when no cell is: most id columns)."""
     cells = cells.combine_chunks() if isinstance(cells, pa.ChunkedArray) else cells
-    filled = parse.flags(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(cells)), 0).fill_null(False))
+    filled = plain.flags(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(cells)), 0).fill_null(False))
     if not pc.any(pc.match_substring(cells, ".0")).as_py():
         return filled, None
-    return filled, parse.flags(pc.match_substring_regex(cells, _FLOAT_ID).fill_null(False))
+    return filled, plain.flags(pc.match_substring_regex(cells, _FLOAT_ID).fill_null(False))
 
 
 def written_as_floats(counts: list[int]) -> bool:
@@ -287,7 +287,7 @@ def load(tz: str, con, raw: pa.Table, lines: np.ndarray, state: Load) -> bool:
     groups = line_no = None
     given: dict = {}
     if p.group_by:
-        groups, _ = parse.column(raw[p.group_by].combine_chunks(), parse.group_key, pa.string())
+        groups, _ = plain.column(raw[p.group_by].combine_chunks(), parse.group_key, pa.string())
         starts = _whole_orders(groups, state)
         if starts is None:
             return False
@@ -343,7 +343,7 @@ def _whole_orders(groups: pa.Array, state: Load) -> np.ndarray | None:
     together and none of them is to be rejected whole; else None."""
     if groups.null_count or not len(groups):
         return None
-    change = np.flatnonzero(parse.flags(pc.not_equal(groups[1:], groups[:-1]))) + 1
+    change = np.flatnonzero(plain.flags(pc.not_equal(groups[1:], groups[:-1]))) + 1
     starts = np.concatenate(([0], change))
     if len(starts) != pc.count_distinct(groups).as_py():
         return None  # an order listed again further down
@@ -361,8 +361,8 @@ def _carried_down(raw: pa.Table, p: Preset, sizes: np.ndarray, first: np.ndarray
     given = {}
     for h in p.order_columns(raw.column_names):
         v = raw[h].combine_chunks()
-        stripped = pc.utf8_trim(v, parse.SPACES)
-        at = np.flatnonzero(parse.flags(pc.not_equal(stripped, "")))
+        stripped = pc.utf8_trim(v, plain.SPACES)
+        at = np.flatnonzero(plain.flags(pc.not_equal(stripped, "")))
         o, g = order[at], stripped.take(pa.array(at))
         same = o[1:] == o[:-1]
         # an order's lines come together: two values given for it are two neighbours among the given

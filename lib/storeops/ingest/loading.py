@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 
 from storeops import warehouse
 from storeops.config import Config
-from storeops.ingest import columns, parse, read
+from storeops.ingest import columns, parse, plain, read
 from storeops.ingest.presets import Preset
 
 
@@ -122,7 +122,7 @@ def read_all(cfg: Config, con: ibis.BaseBackend, table: read.Table, header_idx: 
             for cells, lines in progress(_whole_orders(blocks, names, p.group_by),
                                          table.path.name, unit="block"):
                 cells, lines, filled = _skipping(cells, lines, not_blank(cells), p, load)
-                if not columns.load(cfg.timezone, con, cells.filter(filled), lines[parse.flags(filled)], load):
+                if not columns.load(cfg.timezone, con, cells.filter(filled), lines[plain.flags(filled)], load):
                     load.settle()
                     rows = zip(lines.tolist(), map(list, zip(*(c.to_pylist() for c in cells.columns))))
                     _by_rows(cfg, con, table, rows, at, load)
@@ -146,7 +146,7 @@ def _by_document(blocks, at: int, size: int = 1 << 16):
         return
     cells = pa.concat_tables([c for c, _ in parts])
     lines = np.concatenate([n for _, n in parts])
-    keys, _ = parse.column(cells.column(at).combine_chunks(), parse.group_key, pa.string())
+    keys, _ = plain.column(cells.column(at).combine_chunks(), parse.group_key, pa.string())
     rank = pc.dictionary_encode(keys).indices  # a dictionary lists values in the order they first appear
     order = pc.sort_indices(pa.table({"r": rank}), sort_keys=[("r", "ascending")], null_placement="at_end")
     cells, lines = cells.take(order), lines[order.to_numpy()]
@@ -197,7 +197,7 @@ def _skipping(cells: pa.Table, lines: np.ndarray, filled: pa.Array, p: Preset, l
         return cells, lines, filled
     load.skipped += n
     keep = pc.invert(skip)
-    return cells.filter(keep), lines[parse.flags(keep)], filled.filter(keep)
+    return cells.filter(keep), lines[plain.flags(keep)], filled.filter(keep)
 
 
 def _skipping_rows(rows, rules, load: Load):
@@ -211,18 +211,18 @@ def _skipping_rows(rows, rules, load: Load):
 
 def not_blank(cells: pa.Table) -> pa.Array:
     """The rows that are not blank (a blank line is not a row): some cell holds more than spaces."""
-    spaced = pa.array(["", *parse.SPACES])
-    blank = f"^[{parse.WHITESPACE}]*$"
+    spaced = pa.array(["", *plain.SPACES])
+    blank = f"^[{plain.WHITESPACE}]*$"
     candidates = np.arange(cells.num_rows)
     for c in cells.columns:  # rows whose every cell so far is empty or starts with a space: few, if any
         if not len(candidates):
             break
         first = pc.utf8_slice_codeunits(c.take(pa.array(candidates)), 0, 1)
-        candidates = candidates[parse.flags(pc.is_in(first, value_set=spaced))]
+        candidates = candidates[plain.flags(pc.is_in(first, value_set=spaced))]
     for c in cells.columns:
         if not len(candidates):
             break
-        candidates = candidates[parse.flags(pc.match_substring_regex(c.take(pa.array(candidates)), blank))]
+        candidates = candidates[plain.flags(pc.match_substring_regex(c.take(pa.array(candidates)), blank))]
     filled = np.ones(cells.num_rows, dtype=bool)
     filled[candidates] = False
     return pa.array(filled)
@@ -246,8 +246,8 @@ def _whole_orders(batches, names: list[str], group_by: str | None):
 
 def _last_order(cells: pa.Table, group_by: str) -> int:
     """Where the last order of ``cells`` begins (lines naming no order go with the order before)."""
-    keys, _ = parse.column(cells[group_by].combine_chunks(), parse.group_key, pa.string())
-    named = np.flatnonzero(parse.flags(keys.is_valid()))
+    keys, _ = plain.column(cells[group_by].combine_chunks(), parse.group_key, pa.string())
+    named = np.flatnonzero(plain.flags(keys.is_valid()))
     named_keys = keys.take(pa.array(named))
-    new = np.flatnonzero(parse.flags(pc.not_equal(named_keys[1:], named_keys[:-1]))) + 1
+    new = np.flatnonzero(plain.flags(pc.not_equal(named_keys[1:], named_keys[:-1]))) + 1
     return int(named[new[-1]]) if len(new) else 0
