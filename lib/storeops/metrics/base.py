@@ -72,7 +72,7 @@ def evaluate(exprs: Mapping[str, ir.Scalar], params: Mapping[ir.Scalar, Any] | N
         once = None  # as a job either way: the cross join was no faster there
     # a struct column converted as a struct scalar is: the same values of the same types
     row = row.execute(params=params) if once is None else once.execute(params=params)["row"].iloc[0]
-    return {k: _plain(v) for k, v in row.items()}
+    return {k: python_value(v) for k, v in row.items()}
 
 
 def _each_once(row: ir.StructScalar) -> ir.Table | None:
@@ -104,7 +104,9 @@ def _one_row(rel: ops.Relation) -> bool:
             and all(next(iter(v.find(ops.Reduction)), None) is not None for v in rel.metrics.values()))
 
 
-def _plain(v: Any) -> Any:
+def python_value(v: Any) -> Any:
+    """A fetched value as Python's own: numpy scalars unwrapped, NULL and NaN as None, a whole
+    Decimal as int."""
     if v is None:
         return None
     if isinstance(v, decimal.Decimal):
@@ -113,5 +115,5 @@ def _plain(v: Any) -> Any:
     if isinstance(v, float):
         return None if v != v else v  # NaN → None
     if hasattr(v, "item"):  # numpy scalar
-        return _plain(v.item())
+        return python_value(v.item())
     return v

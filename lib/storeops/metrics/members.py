@@ -14,7 +14,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from storeops.metrics.base import evaluate, in_period, scalar
+from storeops.metrics.base import evaluate, in_period, python_value, scalar
 from storeops.metrics.sales import buyer, paid, paid_in
 from storeops.periods import Period
 from storeops.warehouse import Tables
@@ -92,8 +92,8 @@ def _scored(g: ir.Table, days: int) -> ir.Table:
             found |= {s: (i, orders[s], cuts) for s, cuts in _cuts(g.filter(g[f] > 0), orders).items()}
     # the cut buyers' ids come as a table of one row, not as SQL text: an id may hold what no SQL
     # literal can (a NUL)
-    ids = dict.fromkeys(c[1] for _, _, cuts in found.values() for c in cuts if c and c[1] is not None)
-    named = {b: f"_cut{k}" for k, b in enumerate(ids)}
+    named = {b: f"_cut{k}" for k, b in enumerate(dict.fromkeys(
+        c[1] for _, _, cuts in found.values() for c in cuts if c and c[1] is not None))}
     out = g.cross_join(ibis.memtable({v: [b] for b, v in named.items()}, schema=dict.fromkeys(named.values(), "string"))
                        ) if named else g
     scores = {}
@@ -134,7 +134,7 @@ def _cuts(live: ir.Table, orders: dict[str, tuple[tuple[str, bool], ...]]
                 continue
             row = int(np.searchsorted(end, cut))  # the first group ending at or past the cut
             size = int(o._size.iat[row])
-            at[s].append((tuple(_py(o[c].iat[row]) for c in cols), cut - int(end[row]) + size, size))
+            at[s].append((tuple(python_value(o[c].iat[row]) for c in cols), cut - int(end[row]) + size, size))
     inside = {(keys, place) for cuts in at.values() for keys, place, size in filter(None, cuts) if place < size}
     ids = {}
     if inside:
@@ -144,7 +144,7 @@ def _cuts(live: ir.Table, orders: dict[str, tuple[tuple[str, bool], ...]]
         e = live.filter(ibis.or_(*(same(live, keys) for keys, _ in inside)))
         e = e.select(*cols, "b", _place=ibis.row_number().over(ibis.window(group_by=cols, order_by="b")) + 1)
         e = e.filter(ibis.or_(*(same(e, keys) & (e._place == place) for keys, place in inside))).execute()
-        ids = {(tuple(_py(v) for v in row[cols]), int(row._place)): row.b for _, row in e.iterrows()}
+        ids = {(tuple(python_value(v) for v in row[cols]), int(row._place)): row.b for _, row in e.iterrows()}
     return {s: [c and (dict(zip(cols, c[0])), ids[c[:2]] if c[1] < c[2] else None) for c in cuts]
             for s, cuts in at.items()}
 
@@ -158,11 +158,6 @@ def _past(g: ir.Table, keys: tuple[tuple[str, bool], ...], cut: dict[str, Any], 
         v = ibis.literal(cut[c], type=g[c].type())
         past = (g[c] < v if desc else g[c] > v) | ((g[c] == v) & past)
     return past
-
-
-def _py(v: Any) -> Any:
-    """A value of a fetched frame as Python's own (numpy's integers are no literals)."""
-    return v.item() if isinstance(v, np.generic) else v
 
 
 def rfm(t: Tables, day: _dt.date) -> pd.DataFrame:
