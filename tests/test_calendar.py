@@ -18,7 +18,8 @@ from storeops.errors import Closed, ConfigError
 from storeops.metrics import anomalies, coverage, plan
 from storeops.periods import Calendar, Period
 from storeops.reviews import compare
-from storeops.reviews.context import ReviewContext, missing_tables, refuse_closed
+from storeops.reviews.context import ReviewContext, missing_tables
+from storeops.reviews.kinds import refuse_closed
 from tests.conftest import BIN, load, write_config
 
 SAT = Calendar.parse({"closed_weekdays": ["sat"]})

@@ -30,7 +30,8 @@ from storeops.periods import Period
 from storeops.present import formats, tables
 from storeops.present.i18n import Lang, text, weekday
 from storeops.present.tables import KEY, Col, Html, KpiRow
-from storeops.reviews.context import ReviewContext, refuse_closed
+from storeops.reviews.context import ReviewContext
+from storeops.reviews.kinds import refuse_closed
 from storeops.publish import summary as _summary
 from storeops.reviews.sections import _section, glossary
 

@@ -25,7 +25,8 @@ from storeops.periods import ALWAYS_OPEN, Period
 from storeops.present import tables
 from storeops.present.i18n import Lang
 from storeops.reviews import compare
-from storeops.reviews.context import Records, ReviewContext, _listed, missing_for, resolve
+from storeops.reviews.context import Records, ReviewContext, _listed, missing_for
+from storeops.reviews.kinds import resolve
 
 #: the group reviews, and the store review each adds up
 BASE = {"group-daily": "daily", "group-weekly": "weekly", "group-monthly": "monthly"}

@@ -6,31 +6,20 @@ import logging
 import os
 import re
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import nbformat
 import papermill
-from jupyter_client import AsyncKernelManager
-from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 from papermill.exceptions import PapermillExecutionError
+from papermill.utils import merge_kwargs, remove_args
 
 from storeops.errors import ReportError
+from storeops.publish import kernel as _kernel
 
-KERNEL = "storeops"
+KERNEL = _kernel.NAME
 TIMEOUT_S = 600  # one cell; the whole daily takes seconds
-
-
-class EncryptedKernelManager(AsyncKernelManager):
-    """Talks to the kernel over CurveZMQ when this pyzmq can: the kernel then has no
-    cause to warn, on every cron run, that its traffic is unencrypted."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        try:
-            self.transport_encryption = "auto"
-        except Exception:  # pyzmq without libsodium: plain loopback TCP, as before
-            pass
 
 
 class _SavedAtEnds(NotebookExecutionManager):
@@ -59,7 +48,10 @@ class _SavedAtEnds(NotebookExecutionManager):
 
 
 class _Engine(NBClientEngine):
-    """papermill's nbclient engine (Engine.execute_notebook as it is) with :class:`_SavedAtEnds`."""
+    """papermill's nbclient engine (Engine.execute_notebook and execute_managed_notebook as they are)
+    with :class:`_SavedAtEnds`, ending the kernel when the notebook is done also when it was started
+    ahead (publish.kernel), and at once: everything it computed has come back, and ending it
+    politely waits half a second on its exit."""
 
     @classmethod
     def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
@@ -74,41 +66,34 @@ class _Engine(NBClientEngine):
             nb_man.notebook_complete()
         return nb_man.nb
 
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                 start_timeout=60, execution_timeout=None, **kwargs):
+        kwargs = remove_args(["input_path"], **kwargs)
+        timeout = execution_timeout or kwargs.get("timeout")
+        kwargs = merge_kwargs(remove_args(["timeout", "startup_timeout"], **kwargs), timeout=timeout,
+                              startup_timeout=start_timeout,
+                              kernel_name=kernel_name, log=logging.getLogger("papermill"), log_output=log_output,
+                              stdout_file=stdout_file, stderr_file=stderr_file, shutdown_kernel="immediate")
+        return PapermillNotebookClient(nb_man, **kwargs).execute(cleanup_kc=True)
+
 
 ENGINE = "storeops"
 papermill_engines.register(ENGINE, _Engine)
 
 
-def check_kernel(name: str = KERNEL) -> None:
-    try:
-        KernelSpecManager().get_kernel_spec(name)
-    except NoSuchKernel:
-        raise ReportError(
-            f"Jupyter kernel {name!r} is not installed: run `make demo` once, or "
-            f"`python -m ipykernel install --sys-prefix --name {name}`"
-        ) from None
-
-
-def _logging_to(log: IO[bytes]) -> type[EncryptedKernelManager]:
-    class Manager(EncryptedKernelManager):
-        """The kernel's own stdout and stderr (an interrupted cell's traceback, a library's start-up
-        noise) go to a log file, not into the cron mail."""
-
-        async def _async_launch_kernel(self, kernel_cmd, **kw):
-            kw["stdout"] = kw["stderr"] = log
-            return await super()._async_launch_kernel(kernel_cmd, **kw)
-
-    return Manager
-
-
 def execute(notebook: Path, output: Path, parameters: dict[str, Any], *, cwd: Path, log: Path,
-            kernel: str = KERNEL, timeout: int = TIMEOUT_S) -> None:
+            kernel: str = KERNEL, timeout: int = TIMEOUT_S, ahead: _kernel.Ahead | None = None) -> None:
     """Run ``notebook`` into ``output``; the executed notebook is kept even when a cell fails; what the
-    kernel process itself printed goes to ``log``.
+    kernel process itself printed goes to ``log``. ``ahead``: the kernel started for this run
+    (publish.kernel, whose lines go to ``log`` when it closes); without, one is started now.
 
     Raises :class:`ReportError` naming the failing cell and its error.
     """
-    check_kernel(kernel)
+    if ahead is None:
+        with _kernel.Ahead(kernel, cwd, log) as ahead:
+            return execute(notebook, output, parameters, cwd=cwd, log=log, kernel=kernel, timeout=timeout,
+                           ahead=ahead)
     log.parent.mkdir(parents=True, exist_ok=True)
     # nbclient's own lines ("Kernel died while waiting for execute reply.") go there too: the
     # ReportError below says it in one line
@@ -121,9 +106,7 @@ def execute(notebook: Path, output: Path, parameters: dict[str, Any], *, cwd: Pa
     # once whole, so a full disk never leaves truncated JSON under the published name
     tmp = output.with_name(f".{output.stem}.{os.getpid()}.tmp.ipynb")  # papermill wants .ipynb
     try:
-        with log.open("ab") as sink:
-            _run(notebook, tmp, parameters, cwd=cwd, kernel=kernel, timeout=timeout, manager=_logging_to(sink),
-                 kept=output)
+        _run(notebook, tmp, parameters, cwd=cwd, kernel=kernel, timeout=timeout, km=ahead.take(), kept=output)
     finally:
         client_log.removeHandler(handler)
         client_log.propagate = was
@@ -163,13 +146,13 @@ def _where(output: Path, index: int) -> str:
 
 
 def _run(notebook: Path, output: Path, parameters: dict[str, Any], *, cwd: Path, kernel: str, timeout: int,
-         manager: type, kept: Path) -> None:
+         km, kept: Path) -> None:
     """``output``: where papermill writes; ``kept``: the name the executed notebook is kept under."""
     try:
         papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, kernel_name=kernel,
             execution_timeout=timeout, cwd=str(cwd), progress_bar=False, log_output=False,
-            kernel_manager_class=manager, engine_name=ENGINE,
+            km=km, engine_name=ENGINE,
         )
     except PapermillExecutionError as e:
         first_line = (e.source or "").strip().splitlines()[0] if (e.source or "").strip() else ""

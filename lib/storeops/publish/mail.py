@@ -172,17 +172,18 @@ def _currency(cfg: Config, s: dict[str, Any]) -> str:
 def _label(s: dict[str, Any]) -> str:
     """What the report calls its period: 2026-11-26, 2026-W47, 2026-11."""
     from storeops.periods import Period
-    from storeops.reviews import compare
+    from storeops.reviews.kinds import PERIOD_KIND
 
     start, end = (_dt.date.fromisoformat(s["period"][k]) for k in ("start", "end"))
-    return Period(start, end, compare.PERIOD_KIND.get(s["kind"], "day")).label
+    return Period(start, end, PERIOD_KIND.get(s["kind"], "day")).label
 
 
 def _headline(s: dict[str, Any]) -> tuple[str, dict[str, float | None]]:
     """(catalog key of its label, {metric id: change}) of the comparison a report's mail quotes."""
     from storeops.reviews import compare
+    from storeops.reviews.kinds import PERIOD_KIND
 
-    kind = compare.PERIOD_KIND[s["kind"]]
+    kind = PERIOD_KIND[s["kind"]]
     key = compare.HEADLINE[kind]
     return f"cmp.{kind}.{key}", (s.get("comparisons") or {}).get(key, {})
 

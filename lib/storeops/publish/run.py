@@ -3,6 +3,9 @@
 reports/<kind>/<YYYY>/<kind>-<period>.html, beside it the executed .ipynb and
 <kind>-<period>.summary.json. On failure: the executed notebook is kept, no
 HTML or summary is left for that period, and a ReportError says which cell failed.
+
+The kernel starts as soon as the run knows its report (publish.kernel), before this module loads
+what checks the data and exports the page: those are imported where they are used.
 """
 
 from __future__ import annotations
@@ -11,17 +14,14 @@ import datetime as _dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import nbformat
-
 from storeops import resources
 from storeops.config import Config
 from storeops.errors import AlreadyRunning, ReportError, StoreopsError
-from storeops.present import formats
 from storeops.present.i18n import text
 from storeops.periods import Period
-from storeops.publish import execute, export, files, summary
+from storeops.publish import files, kernel, summary
 from storeops.publish.summary import outputs
-from storeops.reviews.context import refuse_closed, resolve
+from storeops.reviews.kinds import refuse_closed, resolve
 
 KINDS = ("daily", "weekly", "replenishment", "monthly")
 #: a group folder's reviews (storeops.group): its stores added up
@@ -45,26 +45,28 @@ class RunResult:
 
 
 def run_report(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = None, lang: str | None = None,
-               notebook: str | Path | None = None, allow_incomplete: bool = False) -> RunResult:
+               notebook: str | Path | None = None, allow_incomplete: bool = False,
+               ahead: kernel.Ahead | None = None) -> RunResult:
     """Execute ``notebooks/<kind>.ipynb`` for ``period`` (a day, ``2026-W47``…; default the last
-    complete one) and publish it.
+    complete one) and publish it. ``ahead``: its kernel, started already (:func:`start_kernel`).
 
     Before executing, the freshness guard: a period with a day without orders or traffic is
     refused (ReportError, nothing published) unless ``allow_incomplete``, which publishes with
     a banner naming what is missing.
     """
-    if kind not in REPORTS:
-        raise ReportError(f"unknown report kind {kind!r}; known: {', '.join(REPORTS)}")
-    p, label = _period(cfg, kind, period)
-    refuse_closed(cfg, kind, p)
-    lang = lang or cfg.language
-    nb_path = Path(notebook) if notebook else resources.notebook(cfg.root, kind)
-    if not nb_path.is_file():
-        raise ReportError(f"notebook {nb_path} not found")
+    if ahead is None:
+        with start_kernel(cfg, kind, period=period, lang=lang, notebook=notebook) as ahead:
+            return run_report(cfg, kind, period=period, lang=lang, notebook=notebook,
+                              allow_incomplete=allow_incomplete, ahead=ahead)
+    import nbformat
+
+    from storeops.present import formats
+    from storeops.publish import execute, export
+
+    p, label, lang, nb_path = _report(cfg, kind, period, lang, notebook)
     if kind != "pace":  # the day so far is judged by its notebook's context (storeops.pace.unloaded)
         _guard(cfg, kind, p, allow_incomplete)
-    html_path, nb_out, summary_path = outputs(cfg, kind, label, p.start.year if kind == "pace" else int(label[:4]),
-                                              lang)
+    html_path, nb_out, summary_path = _outputs(cfg, kind, p, label, lang)
     nb_out.parent.mkdir(parents=True, exist_ok=True)
     book = html_path.with_name(html_path.name.removesuffix(".html") + ".xlsx")
     for stale in (html_path, summary_path, nb_out, book):
@@ -72,8 +74,8 @@ def run_report(cfg: Config, kind: str, *, period: Period | str | _dt.date | None
 
     params = dict(zip(PARAMETERS, (label, str(cfg.path), lang, allow_incomplete)))
     # from the store folder, wherever the notebook is
-    execute.execute(nb_path, nb_out, params, cwd=cfg.root, timeout=timeout_s(cfg, kind),
-                    log=cfg.reports_dir / ".logs" / f"{nb_out.stem}.kernel.log")
+    execute.execute(nb_path, nb_out, params, cwd=cfg.root, timeout=timeout_s(cfg, kind), log=ahead.log,
+                    ahead=ahead)
     nb = nbformat.read(nb_out, as_version=4)
     data = summary.extract(nb)
     if data is None:
@@ -96,6 +98,43 @@ def run_report(cfg: Config, kind: str, *, period: Period | str | _dt.date | None
         raise ReportError(f"{e}; nothing published, executed notebook kept at {nb_out}", notebook=str(nb_out)) \
             from None
     return RunResult(html_path, nb_out, summary_path, data["metrics"], tuple(extra))
+
+
+def start_kernel(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = None, lang: str | None = None,
+                 notebook: str | Path | None = None) -> kernel.Ahead:
+    """The kernel for a ``kind`` report of ``period``, started now, importing the report's modules
+    while the command checks the data (publish.kernel); for :func:`run_report`, whose arguments
+    are checked here first (a report that cannot run starts no kernel)."""
+    p, label, lang, _ = _report(cfg, kind, period, lang, notebook)
+    log = cfg.reports_dir / ".logs" / f"{_outputs(cfg, kind, p, label, lang)[1].stem}.kernel.log"
+    module = "storeops." + kind.replace("-", ".")  # group-daily: storeops.group.daily
+    return kernel.Ahead(kernel.NAME, cfg.root, log,
+                        (module,) if kind in ("pace", "replenishment") else (module, "storeops.present.charts"))
+
+
+def _ahead(cfg: Config, kind: str, p: Period, lang: str | None, notebook) -> kernel.Ahead | None:
+    """:func:`start_kernel`, or None where it cannot start: run_report then tries again and says
+    why where a run's failures are said (runs.jsonl, the ops notice)."""
+    try:
+        return start_kernel(cfg, kind, period=p, lang=lang, notebook=notebook)
+    except Exception:  # noqa: BLE001 — raised again, in its place, by run_report
+        return None
+
+
+def _report(cfg: Config, kind: str, period, lang: str | None, notebook) -> tuple[Period, str, str, Path]:
+    """(period, label, language, notebook) of a report, or the one line why there is none."""
+    if kind not in REPORTS:
+        raise ReportError(f"unknown report kind {kind!r}; known: {', '.join(REPORTS)}")
+    p, label = _period(cfg, kind, period)
+    refuse_closed(cfg, kind, p)
+    nb_path = Path(notebook) if notebook else resources.notebook(cfg.root, kind)
+    if not nb_path.is_file():
+        raise ReportError(f"notebook {nb_path} not found")
+    return p, label, lang or cfg.language, nb_path
+
+
+def _outputs(cfg: Config, kind: str, p: Period, label: str, lang: str) -> tuple[Path, Path, Path]:
+    return outputs(cfg, kind, label, p.start.year if kind == "pace" else int(label[:4]), lang)
 
 
 def _period(cfg: Config, kind: str, period) -> tuple[Period, str]:
@@ -128,6 +167,7 @@ def timeout_s(cfg: Config, kind: str) -> int:
     """The longest one cell of a ``kind`` report may run: ``reports.timeout_s`` in store.yaml, a number
     or one per kind (``{daily: 600, monthly: 1800}``); a hanging cell ends the run as a failure."""
     from storeops.errors import ConfigError
+    from storeops.publish import execute
 
     t = (cfg.raw.get("reports") or {}).get("timeout_s", execute.TIMEOUT_S)
     try:
@@ -168,6 +208,8 @@ def _publish_stores(cfg: Config, kind: str, p: Period, allow_incomplete: bool) -
     """Each store's own review of ``p`` that is not published yet, for a group review to link: after the
     group's own refusals (a store without its data, a rate missing), so a group refused publishes
     nothing; a store closed that day or left out (``allow_incomplete``) has none to publish."""
+    from storeops.present import formats
+
     base, left_out = kind.removeprefix("group-"), _guard(cfg, kind, p, allow_incomplete)
     for m in cfg.members:
         if m.key in left_out or not m.cfg.calendar.trading_days(p) or \
@@ -190,7 +232,7 @@ def publish(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = 
     whose mail could not go out is queued (publish.outbox) and the error raised. With ``stores``, a
     group review first publishes each store's own review of the period that is not published yet
     (not mailed: each store mails its own), so the group's links lead somewhere."""
-    from storeops.publish import archive, mail, manifest, outbox, sent
+    from storeops.publish import manifest
 
     if kind not in (*KINDS, *GROUP_KINDS):
         raise ReportError(f"unknown report kind {kind!r}; known: {', '.join((*KINDS, *GROUP_KINDS))}")
@@ -200,21 +242,28 @@ def publish(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = 
     params = {"report_date": p.label, "lang": lang or cfg.language, "allow_incomplete": allow_incomplete,
               "notebook": str(notebook) if notebook else None, "send": send, "to": to, "config": str(cfg.path)}
     start = manifest.now()
-    ecfg = mail.load_email_config(email_config, cfg) if send else None  # bad mail settings: fail before running
-    if stores and kind in GROUP_KINDS:
-        _publish_stores(cfg, kind, p, allow_incomplete)
+    ahead = None if stores else _ahead(cfg, kind, p, lang, notebook)  # (a group's stores run first)
     try:
-        with manifest.lock(cfg, kind, p.label):
-            result = run_report(cfg, kind, period=p, lang=lang, notebook=notebook,
-                                allow_incomplete=allow_incomplete)
-            archive.build(cfg)
-    except AlreadyRunning as e:  # the other run makes (and mails) it: this one stands aside, nobody is told
-        manifest.append(cfg, kind=kind, period=period, parameters=params, start=start, status="skipped",
-                        error=str(e))
-        raise
-    except StoreopsError as e:
-        failed(cfg, e, kind=kind, period=period, label=p.label, parameters=params, start=start, ecfg=ecfg)
-        raise
+        from storeops.publish import archive, mail, outbox, sent
+
+        ecfg = mail.load_email_config(email_config, cfg) if send else None  # bad mail settings: fail before running
+        if stores and kind in GROUP_KINDS:
+            _publish_stores(cfg, kind, p, allow_incomplete)
+        try:
+            with manifest.lock(cfg, kind, p.label):
+                result = run_report(cfg, kind, period=p, lang=lang, notebook=notebook,
+                                    allow_incomplete=allow_incomplete, ahead=ahead)
+                archive.build(cfg)
+        except AlreadyRunning as e:  # the other run makes (and mails) it: this one stands aside, nobody is told
+            manifest.append(cfg, kind=kind, period=period, parameters=params, start=start, status="skipped",
+                            error=str(e))
+            raise
+        except StoreopsError as e:
+            failed(cfg, e, kind=kind, period=period, label=p.label, parameters=params, start=start, ecfg=ecfg)
+            raise
+    finally:
+        if ahead:
+            ahead.close()
     published = [str(result.html), str(result.notebook), str(result.summary), *map(str, result.extra)]
     if ecfg:
         to = mail.recipients(ecfg, kind, to)

@@ -39,9 +39,6 @@ BASES: dict[str, tuple[Basis, ...]] = {
 }
 #: the comparison a mail subject and digest quote, per period kind
 HEADLINE = {"day": "wow", "week": "wow", "month": "mom"}
-#: the period each review covers
-PERIOD_KIND = {"daily": "day", "weekly": "week", "monthly": "month", "replenishment": "day",
-               "group-daily": "day", "group-weekly": "week", "group-monthly": "month"}
 
 
 def reference(values: list[Any]) -> Any:

@@ -23,14 +23,13 @@ from storeops.metrics import anomalies, coverage, inventory, plan
 from storeops.metrics import products as _prod
 from storeops.metrics import registry, sales
 from storeops.metrics.base import Days, evaluate, in_period
-from storeops.errors import Closed
 from storeops.periods import ALWAYS_OPEN, Calendar, Period
 from storeops.present import tables
 from storeops.present.i18n import Lang, text
 from storeops.present.tables import Html
 from storeops.reviews import compare
+from storeops.reviews.kinds import refuse_closed, resolve
 
-KINDS = compare.PERIOD_KIND
 #: the review a period makes when none is named
 _REVIEW_OF = {"day": "daily", "week": "weekly", "month": "monthly"}
 
@@ -122,7 +121,7 @@ class ReviewContext(Records):
     comparisons: dict[str, dict[str, float | None]] = field(default_factory=dict)
     #: short lists the mail digest shows (the replenishment table's order per supplier), as summary.json keeps them
     lists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    #: the review (KINDS); empty: the one the period makes (a day → daily)
+    #: the review (reviews.kinds.PERIOD_KIND); empty: the one the period makes (a day → daily)
     review: str = ""
 
     @property
@@ -340,41 +339,6 @@ def missing_for(kind: str, con: ibis.BaseBackend, p: Period,
     before = (calendar.trading_before(p.start) or [p.start - _dt.timedelta(days=1)])[0]
     return {**missing_tables(con, p, ("inventory",), always=("inventory",)),
             **missing_tables(con, Period.day(before), ("orders",), calendar=calendar)}
-
-
-def refuse_closed(cfg: _config.Config, kind: str, p: Period) -> None:
-    """A review of a period the store does not trade on at all is no review: say so in one line
-    (errors.Closed), rather than publish a report of zeros. The replenishment table counts stock,
-    which a closed shop still has."""
-    if kind != "replenishment" and not cfg.calendar.trading_days(p):
-        what = {"day": "day", "week": "week", "month": "month"}[p.kind]
-        raise Closed(f"{p.label}: the store is closed that {what} (calendar in {cfg.path}); "
-                     f"there is no {kind} review to make")
-
-
-def resolve(kind: str, cfg: _config.Config, period: str | _dt.date | Period | None) -> Period:
-    """The period a ``kind`` review covers, from a label, a date or nothing (the last complete one)."""
-    from storeops.errors import ReportError
-
-    if isinstance(period, Period):
-        p = period
-    elif isinstance(period, _dt.date):
-        p = Period.day(period)
-    elif period:
-        try:
-            p = Period.parse(str(period))
-        except ValueError as e:
-            raise ReportError(f"{period!r} is no period: expected 2026-11-26, 2026-W47 or 2026-11 ({e})") from None
-    elif kind == "replenishment":  # the stock as counted this morning
-        p = Period.day(cfg.today())
-    else:
-        today = cfg.today()
-        p = {"day": Period.day(cfg.yesterday()), "week": Period.week_of(today - _dt.timedelta(days=7)),
-             "month": Period.month_of(today.replace(day=1) - _dt.timedelta(days=1))}[KINDS[kind]]
-    if p.kind != KINDS[kind]:
-        raise ReportError(f"a {kind} review covers a {KINDS[kind]}, not {p.label} (e.g. "
-                          f"{ {'day': '2026-11-26', 'week': '2026-W47', 'month': '2026-11'}[KINDS[kind]] })")
-    return p
 
 
 def incomplete_message(missing: dict[str, list[_dt.date]], period: Period) -> str:
