@@ -209,9 +209,9 @@ def _run_pace(cfg, args: argparse.Namespace) -> int:
             print(why)
             return 0
     elif args.date or args.hour is not None:
-        from storeops import pace
+        from storeops.reviews import kinds
 
-        at = pace.label(args.date or cfg.today(), args.hour if args.hour is not None else 24)
+        at = kinds.label(args.date or cfg.today(), args.hour if args.hour is not None else 24)
     try:
         done = hourly.publish_pace(cfg, at, lang=args.lang, notebook=args.notebook,
                                    allow_incomplete=args.allow_incomplete, email_config=args.email_config,

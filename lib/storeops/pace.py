@@ -13,10 +13,8 @@ sections draw, so the page and the alerts agree.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -31,43 +29,14 @@ from storeops.present import formats, tables
 from storeops.present.i18n import Lang, text, weekday
 from storeops.present.tables import KEY, Col, Html, KpiRow
 from storeops.reviews.context import ReviewContext
-from storeops.reviews.kinds import refuse_closed
+from storeops.reviews.kinds import moment, refuse_closed
 from storeops.publish import summary as _summary
 from storeops.reviews.sections import _section, glossary
 
-__all__ = ["context", "header", "so_far", "sell_outs", "ads", "service", "shipping", "glossary", "summary",
-           "moment", "label"]
+__all__ = ["context", "header", "so_far", "sell_outs", "ads", "service", "shipping", "glossary", "summary"]
 
 #: the figures of the so-far table, as the daily names them
 SO_FAR = ("paid_amount", "paid_orders", "paying_buyers", "uv", "conversion")
-
-
-def moment(cfg: _config.Config, when: str | _dt.date | _dt.datetime | None) -> tuple[_dt.date, int]:
-    """(day, hour) of a pace check: ``2026-12-05T14`` (paid before 14:00), a datetime, or now in
-    store time (a check at 14:05 is the 14:00 one). Hour 1–24; 24 is the whole day, and what a clock
-    at 00:xx checks: the day just ended."""
-    if when is None or when == "" or isinstance(when, _dt.datetime):
-        now = when or _dt.datetime.now(ZoneInfo(cfg.timezone))
-        day, hour = now.date(), now.hour
-        if hour == 0:
-            day, hour = day - _dt.timedelta(days=1), 24
-    elif isinstance(when, _dt.date):  # after the datetime branch: a datetime is a date too
-        day, hour = when, 24
-    else:
-        m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2})(?::00)?)?", str(when).strip())
-        try:
-            day, hour = _dt.date.fromisoformat(m[1]), int(m[2]) if m[2] else 24
-        except (TypeError, ValueError):
-            raise ReportError(f"{when!r} is no hour of a day: expected 2026-12-05T14") from None
-    if not 1 <= hour <= 24:
-        raise ReportError(f"{day}T{hour:02d}: at 00:00 nothing of the day has passed; the pace check runs "
-                          "from 01 to 24")
-    return day, hour
-
-
-def label(day: _dt.date, hour: int) -> str:
-    """What file names and the archive call a check: 2026-12-05T14."""
-    return f"{day.isoformat()}T{hour:02d}"
 
 
 @dataclass

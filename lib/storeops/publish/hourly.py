@@ -31,33 +31,40 @@ class PaceResult:
 def publish_pace(cfg: Config, at=None, *, lang: str | None = None, notebook=None, allow_incomplete: bool = False,
                  email_config: str | None = None, alert: bool = True, **how) -> PaceResult:
     """Publish the check at ``at`` (``2026-12-05T14``; default this hour) and post its new alerts."""
-    from storeops import pace
-    from storeops.publish import alerts, archive, files, manifest, run, summary
+    from storeops.publish import files, manifest, run
+    from storeops.reviews.kinds import label as label_of, moment
 
-    day, hour = pace.moment(cfg, at)
-    label = pace.label(day, hour)
+    day, hour = moment(cfg, at)
+    label = label_of(day, hour)
     period = {"start": day.isoformat(), "end": day.isoformat()}
     params = {"report_date": label, "lang": lang or cfg.language, "allow_incomplete": allow_incomplete,
               "notebook": str(notebook) if notebook else None, "config": str(cfg.path)}
     start = manifest.now()
-    if alert:
-        alerts.channels(cfg, email_config)  # a channel's missing secret: refused before the run, not after
+    ahead = run.early_kernel(cfg, "pace", label, lang, notebook)
     try:
-        with manifest.lock(cfg, "pace", label):
-            result = run.run_report(cfg, "pace", period=label, lang=lang, notebook=notebook,
-                                    allow_incomplete=allow_incomplete)
-            latest = cfg.reports_dir / "pace" / ("latest.html" if (lang or cfg.language) == cfg.language
-                                                 else f"latest.{lang}.html")
-            if _newest(result.html):  # a check re-run for an earlier hour is no "latest"
-                files.write(latest, result.html.read_bytes())
-            archive.build(cfg)  # it links the latest check
-    except AlreadyRunning as e:
-        manifest.append(cfg, kind="pace", period=period, parameters=params, start=start, status="skipped",
-                        error=str(e))
-        raise
-    except StoreopsError as e:
-        run.failed(cfg, e, kind="pace", period=period, label=label, parameters=params, start=start)
-        raise
+        from storeops.publish import alerts, archive, summary
+
+        if alert:
+            alerts.channels(cfg, email_config)  # a channel's missing secret: refused before the run, not after
+        try:
+            with manifest.lock(cfg, "pace", label):
+                result = run.run_report(cfg, "pace", period=label, lang=lang, notebook=notebook,
+                                        allow_incomplete=allow_incomplete, ahead=ahead)
+                latest = cfg.reports_dir / "pace" / ("latest.html" if (lang or cfg.language) == cfg.language
+                                                     else f"latest.{lang}.html")
+                if _newest(result.html):  # a check re-run for an earlier hour is no "latest"
+                    files.write(latest, result.html.read_bytes())
+                archive.build(cfg)  # it links the latest check
+        except AlreadyRunning as e:
+            manifest.append(cfg, kind="pace", period=period, parameters=params, start=start, status="skipped",
+                            error=str(e))
+            raise
+        except StoreopsError as e:
+            run.failed(cfg, e, kind="pace", period=period, label=label, parameters=params, start=start)
+            raise
+    finally:
+        if ahead:
+            ahead.close()
     raised, deliveries = {}, []
     if alert:
         raised = alerts.raised(summary.read(result.summary), alerts.rules(cfg), cfg, alerts.link(cfg, result.html))
@@ -79,10 +86,11 @@ def _newest(page) -> bool:
 
 def hourly_due(cfg: Config, now: _dt.datetime | None = None) -> str | None:
     """Why no pace check is due now (a closed day, outside calendar.hours), or None: it is due. The
-    clock at 00:xx checks the day just ended as its hour 24 (storeops.pace.moment)."""
-    from storeops import pace, settings
+    clock at 00:xx checks the day just ended as its hour 24 (reviews.kinds.moment)."""
+    from storeops import settings
+    from storeops.reviews.kinds import moment
 
-    day, hour = pace.moment(cfg, now or _dt.datetime.now(ZoneInfo(cfg.timezone)))
+    day, hour = moment(cfg, now or _dt.datetime.now(ZoneInfo(cfg.timezone)))
     first, last = settings.Calendar.model_validate(cfg.raw.get("calendar") or {}).hours
     if not cfg.calendar.is_open(day):
         return f"{day}: the store is closed (calendar in {cfg.path}); no pace check"

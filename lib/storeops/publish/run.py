@@ -112,7 +112,7 @@ def start_kernel(cfg: Config, kind: str, *, period: Period | str | _dt.date | No
                         (module,) if kind in ("pace", "replenishment") else (module, "storeops.present.charts"))
 
 
-def _ahead(cfg: Config, kind: str, p: Period, lang: str | None, notebook) -> kernel.Ahead | None:
+def early_kernel(cfg: Config, kind: str, p: Period | str, lang: str | None, notebook) -> kernel.Ahead | None:
     """:func:`start_kernel`, or None where it cannot start: run_report then tries again and says
     why where a run's failures are said (runs.jsonl, the ops notice)."""
     try:
@@ -143,10 +143,10 @@ def _period(cfg: Config, kind: str, period) -> tuple[Period, str]:
     if kind != "pace":
         p = resolve(kind, cfg, period)
         return p, p.label
-    from storeops import pace
+    from storeops.reviews import kinds
 
-    day, hour = pace.moment(cfg, period)
-    return Period.day(day), pace.label(day, hour)
+    day, hour = kinds.moment(cfg, period)
+    return Period.day(day), kinds.label(day, hour)
 
 
 def _extra(cfg: Config, kind: str, p: Period, lang: str, allow_incomplete: bool, html_path: Path) -> dict[Path, bytes]:
@@ -242,7 +242,7 @@ def publish(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = 
     params = {"report_date": p.label, "lang": lang or cfg.language, "allow_incomplete": allow_incomplete,
               "notebook": str(notebook) if notebook else None, "send": send, "to": to, "config": str(cfg.path)}
     start = manifest.now()
-    ahead = None if stores else _ahead(cfg, kind, p, lang, notebook)  # (a group's stores run first)
+    ahead = None if stores else early_kernel(cfg, kind, p, lang, notebook)  # (a group's stores run first)
     try:
         from storeops.publish import archive, mail, outbox, sent
 

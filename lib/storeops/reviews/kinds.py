@@ -1,10 +1,12 @@
-"""Which period each review covers, and whether the store trades in it: what a run settles before
-anything is loaded (imports nothing heavy: publish.run starts the kernel after it, publish.kernel)."""
+"""Which period each review covers (and which hour a pace check), and whether the store trades in
+it: what a run settles before anything is loaded (imports nothing heavy: publish.run starts the kernel after it, publish.kernel)."""
 
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from storeops.errors import Closed, ReportError
 from storeops.periods import Period
@@ -48,3 +50,31 @@ def resolve(kind: str, cfg: Config, period: str | _dt.date | Period | None) -> P
         raise ReportError(f"a {kind} review covers a {PERIOD_KIND[kind]}, not {p.label} (e.g. "
                           f"{ {'day': '2026-11-26', 'week': '2026-W47', 'month': '2026-11'}[PERIOD_KIND[kind]] })")
     return p
+
+
+def moment(cfg: Config, when: str | _dt.date | _dt.datetime | None) -> tuple[_dt.date, int]:
+    """(day, hour) of a pace check: ``2026-12-05T14`` (paid before 14:00), a datetime, or now in
+    store time (a check at 14:05 is the 14:00 one). Hour 1–24; 24 is the whole day, and what a clock
+    at 00:xx checks: the day just ended."""
+    if when is None or when == "" or isinstance(when, _dt.datetime):
+        now = when or _dt.datetime.now(ZoneInfo(cfg.timezone))
+        day, hour = now.date(), now.hour
+        if hour == 0:
+            day, hour = day - _dt.timedelta(days=1), 24
+    elif isinstance(when, _dt.date):  # after the datetime branch: a datetime is a date too
+        day, hour = when, 24
+    else:
+        m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2})(?::00)?)?", str(when).strip())
+        try:
+            day, hour = _dt.date.fromisoformat(m[1]), int(m[2]) if m[2] else 24
+        except (TypeError, ValueError):
+            raise ReportError(f"{when!r} is no hour of a day: expected 2026-12-05T14") from None
+    if not 1 <= hour <= 24:
+        raise ReportError(f"{day}T{hour:02d}: at 00:00 nothing of the day has passed; the pace check runs "
+                          "from 01 to 24")
+    return day, hour
+
+
+def label(day: _dt.date, hour: int) -> str:
+    """What file names and the archive call a check: 2026-12-05T14."""
+    return f"{day.isoformat()}T{hour:02d}"
