@@ -162,6 +162,21 @@ def _next_run(t: warehouse.Tables, tmp_path) -> warehouse.Tables:
     return warehouse.Tables(compiled.Backend().connect(str(tmp_path / "w.duckdb")))
 
 
+def test_a_query_on_days_is_prepared_once_per_connection(t, tmp_path):
+    """evaluate prepares a Days query's aggregates to be computed once each (metrics.base._each_once)
+    once per connection. ibis finds the same query through a new connection to the same file equal:
+    that one is prepared anew, never handed the first, closed connection's."""
+    days = Days()
+    exprs = {"paid": sales.paid_amount(t, days), "uv": sales.uv(t, days)}
+    got = [evaluate(exprs, days.of(Period.day(D + _dt.timedelta(days=n)))) for n in (0, 1)]
+    assert got == [{"paid": 23, "uv": 200}, {"paid": 4000, "uv": 3000}]
+    assert len(t.con.memo) == 1
+    again = _next_run(t, tmp_path)
+    exprs = {"paid": sales.paid_amount(again, days), "uv": sales.uv(again, days)}
+    assert evaluate(exprs, days.of(Period.day(D))) == {"paid": 23, "uv": 200}
+    again.con.disconnect()
+
+
 def test_the_next_run_reads_each_shape_from_disk_and_answers_for_its_own_dates(t, kept, tmp_path):
     folder, calls = kept
     days = Days()  # a query built on parameters, as the headline KPIs are

@@ -68,6 +68,11 @@ class Backend(_DuckDB):
     def _shapes(self) -> dict[tuple, tuple[str, list[tuple[str, ops.ScalarParameter]], re.Pattern]]:
         return {}
 
+    @functools.cached_property
+    def memo(self) -> dict:
+        """What is built once per connection from an expression (metrics.base.evaluate's)."""
+        return {}
+
     def compile(self, expr, /, *, limit=None, params=None, pretty=False) -> str:
         if pretty:
             return super().compile(expr, limit=limit, params=params, pretty=pretty)

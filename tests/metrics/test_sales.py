@@ -173,7 +173,7 @@ def test_a_blocks_shared_counts_are_computed_once(t):
     exprs = {k: sales.BLOCK[k](t, p) for k in ("paying_buyers", "conversion", "atv")}
     row = ibis.struct(exprs)
     assert t.con.compile(row).count("COUNT(DISTINCT") == 3  # as scalar subqueries: one per use
-    assert t.con.compile(base._each_once(row)).count("COUNT(DISTINCT") == 1
+    assert t.con.compile(base._each_once(row.op())).count("COUNT(DISTINCT") == 1
     assert evaluate(exprs) == {"paying_buyers": 3, "conversion": pytest.approx(3 / 150),
                                "atv": pytest.approx(395 / 3)}
 

@@ -67,22 +67,23 @@ def evaluate(exprs: Mapping[str, ir.Scalar], params: Mapping[ir.Scalar, Any] | N
     {'orders': 3, 'uv': 100}
     """
     row = ibis.struct(dict(exprs))
-    once = _each_once(row)
-    if once is not None and once._find_backend(use_default=True).name != "duckdb":  # Spark runs a subquery
-        once = None  # as a job either way: the cross join was no faster there
+    op, memo = row.op(), getattr(row._find_backend(use_default=True), "memo", None)
+    if params is not None and memo is not None:  # built on parameters (Days): asked again for other periods
+        once = memo[op] if op in memo else memo.setdefault(op, _each_once(op))
+    else:
+        once = _each_once(op)
     # a struct column converted as a struct scalar is: the same values of the same types
     row = row.execute(params=params) if once is None else once.execute(params=params)["row"].iloc[0]
     return {k: python_value(v) for k, v in row.items()}
 
 
-def _each_once(row: ir.StructScalar) -> ir.Table | None:
+def _each_once(op: ops.Node) -> ir.Table | None:
     """``row`` with each of its aggregates computed once: a block's ratios reuse its counts (paying
     buyers in the count, the conversion, the payment rate, the spend per buyer), which as scalar
     subqueries the warehouse would compute again at each use (a third of a big store's KPI time).
     The distinct aggregates become the columns of one row (a cross join of one-row tables: an
     aggregate without groups has exactly one row, even of no rows); None where there is nothing to
     share, or a subquery within a subquery (left as it is)."""
-    op = row.op()
     subs = list(dict.fromkeys(op.find(ops.ScalarSubquery)))
     if len(subs) < 2 or not all(_one_row(q.rel) and next(iter(q.rel.find(ops.ScalarSubquery)), None) is None
                                 for q in subs):
@@ -92,9 +93,11 @@ def _each_once(row: ir.StructScalar) -> ir.Table | None:
     joined = functools.reduce(lambda a, b: a.cross_join(b), parts)
     fields = {q: ops.Field(joined.op(), f"_{i}") for i, q in enumerate(subs)}
     try:
-        return joined.select(row=op.replace(fields).to_expr())
+        once = joined.select(row=op.replace(fields).to_expr())
     except Exception:  # noqa: BLE001 — a field that reads a table outside a subquery: run as it is
         return None
+    # Spark runs a subquery as a job either way: the cross join was no faster there
+    return once if once._find_backend(use_default=True).name == "duckdb" else None
 
 
 def _one_row(rel: ops.Relation) -> bool:
