@@ -21,6 +21,7 @@ import datetime as _dt
 import pandas as pd
 import pytest
 
+from storeops import warehouse
 from storeops.metrics import service
 from storeops.metrics.base import evaluate
 from storeops.periods import Period
@@ -136,6 +137,22 @@ def test_tickets_by_kind(t):
         [0, 1, 1, 0], [0, 1, 0, 1], [0, 1, 0, 0], [1, 0, 0, 1]]
     assert df.loc[["退款", "物流异常", "退换货"], "sla"].tolist() == [1.0, 0.0, 0.0]
     assert pd.isna(df.loc["催发货", "sla"])  # nothing due: no rate
+
+
+def test_dsr_as_last_reported_by_each_day(con):
+    t = load(con, ratings=[dict(date="2026-03-08", dsr_item=4.8, dsr_service=4.7, dsr_logistics=4.6),
+                           dict(date="2026-03-09", dsr_item=4.9, dsr_service=4.7, dsr_logistics=4.5),
+                           dict(date="2026-03-12", dsr_item=5.0, dsr_service=None, dsr_logistics=4.4)])
+    days = [_dt.date(2026, 3, d) for d in (10, 7, 9, 12, 10)]  # in any order, one twice
+    df = service.dsr_at(t, days)
+    assert df.index.tolist() == days and df.columns.tolist() == list(service.DSR)
+    nan = float("nan")
+    assert df.to_numpy().ravel().tolist() == pytest.approx(
+        [4.9, 4.7, 4.5, nan, nan, nan, 4.9, 4.7, 4.5, 5.0, nan, 4.4, 4.9, 4.7, 4.5], nan_ok=True)
+
+
+def test_dsr_of_a_store_that_reports_none(con):
+    assert service.dsr_at(warehouse.Tables(con), [_dt.date(2026, 3, 7)]).isna().all().all()
 
 
 def test_dsr_change_over_a_period(con):

@@ -167,17 +167,20 @@ def tickets_by_kind(t: Tables, p: Period, cutoff: _dt.datetime) -> pd.DataFrame:
 DSR = ("dsr_item", "dsr_service", "dsr_logistics")
 
 
+def dsr_at(t: Tables, days: list[_dt.date]) -> pd.DataFrame:
+    """Each DSR score as last reported by the end of each of ``days`` (a row per day, in their order;
+    NaN before the first report), in one query: a store reports its scores at most once a day."""
+    r = t.ratings
+    kept = r.filter(r.date <= max(days)).select("date", *DSR).order_by("date").execute()
+    kept["date"] = pd.to_datetime(kept["date"])
+    at = pd.DataFrame({"day": pd.to_datetime(pd.Series(days)), "order": range(len(days))}).sort_values("day")
+    found = pd.merge_asof(at, kept, left_on="day", right_on="date").sort_values("order")
+    return found[list(DSR)].astype(float).set_axis(list(days))
+
+
 def dsr_change(t: Tables, p: Period) -> pd.DataFrame:
     """Each DSR score as last reported by the end of ``p`` and by the end of the day before it, and the change."""
-    r = t.ratings
-
-    def last(by: _dt.date) -> pd.Series:
-        df = r.filter(r.date <= by).order_by(ibis.desc("date")).limit(1).execute()
-        return df.iloc[0] if len(df) else pd.Series(dtype=object)
-
-    now, before = last(p.end), last(p.start - _dt.timedelta(days=1))
-    rows = [{"score": k, "now": now.get(k), "before": before.get(k)} for k in DSR]
-    df = pd.DataFrame(rows)
-    df[["now", "before"]] = df[["now", "before"]].astype(float)
+    now, before = dsr_at(t, [p.end, p.start - _dt.timedelta(days=1)]).to_numpy()
+    df = pd.DataFrame({"score": list(DSR), "now": now, "before": before})
     df["change"] = df.now - df.before
     return df

@@ -64,9 +64,9 @@ def service_quality(ctx: ReviewContext) -> Html:
     out = tables.section("service_quality", lang, "service_quality", ctx.kind)
     months = _months(ctx)
     df = _explore.frame(ctx.t, ["refund_rate", "ticket_sla"], months)
-    dsr = pd.DataFrame([_svc.dsr_change(ctx.t, p).set_index("score").now for p in months])
+    dsr = _svc.dsr_at(ctx.t, [p.end for p in months])
     for k in _svc.DSR:
-        df[k] = dsr[k].to_numpy() if k in dsr else None
+        df[k] = dsr[k].to_numpy()
     cols = [Col("period", "col.month")] + [Col(k, f"dsr.{k}", "ratio") for k in _svc.DSR]
     if ctx.tracks("refund_lines"):
         cols.append(Col("refund_rate", "refund_rate", "rate"))
