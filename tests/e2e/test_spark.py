@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -64,6 +66,9 @@ def both(demo_project, review, tmp_path_factory):
     assert published.returncode == 0, published.stderr
     spark_cfg = config.load(cfg)
     out = {}
+    # the reports' JVMs keep their scratch folders here: each is asked to end, and removes its own
+    scratch = tmp_path_factory.mktemp("spark-scratch")
+    os.environ["SPARK_LOCAL_DIRS"] = str(scratch)
     for kind, period in REVIEWS.items():
         _, html, page = duck[kind]
         if kind == "monthly":  # its first run wrote next month's plan file and says so; a later run keeps it
@@ -72,6 +77,12 @@ def both(demo_project, review, tmp_path_factory):
         s = run.run_report(spark_cfg, kind, period=period)
         out[kind] = (json.loads(summary.beside(html).read_text()), json.loads(s.summary.read_text()),
                      page, s.html.read_text(encoding="utf-8"))
+    del os.environ["SPARK_LOCAL_DIRS"]
+    for _ in range(100):  # a JVM removes them as it exits, just after its kernel
+        if not any(scratch.iterdir()):
+            break
+        time.sleep(0.1)
+    assert list(scratch.iterdir()) == []
     return out
 
 

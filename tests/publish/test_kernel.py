@@ -4,6 +4,7 @@ refused before its notebook leaves neither a kernel running nor a trace in the r
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -76,3 +77,20 @@ def test_a_refused_run_leaves_no_kernel_and_no_trace(store, tmp_path, monkeypatc
     assert not logs.exists() or list(logs.iterdir()) == []
     assert list((tmp_path / "tmp").iterdir()) == []
     assert _kernels(tmp_path / "runtime") == []
+
+
+def test_a_kernel_that_cannot_start_is_one_line_and_recorded(store, tmp_path, monkeypatch):
+    """Its python gone (a venv rebuilt elsewhere): the run fails in one line, recorded as failed."""
+    spec = tmp_path / "jupyter" / "kernels" / "storeops"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [str(tmp_path / "gone" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "storeops", "language": "python"}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))  # found before the installed one
+    r = storeops(store, "run", "daily", "--date", DAY)
+    says = "its kernel 'storeops' could not start: FileNotFoundError: "
+    assert r.returncode == 1 and r.stderr.startswith(f"storeops run: {says}") and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+    (line,) = [json.loads(x) for x in (store / "reports" / "runs.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert line["status"] == "failed" and line["error"].startswith(says)
+    assert list((tmp_path / "tmp").iterdir()) == [] and list((store / "reports" / ".logs").iterdir()) == []

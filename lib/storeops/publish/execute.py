@@ -50,8 +50,7 @@ class _SavedAtEnds(NotebookExecutionManager):
 class _Engine(NBClientEngine):
     """papermill's nbclient engine (Engine.execute_notebook and execute_managed_notebook as they are)
     with :class:`_SavedAtEnds`, ending the kernel when the notebook is done also when it was started
-    ahead (publish.kernel), and at once: everything it computed has come back, and ending it
-    politely waits half a second on its exit."""
+    ahead (publish.kernel)."""
 
     @classmethod
     def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
@@ -74,7 +73,7 @@ class _Engine(NBClientEngine):
         kwargs = merge_kwargs(remove_args(["timeout", "startup_timeout"], **kwargs), timeout=timeout,
                               startup_timeout=start_timeout,
                               kernel_name=kernel_name, log=logging.getLogger("papermill"), log_output=log_output,
-                              stdout_file=stdout_file, stderr_file=stderr_file, shutdown_kernel="immediate")
+                              stdout_file=stdout_file, stderr_file=stderr_file)
         return PapermillNotebookClient(nb_man, **kwargs).execute(cleanup_kc=True)
 
 
@@ -83,17 +82,21 @@ papermill_engines.register(ENGINE, _Engine)
 
 
 def execute(notebook: Path, output: Path, parameters: dict[str, Any], *, cwd: Path, log: Path,
-            kernel: str = KERNEL, timeout: int = TIMEOUT_S, ahead: _kernel.Ahead | None = None) -> None:
+            kernel: str = KERNEL, timeout: int = TIMEOUT_S, ahead: _kernel.Ahead | None = None,
+            polite: bool = False) -> None:
     """Run ``notebook`` into ``output``; the executed notebook is kept even when a cell fails; what the
     kernel process itself printed goes to ``log``. ``ahead``: the kernel started for this run
-    (publish.kernel, whose lines go to ``log`` when it closes); without, one is started now.
+    (publish.kernel, whose lines go to ``log`` when it closes); without, one is started now. The
+    kernel is ended at once when the notebook is done (everything it computed has come back, and a
+    polite end waits half a second on its exit), or ``polite``ly where it has more to end (Spark's JVM,
+    which cleans up after itself only when asked).
 
     Raises :class:`ReportError` naming the failing cell and its error.
     """
     if ahead is None:
         with _kernel.Ahead(kernel, cwd, log) as ahead:
             return execute(notebook, output, parameters, cwd=cwd, log=log, kernel=kernel, timeout=timeout,
-                           ahead=ahead)
+                           ahead=ahead, polite=polite)
     log.parent.mkdir(parents=True, exist_ok=True)
     # nbclient's own lines ("Kernel died while waiting for execute reply.") go there too: the
     # ReportError below says it in one line
@@ -106,7 +109,8 @@ def execute(notebook: Path, output: Path, parameters: dict[str, Any], *, cwd: Pa
     # once whole, so a full disk never leaves truncated JSON under the published name
     tmp = output.with_name(f".{output.stem}.{os.getpid()}.tmp.ipynb")  # papermill wants .ipynb
     try:
-        _run(notebook, tmp, parameters, cwd=cwd, kernel=kernel, timeout=timeout, km=ahead.take(), kept=output)
+        _run(notebook, tmp, parameters, cwd=cwd, kernel=kernel, timeout=timeout, km=ahead.take(), kept=output,
+             end="graceful" if polite else "immediate")
     finally:
         client_log.removeHandler(handler)
         client_log.propagate = was
@@ -146,13 +150,14 @@ def _where(output: Path, index: int) -> str:
 
 
 def _run(notebook: Path, output: Path, parameters: dict[str, Any], *, cwd: Path, kernel: str, timeout: int,
-         km, kept: Path) -> None:
+         km, kept: Path, end: str) -> None:
     """``output``: where papermill writes; ``kept``: the name the executed notebook is kept under."""
     try:
         papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, kernel_name=kernel,
             execution_timeout=timeout, cwd=str(cwd), progress_bar=False, log_output=False,
-            km=km, engine_name=ENGINE,
+            km=km, engine_name=ENGINE, shutdown_kernel=end,
+            start_timeout=max(timeout, 60),  # the kernel loads the review's modules as it starts
         )
     except PapermillExecutionError as e:
         first_line = (e.source or "").strip().splitlines()[0] if (e.source or "").strip() else ""

@@ -11,6 +11,7 @@ This module imports only jupyter_client, so the command can start the kernel bef
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -64,27 +65,34 @@ def check(name: str = NAME) -> None:
 class Ahead:
     """A kernel started before the run needs it. The run takes ``km`` (papermill ends the kernel
     when the notebook is done); :meth:`close` ends one the run never came to (the data refused).
-    Until then the kernel writes to a file of its own, which :meth:`close` adds to ``log`` when the
-    run took the kernel and drops when it did not: the kernel starts before the run has checked
-    that it may write the reports folder, and a refused run leaves no trace there."""
+    Until then the kernel writes to a file of its own beside ``log`` (``.<log>.<pid>``; in the temporary
+    folder when the reports folder cannot be written), which :meth:`close` adds to ``log`` when the run
+    took the kernel and drops when it did not: a refused run leaves no trace, and the lines of a run
+    whose command was killed stay beside the log they were for."""
 
     def __init__(self, kernel: str, cwd: Path, log: Path, modules: Sequence[str] = ()) -> None:
         check(kernel)
         self.log, self.taken = log, False
-        fd, own = tempfile.mkstemp(prefix="storeops-kernel-", suffix=".log")
-        self._own, self._sink = Path(own), os.fdopen(fd, "ab")
+        try:
+            self._own, self._sink = _beside(log)
+        except OSError as e:
+            raise ReportError(f"the kernel's log could not be written: {e}") from None
         self.km = logging_to(self._sink)(kernel_name=kernel)
         args = []
         if "ipykernel_launcher" in self.km.kernel_spec.argv:  # an IPython kernel
             # a scheduled run's cells in no history file (IPython's sqlite, shared with every kernel)
             args.append("--HistoryManager.hist_file=:memory:")
             if modules:  # a failed import is the notebook's own first cell's to report
-                args.append(f"--IPKernelApp.exec_lines={['import ' + ', '.join(modules)]!r}")
+                args.append(f"--IPKernelApp.exec_lines=import {', '.join(modules)}")
         try:
             run_sync(self.km.start_kernel)(extra_arguments=args, cwd=str(cwd))
+        except Exception as e:  # its python gone, no room to fork, the runtime folder not writable …
+            with contextlib.suppress(Exception):  # a kernel half started is ended; the cause is said
+                self.close()
+            why = str(e).strip().splitlines()[0] if str(e).strip() else ""
+            raise ReportError(f"its kernel {kernel!r} could not start: {type(e).__name__}: {why}") from None
         except BaseException:
-            self._sink.close()
-            self._own.unlink(missing_ok=True)
+            self.close()
             raise
 
     def take(self) -> AsyncKernelManager:
@@ -111,3 +119,13 @@ class Ahead:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _beside(log: Path) -> tuple[Path, IO[bytes]]:
+    """A file of the kernel's own beside ``log``, or in the temporary folder."""
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        fd, own = tempfile.mkstemp(prefix=f".{log.name}.", dir=log.parent)
+    except OSError:
+        fd, own = tempfile.mkstemp(prefix=f"storeops-{log.name}.")
+    return Path(own), os.fdopen(fd, "ab")

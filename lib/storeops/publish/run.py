@@ -55,11 +55,14 @@ def run_report(cfg: Config, kind: str, *, period: Period | str | _dt.date | None
     a banner naming what is missing.
     """
     if ahead is None:
+        p, label, *_ = _report(cfg, kind, period, lang, notebook)
+        period = label if kind == "pace" else p  # settled once: a run over midnight makes one report
         with start_kernel(cfg, kind, period=period, lang=lang, notebook=notebook) as ahead:
             return run_report(cfg, kind, period=period, lang=lang, notebook=notebook,
                               allow_incomplete=allow_incomplete, ahead=ahead)
     import nbformat
 
+    from storeops import spark
     from storeops.present import formats
     from storeops.publish import execute, export
 
@@ -75,7 +78,7 @@ def run_report(cfg: Config, kind: str, *, period: Period | str | _dt.date | None
     params = dict(zip(PARAMETERS, (label, str(cfg.path), lang, allow_incomplete)))
     # from the store folder, wherever the notebook is
     execute.execute(nb_path, nb_out, params, cwd=cfg.root, timeout=timeout_s(cfg, kind), log=ahead.log,
-                    ahead=ahead)
+                    ahead=ahead, polite=spark.is_spark(cfg.warehouse_url))
     nb = nbformat.read(nb_out, as_version=4)
     data = summary.extract(nb)
     if data is None:
