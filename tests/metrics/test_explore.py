@@ -115,3 +115,29 @@ def test_frame_types_each_metric_as_it_counts(weeks):  # noqa: F811
     assert str(df.uv.dtype) == "Int64" and str(df.paid_orders.dtype) == "Int64"  # visitors are whole: no 51707.0
     assert df.paid_amount.dtype == float and df.conversion.dtype == float
     assert df.attrs["labels"]["conversion"] == {"zh": "支付转化率", "en": "Conversion rate"}
+
+
+def test_every_period_metric_is_the_same_built_once_on_days(demo_project):
+    """on_days builds a figure once on a period of parameters and binds each period's dates: on the
+    demo store, every period metric (those reading around their period, refund_rate's trailing 30
+    days, built for each period instead) equals the one built on the period itself, for a day, an ISO
+    week, a month and a custom span; a second period through the same kept expressions too."""
+    from storeops import config, warehouse
+    from storeops.metrics.base import evaluate, on_days
+
+    con = warehouse.connect(config.load(demo_project / "params" / "store.yaml"), read_only=True)
+    try:
+        t = warehouse.Tables(con)
+        build = lambda q: {i: f(t, q) for i, f in explore.SCALARS.items()}  # noqa: E731
+        periods = [Period.day("2026-11-20"), Period.parse("2026-W46"), Period.parse("2026-10"),
+                   Period(_dt.date(2026, 11, 3), _dt.date(2026, 11, 19), "custom"), Period.day("2026-11-21")]
+        for p in periods:
+            assert on_days(t, "every", build, p) == evaluate(build(p)), p
+        assert con.memo["every"] is None  # refund_rate, sell_ratio, margin read 30 days back: built for each
+        few = ("paid_amount", "conversion", "ad_cost", "store_roas", "first_response", "ticket_sla")
+        build = lambda q: {i: explore.SCALARS[i](t, q) for i in few}  # noqa: E731
+        for p in periods:
+            assert on_days(t, "few", build, p) == evaluate(build(p)), p
+        assert con.memo["few"] is not None
+    finally:
+        con.disconnect()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ibis.expr.types as ir
 import pandas as pd
 
-from storeops.metrics.base import evaluate, in_period, safe_div, scalar, total
+from storeops.metrics.base import evaluate, in_period, on_days, safe_div, scalar, total
 from storeops.metrics.sales import paid_amount
 from storeops.periods import Period
 from storeops.warehouse import Tables
@@ -85,13 +85,15 @@ def costs(t: Tables, periods: list[Period]) -> pd.DataFrame:
     """Operating cost per period (oldest first): ad spend, discounts (Σ discount_amount of orders paid),
     free-shipping cost (Σ shipping_cost of orders paid with shipping_fee 0), paid amount, the
     marketing cost ratio = (ad spend + discounts + free shipping) ÷ paid amount, and store ROAS."""
+    def build(p) -> dict:
+        o = t.orders.filter(in_period(t.orders.paid_at, p))
+        return {"ad_cost": ad_cost(t, p), "discounts": total(o.discount_amount),
+                "free_shipping": total(o.filter(o.shipping_fee == 0).shipping_cost.coalesce(0)),
+                "paid_amount": total(o.paid_amount)}
+
     rows = []
     for p in sorted(periods, key=lambda q: q.start):
-        o = t.orders.filter(in_period(t.orders.paid_at, p))
-        v = evaluate({"ad_cost": ad_cost(t, p), "discounts": total(o.discount_amount),
-                      "free_shipping": total(o.filter(o.shipping_fee == 0).shipping_cost.coalesce(0)),
-                      "paid_amount": total(o.paid_amount)})
-        v = {k: float(x) for k, x in v.items()}
+        v = {k: float(x) for k, x in on_days(t, "ads.costs", build, p).items()}
         spend = v["ad_cost"] + v["discounts"] + v["free_shipping"]
         rows.append({"period": p.label, **v, "marketing_cost_ratio": spend / v["paid_amount"] if v["paid_amount"] else None,
                      "store_roas": v["paid_amount"] / v["ad_cost"] if v["ad_cost"] else None})

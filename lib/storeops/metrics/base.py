@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import decimal
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 import ibis
@@ -75,6 +75,27 @@ def evaluate(exprs: Mapping[str, ir.Scalar], params: Mapping[ir.Scalar, Any] | N
     # a struct column converted as a struct scalar is: the same values of the same types
     row = row.execute(params=params) if once is None else once.execute(params=params)["row"].iloc[0]
     return {k: python_value(v) for k, v in row.items()}
+
+
+def on_days(t: Any, key: Hashable, build: Callable[[Period | Days], Mapping[str, ir.Scalar]],
+            p: Period) -> dict[str, Any]:
+    """``evaluate(build(p))``, with the expressions built once per connection on a period of parameters
+    (Days) and kept under ``key``: a function asked the same figures of many periods (a block for each
+    day compared, a table of twelve months) then costs each period only the warehouse's time. Figures
+    that read around their period (Period.trailing, its length) cannot be built on Days: those are
+    built for each period, as they are without a connection that keeps them (Spark)."""
+    memo = getattr(t.con, "memo", None)
+    if memo is not None and key not in memo:
+        days = Days()
+        try:
+            memo[key] = days, build(days)
+        except AttributeError:  # Days has no trailing, days, kind …: raised again below if a real fault
+            memo[key] = None
+    kept = memo.get(key) if memo is not None else None
+    if kept is None:
+        return evaluate(build(p))
+    days, exprs = kept
+    return evaluate(exprs, days.of(p))
 
 
 def _each_once(op: ops.Node) -> ir.Table | None:

@@ -15,7 +15,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from storeops.metrics import ads, sales, service, traffic
-from storeops.metrics.base import evaluate, in_period
+from storeops.metrics.base import in_period, on_days
 from storeops.periods import Period
 from storeops.warehouse import Tables
 
@@ -40,7 +40,7 @@ def frame(t: Tables, ids: list[str], periods: Iterable[Period | _dt.date | str])
     ps = sorted((_period(p) for p in periods), key=lambda p: p.start)
     rows = []
     for p in ps:
-        v = evaluate({i: SCALARS[i](t, p) for i in ids})
+        v = on_days(t, ("explore.frame", tuple(ids)), lambda q: {i: SCALARS[i](t, q) for i in ids}, p)
         rows.append({"period": p.label, "start": p.start, "end": p.end,
                      **{i: None if v[i] is None else float(v[i]) for i in ids}})
     df = pd.DataFrame(rows, columns=["period", "start", "end", *ids])

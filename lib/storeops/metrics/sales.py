@@ -188,6 +188,7 @@ BLOCK = {
 
 def block(t: Tables, p: Period, ids: list[str] | None = None) -> dict[str, object]:
     """The block's values for one period, in one query."""
-    from storeops.metrics.base import evaluate
+    from storeops.metrics.base import on_days
 
-    return evaluate({k: BLOCK[k](t, p) for k in (ids or BLOCK)})
+    ids = tuple(ids or BLOCK)
+    return on_days(t, ("sales.block", ids), lambda q: {k: BLOCK[k](t, q) for k in ids}, p)
