@@ -17,7 +17,7 @@ import datetime as _dt
 
 import pytest
 
-from storeops.metrics import explore
+from storeops.metrics import explore, sales
 from storeops.periods import Period
 from tests.conftest import load
 from tests.reviews.test_compare import t as weeks  # noqa: F401 — the hand-worked weeks and months
@@ -119,9 +119,9 @@ def test_frame_types_each_metric_as_it_counts(weeks):  # noqa: F811
 
 def test_every_period_metric_is_the_same_built_once_on_days(demo_project):
     """on_days builds a figure once on a period of parameters and binds each period's dates: on the
-    demo store, every period metric (those reading around their period, refund_rate's trailing 30
-    days, built for each period instead) equals the one built on the period itself, for a day, an ISO
-    week, a month and a custom span; a second period through the same kept expressions too."""
+    demo store, every period metric (refund_rate's and the margin's trailing 30 days too) equals the
+    one built on the period itself, for a day, an ISO week, a month and a custom span; a figure that
+    reads its period's length is built for each period."""
     from storeops import config, warehouse
     from storeops.metrics.base import evaluate, on_days
 
@@ -133,11 +133,9 @@ def test_every_period_metric_is_the_same_built_once_on_days(demo_project):
                    Period(_dt.date(2026, 11, 3), _dt.date(2026, 11, 19), "custom"), Period.day("2026-11-21")]
         for p in periods:
             assert on_days(t, "every", build, p) == evaluate(build(p)), p
-        assert con.memo["every"] is None  # refund_rate, sell_ratio, margin read 30 days back: built for each
-        few = ("paid_amount", "conversion", "ad_cost", "store_roas", "first_response", "ticket_sla")
-        build = lambda q: {i: explore.SCALARS[i](t, q) for i in few}  # noqa: E731
-        for p in periods:
-            assert on_days(t, "few", build, p) == evaluate(build(p)), p
-        assert con.memo["few"] is not None
+        assert con.memo["every"] is not None  # refund_rate's 30 days back too: Days.trailing
+        length = lambda q: {"paid": sales.paid_amount(t, q) / q.days}  # noqa: E731 — its length: not on Days
+        assert on_days(t, "length", length, periods[2]) == evaluate(length(periods[2]))
+        assert con.memo["length"] is None
     finally:
         con.disconnect()

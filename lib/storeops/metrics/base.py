@@ -7,6 +7,7 @@ whole block of metrics runs as one query through :func:`evaluate`.
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import decimal
 import functools
@@ -58,6 +59,12 @@ class Days:
     def of(self, p: Period) -> dict[ir.Scalar, _dt.date]:
         return {self.start: p.start, self.end: p.end, self.end_exclusive: p.end_exclusive}
 
+    def trailing(self, days: int) -> Days:
+        """The ``days`` days ending with the period's last day (Period.trailing), on the same parameters."""
+        view = copy.copy(self)
+        view.start = self.end - ibis.interval(days=days - 1)
+        return view
+
 
 def evaluate(exprs: Mapping[str, ir.Scalar], params: Mapping[ir.Scalar, Any] | None = None) -> dict[str, Any]:
     """Run many scalar expressions as one query (``params``: the values of its parameters, as
@@ -82,14 +89,15 @@ def on_days(t: Any, key: Hashable, build: Callable[[Period | Days], Mapping[str,
     """``evaluate(build(p))``, with the expressions built once per connection on a period of parameters
     (Days) and kept under ``key``: a function asked the same figures of many periods (a block for each
     day compared, a table of twelve months) then costs each period only the warehouse's time. Figures
-    that read around their period (Period.trailing, its length) cannot be built on Days: those are
-    built for each period, as they are without a connection that keeps them (Spark)."""
+    that read their period's length or kind cannot be built on Days (its days are parameters; the
+    trailing days before its end it has): those are built for each period, as they are without a
+    connection that keeps them (Spark)."""
     memo = getattr(t.con, "memo", None)
     if memo is not None and key not in memo:
         days = Days()
         try:
             memo[key] = days, build(days)
-        except AttributeError:  # Days has no trailing, days, kind …: raised again below if a real fault
+        except AttributeError:  # Days has no days, kind, label …: raised again below if a real fault
             memo[key] = None
     kept = memo.get(key) if memo is not None else None
     if kept is None:
