@@ -22,7 +22,7 @@ from storeops.metrics import ads as _ads
 from storeops.metrics import anomalies, coverage, inventory, plan
 from storeops.metrics import products as _prod
 from storeops.metrics import registry, sales
-from storeops.metrics.base import Days, evaluate, in_period
+from storeops.metrics.base import Days, evaluate, in_period, on_days
 from storeops.periods import ALWAYS_OPEN, Calendar, Period
 from storeops.present import tables
 from storeops.present.i18n import Lang, text
@@ -50,18 +50,10 @@ def kpi_exprs(t: warehouse.Tables, p: Period | Days) -> dict[str, Any]:
     return exprs
 
 
-def kpi_query(t: warehouse.Tables) -> tuple[Days, dict[str, Any]]:
-    """The headline KPIs as one query on a period of parameters: built once, run for every period."""
-    days = Days()
-    return days, kpi_exprs(t, days)
-
-
-def kpi_values(t: warehouse.Tables, p: Period, query: tuple[Days, dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The headline KPIs for one period, in one query (``query``: :func:`kpi_query`'s, built already)."""
-    if query is None:
-        return evaluate(kpi_exprs(t, p))
-    days, exprs = query
-    return evaluate(exprs, days.of(p))
+def kpi_values(t: warehouse.Tables, p: Period) -> dict[str, Any]:
+    """The headline KPIs for one period, in one query, built once per connection for every period a
+    review compares (metrics.base.on_days)."""
+    return on_days(t, "kpis", lambda q: kpi_exprs(t, q), p)
 
 
 def missing_tables(con: ibis.BaseBackend, period: Period, names=REQUIRED, always=("orders",),
@@ -152,15 +144,11 @@ class ReviewContext(Records):
     def t(self) -> warehouse.Tables:
         return warehouse.Tables(self.con)
 
-    @cached_property
-    def _kpis(self) -> tuple[Days, dict[str, Any]]:
-        return kpi_query(self.t)
-
     def values(self, p: Period) -> dict[str, Any]:
         """The headline KPIs of ``p``, computed once per period."""
         key = (p.start, p.end)
         if key not in self.computed:
-            self.computed[key] = kpi_values(self.t, p, self._kpis)
+            self.computed[key] = kpi_values(self.t, p)
         return self.computed[key]
 
     @cached_property

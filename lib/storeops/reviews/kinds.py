@@ -1,5 +1,6 @@
 """Which period each review covers (and which hour a pace check), and whether the store trades in
-it: what a run settles before anything is loaded (imports nothing heavy: publish.run starts the kernel after it, publish.kernel)."""
+it: what a run settles before anything is loaded. It imports nothing heavy: publish.run starts the
+report's kernel right after it (publish.kernel)."""
 
 from __future__ import annotations
 
