@@ -51,7 +51,7 @@ def test_the_kernel_has_the_review_loaded_and_its_lines_reach_the_log(store, tmp
     # before the notebook imports anything: what is there, the kernel loaded as it started
     nb.cells.insert(at, nbformat.v4.new_code_cell(
         "import os, sys\nos.write(2, b'a line of the kernel itself\\n')\n"
-        "print([m for m in ('storeops.daily', 'storeops.present.charts', 'ibis', 'matplotlib.pyplot') "
+        "print([m for m in ('storeops.daily', 'storeops.settings', 'storeops.present.charts', 'ibis', 'matplotlib.pyplot') "
         "if m in sys.modules])"))
     path = store / "notebooks" / "loaded.ipynb"
     nbformat.write(nb, path)
@@ -60,7 +60,7 @@ def test_the_kernel_has_the_review_loaded_and_its_lines_reach_the_log(store, tmp
     executed = nbformat.read(store / "reports" / "daily" / "2026" / f"daily-{DAY}.ipynb", as_version=4)
     cell = next(c for c in executed.cells if c.cell_type == "code" and "os.write(2" in c.source)
     assert [o.get("text") for o in cell.outputs] == [
-        "['storeops.daily', 'storeops.present.charts', 'ibis', 'matplotlib.pyplot']\n"]
+        "['storeops.daily', 'storeops.settings', 'storeops.present.charts', 'ibis', 'matplotlib.pyplot']\n"]
     log = store / "reports" / ".logs" / f"daily-{DAY}.kernel.log"
     assert "a line of the kernel itself" in log.read_text(encoding="utf-8")
     assert list((tmp_path / "tmp").iterdir()) == []  # the kernel's own file went into the log

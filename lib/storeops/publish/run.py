@@ -111,8 +111,9 @@ def start_kernel(cfg: Config, kind: str, *, period: Period | str | _dt.date | No
     p, label, lang, _ = _report(cfg, kind, period, lang, notebook)
     log = cfg.reports_dir / ".logs" / f"{_outputs(cfg, kind, p, label, lang)[1].stem}.kernel.log"
     module = "storeops." + kind.replace("-", ".")  # group-daily: storeops.group.daily
-    return kernel.Ahead(kernel.NAME, cfg.root, log,
-                        (module,) if kind in ("pace", "replenishment") else (module, "storeops.present.charts"))
+    # settings: the models the first cell's config.load checks store.yaml with (0.1 s to build)
+    modules = (module, "storeops.settings") + (() if kind in ("pace", "replenishment") else ("storeops.present.charts",))
+    return kernel.Ahead(kernel.NAME, cfg.root, log, modules)
 
 
 def early_kernel(cfg: Config, kind: str, p: Period | str, lang: str | None, notebook) -> kernel.Ahead | None:
