@@ -128,9 +128,10 @@ def encoding(path: Path) -> tuple[str, bool]:
 
 
 def _wide_lines(lines: bytes) -> tuple[int, int]:
-    """Of whole ``lines``: how many have a byte past ASCII, and how many of those are UTF-8 (a line
-    that is not fails at its first such byte: a GBK file's 200,000 failed decodes take less than
-    finding its lines with a pattern)."""
+    """Of whole ``lines``: how many have a byte past ASCII, and how many of those are UTF-8. Each such
+    line is decoded alone, as it would be within its chunk (no UTF-8 sequence holds a newline); a
+    GBK line fails at its first wide byte, so a GBK file's 200,000 failed decodes take less time
+    than finding its lines with patterns did."""
     wide = utf8 = 0
     for line in lines.split(b"\n"):
         if not line.isascii():
