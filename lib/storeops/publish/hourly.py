@@ -40,8 +40,7 @@ def publish_pace(cfg: Config, at=None, *, lang: str | None = None, notebook=None
     params = {"report_date": label, "lang": lang or cfg.language, "allow_incomplete": allow_incomplete,
               "notebook": str(notebook) if notebook else None, "config": str(cfg.path)}
     start = manifest.now()
-    ahead = run.early_kernel(cfg, "pace", label, lang, notebook)
-    try:
+    with run.early_kernel(cfg, "pace", label, lang, notebook) as ahead:
         from storeops.publish import alerts, archive, summary
 
         if alert:
@@ -62,9 +61,6 @@ def publish_pace(cfg: Config, at=None, *, lang: str | None = None, notebook=None
         except StoreopsError as e:
             run.failed(cfg, e, kind="pace", period=period, label=label, parameters=params, start=start)
             raise
-    finally:
-        if ahead:
-            ahead.close()
     raised, deliveries = {}, []
     if alert:
         raised = alerts.raised(summary.read(result.summary), alerts.rules(cfg), cfg, alerts.link(cfg, result.html))

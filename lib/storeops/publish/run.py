@@ -10,6 +10,7 @@ what checks the data and exports the page: those are imported where they are use
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -116,13 +117,15 @@ def start_kernel(cfg: Config, kind: str, *, period: Period | str | _dt.date | No
     return kernel.Ahead(kernel.NAME, cfg.root, log, modules)
 
 
-def early_kernel(cfg: Config, kind: str, p: Period | str, lang: str | None, notebook) -> kernel.Ahead | None:
-    """:func:`start_kernel`, or None where it cannot start: run_report then tries again and says
-    why where a run's failures are said (runs.jsonl, the ops notice)."""
+def early_kernel(cfg: Config, kind: str, p: Period | str, lang: str | None, notebook
+                 ) -> contextlib.AbstractContextManager[kernel.Ahead | None]:
+    """:func:`start_kernel`, to hold in a ``with`` (which ends it), or None where it cannot start:
+    run_report then tries again and says why where a run's failures are said (runs.jsonl, the ops
+    notice)."""
     try:
         return start_kernel(cfg, kind, period=p, lang=lang, notebook=notebook)
     except Exception:  # noqa: BLE001 — raised again, in its place, by run_report
-        return None
+        return contextlib.nullcontext()
 
 
 def _report(cfg: Config, kind: str, period, lang: str | None, notebook) -> tuple[Period, str, str, Path]:
@@ -246,8 +249,8 @@ def publish(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = 
     params = {"report_date": p.label, "lang": lang or cfg.language, "allow_incomplete": allow_incomplete,
               "notebook": str(notebook) if notebook else None, "send": send, "to": to, "config": str(cfg.path)}
     start = manifest.now()
-    ahead = None if stores else early_kernel(cfg, kind, p, lang, notebook)  # (a group's stores run first)
-    try:
+    # a group's stores run first: its own kernel would wait for them
+    with (contextlib.nullcontext() if stores else early_kernel(cfg, kind, p, lang, notebook)) as ahead:
         from storeops.publish import archive, mail, outbox, sent
 
         ecfg = mail.load_email_config(email_config, cfg) if send else None  # bad mail settings: fail before running
@@ -265,9 +268,6 @@ def publish(cfg: Config, kind: str, *, period: Period | str | _dt.date | None = 
         except StoreopsError as e:
             failed(cfg, e, kind=kind, period=period, label=p.label, parameters=params, start=start, ecfg=ecfg)
             raise
-    finally:
-        if ahead:
-            ahead.close()
     published = [str(result.html), str(result.notebook), str(result.summary), *map(str, result.extra)]
     if ecfg:
         to = mail.recipients(ecfg, kind, to)
